@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The event catalog: one row per event (src/catalog/events.def), Tracee's
+ * names, argument names, C types and origin tags, sets, syscall numbers per
+ * ABI and the probe recipes that can produce the event.
+ */
+#ifndef KTRAIL_CATALOG_H
+#define KTRAIL_CATALOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define KT_MAX_ARGS 8
+#define KT_MAX_EVENTS 1024
+
+/* How an argument's value is typed and printed. */
+enum kt_type {
+	KT_T_INT,	/* int32 */
+	KT_T_UINT,	/* uint32 */
+	KT_T_LONG,	/* int64 */
+	KT_T_ULONG,	/* uint64 */
+	KT_T_U16,	/* uint16 (umode_t) */
+	KT_T_PTR,	/* a user-space address, printed as 0x... */
+	KT_T_STR,	/* a string read from user memory */
+	KT_T_SOCKADDR,	/* struct sockaddr read from user memory */
+	KT_T_TIMESPEC,	/* struct timespec read from user memory, seconds */
+	KT_T_NTYPES
+};
+
+/* Where an argument's value comes from (Tracee's tags). */
+enum kt_origin {
+	KT_O_K = 1 << 0,	/* kernel: a register or kernel value */
+	KT_O_U = 1 << 1,	/* read from user memory */
+	KT_O_TOCTOU = 1 << 2,	/* user memory that may change after the read */
+	KT_O_OPT = 1 << 3,	/* optional: may be absent */
+};
+
+/* The syscall ABIs the catalog knows numbers for. */
+enum kt_abi {
+	KT_ABI_X86_64,
+	KT_ABI_I386,
+	KT_ABI_ARM64,
+	KT_ABI_ARM,	/* ARM EABI */
+	KT_ABI_MAX,
+	KT_ABI_NONE = -1
+};
+
+enum kt_set {
+	KT_SET_SYSCALLS = 1u << 0,
+	KT_SET_IPC = 1u << 1,
+	KT_SET_IPC_MSGQ = 1u << 2,
+	KT_SET_NET = 1u << 3,
+	KT_SET_NET_SND_RCV = 1u << 4,
+	KT_SET_32BIT_UNIQUE = 1u << 5,
+};
+
+enum kt_event_kind {
+	KT_EV_SYSCALL,	/* syscall enter/exit pair */
+	KT_EV_PSEUDO,	/* made by ktrail itself (lost_events) */
+};
+
+struct kt_arg_def {
+	const char *name;	/* Tracee's argument name */
+	const char *ctype;	/* C type as Tracee documents it */
+	enum kt_type type;
+	unsigned int origin;	/* KT_O_* bits */
+};
+
+struct kt_event_def {
+	const char *name;	/* Tracee's event name */
+	enum kt_event_kind kind;
+	int id_x86_64;		/* Tracee's event id on x86_64 */
+	int id_arm64;		/* Tracee's event id on arm64 */
+	unsigned int sets;	/* KT_SET_* bits */
+	const char *tp;		/* syscall tracepoint base: syscalls/sys_enter_<tp> */
+	int nr[KT_ABI_MAX];	/* syscall number per ABI, -1: none */
+	const char *doc;	/* one line */
+	const struct kt_arg_def *args;
+	unsigned int nargs;
+};
+
+extern const struct kt_event_def kt_events[];
+extern const unsigned int kt_nevents;
+
+/* Index of the pseudo-event that marks lost events in an output stream. */
+const struct kt_event_def *kt_lost_event(void);
+
+const struct kt_event_def *kt_event_by_name(const char *name);
+/* The event whose syscall number is @nr under @abi, or NULL. */
+const struct kt_event_def *kt_event_by_nr(enum kt_abi abi, long nr);
+
+/* Sets */
+unsigned int kt_set_by_name(const char *name);	/* 0: unknown */
+const char *kt_set_name(unsigned int bit);
+/* Writes "syscalls,ipc,ipc_msgq" into buf. */
+void kt_sets_format(unsigned int sets, char *buf, size_t len);
+
+const char *kt_type_name(enum kt_type t);	/* Tracee's Go type name */
+void kt_origin_format(unsigned int origin, char *buf, size_t len);
+
+const char *kt_abi_name(enum kt_abi abi);
+/* ABI of the machine ktrail was built for, and its 32-bit compat ABI. */
+enum kt_abi kt_abi_native(void);
+enum kt_abi kt_abi_compat(void);
+/* Tracee's event id on the build machine's arch. */
+int kt_event_id(const struct kt_event_def *ev);
+
+/*
+ * A selection of events: a bitmap over kt_events, built from a list such
+ * as "ipc,sendmsg,-msgctl".  Returns 0, or -1 with errno = ENOENT and
+ * *bad pointing at (a copy of) the unknown word.
+ */
+struct kt_selection {
+	bool on[KT_MAX_EVENTS];
+	unsigned int count;
+};
+int kt_select(const char *spec, struct kt_selection *sel, char *bad, size_t badlen);
+
+#endif

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Command-line parsing (no side effects: testable without a kernel). */
+#ifndef KTRAIL_CLI_H
+#define KTRAIL_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "ktrail/catalog.h"
+#include "ktrail/ring.h"
+
+#define KT_MAX_OUTPUTS 8
+#define KT_MAX_PIDS 256
+#define KT_DEFAULT_EVENTS "ipc,net_snd_rcv"
+
+/* Exit statuses of ktrail itself (a traced command's own status wins). */
+enum {
+	KT_EXIT_OK = 0,
+	KT_EXIT_ERROR = 1,	/* runtime failure: permissions, I/O, kernel */
+	KT_EXIT_USAGE = 2,	/* bad command line */
+	KT_EXIT_UNSUPPORTED = 3,	/* the kernel lacks a feature that was asked for */
+};
+
+enum kt_command {
+	KT_CMD_TRACE,
+	KT_CMD_LIST,
+	KT_CMD_CLEANUP,
+	KT_CMD_HELP,
+	KT_CMD_VERSION,
+};
+
+struct kt_output {
+	const char *format;	/* csv, json, table */
+	const char *path;	/* NULL: standard output */
+};
+
+struct kt_opts {
+	enum kt_command cmd;
+	const char *events;	/* the -e text, for messages */
+	struct kt_selection sel;
+	struct kt_output outputs[KT_MAX_OUTPUTS];
+	unsigned int noutputs;
+	pid_t pids[KT_MAX_PIDS];
+	unsigned int npids;
+	enum kt_reader reader;
+	size_t buffer_kb;	/* 0: ktrail's default */
+	bool quiet;
+	char **argv;		/* command to run, NULL-terminated, or NULL */
+};
+
+/*
+ * Parse argv.  Returns 0, or -1 with a message in @err (exit status
+ * KT_EXIT_USAGE).  Strings in @o point into argv.
+ */
+int kt_cli_parse(int argc, char **argv, struct kt_opts *o, char *err, size_t errlen);
+void kt_cli_usage(FILE *fp);
+
+#endif

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Decoding raw ring-buffer events with libtraceevent.  Formats are parsed
+ * once; each event's fields are resolved once when its format is added;
+ * per record only offsets are read.
+ */
+#ifndef KTRAIL_DECODE_H
+#define KTRAIL_DECODE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ktrail/catalog.h"
+
+enum kt_raw_kind {
+	KT_RAW_NONE,		/* an event ktrail did not ask for */
+	KT_RAW_ENTER,		/* syscalls/sys_enter_X or raw_syscalls/sys_enter */
+	KT_RAW_EXIT,		/* syscalls/sys_exit_X or raw_syscalls/sys_exit */
+	KT_RAW_NEWTASK,		/* task/task_newtask */
+	KT_RAW_RENAME,		/* task/task_rename */
+	KT_RAW_EXEC,		/* sched/sched_process_exec */
+	KT_RAW_TASK_EXIT,	/* sched/sched_process_exit */
+};
+
+/* One decoded kernel event, before pairing. */
+struct kt_raw {
+	enum kt_raw_kind kind;
+	uint64_t ts;		/* trace clock, ns */
+	int cpu;
+	int tid;		/* common_pid: the thread */
+	/* ENTER / EXIT */
+	const struct kt_event_def *ev;	/* NULL for raw_syscalls: nr decides */
+	bool raw;		/* from raw_syscalls (a 32-bit task candidate) */
+	long nr;		/* syscall number (raw_syscalls and sys_enter_X) */
+	uint64_t args[6];
+	int64_t ret;
+	/* NEWTASK / RENAME / EXEC / TASK_EXIT */
+	int pid;		/* the task concerned (child, renamed, exec'd) */
+	int old_pid;		/* EXEC: the tid before exec (de_thread) */
+	uint64_t clone_flags;
+	char comm[16];		/* NEWTASK, RENAME: not NUL-terminated if 16 */
+	const char *filename;	/* EXEC: points into the record */
+	unsigned int filename_len;
+};
+
+struct kt_decoder;
+
+/* @long_size: the traced kernel's sizeof(long) (4 or 8); @big_endian. */
+struct kt_decoder *kt_decoder_new(int long_size, bool big_endian);
+void kt_decoder_free(struct kt_decoder *d);
+
+/* The contents of events/header_page. */
+int kt_decoder_header_page(struct kt_decoder *d, const char *buf, size_t len);
+/*
+ * Add one events/<sys>/<name>/format.  Events ktrail knows (syscall enter
+ * and exit of catalog events, raw_syscalls, task and sched events) get a
+ * role; others are parsed but decode as KT_RAW_NONE.  Returns 0, or -1
+ * with errno = EINVAL when the format does not parse or lacks a field the
+ * role needs.
+ */
+int kt_decoder_add_format(struct kt_decoder *d, const char *sys, const char *buf, size_t len);
+
+/* Decode one event payload (as kbuffer_read_event returns it). */
+int kt_decode(struct kt_decoder *d, const void *data, unsigned int size,
+	      uint64_t ts, int cpu, struct kt_raw *out);
+
+/* A new kbuffer for this decoder's word size and endianness (one per
+ * CPU cursor); free with kbuffer_free(). */
+struct kbuffer;
+struct kbuffer *kt_decoder_kbuffer_new(const struct kt_decoder *d);
+
+#endif

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * A decoded, paired record: what every writer receives.  Writers never know
+ * an event by name; they walk ev->args and the typed values.
+ */
+#ifndef KTRAIL_EVENT_H
+#define KTRAIL_EVENT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ktrail/catalog.h"
+
+/* How much of a syscall was seen. */
+enum kt_state {
+	KT_ST_COMPLETE,		/* enter and exit seen: args and returnValue */
+	KT_ST_UNFINISHED,	/* enter seen, still running when tracing stopped */
+	KT_ST_NO_EXIT,		/* enter seen, its exit was lost */
+	KT_ST_NO_ENTER,		/* exit seen, its enter was lost or predates tracing */
+	KT_ST_NSTATES
+};
+
+const char *kt_state_name(enum kt_state st);
+
+/* A decoded struct sockaddr (kprobe recipes fill it; see issue #3). */
+struct kt_sockaddr {
+	int family;		/* AF_* */
+	uint16_t port;		/* host order; AF_INET/AF_INET6 */
+	char addr[108];		/* printable address or unix path */
+};
+
+struct kt_value {
+	bool set;		/* false: the recipe cannot provide it: empty */
+	union {
+		int64_t i;	/* KT_T_INT, KT_T_LONG */
+		uint64_t u;	/* KT_T_UINT, KT_T_ULONG, KT_T_U16, KT_T_PTR */
+		double d;	/* KT_T_TIMESPEC, seconds */
+	};
+	const char *str;	/* KT_T_STR: raw bytes, not NUL-terminated */
+	uint32_t len;		/* KT_T_STR: byte count */
+	const struct kt_sockaddr *sa;	/* KT_T_SOCKADDR */
+};
+
+struct kt_record {
+	uint64_t ts;		/* ns since the Unix epoch: entry time */
+	uint64_t ts_exit;	/* ns since the Unix epoch: exit time, 0 if none */
+	int cpu;		/* CPU of the entry (of the exit if no entry) */
+	int pid;		/* process (thread group) id, 0 if unknown */
+	int tid;		/* thread id */
+	const char *comm;	/* process name, NUL-terminated, may be "" */
+	const struct kt_event_def *ev;
+	bool compat;		/* 32-bit task through the compat syscall ABI */
+	enum kt_state state;
+	bool has_ret;
+	int64_t ret;		/* returnValue when has_ret */
+	struct kt_value args[KT_MAX_ARGS];	/* ev->nargs of them */
+};
+
+#endif

@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The kernel side: tracefs discovery, the features of the running kernel,
+ * the plan (which tracepoints produce each selected event here), and a
+ * private instance that records everything it creates so that every exit
+ * path removes it.
+ */
+#ifndef KTRAIL_KERNEL_H
+#define KTRAIL_KERNEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "ktrail/catalog.h"
+
+struct kt_features {
+	char tracefs[256];	/* mount point in use */
+	bool syscalls;		/* events/syscalls exists */
+	bool raw_syscalls;	/* events/raw_syscalls exists */
+	bool task_events;	/* task/task_newtask and task_rename */
+	bool sched_exec;	/* sched/sched_process_exec */
+	bool sched_exit;	/* sched/sched_process_exit */
+	bool event_pid;		/* set_event_pid */
+	bool notrace_pid;	/* set_event_notrace_pid */
+	bool kprobe_events;	/* kprobe_events exists */
+	char clock[16];		/* best synchronised trace clock */
+	int ncpus;		/* CPUs with a per_cpu directory (max id + 1) */
+};
+
+/*
+ * Find tracefs (mounting it at /sys/kernel/tracing if it is not mounted)
+ * and read the features.  Returns 0, or -1 with errno: ENOENT when the
+ * kernel has no tracefs, EACCES/EPERM without the privilege.
+ */
+int kt_features_probe(struct kt_features *f);
+/* Is events/<sys>/<event> present? */
+bool kt_features_has_event(const struct kt_features *f, const char *sys, const char *ev);
+
+/* How one event is produced on this kernel. */
+enum kt_recipe {
+	KT_R_NONE,		/* cannot be produced here */
+	KT_R_SYSCALL_TP,	/* syscalls/sys_enter_X + sys_exit_X */
+};
+
+struct kt_plan_entry {
+	const struct kt_event_def *ev;
+	enum kt_recipe recipe;	/* native tasks */
+	bool compat;		/* 32-bit tasks via raw_syscalls */
+	char why[256];		/* reason when something is unavailable */
+};
+
+struct kt_plan {
+	struct kt_plan_entry *e;
+	unsigned int n;
+	bool compat;		/* raw_syscalls needed */
+	enum kt_abi native, compat_abi;
+};
+
+/* Plan every selected event (sel NULL: every catalog event). */
+int kt_plan_make(const struct kt_features *f, const struct kt_selection *sel,
+		 struct kt_plan *p);
+void kt_plan_free(struct kt_plan *p);
+
+struct tracefs_instance;
+
+struct kt_instance {
+	struct tracefs_instance *ti;
+	char name[64];
+	char dir[512];
+	bool created;
+};
+
+struct kt_instance_opts {
+	const pid_t *pids;	/* NULL: whole system */
+	unsigned int npids;
+	size_t buffer_kb;	/* per CPU, 0: kernel default */
+	const char *clock;
+};
+
+/*
+ * Create ktrail_<pid> and configure it (tracing off).  On failure
+ * everything created is removed.  Returns 0, or -1 with errno and a
+ * message in @err.
+ */
+int kt_instance_create(struct kt_instance *in, const struct kt_features *f,
+		       const struct kt_instance_opts *o, char *err, size_t errlen);
+/* Enable events/<sys>/<ev> with an optional filter. */
+int kt_instance_enable(struct kt_instance *in, const char *sys, const char *ev,
+		       const char *filter, char *err, size_t errlen);
+int kt_instance_add_pids(struct kt_instance *in, const pid_t *pids, unsigned int n);
+int kt_instance_tracing(struct kt_instance *in, bool on);
+/* Read the per-CPU "overrun" + "dropped events" statistics. */
+int kt_instance_cpu_lost(struct kt_instance *in, int cpu, unsigned long long *lost);
+/* Disable everything and remove the instance.  Safe to call twice. */
+int kt_instance_destroy(struct kt_instance *in);
+
+/* The instance name for process @pid. */
+void kt_instance_name(pid_t pid, char *buf, size_t len);
+/*
+ * Remove instances ktrail_<pid> whose process is gone.  @report is called
+ * with each name removed (or failed, with errno).  Returns the count
+ * removed, or -1.
+ */
+int kt_cleanup_stale(const struct kt_features *f,
+		     void (*report)(const char *name, int err, void *arg), void *arg);
+
+#endif

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Enter/exit pairing: a syscall's enter and exit, seen per thread in time
+ * order, become one record that carries the arguments (from the enter), the
+ * return value (from the exit) and the entry time (Tracee's semantics: the
+ * record is emitted when the syscall returns).
+ *
+ * What a user gets when one side is missing:
+ *  - enter seen, then another enter of the same thread (its exit was lost
+ *    in the ring buffer): the first is emitted with state no_exit, no
+ *    returnValue;
+ *  - exit without a matching enter (lost, or the syscall began before
+ *    tracing did, e.g. a msgrcv already blocked when ktrail attached): it is
+ *    emitted with state no_enter, the return value, and empty arguments;
+ *  - enter still pending when tracing stops (a call blocked at the end):
+ *    emitted at the end with state unfinished, in entry order.
+ */
+#ifndef KTRAIL_PAIR_H
+#define KTRAIL_PAIR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ktrail/decode.h"
+#include "ktrail/event.h"
+
+typedef int (*kt_emit_fn)(struct kt_record *r, void *arg);
+
+struct kt_pairer;
+
+/* @epoch_offset: added to trace-clock times to give ns since the epoch. */
+struct kt_pairer *kt_pairer_new(int64_t epoch_offset, kt_emit_fn emit, void *arg);
+void kt_pairer_free(struct kt_pairer *p);
+
+/*
+ * Feed one syscall event.  @ev is the catalog event it belongs to; @compat
+ * marks a 32-bit task (its arguments are 32-bit values).  Returns 0, or
+ * the first non-zero value an emit returned.
+ */
+int kt_pair_enter(struct kt_pairer *p, const struct kt_raw *e,
+		  const struct kt_event_def *ev, bool compat);
+int kt_pair_exit(struct kt_pairer *p, const struct kt_raw *x,
+		 const struct kt_event_def *ev, bool compat);
+/* Emit every pending enter as unfinished (oldest first) and forget it. */
+int kt_pair_flush(struct kt_pairer *p);
+unsigned int kt_pair_pending(const struct kt_pairer *p);
+
+/* Fill r->args from raw register values, typed by the catalog. */
+void kt_args_from_regs(struct kt_record *r, const uint64_t *regs, bool compat);
+
+#endif

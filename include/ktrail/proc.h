@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The process table: thread id -> process id, name and syscall ABI.  Fed by
+ * the task and sched tracepoints (newtask, rename, exec, exit) as they are
+ * decoded, and by /proc only the first time an unknown thread shows up:
+ * never a /proc read per event.
+ */
+#ifndef KTRAIL_PROC_H
+#define KTRAIL_PROC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ktrail/catalog.h"
+
+struct kt_task {
+	int tgid;		/* 0: unknown */
+	char comm[17];		/* raw bytes, NUL-terminated */
+	signed char abi;	/* enum kt_abi; KT_ABI_NONE: not known yet */
+	bool abi_checked;
+	bool dead;
+};
+
+struct kt_proc;
+
+/* @procfs: "/proc" (tests pass a directory of their own, or NULL for none). */
+struct kt_proc *kt_proc_new(const char *procfs);
+void kt_proc_free(struct kt_proc *t);
+
+/* The task of @tid, looked up in /proc the first time.  Never NULL unless
+ * out of memory; fields are zero/empty when nothing is known. */
+const struct kt_task *kt_proc_get(struct kt_proc *t, int tid);
+
+void kt_proc_newtask(struct kt_proc *t, int parent_tid, int child_tid,
+		     uint64_t clone_flags, const char comm[16]);
+void kt_proc_exec(struct kt_proc *t, int tid, int old_tid, const char *filename,
+		  unsigned int len);
+void kt_proc_rename(struct kt_proc *t, int tid, const char comm[16]);
+void kt_proc_exit(struct kt_proc *t, int tid);
+/* The ABI of the task's executable (KT_ABI_NONE if it cannot be told). */
+enum kt_abi kt_proc_abi(struct kt_proc *t, int tid);
+
+/* The ABI of an ELF file's header (first 20 bytes), or KT_ABI_NONE. */
+enum kt_abi kt_elf_abi(const unsigned char *hdr, unsigned int len);
+
+#endif

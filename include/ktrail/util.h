@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef KTRAIL_UTIL_H
+#define KTRAIL_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define KT_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Read a whole small file (tracefs, /proc) into a malloc'd NUL-terminated
+ * buffer.  Returns NULL and sets errno. */
+char *kt_read_file(const char *path, size_t *len);
+/* Write a string to a file (no O_CREAT).  Returns 0 or -1 with errno. */
+int kt_write_file(const char *path, const char *s);
+
+
+
+/*
+ * A small int-keyed hash map with fixed-size values (open addressing,
+ * linear probing, backward-shift deletion).  Keys are thread ids.
+ */
+#define KT_IMAP_EMPTY INT32_MIN
+struct kt_imap {
+	int32_t *keys;
+	unsigned char *vals;
+	size_t vsize, cap, count;
+};
+int kt_imap_init(struct kt_imap *m, size_t vsize);
+void kt_imap_free(struct kt_imap *m);
+void *kt_imap_get(const struct kt_imap *m, int32_t key);
+/* The value of @key, inserted zeroed if new (*isnew then true).  NULL on
+ * ENOMEM.  Pointers stay valid until the next put or del. */
+void *kt_imap_put(struct kt_imap *m, int32_t key, int *isnew);
+void kt_imap_del(struct kt_imap *m, int32_t key);
+static inline void *kt_imap_val(const struct kt_imap *m, size_t slot)
+{
+	return m->vals + slot * m->vsize;
+}
+#endif

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Output writers: one vtable per format.  A writer receives typed records
+ * and never knows an event by name.
+ */
+#ifndef KTRAIL_WRITER_H
+#define KTRAIL_WRITER_H
+
+#include <stdio.h>
+
+#include "ktrail/event.h"
+
+struct kt_writer;
+
+struct kt_writer_ops {
+	const char *name;	/* "csv", "json", "table" */
+	int (*begin)(struct kt_writer *w);
+	int (*event)(struct kt_writer *w, const struct kt_record *r);
+	int (*end)(struct kt_writer *w);
+};
+
+struct kt_writer {
+	const struct kt_writer_ops *ops;
+	FILE *fp;
+	/* The selected events in catalog order (plus lost_events last): the
+	 * CSV header is laid out from them before the first record. */
+	const struct kt_event_def *const *events;
+	unsigned int nevents;
+	const char *hostname;	/* for JSON's hostName, may be NULL */
+	void *priv;		/* the format's own state */
+};
+
+/*
+ * Look up a format by name.  Returns NULL with errno = ENOENT if unknown.
+ */
+const struct kt_writer_ops *kt_writer_find(const char *name);
+
+/* All three return 0, or -1 with errno set (e.g. ENOSPC, EPIPE). */
+int kt_writer_begin(struct kt_writer *w);
+int kt_writer_event(struct kt_writer *w, const struct kt_record *r);
+int kt_writer_end(struct kt_writer *w);	/* flushes; frees priv */
+
+/*
+ * String escaping shared by the formats (src/output/escape.c).  @s holds
+ * @len raw bytes (any bytes, possibly invalid UTF-8, possibly NUL).
+ * Bytes that are not valid UTF-8 become the four characters \xHH and a
+ * backslash becomes \\, so every value is valid UTF-8 and the mapping is
+ * reversible.  Each appends to @out (a growing buffer).
+ */
+struct kt_buf {
+	char *p;
+	size_t len, cap;
+};
+int kt_buf_put(struct kt_buf *b, const char *s, size_t n);
+int kt_buf_printf(struct kt_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void kt_buf_free(struct kt_buf *b);
+
+/* The text of a string value: UTF-8 with \xHH and \\ as described. */
+int kt_esc_text(struct kt_buf *out, const char *s, size_t len);
+/* One RFC 4180 CSV field: the text above, quoted when it holds a comma,
+ * quote, CR or LF or starts or ends with a space (quotes doubled). */
+int kt_esc_csv(struct kt_buf *out, const char *s, size_t len);
+/* A JSON string literal with its quotes. */
+int kt_esc_json(struct kt_buf *out, const char *s, size_t len);
+/* Text for a terminal: control characters (and ESC) as \n, \t, \e, \xHH. */
+int kt_esc_table(struct kt_buf *out, const char *s, size_t len);
+
+/*
+ * Helpers shared by the formats, so a value prints the same in each
+ * (src/output/escape.c and writer.c).  All return 0, or -1 with errno.
+ */
+int kt_buf_u64(struct kt_buf *b, uint64_t v);	/* decimal */
+int kt_buf_i64(struct kt_buf *b, int64_t v);	/* decimal, signed */
+int kt_buf_hex(struct kt_buf *b, uint64_t v);	/* 0x..., lowercase */
+/* "AF_INET", ..., or NULL for a family without a name here. */
+const char *kt_af_name(int family);
+/* The raw text "family=AF_INET addr=1.2.3.4 port=80", "family=AF_UNIX
+ * path=/x" or "family=42": escape it like a string value. */
+int kt_sockaddr_text(struct kt_buf *b, const struct kt_sockaddr *sa);
+/* Write @b whole to w->fp. */
+int kt_writer_put(struct kt_writer *w, const struct kt_buf *b);
+
+/* The formats kt_writer_find knows (src/output/{csv,json,table}.c). */
+extern const struct kt_writer_ops kt_csv_ops;
+extern const struct kt_writer_ops kt_json_ops;
+extern const struct kt_writer_ops kt_table_ops;
+
+#endif

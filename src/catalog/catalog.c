@@ -1,0 +1,263 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The event catalog built from events.def, and look-ups over it. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ktrail/catalog.h"
+#include "ktrail/util.h"
+
+/* Shorthands used inside events.def. */
+#define SYS KT_SET_SYSCALLS
+#define IPC KT_SET_IPC
+#define IPC_MSGQ KT_SET_IPC_MSGQ
+#define NET KT_SET_NET
+#define NET_SND_RCV KT_SET_NET_SND_RCV
+#define B32 KT_SET_32BIT_UNIQUE
+#define K KT_O_K
+#define U KT_O_U
+#define TOCTOU KT_O_TOCTOU
+#define OPT KT_O_OPT
+
+/* Pass 1: one argument array per event. */
+#define SYSCALL(n, idx, ida, sets, tp, n64, n32, na64, na, doc) \
+	static const struct kt_arg_def args_##n[] = {
+#define ARG(n, ct, t, o) { .name = #n, .ctype = ct, .type = KT_T_##t, .origin = (o) },
+#define END(n) };
+#include "events.def"
+#undef SYSCALL
+#undef ARG
+#undef END
+
+static const struct kt_arg_def args_lost_events[] = {
+	{ .name = "lost", .ctype = "unsigned long", .type = KT_T_ULONG, .origin = KT_O_K },
+};
+
+/* Pass 2: the event table. */
+#define SYSCALL(n, idx, ida, s, t, n64, n32, na64, na, d)		\
+	{ .name = #n, .kind = KT_EV_SYSCALL, .id_x86_64 = idx,		\
+	  .id_arm64 = ida, .sets = (s), .tp = t,			\
+	  .nr = { [KT_ABI_X86_64] = n64, [KT_ABI_I386] = n32,		\
+		  [KT_ABI_ARM64] = na64, [KT_ABI_ARM] = na },		\
+	  .doc = d, .args = args_##n, .nargs = KT_ARRAY_SIZE(args_##n) },
+#define ARG(n, ct, t, o)
+#define END(n)
+const struct kt_event_def kt_events[] = {
+#include "events.def"
+	/* Not an event of the kernel: marks where a CPU's buffer lost events. */
+	{ .name = "lost_events", .kind = KT_EV_PSEUDO, .id_x86_64 = 9990,
+	  .id_arm64 = 9990, .sets = 0, .tp = NULL,
+	  .nr = { -1, -1, -1, -1 },
+	  .doc = "the kernel dropped or overwrote events on a CPU before ktrail read them",
+	  .args = args_lost_events, .nargs = 1 },
+};
+#undef SYSCALL
+#undef ARG
+#undef END
+
+const unsigned int kt_nevents = KT_ARRAY_SIZE(kt_events);
+
+const struct kt_event_def *kt_lost_event(void)
+{
+	return &kt_events[kt_nevents - 1];
+}
+
+const struct kt_event_def *kt_event_by_name(const char *name)
+{
+	for (unsigned int i = 0; i < kt_nevents; i++)
+		if (!strcmp(kt_events[i].name, name))
+			return &kt_events[i];
+	return NULL;
+}
+
+const struct kt_event_def *kt_event_by_nr(enum kt_abi abi, long nr)
+{
+	if (abi < 0 || abi >= KT_ABI_MAX || nr < 0)
+		return NULL;
+	for (unsigned int i = 0; i < kt_nevents; i++)
+		if (kt_events[i].kind == KT_EV_SYSCALL && kt_events[i].nr[abi] == nr)
+			return &kt_events[i];
+	return NULL;
+}
+
+static const struct {
+	const char *name;
+	unsigned int bit;
+} set_names[] = {
+	{ "syscalls", KT_SET_SYSCALLS },
+	{ "ipc", KT_SET_IPC },
+	{ "ipc_msgq", KT_SET_IPC_MSGQ },
+	{ "net", KT_SET_NET },
+	{ "net_snd_rcv", KT_SET_NET_SND_RCV },
+	{ "32bit_unique", KT_SET_32BIT_UNIQUE },
+};
+
+unsigned int kt_set_by_name(const char *name)
+{
+	for (size_t i = 0; i < KT_ARRAY_SIZE(set_names); i++)
+		if (!strcmp(set_names[i].name, name))
+			return set_names[i].bit;
+	return 0;
+}
+
+const char *kt_set_name(unsigned int bit)
+{
+	for (size_t i = 0; i < KT_ARRAY_SIZE(set_names); i++)
+		if (set_names[i].bit == bit)
+			return set_names[i].name;
+	return NULL;
+}
+
+void kt_sets_format(unsigned int sets, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	if (len)
+		buf[0] = '\0';
+	for (size_t i = 0; i < KT_ARRAY_SIZE(set_names); i++) {
+		if (!(sets & set_names[i].bit))
+			continue;
+		int n = snprintf(buf + used, len - used, "%s%s",
+				 used ? "," : "", set_names[i].name);
+		if (n < 0 || (size_t)n >= len - used)
+			return;
+		used += n;
+	}
+}
+
+static const char *const type_names[KT_T_NTYPES] = {
+	[KT_T_INT] = "int32",
+	[KT_T_UINT] = "uint32",
+	[KT_T_LONG] = "int64",
+	[KT_T_ULONG] = "uint64",
+	[KT_T_U16] = "uint16",
+	[KT_T_PTR] = "trace.Pointer",
+	[KT_T_STR] = "string",
+	[KT_T_SOCKADDR] = "SockAddr",
+	[KT_T_TIMESPEC] = "float64",
+};
+
+const char *kt_type_name(enum kt_type t)
+{
+	return t < KT_T_NTYPES ? type_names[t] : "?";
+}
+
+void kt_origin_format(unsigned int origin, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s%s%s%s%s%s",
+		 origin & KT_O_K ? "K" : "",
+		 (origin & KT_O_K) && (origin & ~KT_O_K) ? "," : "",
+		 origin & KT_O_U ? "U" : "",
+		 (origin & KT_O_U) && (origin & (KT_O_TOCTOU | KT_O_OPT)) ? "," : "",
+		 origin & KT_O_TOCTOU ? "TOCTOU" : "",
+		 (origin & KT_O_TOCTOU) && (origin & KT_O_OPT) ? "," : "",
+		 origin & KT_O_OPT ? "OPT" : "");
+}
+
+static const char *const abi_names[KT_ABI_MAX] = {
+	[KT_ABI_X86_64] = "x86_64",
+	[KT_ABI_I386] = "i386",
+	[KT_ABI_ARM64] = "arm64",
+	[KT_ABI_ARM] = "arm",
+};
+
+const char *kt_abi_name(enum kt_abi abi)
+{
+	return abi >= 0 && abi < KT_ABI_MAX ? abi_names[abi] : "none";
+}
+
+enum kt_abi kt_abi_native(void)
+{
+#if defined(__x86_64__)
+	return KT_ABI_X86_64;
+#elif defined(__i386__)
+	return KT_ABI_I386;
+#elif defined(__aarch64__)
+	return KT_ABI_ARM64;
+#elif defined(__arm__)
+	return KT_ABI_ARM;
+#else
+	return KT_ABI_NONE;
+#endif
+}
+
+enum kt_abi kt_abi_compat(void)
+{
+#if defined(__x86_64__)
+	return KT_ABI_I386;
+#elif defined(__aarch64__)
+	return KT_ABI_ARM;
+#else
+	return KT_ABI_NONE;
+#endif
+}
+
+int kt_event_id(const struct kt_event_def *ev)
+{
+#if defined(__aarch64__) || defined(__arm__)
+	return ev->id_arm64;
+#else
+	return ev->id_x86_64;
+#endif
+}
+
+static int select_word(const char *w, bool on, struct kt_selection *sel)
+{
+	unsigned int set = kt_set_by_name(w);
+	bool any = false;
+
+	for (unsigned int i = 0; i < kt_nevents; i++) {
+		const struct kt_event_def *ev = &kt_events[i];
+
+		if (ev->kind == KT_EV_PSEUDO)
+			continue;
+		if (!strcmp(w, ev->name) || (set && (ev->sets & set)) ||
+		    !strcmp(w, "all")) {
+			sel->on[i] = on;
+			any = true;
+		}
+	}
+	return any ? 0 : -1;
+}
+
+int kt_select(const char *spec, struct kt_selection *sel, char *bad, size_t badlen)
+{
+	char word[128];
+	const char *p = spec;
+	bool first = true;
+
+	memset(sel, 0, sizeof(*sel));
+	for (;;) {
+		size_t n = strcspn(p, ",");
+		const char *w = word;
+		bool on = true;
+
+		if (n == 0 || n >= sizeof(word)) {
+			snprintf(bad, badlen, "%.*s", (int)(n ? n : 0), p);
+			errno = EINVAL;
+			return -1;
+		}
+		memcpy(word, p, n);
+		word[n] = '\0';
+		if (word[0] == '-') {
+			w++;
+			on = false;
+			/* A list that starts with an exclusion starts from all. */
+			if (first)
+				select_word("all", true, sel);
+		}
+		if (select_word(w, on, sel) < 0) {
+			snprintf(bad, badlen, "%s", w);
+			errno = ENOENT;
+			return -1;
+		}
+		first = false;
+		if (!p[n])
+			break;
+		p += n + 1;
+	}
+	sel->count = 0;
+	for (unsigned int i = 0; i < kt_nevents; i++)
+		sel->count += sel->on[i];
+	return 0;
+}

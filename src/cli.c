@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Command-line parsing. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ktrail/cli.h"
+#include "ktrail/writer.h"
+
+enum {
+	OPT_READER = 0x100,
+	OPT_BUFFER,
+	OPT_HELP,
+	OPT_VERSION,
+};
+
+static const struct option long_opts[] = {
+	{ "events", required_argument, NULL, 'e' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "pid", required_argument, NULL, 'p' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "reader", required_argument, NULL, OPT_READER },
+	{ "buffer-size", required_argument, NULL, OPT_BUFFER },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+void kt_cli_usage(FILE *fp)
+{
+	fputs("Usage: ktrail [trace] [OPTIONS] [-- COMMAND [ARGS...]]\n"
+	      "       ktrail list\n"
+	      "       ktrail cleanup\n"
+	      "\n"
+	      "Trace kernel events (the IPC syscall family) without BPF, through tracefs,\n"
+	      "and write them as CSV, JSON lines or a table.\n"
+	      "\n"
+	      "  -e, --events LIST      events and sets, comma-separated; '-NAME' excludes\n"
+	      "                         (default: " KT_DEFAULT_EVENTS "; see 'ktrail list')\n"
+	      "  -o, --output FMT[:FILE] csv, json or table, to FILE or standard output;\n"
+	      "                         repeat for several outputs (default: table)\n"
+	      "  -p, --pid PID[,PID...] trace these processes, their threads and the\n"
+	      "                         children they fork from now on\n"
+	      "      --reader KIND      auto, mmap (Linux >= 6.10) or read (default: auto)\n"
+	      "      --buffer-size KB   kernel buffer per CPU (default: 4096)\n"
+	      "  -q, --quiet            no progress or summary on standard error\n"
+	      "  -h, --help             this help\n"
+	      "  -V, --version          print the version\n"
+	      "\n"
+	      "With -- COMMAND, ktrail runs COMMAND, traces it and its children, and\n"
+	      "exits with its exit status.  Without COMMAND or -p it traces the whole\n"
+	      "system until SIGINT, SIGTERM or SIGHUP.\n"
+	      "\n"
+	      "  list      the events and sets this build knows, and whether this\n"
+	      "            kernel can produce each one\n"
+	      "  cleanup   remove tracefs instances left by ktrail processes that died\n"
+	      "\n"
+	      "Exit status: the traced command's; otherwise 0, 1 on errors, 2 on usage\n"
+	      "errors, 3 when the kernel lacks a feature that was asked for.\n",
+	      fp);
+}
+
+static int parse_pids(const char *s, struct kt_opts *o, char *err, size_t errlen)
+{
+	const char *p = s;
+
+	while (*p) {
+		char *end;
+		long v;
+
+		errno = 0;
+		v = strtol(p, &end, 10);
+		if (errno || end == p || (*end && *end != ',') || v <= 0 || v > INT_MAX) {
+			snprintf(err, errlen, "invalid pid '%.*s' in -p %s",
+				 (int)strcspn(p, ","), p, s);
+			return -1;
+		}
+		if (o->npids >= KT_MAX_PIDS) {
+			snprintf(err, errlen, "too many pids (at most %d)", KT_MAX_PIDS);
+			return -1;
+		}
+		o->pids[o->npids++] = v;
+		p = *end ? end + 1 : end;
+		if (*end == ',' && !*p) {
+			snprintf(err, errlen, "invalid pid list '%s'", s);
+			return -1;
+		}
+	}
+	if (!o->npids) {
+		snprintf(err, errlen, "-p needs a pid");
+		return -1;
+	}
+	return 0;
+}
+
+static int parse_output(char *s, struct kt_opts *o, char *err, size_t errlen)
+{
+	char *colon = strchr(s, ':');
+	struct kt_output *out;
+
+	if (o->noutputs >= KT_MAX_OUTPUTS) {
+		snprintf(err, errlen, "too many outputs (at most %d)", KT_MAX_OUTPUTS);
+		return -1;
+	}
+	out = &o->outputs[o->noutputs];
+	if (colon) {
+		*colon = '\0';
+		out->path = colon[1] && strcmp(colon + 1, "-") ? colon + 1 : NULL;
+		if (!colon[1]) {
+			snprintf(err, errlen, "-o %s: missing file name after ':'", s);
+			return -1;
+		}
+	}
+	out->format = s;
+	if (!kt_writer_find(s)) {
+		snprintf(err, errlen, "unknown output format '%s' (use csv, json or table)", s);
+		return -1;
+	}
+	for (unsigned int i = 0; i < o->noutputs; i++) {
+		const char *a = o->outputs[i].path, *b = out->path;
+
+		if ((!a && !b) || (a && b && !strcmp(a, b))) {
+			snprintf(err, errlen, "two outputs write to %s", b ? b : "standard output");
+			return -1;
+		}
+	}
+	o->noutputs++;
+	return 0;
+}
+
+int kt_cli_parse(int argc, char **argv, struct kt_opts *o, char *err, size_t errlen)
+{
+	char bad[128];
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->cmd = KT_CMD_TRACE;
+	o->reader = KT_READER_AUTO;
+	o->events = KT_DEFAULT_EVENTS;
+	err[0] = '\0';
+	if (argc > 1 && argv[1][0] != '-') {
+		if (!strcmp(argv[1], "list")) {
+			o->cmd = KT_CMD_LIST;
+		} else if (!strcmp(argv[1], "cleanup")) {
+			o->cmd = KT_CMD_CLEANUP;
+		} else if (strcmp(argv[1], "trace")) {
+			snprintf(err, errlen, "unknown command '%s' (use trace, list or cleanup)",
+				 argv[1]);
+			return -1;
+		}
+		argv++;
+		argc--;
+	}
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:e:o:p:qhV", long_opts, NULL)) != -1) {
+		switch (c) {
+		case 'e':
+			o->events = optarg;
+			break;
+		case 'o':
+			if (parse_output(optarg, o, err, errlen) < 0)
+				return -1;
+			break;
+		case 'p':
+			if (parse_pids(optarg, o, err, errlen) < 0)
+				return -1;
+			break;
+		case 'q':
+			o->quiet = true;
+			break;
+		case OPT_READER:
+			if (kt_reader_parse(optarg, &o->reader) < 0) {
+				snprintf(err, errlen, "unknown reader '%s' (use auto, mmap or read)",
+					 optarg);
+				return -1;
+			}
+			break;
+		case OPT_BUFFER: {
+			char *end;
+			long v;
+
+			errno = 0;
+			v = strtol(optarg, &end, 10);
+			if (errno || *end || v < 4 || v > 4 * 1024 * 1024) {
+				snprintf(err, errlen,
+					 "invalid --buffer-size '%s' (KiB per CPU, 4 to 4194304)",
+					 optarg);
+				return -1;
+			}
+			o->buffer_kb = v;
+			break;
+		}
+		case 'h':
+			o->cmd = KT_CMD_HELP;
+			return 0;
+		case 'V':
+			o->cmd = KT_CMD_VERSION;
+			return 0;
+		case ':':
+			snprintf(err, errlen, "option '%s' needs a value", argv[optind - 1]);
+			return -1;
+		default:
+			snprintf(err, errlen, "unknown option '%s'", argv[optind - 1]);
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		if (o->cmd != KT_CMD_TRACE) {
+			snprintf(err, errlen, "unexpected argument '%s'", argv[optind]);
+			return -1;
+		}
+		o->argv = &argv[optind];
+	}
+	if (o->argv && o->npids) {
+		snprintf(err, errlen, "-p and a COMMAND cannot be combined");
+		return -1;
+	}
+	if (kt_select(o->events, &o->sel, bad, sizeof(bad)) < 0) {
+		if (errno == ENOENT)
+			snprintf(err, errlen, "unknown event or set '%s' in -e %s (see 'ktrail list')",
+				 bad, o->events);
+		else
+			snprintf(err, errlen, "malformed event list '%s'", o->events);
+		return -1;
+	}
+	if (!o->sel.count) {
+		snprintf(err, errlen, "-e %s selects no event", o->events);
+		return -1;
+	}
+	if (!o->noutputs) {
+		o->outputs[0].format = "table";
+		o->noutputs = 1;
+	}
+	return 0;
+}

@@ -1,0 +1,421 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * tracefs: discovery, features, the plan, and the private instance.
+ * Everything is read from the kernel's own files, never from its version.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <tracefs.h>
+
+#include "ktrail/kernel.h"
+#include "ktrail/util.h"
+
+static bool path_exists(const char *dir, const char *rel)
+{
+	char path[1024];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	return stat(path, &st) == 0;
+}
+
+bool kt_features_has_event(const struct kt_features *f, const char *sys, const char *ev)
+{
+	char rel[512];
+
+	snprintf(rel, sizeof(rel), "events/%s/%s/format", sys, ev);
+	return path_exists(f->tracefs, rel);
+}
+
+static void pick_clock(struct kt_features *f)
+{
+	static const char *const pref[] = { "boot", "mono", "global" };
+	char path[512];
+	char *clocks;
+
+	snprintf(f->clock, sizeof(f->clock), "local");
+	snprintf(path, sizeof(path), "%s/trace_clock", f->tracefs);
+	clocks = kt_read_file(path, NULL);
+	if (!clocks)
+		return;
+	for (size_t i = 0; i < KT_ARRAY_SIZE(pref); i++) {
+		size_t n = strlen(pref[i]);
+
+		for (char *p = clocks; (p = strstr(p, pref[i])); p += n) {
+			bool start = p == clocks || p[-1] == ' ' || p[-1] == '[';
+			bool end = p[n] == ' ' || p[n] == ']' || p[n] == '\n' || !p[n];
+
+			if (start && end) {
+				snprintf(f->clock, sizeof(f->clock), "%s", pref[i]);
+				free(clocks);
+				return;
+			}
+		}
+	}
+	free(clocks);
+}
+
+int kt_features_probe(struct kt_features *f)
+{
+	const char *dir = NULL;
+	char path[512];
+	DIR *d;
+	struct dirent *de;
+
+	memset(f, 0, sizeof(*f));
+	if (tracefs_tracing_dir_is_mounted(true, &dir) < 0 || !dir) {
+		/* Not mounted and could not be mounted. */
+		if (access("/sys/kernel/tracing", F_OK) && access("/sys/kernel/debug/tracing", F_OK))
+			errno = ENOENT;
+		else if (!errno)
+			errno = EACCES;
+		return -1;
+	}
+	snprintf(f->tracefs, sizeof(f->tracefs), "%s", dir);
+	if (access(f->tracefs, R_OK | X_OK) < 0)
+		return -1;
+	snprintf(path, sizeof(path), "%s/instances", f->tracefs);
+	if (access(path, W_OK) < 0)
+		return -1;
+	f->syscalls = path_exists(f->tracefs, "events/syscalls");
+	f->raw_syscalls = kt_features_has_event(f, "raw_syscalls", "sys_enter") &&
+			  kt_features_has_event(f, "raw_syscalls", "sys_exit");
+	f->task_events = kt_features_has_event(f, "task", "task_newtask") &&
+			 kt_features_has_event(f, "task", "task_rename");
+	f->sched_exec = kt_features_has_event(f, "sched", "sched_process_exec");
+	f->sched_exit = kt_features_has_event(f, "sched", "sched_process_exit");
+	f->event_pid = path_exists(f->tracefs, "set_event_pid");
+	f->notrace_pid = path_exists(f->tracefs, "set_event_notrace_pid");
+	f->kprobe_events = path_exists(f->tracefs, "kprobe_events");
+	pick_clock(f);
+	snprintf(path, sizeof(path), "%s/per_cpu", f->tracefs);
+	d = opendir(path);
+	if (d) {
+		while ((de = readdir(d))) {
+			if (!strncmp(de->d_name, "cpu", 3) && isdigit((unsigned char)de->d_name[3])) {
+				int c = atoi(de->d_name + 3);
+
+				if (c + 1 > f->ncpus)
+					f->ncpus = c + 1;
+			}
+		}
+		closedir(d);
+	}
+	if (!f->ncpus)
+		f->ncpus = sysconf(_SC_NPROCESSORS_CONF);
+	return 0;
+}
+
+int kt_plan_make(const struct kt_features *f, const struct kt_selection *sel,
+		 struct kt_plan *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->native = kt_abi_native();
+	p->compat_abi = kt_abi_compat();
+	p->e = calloc(kt_nevents, sizeof(*p->e));
+	if (!p->e)
+		return -1;
+	for (unsigned int i = 0; i < kt_nevents; i++) {
+		const struct kt_event_def *ev = &kt_events[i];
+		struct kt_plan_entry *e;
+		char enter[128], exit_[128];
+		bool native_nr, compat_nr;
+
+		if (ev->kind != KT_EV_SYSCALL)
+			continue;
+		if (sel && !sel->on[i])
+			continue;
+		e = &p->e[p->n++];
+		e->ev = ev;
+		native_nr = p->native != KT_ABI_NONE && ev->nr[p->native] >= 0;
+		compat_nr = p->compat_abi != KT_ABI_NONE && ev->nr[p->compat_abi] >= 0;
+		snprintf(enter, sizeof(enter), "sys_enter_%s", ev->tp);
+		snprintf(exit_, sizeof(exit_), "sys_exit_%s", ev->tp);
+		if (native_nr) {
+			if (!f->syscalls)
+				snprintf(e->why, sizeof(e->why),
+					 "kernel has no syscall tracepoints (CONFIG_FTRACE_SYSCALLS)");
+			else if (!kt_features_has_event(f, "syscalls", enter) ||
+				 !kt_features_has_event(f, "syscalls", exit_))
+				snprintf(e->why, sizeof(e->why),
+					 "no syscalls/%.64s tracepoint on this kernel", enter);
+			else
+				e->recipe = KT_R_SYSCALL_TP;
+		} else {
+			snprintf(e->why, sizeof(e->why), "no %s syscall: only 32-bit (%s) tasks make it",
+				 kt_abi_name(p->native), kt_abi_name(p->compat_abi));
+		}
+		if (compat_nr) {
+			if (f->raw_syscalls) {
+				e->compat = true;
+				p->compat = true;
+			} else if (e->recipe == KT_R_NONE) {
+				snprintf(e->why + strlen(e->why), sizeof(e->why) - strlen(e->why),
+					 "%sno raw_syscalls tracepoints to see 32-bit tasks",
+					 e->why[0] ? "; " : "");
+			}
+		} else if (e->recipe == KT_R_NONE && !native_nr) {
+			snprintf(e->why, sizeof(e->why), "no syscall number on %s",
+				 kt_abi_name(p->native));
+		}
+	}
+	return 0;
+}
+
+void kt_plan_free(struct kt_plan *p)
+{
+	free(p->e);
+	p->e = NULL;
+	p->n = 0;
+}
+
+void kt_instance_name(pid_t pid, char *buf, size_t len)
+{
+	snprintf(buf, len, "ktrail_%d", (int)pid);
+}
+
+static void set_err(char *err, size_t errlen, struct kt_instance *in, const char *what)
+{
+	char *klog = in && in->ti ? tracefs_error_last(in->ti) : NULL;
+	int saved = errno;
+
+	if (klog && *klog) {
+		klog[strcspn(klog, "\n")] = '\0';
+		snprintf(err, errlen, "%s: %s (kernel: %s)", what, strerror(saved), klog);
+	} else {
+		snprintf(err, errlen, "%s: %s", what, strerror(saved));
+	}
+	free(klog);
+	errno = saved;
+}
+
+static int write_pids(struct kt_instance *in, const char *file, const pid_t *pids,
+		      unsigned int n, bool append)
+{
+	char buf[32];
+
+	for (unsigned int i = 0; i < n; i++) {
+		int r;
+
+		snprintf(buf, sizeof(buf), "%d", (int)pids[i]);
+		if (!append && i == 0)
+			r = tracefs_instance_file_write(in->ti, file, buf);
+		else
+			r = tracefs_instance_file_append(in->ti, file, buf);
+		if (r < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int kt_instance_add_pids(struct kt_instance *in, const pid_t *pids, unsigned int n)
+{
+	return write_pids(in, "set_event_pid", pids, n, true);
+}
+
+int kt_instance_create(struct kt_instance *in, const struct kt_features *f,
+		       const struct kt_instance_opts *o, char *err, size_t errlen)
+{
+	char *dir;
+	pid_t self = getpid();
+
+	memset(in, 0, sizeof(*in));
+	kt_instance_name(self, in->name, sizeof(in->name));
+	if (tracefs_instance_exists(in->name)) {
+		/* Left by an earlier process with our pid: not ours to keep. */
+		struct tracefs_instance *old = tracefs_instance_alloc(NULL, in->name);
+
+		if (old) {
+			tracefs_instance_destroy(old);
+			tracefs_instance_free(old);
+		}
+	}
+	in->ti = tracefs_instance_create(in->name);
+	if (!in->ti) {
+		set_err(err, errlen, NULL, "cannot create tracefs instance");
+		return -1;
+	}
+	in->created = true;
+	dir = tracefs_instance_get_dir(in->ti);
+	if (!dir) {
+		set_err(err, errlen, in, "tracefs instance directory");
+		goto fail;
+	}
+	snprintf(in->dir, sizeof(in->dir), "%s", dir);
+	free(dir);
+	if (tracefs_instance_file_write(in->ti, "tracing_on", "0") < 0) {
+		set_err(err, errlen, in, "tracing_on");
+		goto fail;
+	}
+	if (o->clock && tracefs_instance_file_write(in->ti, "trace_clock", o->clock) < 0) {
+		set_err(err, errlen, in, "trace_clock");
+		goto fail;
+	}
+	if (o->buffer_kb && tracefs_instance_set_buffer_size(in->ti, o->buffer_kb, -1) < 0) {
+		set_err(err, errlen, in, "buffer_size_kb");
+		goto fail;
+	}
+	if (o->pids) {
+		if (!f->event_pid) {
+			errno = ENOTSUP;
+			set_err(err, errlen, in, "set_event_pid (kernel < 4.4)");
+			goto fail;
+		}
+		/* Children forked later join the pid list by themselves. */
+		if (tracefs_option_enable(in->ti, TRACEFS_OPTION_EVENT_FORK) < 0) {
+			set_err(err, errlen, in, "options/event-fork");
+			goto fail;
+		}
+		if (write_pids(in, "set_event_pid", o->pids, o->npids, false) < 0) {
+			set_err(err, errlen, in, "set_event_pid");
+			goto fail;
+		}
+	} else if (f->notrace_pid) {
+		/* Whole system: leave ktrail itself out. */
+		if (write_pids(in, "set_event_notrace_pid", &self, 1, false) < 0) {
+			set_err(err, errlen, in, "set_event_notrace_pid");
+			goto fail;
+		}
+	}
+	return 0;
+fail:
+	kt_instance_destroy(in);
+	return -1;
+}
+
+int kt_instance_enable(struct kt_instance *in, const char *sys, const char *ev,
+		       const char *filter, char *err, size_t errlen)
+{
+	char what[256];
+
+	if (filter && tracefs_event_file_write(in->ti, sys, ev, "filter", filter) < 0) {
+		snprintf(what, sizeof(what), "filter of %s/%s", sys, ev);
+		set_err(err, errlen, in, what);
+		return -1;
+	}
+	if (tracefs_event_enable(in->ti, sys, ev) < 0) {
+		if (!errno)
+			errno = ENOENT;
+		snprintf(what, sizeof(what), "enable %s/%s", sys, ev);
+		set_err(err, errlen, in, what);
+		return -1;
+	}
+	return 0;
+}
+
+int kt_instance_tracing(struct kt_instance *in, bool on)
+{
+	return tracefs_instance_file_write(in->ti, "tracing_on", on ? "1" : "0") < 0 ? -1 : 0;
+}
+
+static unsigned long long stat_field(const char *s, const char *key)
+{
+	const char *p = strstr(s, key);
+
+	return p ? strtoull(p + strlen(key), NULL, 10) : 0;
+}
+
+int kt_instance_cpu_lost(struct kt_instance *in, int cpu, unsigned long long *lost)
+{
+	char path[1024];
+	char *s;
+
+	snprintf(path, sizeof(path), "%s/per_cpu/cpu%d/stats", in->dir, cpu);
+	s = kt_read_file(path, NULL);
+	if (!s)
+		return -1;
+	*lost = stat_field(s, "\noverrun: ") + stat_field(s, "commit overrun: ") +
+		stat_field(s, "dropped events: ");
+	if (!strncmp(s, "overrun: ", 9))
+		*lost += strtoull(s + 9, NULL, 10);
+	free(s);
+	return 0;
+}
+
+int kt_instance_destroy(struct kt_instance *in)
+{
+	int ret = 0;
+
+	if (!in->ti)
+		return 0;
+	if (in->created) {
+		/* Stop and disable first, so nothing fires while it goes. */
+		tracefs_instance_file_write(in->ti, "tracing_on", "0");
+		tracefs_event_disable(in->ti, NULL, NULL);
+		if (tracefs_instance_destroy(in->ti) < 0)
+			ret = -1;
+	}
+	tracefs_instance_free(in->ti);
+	in->ti = NULL;
+	in->created = false;
+	return ret;
+}
+
+static bool pid_is_ktrail(pid_t pid)
+{
+	char path[64];
+	char *comm;
+	bool yes;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	comm = kt_read_file(path, NULL);
+	if (!comm)
+		return false;
+	yes = !strncmp(comm, "ktrail", 6);
+	free(comm);
+	return yes;
+}
+
+int kt_cleanup_stale(const struct kt_features *f,
+		     void (*report)(const char *name, int err, void *arg), void *arg)
+{
+	char path[512];
+	DIR *d;
+	struct dirent *de;
+	int count = 0;
+
+	snprintf(path, sizeof(path), "%s/instances", f->tracefs);
+	d = opendir(path);
+	if (!d)
+		return -1;
+	while ((de = readdir(d))) {
+		struct tracefs_instance *ti;
+		char *end;
+		long pid;
+
+		if (strncmp(de->d_name, "ktrail_", 7))
+			continue;
+		pid = strtol(de->d_name + 7, &end, 10);
+		if (*end || pid <= 0 || end == de->d_name + 7)
+			continue;
+		if (pid == getpid() || pid_is_ktrail(pid))
+			continue;
+		ti = tracefs_instance_alloc(NULL, de->d_name);
+		if (!ti) {
+			if (report)
+				report(de->d_name, errno, arg);
+			continue;
+		}
+		tracefs_instance_file_write(ti, "tracing_on", "0");
+		tracefs_event_disable(ti, NULL, NULL);
+		if (tracefs_instance_destroy(ti) < 0) {
+			if (report)
+				report(de->d_name, errno ? errno : EBUSY, arg);
+		} else {
+			count++;
+			if (report)
+				report(de->d_name, 0, arg);
+		}
+		tracefs_instance_free(ti);
+	}
+	closedir(d);
+	return count;
+}

@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * CSV (RFC 4180) with a header row, one column scheme for all events:
+ *
+ *   timestamp,processorId,processId,threadId,processName,eventId,
+ *   eventName,isCompat,state,returnValue,<arg columns>
+ *
+ * The argument columns are the distinct argument names over w->events, in
+ * the order the events and their arguments come; events that share an
+ * argument name share its column.  Every row has as many fields as the
+ * header, so the file loads as it is into sqlite3 .import, DuckDB and
+ * pandas.  The layout is computed once in begin(); a row is built in one
+ * reused buffer and written with a single fwrite.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "ktrail/util.h"
+#include "ktrail/writer.h"
+
+#define PUT_LIT(b, s) kt_buf_put((b), (s), sizeof(s) - 1)
+
+static const char *const fixed_cols[] = {
+	"timestamp", "processorId", "processId", "threadId", "processName",
+	"eventId", "eventName", "isCompat", "state", "returnValue",
+};
+
+static const char header_fixed[] =
+	"timestamp,processorId,processId,threadId,processName,"
+	"eventId,eventName,isCompat,state,returnValue";
+
+struct csv_priv {
+	struct kt_buf row;
+	struct kt_buf tmp;		/* a sockaddr's text before escaping */
+	unsigned int ncols;		/* argument columns */
+	int *slot;			/* kt_events index -> w->events index */
+	signed char *argof;		/* [event][column]: arg index or -1 */
+};
+
+static void csv_free(struct csv_priv *c)
+{
+	if (!c)
+		return;
+	kt_buf_free(&c->row);
+	kt_buf_free(&c->tmp);
+	free(c->slot);
+	free(c->argof);
+	free(c);
+}
+
+static unsigned int nargs_of(const struct kt_event_def *ev)
+{
+	return ev->nargs < KT_MAX_ARGS ? ev->nargs : KT_MAX_ARGS;
+}
+
+/* An argument column named like a fixed one (sqlite ignores case). */
+static bool clashes(const char *name)
+{
+	for (size_t i = 0; i < KT_ARRAY_SIZE(fixed_cols); i++)
+		if (!strcasecmp(name, fixed_cols[i]))
+			return true;
+	return false;
+}
+
+static int csv_header(struct kt_writer *w, struct csv_priv *c,
+		      const char *const *names)
+{
+	struct kt_buf *b = &c->row;
+	int err = 0;
+
+	b->len = 0;
+	err |= PUT_LIT(b, header_fixed);
+	for (unsigned int i = 0; i < c->ncols; i++) {
+		err |= PUT_LIT(b, ",");
+		if (clashes(names[i]))
+			err |= PUT_LIT(b, "arg_");
+		err |= kt_esc_csv(b, names[i], strlen(names[i]));
+	}
+	err |= PUT_LIT(b, "\n");
+	if (err)
+		return -1;
+	return kt_writer_put(w, b);
+}
+
+static int csv_begin(struct kt_writer *w)
+{
+	unsigned int ne = w->nevents, maxcols = ne * KT_MAX_ARGS;
+	unsigned short *colof = NULL;	/* [event][arg]: column */
+	const char **names = NULL;
+	struct csv_priv *c;
+	int saved;
+
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return -1;
+	names = calloc(maxcols + 1, sizeof(*names));
+	colof = calloc((size_t)ne * KT_MAX_ARGS + 1, sizeof(*colof));
+	c->slot = malloc(kt_nevents * sizeof(*c->slot));
+	if (!names || !colof || !c->slot)
+		goto fail;
+	for (unsigned int i = 0; i < kt_nevents; i++)
+		c->slot[i] = -1;
+
+	for (unsigned int e = 0; e < ne; e++) {
+		const struct kt_event_def *ev = w->events[e];
+		ptrdiff_t idx = ev - kt_events;
+
+		if (idx >= 0 && idx < (ptrdiff_t)kt_nevents && c->slot[idx] < 0)
+			c->slot[idx] = e;
+		for (unsigned int a = 0; a < nargs_of(ev); a++) {
+			const char *name = ev->args[a].name;
+			unsigned int col = 0;
+
+			while (col < c->ncols && strcmp(names[col], name))
+				col++;
+			if (col == c->ncols)
+				names[c->ncols++] = name;
+			colof[e * KT_MAX_ARGS + a] = col;
+		}
+	}
+
+	c->argof = malloc((size_t)ne * c->ncols + 1);
+	if (!c->argof)
+		goto fail;
+	memset(c->argof, -1, (size_t)ne * c->ncols);
+	for (unsigned int e = 0; e < ne; e++)
+		for (unsigned int a = 0; a < nargs_of(w->events[e]); a++)
+			c->argof[e * c->ncols + colof[e * KT_MAX_ARGS + a]] = a;
+
+	if (csv_header(w, c, names) < 0)
+		goto fail;
+	free(names);
+	free(colof);
+	w->priv = c;
+	return 0;
+fail:
+	saved = errno;
+	free(names);
+	free(colof);
+	csv_free(c);
+	errno = saved;
+	return -1;
+}
+
+/* The position of @ev in w->events, or -1. */
+static int csv_slot(const struct kt_writer *w, const struct csv_priv *c,
+		    const struct kt_event_def *ev)
+{
+	ptrdiff_t idx = ev - kt_events;
+
+	if (idx >= 0 && idx < (ptrdiff_t)kt_nevents)
+		return c->slot[idx];
+	for (unsigned int e = 0; e < w->nevents; e++)
+		if (w->events[e] == ev)
+			return e;
+	return -1;
+}
+
+static int csv_value(struct csv_priv *c, struct kt_buf *b,
+		     const struct kt_arg_def *a, const struct kt_value *v)
+{
+	if (!v->set)
+		return 0;
+	switch (a->type) {
+	case KT_T_INT:
+		return kt_buf_i64(b, (int32_t)v->i);
+	case KT_T_LONG:
+		return kt_buf_i64(b, v->i);
+	case KT_T_UINT:
+		return kt_buf_u64(b, (uint32_t)v->u);
+	case KT_T_ULONG:
+		return kt_buf_u64(b, v->u);
+	case KT_T_U16:
+		return kt_buf_u64(b, (uint16_t)v->u);
+	case KT_T_PTR:
+		return kt_buf_hex(b, v->u);
+	case KT_T_STR:
+		return kt_esc_csv(b, v->str, v->str ? v->len : 0);
+	case KT_T_TIMESPEC:
+		return kt_buf_printf(b, "%.9f", v->d);
+	case KT_T_SOCKADDR:
+		if (!v->sa)
+			return 0;
+		c->tmp.len = 0;
+		if (kt_sockaddr_text(&c->tmp, v->sa) < 0)
+			return -1;
+		return kt_esc_csv(b, c->tmp.p, c->tmp.len);
+	default:
+		return 0;
+	}
+}
+
+static int csv_event(struct kt_writer *w, const struct kt_record *r)
+{
+	struct csv_priv *c = w->priv;
+	struct kt_buf *b = &c->row;
+	const struct kt_event_def *ev = r->ev;
+	bool pseudo = ev->kind == KT_EV_PSEUDO;
+	const char *comm = r->comm ? r->comm : "";
+	const signed char *argof;
+	int e = csv_slot(w, c, ev), err = 0;
+
+	if (e < 0) {
+		/* not in the header's layout: a caller's bug */
+		errno = EINVAL;
+		return -1;
+	}
+	argof = c->argof + (size_t)e * c->ncols;
+
+	b->len = 0;
+	err |= kt_buf_u64(b, r->ts);
+	err |= PUT_LIT(b, ",");
+	err |= kt_buf_i64(b, r->cpu);
+	err |= PUT_LIT(b, ",");
+	if (!pseudo || r->pid)
+		err |= kt_buf_i64(b, r->pid);
+	err |= PUT_LIT(b, ",");
+	if (!pseudo || r->tid)
+		err |= kt_buf_i64(b, r->tid);
+	err |= PUT_LIT(b, ",");
+	err |= kt_esc_csv(b, comm, strlen(comm));
+	err |= PUT_LIT(b, ",");
+	err |= kt_buf_i64(b, kt_event_id(ev));
+	err |= PUT_LIT(b, ",");
+	err |= kt_esc_csv(b, ev->name, strlen(ev->name));
+	err |= r->compat ? PUT_LIT(b, ",1,") : PUT_LIT(b, ",0,");
+	if (!pseudo) {
+		const char *st = kt_state_name(r->state);
+
+		err |= kt_buf_put(b, st, strlen(st));
+	}
+	err |= PUT_LIT(b, ",");
+	if (r->has_ret)
+		err |= kt_buf_i64(b, r->ret);
+	for (unsigned int col = 0; col < c->ncols; col++) {
+		err |= PUT_LIT(b, ",");
+		if (argof[col] >= 0)
+			err |= csv_value(c, b, &ev->args[argof[col]],
+					 &r->args[argof[col]]);
+	}
+	err |= PUT_LIT(b, "\n");
+	if (err) {
+		errno = ENOMEM;
+		return -1;
+	}
+	return kt_writer_put(w, b);
+}
+
+static int csv_end(struct kt_writer *w)
+{
+	csv_free(w->priv);
+	w->priv = NULL;
+	return 0;
+}
+
+const struct kt_writer_ops kt_csv_ops = {
+	.name = "csv",
+	.begin = csv_begin,
+	.event = csv_event,
+	.end = csv_end,
+};

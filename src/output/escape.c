@@ -1,0 +1,330 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Growing buffers and the escaping of string values.
+ *
+ * A string value is raw bytes.  Its text form keeps every valid UTF-8
+ * sequence (no overlongs, no surrogates, nothing above U+10FFFF), turns
+ * every other byte into the four characters \xHH, a NUL into \x00 and a
+ * backslash into \\.  The text is therefore valid UTF-8 and the mapping
+ * can be undone.  CSV, JSON and the table each wrap that text their way;
+ * all four share one loop (esc() below) that reserves the worst case once
+ * and then writes without further checks.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ktrail/writer.h"
+
+static int buf_reserve(struct kt_buf *b, size_t n)
+{
+	size_t need, cap;
+	char *p;
+
+	if (n > SIZE_MAX - 1 - b->len) {
+		errno = ENOMEM;
+		return -1;
+	}
+	need = b->len + n + 1;		/* always room for a closing NUL */
+	if (need <= b->cap)
+		return 0;
+	cap = b->cap ? b->cap : 256;
+	while (cap < need)
+		cap = cap > SIZE_MAX / 2 ? need : cap * 2;
+	p = realloc(b->p, cap);
+	if (!p)
+		return -1;
+	b->p = p;
+	b->cap = cap;
+	return 0;
+}
+
+int kt_buf_put(struct kt_buf *b, const char *s, size_t n)
+{
+	if (buf_reserve(b, n) < 0)
+		return -1;
+	if (n)
+		memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+	return 0;
+}
+
+int kt_buf_printf(struct kt_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	size_t room;
+	int n;
+
+	if (buf_reserve(b, 64) < 0)
+		return -1;
+	room = b->cap - b->len;
+	va_start(ap, fmt);
+	n = vsnprintf(b->p + b->len, room, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return -1;
+	if ((size_t)n >= room) {
+		if (buf_reserve(b, (size_t)n) < 0) {
+			b->p[b->len] = '\0';
+			return -1;
+		}
+		va_start(ap, fmt);
+		n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
+		va_end(ap);
+		if (n < 0)
+			return -1;
+	}
+	b->len += n;
+	return 0;
+}
+
+void kt_buf_free(struct kt_buf *b)
+{
+	free(b->p);
+	b->p = NULL;
+	b->len = 0;
+	b->cap = 0;
+}
+
+int kt_buf_u64(struct kt_buf *b, uint64_t v)
+{
+	char tmp[20];
+	char *end = tmp + sizeof(tmp), *p = end;
+
+	do {
+		*--p = '0' + v % 10;
+		v /= 10;
+	} while (v);
+	return kt_buf_put(b, p, end - p);
+}
+
+int kt_buf_i64(struct kt_buf *b, int64_t v)
+{
+	char tmp[21];
+	char *end = tmp + sizeof(tmp), *p = end;
+	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+
+	do {
+		*--p = '0' + u % 10;
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
+	return kt_buf_put(b, p, end - p);
+}
+
+static const char hexdig[] = "0123456789abcdef";
+
+int kt_buf_hex(struct kt_buf *b, uint64_t v)
+{
+	char tmp[18];
+	char *end = tmp + sizeof(tmp), *p = end;
+
+	do {
+		*--p = hexdig[v & 0xf];
+		v >>= 4;
+	} while (v);
+	*--p = 'x';
+	*--p = '0';
+	return kt_buf_put(b, p, end - p);
+}
+
+/* Which bytes each format copies as they are (one bit per format). */
+enum {
+	P_TEXT = 1 << 0,	/* the text form */
+	P_CSV = 1 << 1,		/* the text form inside a CSV field */
+	P_JSON = 1 << 2,	/* inside a JSON string literal */
+	P_TABLE = 1 << 3,	/* on a terminal */
+	P_ALL = P_TEXT | P_CSV | P_JSON | P_TABLE,
+};
+
+/* NUL, backslash and bytes >= 0x80 are never plain. */
+static const unsigned char plain[256] = {
+	[0x01 ... 0x1f] = P_TEXT | P_CSV,
+	[0x20 ... 0x21] = P_ALL,
+	['"'] = P_TEXT | P_TABLE,
+	[0x23 ... 0x5b] = P_ALL,
+	[0x5d ... 0x7e] = P_ALL,
+	[0x7f] = P_TEXT | P_CSV,
+};
+
+/*
+ * Length of the valid UTF-8 sequence of two or more bytes at @p, or 0
+ * (Unicode 15, table 3-7: no overlongs, no surrogates, <= U+10FFFF).
+ */
+static size_t utf8_len(const unsigned char *p, size_t n)
+{
+	unsigned char c = p[0], lo = 0x80, hi = 0xbf;
+
+	if (c < 0xc2 || c > 0xf4)
+		return 0;
+	if (c < 0xe0)
+		return n >= 2 && (p[1] & 0xc0) == 0x80 ? 2 : 0;
+	if (c == 0xe0)
+		lo = 0xa0;
+	else if (c == 0xed)
+		hi = 0x9f;
+	else if (c == 0xf0)
+		lo = 0x90;
+	else if (c == 0xf4)
+		hi = 0x8f;
+	if (n < 2 || p[1] < lo || p[1] > hi)
+		return 0;
+	if (n < 3 || (p[2] & 0xc0) != 0x80)
+		return 0;
+	if (c < 0xf0)
+		return 3;
+	if (n < 4 || (p[3] & 0xc0) != 0x80)
+		return 0;
+	return 4;
+}
+
+/* \xHH for the text form; in JSON its backslash is escaped once more. */
+static char *put_x(char *o, unsigned char c, unsigned int mode)
+{
+	if (mode == P_JSON)
+		*o++ = '\\';
+	*o++ = '\\';
+	*o++ = 'x';
+	*o++ = hexdig[c >> 4];
+	*o++ = hexdig[c & 0xf];
+	return o;
+}
+
+static char *put_u(char *o, unsigned char c)
+{
+	memcpy(o, "\\u00", 4);
+	o[4] = hexdig[c >> 4];
+	o[5] = hexdig[c & 0xf];
+	return o + 6;
+}
+
+/* A control character (not NUL) in JSON or on a terminal. */
+static char *put_ctl(char *o, unsigned char c, unsigned int mode)
+{
+	char e;
+
+	switch (c) {
+	case '\n':
+		e = 'n';
+		break;
+	case '\t':
+		e = 't';
+		break;
+	case '\r':
+		e = 'r';
+		break;
+	case 0x1b:
+		if (mode == P_TABLE) {
+			e = 'e';
+			break;
+		}
+		/* fall through */
+	default:
+		return mode == P_JSON ? put_u(o, c) : put_x(o, c, mode);
+	}
+	*o++ = '\\';
+	*o++ = e;
+	return o;
+}
+
+static int esc(struct kt_buf *out, const char *s, size_t len,
+	       unsigned int mode, bool quote)
+{
+	const unsigned char *p = (const unsigned char *)s, *end;
+	char *o;
+
+	/* Worst case: a control byte as \u00XX in JSON, and the quotes. */
+	if (len > (SIZE_MAX - 2) / 6) {
+		errno = ENOMEM;
+		return -1;
+	}
+	if (buf_reserve(out, len * 6 + 2) < 0)
+		return -1;
+	if (!len)
+		p = (const unsigned char *)"";
+	end = p + len;
+	o = out->p + out->len;
+	if (quote)
+		*o++ = '"';
+	while (p < end) {
+		unsigned char c = *p;
+		size_t n;
+
+		if (plain[c] & mode) {
+			*o++ = c;
+			p++;
+			continue;
+		}
+		if (c >= 0x80) {
+			n = utf8_len(p, end - p);
+			if (!n) {
+				o = put_x(o, c, mode);
+				p++;
+			} else if (mode == P_TABLE && c == 0xc2 && p[1] < 0xa0) {
+				/* C1 controls (U+0080-U+009F): U+009B is CSI */
+				o = put_u(o, p[1]);
+				p += 2;
+			} else {
+				memcpy(o, p, n);
+				o += n;
+				p += n;
+			}
+			continue;
+		}
+		if (c == '\\') {
+			if (mode == P_JSON) {
+				memcpy(o, "\\\\\\\\", 4);
+				o += 4;
+			} else {
+				*o++ = '\\';
+				*o++ = '\\';
+			}
+		} else if (c == '\0') {
+			o = put_x(o, c, mode);
+		} else if (c == '"') {
+			*o++ = mode == P_JSON ? '\\' : '"';
+			*o++ = '"';
+		} else {
+			o = put_ctl(o, c, mode);
+		}
+		p++;
+	}
+	if (quote)
+		*o++ = '"';
+	*o = '\0';
+	out->len = o - out->p;
+	return 0;
+}
+
+int kt_esc_text(struct kt_buf *out, const char *s, size_t len)
+{
+	return esc(out, s, len, P_TEXT, false);
+}
+
+int kt_esc_csv(struct kt_buf *out, const char *s, size_t len)
+{
+	bool quote = len && (s[0] == ' ' || s[len - 1] == ' ');
+
+	for (size_t i = 0; i < len && !quote; i++) {
+		char c = s[i];
+
+		quote = c == ',' || c == '"' || c == '\n' || c == '\r';
+	}
+	return esc(out, s, len, P_CSV, quote);
+}
+
+int kt_esc_json(struct kt_buf *out, const char *s, size_t len)
+{
+	return esc(out, s, len, P_JSON, true);
+}
+
+int kt_esc_table(struct kt_buf *out, const char *s, size_t len)
+{
+	return esc(out, s, len, P_TABLE, false);
+}

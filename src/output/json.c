@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * JSON lines in the shape of Tracee's trace.Event, for the fields ktrail
+ * fills, plus our own "ktrail" object with the pairing state:
+ *
+ *   {"timestamp":N,"processorId":N,"processId":N,"threadId":N,
+ *    "hostProcessId":N,"hostThreadId":N,"processName":"..",
+ *    "hostName":"..","eventId":"69","eventName":"msgsnd",
+ *    "syscall":"msgsnd","argsNum":4,"returnValue":0,
+ *    "contextFlags":{"containerStarted":false,"isCompat":false},
+ *    "args":[{"name":"msqid","type":"int","value":3},...],
+ *    "ktrail":{"state":"complete"}}
+ *
+ * hostName only when known, returnValue only when seen; the lost_events
+ * pseudo-event has no syscall and no state.  One line per record, built in
+ * a reused buffer and written with a single fwrite.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "ktrail/writer.h"
+
+#define PUT_LIT(b, s) kt_buf_put((b), (s), sizeof(s) - 1)
+
+struct json_priv {
+	struct kt_buf line;
+};
+
+static int json_begin(struct kt_writer *w)
+{
+	struct json_priv *j = calloc(1, sizeof(*j));
+
+	if (!j)
+		return -1;
+	w->priv = j;
+	return 0;
+}
+
+static int put_str(struct kt_buf *b, const char *s)
+{
+	return kt_esc_json(b, s, strlen(s));
+}
+
+static int json_sockaddr(struct kt_buf *b, const struct kt_sockaddr *sa)
+{
+	const char *name = kt_af_name(sa->family);
+	size_t alen = strnlen(sa->addr, sizeof(sa->addr));
+	int err = PUT_LIT(b, "{\"sa_family\":");
+
+	if (name) {
+		err |= put_str(b, name);
+	} else {
+		err |= PUT_LIT(b, "\"");
+		err |= kt_buf_i64(b, sa->family);
+		err |= PUT_LIT(b, "\"");
+	}
+	switch (sa->family) {
+	case AF_INET:
+	case AF_INET6:
+		err |= sa->family == AF_INET ? PUT_LIT(b, ",\"sin_addr\":") :
+					       PUT_LIT(b, ",\"sin6_addr\":");
+		err |= kt_esc_json(b, sa->addr, alen);
+		err |= sa->family == AF_INET ? PUT_LIT(b, ",\"sin_port\":\"") :
+					       PUT_LIT(b, ",\"sin6_port\":\"");
+		err |= kt_buf_u64(b, sa->port);
+		err |= PUT_LIT(b, "\"");
+		break;
+	case AF_UNIX:
+		err |= PUT_LIT(b, ",\"sun_path\":");
+		err |= kt_esc_json(b, sa->addr, alen);
+		break;
+	}
+	err |= PUT_LIT(b, "}");
+	return err ? -1 : 0;
+}
+
+static int json_value(struct kt_buf *b, const struct kt_arg_def *a,
+		      const struct kt_value *v)
+{
+	int err = 0;
+
+	if (!v->set)
+		return PUT_LIT(b, "null");
+	switch (a->type) {
+	case KT_T_INT:
+		return kt_buf_i64(b, (int32_t)v->i);
+	case KT_T_LONG:
+		return kt_buf_i64(b, v->i);
+	case KT_T_UINT:
+		return kt_buf_u64(b, (uint32_t)v->u);
+	case KT_T_ULONG:
+		return kt_buf_u64(b, v->u);
+	case KT_T_U16:
+		return kt_buf_u64(b, (uint16_t)v->u);
+	case KT_T_PTR:
+		err |= PUT_LIT(b, "\"");
+		err |= kt_buf_hex(b, v->u);
+		err |= PUT_LIT(b, "\"");
+		return err ? -1 : 0;
+	case KT_T_STR:
+		return kt_esc_json(b, v->str, v->str ? v->len : 0);
+	case KT_T_TIMESPEC:
+		if (!isfinite(v->d))
+			return PUT_LIT(b, "null");
+		return kt_buf_printf(b, "%.9f", v->d);
+	case KT_T_SOCKADDR:
+		return v->sa ? json_sockaddr(b, v->sa) : PUT_LIT(b, "null");
+	default:
+		return PUT_LIT(b, "null");
+	}
+}
+
+static int json_event(struct kt_writer *w, const struct kt_record *r)
+{
+	struct json_priv *j = w->priv;
+	struct kt_buf *b = &j->line;
+	const struct kt_event_def *ev = r->ev;
+	bool pseudo = ev->kind == KT_EV_PSEUDO;
+	unsigned int nargs = ev->nargs < KT_MAX_ARGS ? ev->nargs : KT_MAX_ARGS;
+	int err = 0;
+
+	b->len = 0;
+	err |= PUT_LIT(b, "{\"timestamp\":");
+	err |= kt_buf_u64(b, r->ts);
+	err |= PUT_LIT(b, ",\"processorId\":");
+	err |= kt_buf_i64(b, r->cpu);
+	err |= PUT_LIT(b, ",\"processId\":");
+	err |= kt_buf_i64(b, r->pid);
+	err |= PUT_LIT(b, ",\"threadId\":");
+	err |= kt_buf_i64(b, r->tid);
+	err |= PUT_LIT(b, ",\"hostProcessId\":");
+	err |= kt_buf_i64(b, r->pid);
+	err |= PUT_LIT(b, ",\"hostThreadId\":");
+	err |= kt_buf_i64(b, r->tid);
+	err |= PUT_LIT(b, ",\"processName\":");
+	err |= put_str(b, r->comm ? r->comm : "");
+	if (w->hostname) {
+		err |= PUT_LIT(b, ",\"hostName\":");
+		err |= put_str(b, w->hostname);
+	}
+	err |= PUT_LIT(b, ",\"eventId\":\"");
+	err |= kt_buf_i64(b, kt_event_id(ev));
+	err |= PUT_LIT(b, "\",\"eventName\":");
+	err |= put_str(b, ev->name);
+	if (ev->kind == KT_EV_SYSCALL) {
+		err |= PUT_LIT(b, ",\"syscall\":");
+		err |= put_str(b, ev->name);
+	}
+	err |= PUT_LIT(b, ",\"argsNum\":");
+	err |= kt_buf_u64(b, nargs);
+	if (r->has_ret) {
+		err |= PUT_LIT(b, ",\"returnValue\":");
+		err |= kt_buf_i64(b, r->ret);
+	}
+	err |= r->compat ?
+	       PUT_LIT(b, ",\"contextFlags\":{\"containerStarted\":false,\"isCompat\":true}") :
+	       PUT_LIT(b, ",\"contextFlags\":{\"containerStarted\":false,\"isCompat\":false}");
+	err |= PUT_LIT(b, ",\"args\":[");
+	for (unsigned int i = 0; i < nargs; i++) {
+		const struct kt_arg_def *a = &ev->args[i];
+
+		err |= i ? PUT_LIT(b, ",{\"name\":") : PUT_LIT(b, "{\"name\":");
+		err |= put_str(b, a->name);
+		err |= PUT_LIT(b, ",\"type\":");
+		err |= put_str(b, a->ctype);
+		err |= PUT_LIT(b, ",\"value\":");
+		err |= json_value(b, a, &r->args[i]);
+		err |= PUT_LIT(b, "}");
+	}
+	err |= PUT_LIT(b, "]");
+	if (!pseudo) {
+		err |= PUT_LIT(b, ",\"ktrail\":{\"state\":");
+		err |= put_str(b, kt_state_name(r->state));
+		err |= PUT_LIT(b, "}");
+	}
+	err |= PUT_LIT(b, "}\n");
+	if (err) {
+		errno = ENOMEM;
+		return -1;
+	}
+	return kt_writer_put(w, b);
+}
+
+static int json_end(struct kt_writer *w)
+{
+	struct json_priv *j = w->priv;
+
+	if (j) {
+		kt_buf_free(&j->line);
+		free(j);
+	}
+	w->priv = NULL;
+	return 0;
+}
+
+const struct kt_writer_ops kt_json_ops = {
+	.name = "json",
+	.begin = json_begin,
+	.event = json_event,
+	.end = json_end,
+};

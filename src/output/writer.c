@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The writer front end: format look-up, the calls into a format's ops, and
+ * the value helpers every format shares.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "ktrail/util.h"
+#include "ktrail/writer.h"
+
+static const struct kt_writer_ops *const formats[] = {
+	&kt_csv_ops,
+	&kt_json_ops,
+	&kt_table_ops,
+};
+
+const struct kt_writer_ops *kt_writer_find(const char *name)
+{
+	for (size_t i = 0; name && i < KT_ARRAY_SIZE(formats); i++)
+		if (!strcmp(formats[i]->name, name))
+			return formats[i];
+	errno = ENOENT;
+	return NULL;
+}
+
+int kt_writer_begin(struct kt_writer *w)
+{
+	if (!w || !w->ops || !w->fp || (w->nevents && !w->events)) {
+		errno = EINVAL;
+		return -1;
+	}
+	w->priv = NULL;
+	return w->ops->begin(w);
+}
+
+int kt_writer_event(struct kt_writer *w, const struct kt_record *r)
+{
+	if (!r || !r->ev) {
+		errno = EINVAL;
+		return -1;
+	}
+	return w->ops->event(w, r);
+}
+
+/* The format writes what it still has and frees its state; then flush. */
+int kt_writer_end(struct kt_writer *w)
+{
+	int rc, saved = 0;
+
+	rc = w->ops->end(w);
+	if (rc < 0)
+		saved = errno;
+	w->priv = NULL;
+	errno = 0;
+	if (fflush(w->fp) == EOF || ferror(w->fp)) {
+		if (!saved)
+			saved = errno ? errno : EIO;
+		rc = -1;
+	}
+	if (rc < 0)
+		errno = saved;
+	return rc;
+}
+
+int kt_writer_put(struct kt_writer *w, const struct kt_buf *b)
+{
+	errno = 0;
+	if ((b->len && fwrite(b->p, 1, b->len, w->fp) != b->len) ||
+	    ferror(w->fp)) {
+		if (!errno)
+			errno = EIO;
+		return -1;
+	}
+	return 0;
+}
+
+static const char *const state_names[KT_ST_NSTATES] = {
+	[KT_ST_COMPLETE] = "complete",
+	[KT_ST_UNFINISHED] = "unfinished",
+	[KT_ST_NO_EXIT] = "no_exit",
+	[KT_ST_NO_ENTER] = "no_enter",
+};
+
+const char *kt_state_name(enum kt_state st)
+{
+	return st >= 0 && st < KT_ST_NSTATES ? state_names[st] : "?";
+}
+
+const char *kt_af_name(int family)
+{
+	switch (family) {
+	case AF_UNSPEC:
+		return "AF_UNSPEC";
+	case AF_UNIX:
+		return "AF_UNIX";
+	case AF_INET:
+		return "AF_INET";
+	case AF_INET6:
+		return "AF_INET6";
+	case AF_NETLINK:
+		return "AF_NETLINK";
+	case AF_PACKET:
+		return "AF_PACKET";
+	default:
+		return NULL;
+	}
+}
+
+#define PUT_LIT(b, s) kt_buf_put((b), (s), sizeof(s) - 1)
+
+int kt_sockaddr_text(struct kt_buf *b, const struct kt_sockaddr *sa)
+{
+	const char *name = kt_af_name(sa->family);
+	size_t alen = strnlen(sa->addr, sizeof(sa->addr));
+	int err = PUT_LIT(b, "family=");
+
+	err |= name ? kt_buf_put(b, name, strlen(name)) : kt_buf_i64(b, sa->family);
+	switch (sa->family) {
+	case AF_INET:
+	case AF_INET6:
+		err |= PUT_LIT(b, " addr=");
+		err |= kt_buf_put(b, sa->addr, alen);
+		err |= PUT_LIT(b, " port=");
+		err |= kt_buf_u64(b, sa->port);
+		break;
+	case AF_UNIX:
+		err |= PUT_LIT(b, " path=");
+		err |= kt_buf_put(b, sa->addr, alen);
+		break;
+	}
+	return err ? -1 : 0;
+}

@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Per-CPU readers of trace_pipe_raw.
+ *
+ * mmap: the kernel maps a meta page and the sub-buffers of the CPU's ring.
+ * TRACE_MMAP_IOCTL_GET_READER hands the reader a sub-buffer (meta->reader.id).
+ * The kernel may still be appending to that sub-buffer, and it marks it
+ * consumed before the ioctl returns, so the reader keeps its own position:
+ * a newly swapped-in sub-buffer starts at 0, the same one resumes where the
+ * last call stopped.  The committed part is copied out before decoding so
+ * the decoder never races with the writer.
+ *
+ * read: read() of trace_pipe_raw returns one whole sub-buffer in the same
+ * layout, with the lost-event flags and count in its header.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "ktrail/ring.h"
+#include "ktrail/trace_mmap.h"
+#include "ktrail/util.h"
+
+/* The commit word's flag bits (kernel ring_buffer.c): data size is below. */
+#define KT_RB_COMMIT_MASK ((1u << 27) - 1)
+
+struct kt_ring {
+	int cpu;
+	int fd;
+	enum kt_reader kind;
+	size_t subbuf_size;
+	size_t header_size;	/* timestamp + commit */
+	/* mmap only */
+	struct kt_trace_buffer_meta *meta;
+	size_t meta_len;
+	unsigned char *data;
+	size_t data_len;
+	int last_id;
+	unsigned int pos;	/* data bytes of last_id already delivered */
+};
+
+static const char *const reader_names[] = {
+	[KT_READER_AUTO] = "auto",
+	[KT_READER_MMAP] = "mmap",
+	[KT_READER_READ] = "read",
+};
+
+const char *kt_reader_name(enum kt_reader r)
+{
+	return r < KT_ARRAY_SIZE(reader_names) ? reader_names[r] : "?";
+}
+
+int kt_reader_parse(const char *s, enum kt_reader *r)
+{
+	for (size_t i = 0; i < KT_ARRAY_SIZE(reader_names); i++)
+		if (!strcmp(s, reader_names[i])) {
+			*r = i;
+			return 0;
+		}
+	errno = EINVAL;
+	return -1;
+}
+
+/* Size of the sub-buffer header: u64 timestamp + the kernel's local_t
+ * commit, as events/header_page describes it. */
+static size_t header_page_size(const char *dir)
+{
+	char path[4096];
+	char *s, *p;
+	size_t sz = 16;
+
+	snprintf(path, sizeof(path), "%s/events/header_page", dir);
+	s = kt_read_file(path, NULL);
+	if (!s)
+		return sz;
+	p = strstr(s, "commit;");
+	if (p)
+		p = strstr(p, "size:");
+	if (p && (atoi(p + 5) == 4 || atoi(p + 5) == 8))
+		sz = 8 + atoi(p + 5);
+	free(s);
+	return sz;
+}
+
+/* The instance's sub-buffer size (buffer_subbuf_size_kb, 6.8+) or a page. */
+static size_t instance_subbuf_size(const char *dir)
+{
+	char path[4096];
+	char *s;
+	size_t sz = sysconf(_SC_PAGESIZE);
+
+	snprintf(path, sizeof(path), "%s/buffer_subbuf_size_kb", dir);
+	s = kt_read_file(path, NULL);
+	if (s) {
+		long kb = atol(s);
+
+		if (kb > 0)
+			sz = (size_t)kb * 1024;
+		free(s);
+	}
+	return sz;
+}
+
+static int ring_map(struct kt_ring *r)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	void *m;
+
+	m = mmap(NULL, pg, PROT_READ, MAP_SHARED, r->fd, 0);
+	if (m == MAP_FAILED)
+		return -1;
+	r->meta = m;
+	r->meta_len = pg;
+	if (r->meta->meta_page_size > (uint32_t)pg) {
+		/* A meta area larger than a page: map it whole. */
+		size_t len = r->meta->meta_page_size;
+
+		munmap(m, pg);
+		m = mmap(NULL, len, PROT_READ, MAP_SHARED, r->fd, 0);
+		if (m == MAP_FAILED) {
+			r->meta = NULL;
+			return -1;
+		}
+		r->meta = m;
+		r->meta_len = len;
+	}
+	r->subbuf_size = r->meta->subbuf_size;
+	r->data_len = (size_t)r->meta->subbuf_size * r->meta->nr_subbufs;
+	m = mmap(NULL, r->data_len, PROT_READ, MAP_SHARED, r->fd,
+		 r->meta->meta_page_size);
+	if (m == MAP_FAILED) {
+		int saved = errno;
+
+		munmap(r->meta, r->meta_len);
+		r->meta = NULL;
+		errno = saved;
+		return -1;
+	}
+	r->data = m;
+	r->last_id = r->meta->reader.id;
+	r->pos = r->meta->reader.read;
+	return 0;
+}
+
+struct kt_ring *kt_ring_open(const char *dir, int cpu, enum kt_reader want)
+{
+	char path[4096];
+	struct kt_ring *r = calloc(1, sizeof(*r));
+	int saved;
+
+	if (!r)
+		return NULL;
+	r->cpu = cpu;
+	r->header_size = header_page_size(dir);
+	snprintf(path, sizeof(path), "%s/per_cpu/cpu%d/trace_pipe_raw", dir, cpu);
+	r->fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (r->fd < 0)
+		goto fail;
+	if (want != KT_READER_READ) {
+		if (ring_map(r) == 0) {
+			r->kind = KT_READER_MMAP;
+			return r;
+		}
+		if (want == KT_READER_MMAP)
+			goto fail;
+	}
+	r->kind = KT_READER_READ;
+	r->subbuf_size = instance_subbuf_size(dir);
+	return r;
+fail:
+	saved = errno;
+	if (r->fd >= 0)
+		close(r->fd);
+	free(r);
+	errno = saved;
+	return NULL;
+}
+
+void kt_ring_close(struct kt_ring *r)
+{
+	if (!r)
+		return;
+	if (r->data)
+		munmap(r->data, r->data_len);
+	if (r->meta)
+		munmap(r->meta, r->meta_len);
+	if (r->fd >= 0)
+		close(r->fd);
+	free(r);
+}
+
+int kt_ring_fd(const struct kt_ring *r)
+{
+	return r->fd;
+}
+
+int kt_ring_cpu(const struct kt_ring *r)
+{
+	return r->cpu;
+}
+
+enum kt_reader kt_ring_kind(const struct kt_ring *r)
+{
+	return r->kind;
+}
+
+size_t kt_ring_subbuf_size(const struct kt_ring *r)
+{
+	return r->subbuf_size;
+}
+
+static int next_read(struct kt_ring *r, void *buf, unsigned int *skip, uint64_t *lost)
+{
+	ssize_t n;
+
+	*skip = 0;
+	*lost = 0;
+	do {
+		n = read(r->fd, buf, r->subbuf_size);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return errno == EAGAIN ? 0 : -1;
+	if (n == 0)
+		return 0;
+	if ((size_t)n < r->subbuf_size)
+		memset((char *)buf + n, 0, r->subbuf_size - n);
+	return 1;
+}
+
+static int next_mmap(struct kt_ring *r, void *buf, unsigned int *skip, uint64_t *lost)
+{
+	struct kt_trace_buffer_meta *m = r->meta;
+	const unsigned char *sb;
+	uint64_t commit;
+	unsigned int size;
+	int id;
+
+	*lost = 0;
+	if (ioctl(r->fd, KT_TRACE_MMAP_IOCTL_GET_READER) < 0)
+		return errno == EAGAIN || errno == EINTR ? 0 : -1;
+	id = __atomic_load_n(&m->reader.id, __ATOMIC_ACQUIRE);
+	if ((uint32_t)id >= m->nr_subbufs) {
+		errno = EIO;
+		return -1;
+	}
+	if (id != r->last_id) {
+		r->last_id = id;
+		r->pos = 0;
+		*lost = __atomic_load_n(&m->reader.lost_events, __ATOMIC_ACQUIRE);
+	}
+	sb = r->data + (size_t)r->subbuf_size * id;
+	if (r->header_size == 16)
+		commit = __atomic_load_n((const uint64_t *)(sb + 8), __ATOMIC_ACQUIRE);
+	else
+		commit = __atomic_load_n((const uint32_t *)(sb + 8), __ATOMIC_ACQUIRE);
+	size = commit & KT_RB_COMMIT_MASK;
+	if (size > r->subbuf_size - r->header_size) {
+		errno = EIO;
+		return -1;
+	}
+	if (size <= r->pos) {
+		if (!*lost)
+			return 0;
+		/* Nothing new, but report the loss: an empty sub-buffer. */
+		memcpy(buf, sb, 8);
+		memset((char *)buf + 8, 0, r->subbuf_size - 8);
+		*skip = 0;
+		return 1;
+	}
+	/* Copy what is committed; clear the rest so nothing stale decodes. */
+	memcpy(buf, sb, r->header_size + size);
+	/* Keep only the size: the flag bits mean nothing in a copy. */
+	if (r->header_size == 16)
+		((uint64_t *)buf)[1] = size;
+	else
+		((uint32_t *)buf)[2] = size;
+	memset((char *)buf + r->header_size + size, 0,
+	       r->subbuf_size - r->header_size - size);
+	*skip = r->pos;
+	r->pos = size;
+	return 1;
+}
+
+int kt_ring_next(struct kt_ring *r, void *buf, unsigned int *skip, uint64_t *lost)
+{
+	if (r->kind == KT_READER_MMAP)
+		return next_mmap(r, buf, skip, lost);
+	return next_read(r, buf, skip, lost);
+}

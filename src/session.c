@@ -1,0 +1,1113 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The live pipeline: plan -> kernel setup -> per-CPU rings -> merge by
+ * time -> decode -> pair/enrich -> writers, and removal of every kernel
+ * object on every exit path (normal end, the command exiting, SIGINT,
+ * SIGTERM, SIGHUP, errors during setup).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <kbuffer.h>
+
+#include "ktrail/decode.h"
+#include "ktrail/pair.h"
+#include "ktrail/proc.h"
+#include "ktrail/ring.h"
+#include "ktrail/session.h"
+#include "ktrail/util.h"
+#include "ktrail/writer.h"
+
+#define DEFAULT_BUFFER_KB 4096
+#define POLL_MS 100
+#define PAGES_PER_ROUND 64	/* per CPU, bounds memory */
+#define MERGE_SLACK_NS 2000000ull	/* events this recent wait a round */
+
+struct page {
+	struct page *next;
+	unsigned int skip;
+	uint64_t lost;
+	unsigned char data[];
+};
+
+struct cpu_state {
+	struct kt_ring *ring;
+	int cpu;
+	struct page *head, *tail;	/* copied sub-buffers, oldest first */
+	struct kbuffer *kb;
+	void *ev;			/* current event in head, or NULL */
+	unsigned long long ev_ts;
+	bool capped;			/* data left in the kernel this round */
+	uint64_t capped_ts;		/* base time of the last page read */
+	unsigned long long lost_stream;	/* losses the stream reported */
+	bool lost_unknown;
+};
+
+struct output {
+	struct kt_writer w;
+	FILE *fp;
+	bool is_std;
+	const char *name;
+};
+
+struct session {
+	const struct kt_opts *o;
+	struct kt_features f;
+	struct kt_plan plan;
+	struct kt_instance in;
+	struct kt_decoder *dec;
+	struct kt_pairer *pair;
+	struct kt_proc *proc;
+	struct cpu_state *cpus;
+	int ncpus;
+	size_t subbuf_size;
+	struct page *free_pages;
+	struct output outs[KT_MAX_OUTPUTS];
+	unsigned int nouts;
+	const struct kt_event_def **cols;
+	bool selected[KT_MAX_EVENTS];
+	bool compat_on[KT_MAX_EVENTS];
+	int64_t epoch;
+	clockid_t clock_id;
+	bool clock_known;
+	/* command */
+	pid_t child;
+	int go_fd;
+	bool child_done;
+	int child_status;
+	/* -p */
+	pid_t *attach;
+	unsigned int nattach;
+	/* state */
+	int write_err;		/* errno of the first output failure */
+	char write_err_name[256];
+	unsigned long long records, unattributed;
+	char hostname[256];
+};
+
+static int sig_pipe[2] = { -1, -1 };
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	int saved = errno;
+	char c = (char)sig;
+
+	if (sig != SIGCHLD)
+		stop_signal = sig;
+	if (sig_pipe[1] >= 0 && write(sig_pipe[1], &c, 1) < 0) {
+		/* full pipe: a wakeup is pending anyway */
+	}
+	errno = saved;
+}
+
+static int signals_setup(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGCHLD };
+
+	if (sig_pipe[0] < 0 && pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
+		return -1;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	for (size_t i = 0; i < KT_ARRAY_SIZE(sigs); i++)
+		if (sigaction(sigs[i], &sa, NULL) < 0)
+			return -1;
+	signal(SIGPIPE, SIG_IGN);
+	return 0;
+}
+
+static void signals_restore(void)
+{
+	int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGCHLD };
+
+	for (size_t i = 0; i < KT_ARRAY_SIZE(sigs); i++)
+		signal(sigs[i], SIG_DFL);
+}
+
+/* ------------------------------------------------------------ outputs */
+
+static int emit_to_outputs(struct session *s, struct kt_record *r)
+{
+	if (s->write_err)
+		return -1;
+	for (unsigned int i = 0; i < s->nouts; i++) {
+		if (kt_writer_event(&s->outs[i].w, r) < 0) {
+			s->write_err = errno ? errno : EIO;
+			snprintf(s->write_err_name, sizeof(s->write_err_name), "%s",
+				 s->outs[i].name);
+			return -1;
+		}
+	}
+	s->records++;
+	return 0;
+}
+
+/* Pairer callback: add the process context and write. */
+static int emit_record(struct kt_record *r, void *arg)
+{
+	struct session *s = arg;
+	const struct kt_task *t = kt_proc_get(s->proc, r->tid);
+
+	if (t) {
+		r->pid = t->tgid;
+		r->comm = t->comm;
+	} else {
+		r->comm = "";
+	}
+	return emit_to_outputs(s, r);
+}
+
+static int emit_lost(struct session *s, int cpu, uint64_t ts, long long count)
+{
+	struct kt_record r = {
+		.ts = ts + s->epoch,
+		.cpu = cpu,
+		.comm = "",
+		.ev = kt_lost_event(),
+		.state = KT_ST_COMPLETE,
+	};
+
+	if (count > 0) {
+		r.args[0].set = true;
+		r.args[0].u = count;
+	}
+	return emit_to_outputs(s, &r);
+}
+
+static int outputs_open(struct session *s, char *err, size_t errlen)
+{
+	unsigned int n = 0;
+
+	s->cols = calloc(kt_nevents, sizeof(*s->cols));
+	if (!s->cols)
+		return -1;
+	for (unsigned int i = 0; i < kt_nevents; i++)
+		if (s->o->sel.on[i])
+			s->cols[n++] = &kt_events[i];
+	s->cols[n++] = kt_lost_event();
+	if (gethostname(s->hostname, sizeof(s->hostname)) < 0)
+		s->hostname[0] = '\0';
+	for (unsigned int i = 0; i < s->o->noutputs; i++) {
+		const struct kt_output *ko = &s->o->outputs[i];
+		struct output *out = &s->outs[i];
+
+		out->w.ops = kt_writer_find(ko->format);
+		if (ko->path) {
+			out->fp = fopen(ko->path, "we");
+			if (!out->fp) {
+				snprintf(err, errlen, "cannot open output %s: %s", ko->path,
+					 strerror(errno));
+				return -1;
+			}
+			setvbuf(out->fp, NULL, _IOFBF, 1 << 16);
+			out->name = ko->path;
+		} else {
+			out->fp = stdout;
+			out->is_std = true;
+			out->name = "standard output";
+		}
+		out->w.fp = out->fp;
+		out->w.events = s->cols;
+		out->w.nevents = n;
+		out->w.hostname = s->hostname[0] ? s->hostname : NULL;
+		s->nouts++;
+		if (kt_writer_begin(&out->w) < 0) {
+			snprintf(err, errlen, "cannot write to %s: %s", out->name, strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void outputs_flush(struct session *s)
+{
+	for (unsigned int i = 0; i < s->nouts; i++) {
+		if (fflush(s->outs[i].fp) == EOF && !s->write_err) {
+			s->write_err = errno ? errno : EIO;
+			snprintf(s->write_err_name, sizeof(s->write_err_name), "%s",
+				 s->outs[i].name);
+		}
+	}
+}
+
+static void outputs_close(struct session *s)
+{
+	for (unsigned int i = 0; i < s->nouts; i++) {
+		struct output *out = &s->outs[i];
+
+		if (kt_writer_end(&out->w) < 0 && !s->write_err) {
+			s->write_err = errno ? errno : EIO;
+			snprintf(s->write_err_name, sizeof(s->write_err_name), "%s", out->name);
+		}
+		if (!out->is_std) {
+			if (fclose(out->fp) == EOF && !s->write_err) {
+				s->write_err = errno ? errno : EIO;
+				snprintf(s->write_err_name, sizeof(s->write_err_name), "%s",
+					 out->name);
+			}
+		} else if (fflush(out->fp) == EOF && !s->write_err) {
+			s->write_err = errno ? errno : EIO;
+			snprintf(s->write_err_name, sizeof(s->write_err_name), "%s", out->name);
+		}
+	}
+	s->nouts = 0;
+	free(s->cols);
+	s->cols = NULL;
+}
+
+/* ------------------------------------------------------------- decode */
+
+static void handle_syscall(struct session *s, const struct kt_raw *raw)
+{
+	const struct kt_event_def *ev = raw->ev;
+	bool compat = false;
+
+	if (raw->raw) {
+		/* raw_syscalls: only 32-bit tasks' calls, known by their ABI. */
+		enum kt_abi abi = kt_proc_abi(s->proc, raw->tid);
+
+		if (abi != s->plan.compat_abi) {
+			if (abi == KT_ABI_NONE)
+				s->unattributed++;
+			return;
+		}
+		ev = kt_event_by_nr(s->plan.compat_abi, raw->nr);
+		if (!ev || !s->compat_on[ev - kt_events])
+			return;
+		compat = true;
+	} else if (!ev || !s->selected[ev - kt_events]) {
+		return;
+	}
+	if (raw->kind == KT_RAW_ENTER)
+		kt_pair_enter(s->pair, raw, ev, compat);
+	else
+		kt_pair_exit(s->pair, raw, ev, compat);
+}
+
+static void handle_event(struct session *s, int cpu, void *data, unsigned int size,
+			 unsigned long long ts)
+{
+	struct kt_raw raw;
+
+	if (kt_decode(s->dec, data, size, ts, cpu, &raw) < 0)
+		return;
+	switch (raw.kind) {
+	case KT_RAW_ENTER:
+	case KT_RAW_EXIT:
+		handle_syscall(s, &raw);
+		break;
+	case KT_RAW_NEWTASK:
+		kt_proc_newtask(s->proc, raw.tid, raw.pid, raw.clone_flags, raw.comm);
+		break;
+	case KT_RAW_RENAME:
+		kt_proc_rename(s->proc, raw.pid, raw.comm);
+		break;
+	case KT_RAW_EXEC:
+		kt_proc_exec(s->proc, raw.pid, raw.old_pid, raw.filename, raw.filename_len);
+		break;
+	case KT_RAW_TASK_EXIT:
+		kt_proc_exit(s->proc, raw.pid);
+		break;
+	default:
+		break;
+	}
+}
+
+/* -------------------------------------------------------------- merge */
+
+static struct page *page_get(struct session *s)
+{
+	struct page *p = s->free_pages;
+
+	if (p) {
+		s->free_pages = p->next;
+		return p;
+	}
+	return malloc(sizeof(*p) + s->subbuf_size);
+}
+
+static void page_put(struct session *s, struct page *p)
+{
+	p->next = s->free_pages;
+	s->free_pages = p;
+}
+
+/*
+ * A CPU's cursor: when c->ev is set, the head page is loaded in c->kb and
+ * c->ev is its next event; when it is NULL, no page is loaded.  Load pages
+ * until there is an event or no page left.
+ */
+static void cursor_load(struct session *s, struct cpu_state *c)
+{
+	while (!c->ev && c->head) {
+		struct page *p = c->head;
+
+		if (kbuffer_load_subbuffer(c->kb, p->data) == 0) {
+			int missed = kbuffer_missed_events(c->kb);
+			uint64_t base = kbuffer_subbuf_timestamp(c->kb, p->data);
+
+			if (p->lost) {
+				/* The mapping's count of what the kernel dropped. */
+				c->lost_stream += p->lost;
+				emit_lost(s, c->cpu, base, p->lost);
+			} else if (missed) {
+				/* read(): flags (and maybe a count) in the header. */
+				if (missed > 0)
+					c->lost_stream += missed;
+				else
+					c->lost_unknown = true;
+				emit_lost(s, c->cpu, base, missed);
+			}
+			c->ev = kbuffer_read_event(c->kb, &c->ev_ts);
+			while (c->ev && (unsigned int)kbuffer_curr_index(c->kb) < p->skip)
+				c->ev = kbuffer_next_event(c->kb, &c->ev_ts);
+		}
+		if (!c->ev) {
+			c->head = p->next;
+			if (!c->head)
+				c->tail = NULL;
+			page_put(s, p);
+		}
+	}
+}
+
+/* Step past the current event. */
+static void cursor_next(struct session *s, struct cpu_state *c)
+{
+	c->ev = kbuffer_next_event(c->kb, &c->ev_ts);
+	if (!c->ev) {
+		struct page *p = c->head;
+
+		c->head = p->next;
+		if (!c->head)
+			c->tail = NULL;
+		page_put(s, p);
+		cursor_load(s, c);
+	}
+}
+
+/* Read up to PAGES_PER_ROUND sub-buffers of one CPU.  Returns pages read
+ * or -1. */
+static int cpu_fill(struct session *s, struct cpu_state *c)
+{
+	int n = 0;
+
+	c->capped = false;
+	while (n < PAGES_PER_ROUND) {
+		struct page *p = page_get(s);
+		unsigned int skip;
+		uint64_t lost;
+		int r;
+
+		if (!p)
+			return -1;
+		r = kt_ring_next(c->ring, p->data, &skip, &lost);
+		if (r <= 0) {
+			page_put(s, p);
+			if (r < 0)
+				return -1;
+			return n;
+		}
+		p->skip = skip;
+		p->lost = lost;
+		p->next = NULL;
+		c->capped_ts = *(uint64_t *)p->data;
+		if (c->tail)
+			c->tail->next = p;
+		else
+			c->head = p;
+		c->tail = p;
+		if (!c->ev)
+			cursor_load(s, c);
+		n++;
+	}
+	c->capped = true;
+	return n;
+}
+
+/* Emit every event older than @limit, in time order across CPUs. */
+static void merge(struct session *s, unsigned long long limit)
+{
+	for (;;) {
+		struct cpu_state *best = NULL;
+
+		for (int i = 0; i < s->ncpus; i++) {
+			struct cpu_state *c = &s->cpus[i];
+
+			if (!c->ring)
+				continue;
+			if (c->ev && (!best || c->ev_ts < best->ev_ts))
+				best = c;
+		}
+		if (!best || best->ev_ts >= limit || s->write_err)
+			return;
+		handle_event(s, best->cpu, best->ev, kbuffer_event_size(best->kb), best->ev_ts);
+		cursor_next(s, best);
+	}
+}
+
+static unsigned long long clock_now(struct session *s)
+{
+	struct timespec ts;
+
+	if (!s->clock_known || clock_gettime(s->clock_id, &ts) < 0)
+		return ~0ull;
+	return (unsigned long long)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+/* One round: read what is there on every CPU, emit what is safely old. */
+static int round_once(struct session *s, bool final, bool *any)
+{
+	unsigned long long limit = ~0ull;
+	unsigned long long now = final ? ~0ull : clock_now(s);
+	int total = 0;
+
+	for (int i = 0; i < s->ncpus; i++) {
+		struct cpu_state *c = &s->cpus[i];
+		int n;
+
+		if (!c->ring)
+			continue;
+		n = cpu_fill(s, c);
+		if (n < 0)
+			return -1;
+		total += n;
+	}
+	if (!final) {
+		if (now != ~0ull)
+			limit = now > MERGE_SLACK_NS ? now - MERGE_SLACK_NS : 0;
+		for (int i = 0; i < s->ncpus; i++)
+			if (s->cpus[i].capped && s->cpus[i].capped_ts < limit)
+				limit = s->cpus[i].capped_ts;
+	}
+	merge(s, limit);
+	*any = total > 0;
+	return 0;
+}
+
+/* ------------------------------------------------------------- setup */
+
+static int clock_setup(struct session *s)
+{
+	struct timespec rt, ck;
+
+	if (!strcmp(s->f.clock, "boot"))
+		s->clock_id = CLOCK_BOOTTIME;
+	else if (!strcmp(s->f.clock, "mono"))
+		s->clock_id = CLOCK_MONOTONIC;
+	else
+		s->clock_id = CLOCK_MONOTONIC;	/* local/global: close to it */
+	s->clock_known = !strcmp(s->f.clock, "boot") || !strcmp(s->f.clock, "mono");
+	if (clock_gettime(CLOCK_REALTIME, &rt) < 0 || clock_gettime(s->clock_id, &ck) < 0)
+		return -1;
+	s->epoch = ((int64_t)rt.tv_sec - ck.tv_sec) * 1000000000ll + (rt.tv_nsec - ck.tv_nsec);
+	return 0;
+}
+
+static int add_format(struct session *s, const char *sys, const char *ev, char *err, size_t errlen)
+{
+	char path[1024];
+	size_t len;
+	char *buf;
+	int r;
+
+	snprintf(path, sizeof(path), "%s/events/%s/%s/format", s->in.dir, sys, ev);
+	buf = kt_read_file(path, &len);
+	if (!buf) {
+		snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+		return -1;
+	}
+	r = kt_decoder_add_format(s->dec, sys, buf, len);
+	free(buf);
+	if (r < 0)
+		snprintf(err, errlen, "cannot parse the format of %s/%s", sys, ev);
+	return r;
+}
+
+static int enable(struct session *s, const char *sys, const char *ev, const char *filter,
+		  char *err, size_t errlen)
+{
+	if (kt_instance_enable(&s->in, sys, ev, filter, err, errlen) < 0)
+		return -1;
+	return add_format(s, sys, ev, err, errlen);
+}
+
+static int enable_events(struct session *s, char *err, size_t errlen)
+{
+	char *filter = NULL;
+	size_t flen = 0;
+	FILE *fm;
+
+	/* The process table's feeds. */
+	if (s->f.task_events) {
+		if (enable(s, "task", "task_newtask", NULL, err, errlen) < 0 ||
+		    enable(s, "task", "task_rename", NULL, err, errlen) < 0)
+			return -1;
+	}
+	if (s->f.sched_exec && enable(s, "sched", "sched_process_exec", NULL, err, errlen) < 0)
+		return -1;
+	if (s->f.sched_exit && enable(s, "sched", "sched_process_exit", NULL, err, errlen) < 0)
+		return -1;
+
+	fm = open_memstream(&filter, &flen);
+	if (!fm)
+		return -1;
+	for (unsigned int i = 0; i < s->plan.n; i++) {
+		const struct kt_plan_entry *e = &s->plan.e[i];
+		char enter[128], exit_[128];
+
+		if (e->recipe == KT_R_SYSCALL_TP) {
+			snprintf(enter, sizeof(enter), "sys_enter_%s", e->ev->tp);
+			snprintf(exit_, sizeof(exit_), "sys_exit_%s", e->ev->tp);
+			if (enable(s, "syscalls", enter, NULL, err, errlen) < 0 ||
+			    enable(s, "syscalls", exit_, NULL, err, errlen) < 0) {
+				fclose(fm);
+				free(filter);
+				return -1;
+			}
+			s->selected[e->ev - kt_events] = true;
+		}
+		if (e->compat) {
+			fprintf(fm, "%sid == %d", ftell(fm) ? " || " : "",
+				e->ev->nr[s->plan.compat_abi]);
+			s->compat_on[e->ev - kt_events] = true;
+		}
+	}
+	fclose(fm);
+	if (flen) {
+		/* 32-bit tasks: raw_syscalls, filtered in the kernel by number. */
+		if (enable(s, "raw_syscalls", "sys_enter", filter, err, errlen) < 0 ||
+		    enable(s, "raw_syscalls", "sys_exit", filter, err, errlen) < 0) {
+			free(filter);
+			return -1;
+		}
+	}
+	free(filter);
+	return 0;
+}
+
+static int rings_open(struct session *s, char *err, size_t errlen)
+{
+	s->cpus = calloc(s->f.ncpus, sizeof(*s->cpus));
+	if (!s->cpus)
+		return -1;
+	s->ncpus = s->f.ncpus;
+	for (int i = 0; i < s->ncpus; i++) {
+		struct cpu_state *c = &s->cpus[i];
+		char path[1024];
+
+		c->cpu = i;
+		snprintf(path, sizeof(path), "%s/per_cpu/cpu%d", s->in.dir, i);
+		if (access(path, F_OK) < 0)
+			continue;	/* offline or absent CPU */
+		c->ring = kt_ring_open(s->in.dir, i, s->o->reader);
+		if (!c->ring) {
+			if (s->o->reader == KT_READER_MMAP) {
+				snprintf(err, errlen,
+					 "--reader mmap: this kernel cannot map trace_pipe_raw (cpu%d: %s); "
+					 "the ring-buffer mapping needs Linux 6.10 or later, "
+					 "use --reader read or auto", i, strerror(errno));
+				return -2;
+			}
+			snprintf(err, errlen, "cannot open %s/trace_pipe_raw: %s", path,
+				 strerror(errno));
+			return -1;
+		}
+		if (kt_ring_subbuf_size(c->ring) > s->subbuf_size)
+			s->subbuf_size = kt_ring_subbuf_size(c->ring);
+		c->kb = kt_decoder_kbuffer_new(s->dec);
+		if (!c->kb)
+			return -1;
+	}
+	return 0;
+}
+
+static void rings_close(struct session *s)
+{
+	struct page *p;
+
+	for (int i = 0; s->cpus && i < s->ncpus; i++) {
+		struct cpu_state *c = &s->cpus[i];
+
+		while ((p = c->head)) {
+			c->head = p->next;
+			free(p);
+		}
+		if (c->kb)
+			kbuffer_free(c->kb);
+		kt_ring_close(c->ring);
+	}
+	free(s->cpus);
+	s->cpus = NULL;
+	while ((p = s->free_pages)) {
+		s->free_pages = p->next;
+		free(p);
+	}
+}
+
+/* Every thread of @pid and every descendant, for set_event_pid. */
+static int collect_tree(pid_t root, pid_t **out, unsigned int *n, unsigned int *cap)
+{
+	char path[128];
+	DIR *d;
+	struct dirent *de;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)root);
+	d = opendir(path);
+	if (!d)
+		return -1;
+	while ((de = readdir(d))) {
+		char cpath[256];
+		char *kids, *p;
+		pid_t tid;
+
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		tid = atoi(de->d_name);
+		if (*n == *cap) {
+			pid_t *nb = realloc(*out, (*cap ? *cap * 2 : 64) * sizeof(**out));
+
+			if (!nb) {
+				closedir(d);
+				return -1;
+			}
+			*out = nb;
+			*cap = *cap ? *cap * 2 : 64;
+		}
+		(*out)[(*n)++] = tid;
+		snprintf(cpath, sizeof(cpath), "/proc/%d/task/%d/children", (int)root, (int)tid);
+		kids = kt_read_file(cpath, NULL);
+		for (p = kids; p && *p;) {
+			char *end;
+			long k = strtol(p, &end, 10);
+
+			if (end == p)
+				break;
+			collect_tree(k, out, n, cap);
+			p = end;
+		}
+		free(kids);
+	}
+	closedir(d);
+	return 0;
+}
+
+static pid_t start_child(struct session *s, char *err, size_t errlen)
+{
+	int go[2];
+	pid_t pid;
+
+	if (pipe2(go, O_CLOEXEC) < 0)
+		return -1;
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		close(go[0]);
+		close(go[1]);
+		snprintf(err, errlen, "fork: %s", strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		char c;
+
+		close(go[1]);
+		signals_restore();
+		/* Wait until ktrail traces this pid (or gives up: EOF). */
+		if (read(go[0], &c, 1) != 1)
+			_exit(127);
+		close(go[0]);
+		execvp(s->o->argv[0], s->o->argv);
+		fprintf(stderr, "ktrail: cannot run '%s': %s\n", s->o->argv[0], strerror(errno));
+		_exit(errno == ENOENT ? 127 : 126);
+	}
+	close(go[0]);
+	s->go_fd = go[1];
+	s->child = pid;
+	return pid;
+}
+
+static void reap_child(struct session *s, bool block)
+{
+	int st;
+	pid_t r;
+
+	if (s->child <= 0 || s->child_done)
+		return;
+	do {
+		r = waitpid(s->child, &st, block ? 0 : WNOHANG);
+	} while (r < 0 && errno == EINTR);
+	if (r == s->child) {
+		s->child_done = true;
+		s->child_status = st;
+	}
+}
+
+static bool attached_alive(struct session *s)
+{
+	for (unsigned int i = 0; i < s->o->npids; i++)
+		if (kill(s->o->pids[i], 0) == 0 || errno == EPERM)
+			return true;
+	return false;
+}
+
+static void report_stale(const char *name, int e, void *arg)
+{
+	const struct session *s = arg;
+
+	if (s->o->quiet && !e)
+		return;
+	if (e)
+		fprintf(stderr, "ktrail: cannot remove stale instance %s: %s\n", name, strerror(e));
+	else
+		fprintf(stderr, "ktrail: removed instance %s left by a ktrail that died\n", name);
+}
+
+static int features_error(char *err, size_t errlen)
+{
+	if (errno == ENOENT) {
+		snprintf(err, errlen,
+			 "no tracefs: this kernel has no tracing support (CONFIG_FTRACE) "
+			 "or it cannot be mounted at /sys/kernel/tracing");
+		return KT_EXIT_UNSUPPORTED;
+	}
+	if (errno == EACCES || errno == EPERM) {
+		snprintf(err, errlen,
+			 "permission denied on tracefs: ktrail needs root "
+			 "(CAP_SYS_ADMIN and access to /sys/kernel/tracing)");
+		return KT_EXIT_ERROR;
+	}
+	snprintf(err, errlen, "tracefs: %s", strerror(errno));
+	return KT_EXIT_ERROR;
+}
+
+/* --------------------------------------------------------------- run */
+
+static int session_loop(struct session *s)
+{
+	struct pollfd *pfd = calloc(s->ncpus + 1, sizeof(*pfd));
+	int n = 0;
+	bool any;
+
+	if (!pfd)
+		return -1;
+	pfd[n].fd = sig_pipe[0];
+	pfd[n++].events = POLLIN;
+	for (int i = 0; i < s->ncpus; i++) {
+		if (!s->cpus[i].ring)
+			continue;
+		pfd[n].fd = kt_ring_fd(s->cpus[i].ring);
+		pfd[n++].events = POLLIN;
+	}
+	while (!stop_signal && !s->write_err) {
+		char drain[64];
+
+		if (poll(pfd, n, POLL_MS) < 0 && errno != EINTR)
+			break;
+		while (read(sig_pipe[0], drain, sizeof(drain)) > 0)
+			;
+		if (round_once(s, false, &any) < 0) {
+			free(pfd);
+			return -1;
+		}
+		while (any && !stop_signal && !s->write_err) {
+			/* More may be waiting: keep reading before sleeping. */
+			if (round_once(s, false, &any) < 0) {
+				free(pfd);
+				return -1;
+			}
+		}
+		outputs_flush(s);
+		reap_child(s, false);
+		if (s->child > 0 && s->child_done)
+			break;
+		if (s->o->npids && !attached_alive(s))
+			break;
+	}
+	free(pfd);
+	return 0;
+}
+
+static void report_lost(struct session *s, struct kt_session_result *res)
+{
+	unsigned long long total = 0;
+	char line[2048];
+	size_t used = 0;
+
+	line[0] = '\0';
+	for (int i = 0; i < s->ncpus; i++) {
+		struct cpu_state *c = &s->cpus[i];
+		unsigned long long k = 0, lost;
+
+		if (!c->ring)
+			continue;
+		if (kt_instance_cpu_lost(&s->in, i, &k) < 0)
+			k = 0;
+		lost = k > c->lost_stream ? k : c->lost_stream;
+		if (k > c->lost_stream)
+			emit_lost(s, i, clock_now(s) == ~0ull ? 0 : clock_now(s), k - c->lost_stream);
+		total += lost;
+		if (used < sizeof(line))
+			used += snprintf(line + used, sizeof(line) - used, "%scpu%d %llu%s",
+					 used ? ", " : "", i, lost,
+					 c->lost_unknown ? "+" : "");
+	}
+	res->lost = total;
+	if (!s->o->quiet || total)
+		fprintf(stderr, "ktrail: %llu records written, %llu events lost (%s)\n",
+			s->records, total, line);
+	if (s->unattributed && !s->o->quiet)
+		fprintf(stderr,
+			"ktrail: %llu raw_syscalls events of tasks whose ABI could not be told "
+			"were left out\n", s->unattributed);
+}
+
+int kt_session_run(const struct kt_opts *o, struct kt_session_result *res,
+		   char *err, size_t errlen)
+{
+	struct session *s = calloc(1, sizeof(*s));
+	struct kt_instance_opts io = { 0 };
+	unsigned int usable = 0, cap = 0;
+	int ret = KT_EXIT_ERROR;
+	bool any;
+
+	memset(res, 0, sizeof(*res));
+	if (!s) {
+		snprintf(err, errlen, "out of memory");
+		return KT_EXIT_ERROR;
+	}
+	s->o = o;
+	s->go_fd = -1;
+	stop_signal = 0;
+	if (geteuid() != 0 && access("/sys/kernel/tracing/instances", W_OK) < 0) {
+		snprintf(err, errlen,
+			 "permission denied: ktrail needs root (CAP_SYS_ADMIN and write access "
+			 "to /sys/kernel/tracing)");
+		free(s);
+		return KT_EXIT_ERROR;
+	}
+	if (kt_features_probe(&s->f) < 0) {
+		ret = features_error(err, errlen);
+		free(s);
+		return ret;
+	}
+	if (kt_plan_make(&s->f, &o->sel, &s->plan) < 0) {
+		snprintf(err, errlen, "out of memory");
+		free(s);
+		return KT_EXIT_ERROR;
+	}
+	for (unsigned int i = 0; i < s->plan.n; i++) {
+		const struct kt_plan_entry *e = &s->plan.e[i];
+
+		if (e->recipe != KT_R_NONE || e->compat)
+			usable++;
+		else if (!o->quiet)
+			fprintf(stderr, "ktrail: %s cannot be traced on this kernel: %s\n",
+				e->ev->name, e->why);
+	}
+	if (!usable) {
+		snprintf(err, errlen, "none of the events of -e %s can be traced on this kernel",
+			 o->events);
+		kt_plan_free(&s->plan);
+		free(s);
+		return KT_EXIT_UNSUPPORTED;
+	}
+	if (signals_setup() < 0) {
+		snprintf(err, errlen, "signals: %s", strerror(errno));
+		goto out;
+	}
+	kt_cleanup_stale(&s->f, report_stale, s);
+
+	/* Who is traced. */
+	if (o->npids) {
+		for (unsigned int i = 0; i < o->npids; i++) {
+			if (kill(o->pids[i], 0) < 0 && errno == ESRCH) {
+				snprintf(err, errlen, "no such process: %d", (int)o->pids[i]);
+				goto out;
+			}
+			if (collect_tree(o->pids[i], &s->attach, &s->nattach, &cap) < 0) {
+				snprintf(err, errlen, "cannot read /proc/%d/task: %s",
+					 (int)o->pids[i], strerror(errno));
+				goto out;
+			}
+		}
+		io.pids = s->attach;
+		io.npids = s->nattach;
+	} else if (o->argv) {
+		if (start_child(s, err, errlen) < 0)
+			goto out;
+		io.pids = &s->child;
+		io.npids = 1;
+	}
+	io.buffer_kb = o->buffer_kb ? o->buffer_kb : DEFAULT_BUFFER_KB;
+	io.clock = s->f.clock;
+
+	s->dec = kt_decoder_new(sizeof(long), false);
+	s->proc = kt_proc_new("/proc");
+	s->pair = kt_pairer_new(0, emit_record, s);
+	if (!s->dec || !s->proc || !s->pair) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	if (kt_instance_create(&s->in, &s->f, &io, err, errlen) < 0)
+		goto out;
+	{
+		char path[1024];
+		size_t len;
+		char *hp;
+
+		snprintf(path, sizeof(path), "%s/events/header_page", s->f.tracefs);
+		hp = kt_read_file(path, &len);
+		if (!hp || kt_decoder_header_page(s->dec, hp, len) < 0) {
+			snprintf(err, errlen, "cannot parse %s", path);
+			free(hp);
+			goto out;
+		}
+		free(hp);
+	}
+	if (enable_events(s, err, errlen) < 0)
+		goto out;
+	{
+		int r = rings_open(s, err, errlen);
+
+		if (r < 0) {
+			if (r == -2)
+				ret = KT_EXIT_UNSUPPORTED;
+			else if (!err[0])
+				snprintf(err, errlen, "%s", strerror(errno));
+			goto out;
+		}
+	}
+	if (outputs_open(s, err, errlen) < 0)
+		goto out;
+	if (clock_setup(s) < 0) {
+		snprintf(err, errlen, "clock: %s", strerror(errno));
+		goto out;
+	}
+	kt_pairer_free(s->pair);
+	s->pair = kt_pairer_new(s->epoch, emit_record, s);
+	if (!s->pair || kt_instance_tracing(&s->in, true) < 0) {
+		snprintf(err, errlen, "cannot start tracing: %s", strerror(errno));
+		goto out;
+	}
+	if (!o->quiet) {
+		enum kt_reader kind = KT_READER_READ;
+
+		for (int i = 0; i < s->ncpus; i++)
+			if (s->cpus[i].ring)
+				kind = kt_ring_kind(s->cpus[i].ring);
+		fprintf(stderr, "ktrail: tracing %u events on %d CPUs (reader %s, clock %s, "
+			"instance %s)%s\n", usable, s->ncpus, kt_reader_name(kind), s->f.clock,
+			s->in.name, o->argv || o->npids ? "" : "; Ctrl-C to stop");
+	}
+	if (s->go_fd >= 0) {
+		if (write(s->go_fd, "g", 1) != 1) {
+			snprintf(err, errlen, "cannot start the command: %s", strerror(errno));
+			goto out;
+		}
+		close(s->go_fd);
+		s->go_fd = -1;
+		res->cmd_ran = true;
+	}
+
+	if (session_loop(s) < 0) {
+		snprintf(err, errlen, "reading the trace buffers: %s", strerror(errno));
+		goto out;
+	}
+	/* Stop, then read everything the kernel still holds. */
+	kt_instance_tracing(&s->in, false);
+	do {
+		if (round_once(s, true, &any) < 0) {
+			snprintf(err, errlen, "reading the trace buffers: %s", strerror(errno));
+			goto out;
+		}
+	} while (any && !s->write_err);
+	merge(s, ~0ull);
+	kt_pair_flush(s->pair);
+	report_lost(s, res);
+	outputs_close(s);
+	if (s->write_err) {
+		snprintf(err, errlen, "writing %s: %s", s->write_err_name, strerror(s->write_err));
+		goto out;
+	}
+	res->records = s->records;
+	ret = KT_EXIT_OK;
+out:
+	if (s->nouts)
+		outputs_close(s);
+	if (ret != KT_EXIT_OK && s->write_err && !err[0])
+		snprintf(err, errlen, "writing %s: %s", s->write_err_name, strerror(s->write_err));
+	rings_close(s);
+	if (kt_instance_destroy(&s->in) < 0 && ret == KT_EXIT_OK) {
+		snprintf(err, errlen, "cannot remove tracefs instance %s: %s", s->in.name,
+			 strerror(errno));
+		ret = KT_EXIT_ERROR;
+	}
+	if (s->go_fd >= 0)
+		close(s->go_fd);	/* the command never started: it exits 127 */
+	if (s->child > 0) {
+		if (!res->cmd_ran || s->child_done || !stop_signal)
+			reap_child(s, true);
+		res->cmd_ran = res->cmd_ran && s->child_done;
+		res->cmd_status = s->child_status;
+	}
+	signals_restore();
+	kt_pairer_free(s->pair);
+	kt_proc_free(s->proc);
+	kt_decoder_free(s->dec);
+	kt_plan_free(&s->plan);
+	free(s->attach);
+	free(s);
+	return ret;
+}
+
+void kt_session_list(FILE *fp, const struct kt_features *f)
+{
+	struct kt_plan plan = { 0 };
+	char sets[256];
+
+	if (f)
+		kt_plan_make(f, NULL, &plan);
+	fprintf(fp, "%-24s %-5s %-44s %s\n", "EVENT", "ID", "SETS", f ? "ON THIS KERNEL" : "");
+	for (unsigned int i = 0; i < kt_nevents; i++) {
+		const struct kt_event_def *ev = &kt_events[i];
+		const char *how = "";
+		char buf[512] = "";
+
+		if (ev->kind != KT_EV_SYSCALL)
+			continue;
+		kt_sets_format(ev->sets, sets, sizeof(sets));
+		for (unsigned int j = 0; j < plan.n; j++) {
+			const struct kt_plan_entry *e = &plan.e[j];
+
+			if (e->ev != ev)
+				continue;
+			if (e->recipe == KT_R_SYSCALL_TP && e->compat)
+				snprintf(buf, sizeof(buf), "yes: syscall tracepoints; %s tasks via raw_syscalls",
+					 kt_abi_name(plan.compat_abi));
+			else if (e->recipe == KT_R_SYSCALL_TP)
+				snprintf(buf, sizeof(buf), "yes: syscall tracepoints");
+			else if (e->compat)
+				snprintf(buf, sizeof(buf), "32-bit %s tasks only, via raw_syscalls (%s)",
+					 kt_abi_name(plan.compat_abi), e->why);
+			else
+				snprintf(buf, sizeof(buf), "no: %s", e->why);
+			how = buf;
+		}
+		fprintf(fp, "%-24s %-5d %-44s %s\n", ev->name, kt_event_id(ev), sets, how);
+	}
+	fprintf(fp, "\nSETS: syscalls ipc ipc_msgq net net_snd_rcv 32bit_unique all\n");
+	if (!f)
+		fprintf(fp, "(tracefs not readable: run as root to see what this kernel supports)\n");
+	kt_plan_free(&plan);
+}

@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Catalog integrity: names, numbers, sets and selections. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <errno.h>
+#include <string.h>
+
+#include "ktrail/catalog.h"
+
+static const char *const ipc_events[] = {
+	"msgsnd", "msgrcv", "msgget", "msgctl", "mq_open", "mq_unlink",
+	"mq_timedsend", "mq_timedreceive", "mq_notify", "mq_getsetattr",
+	"mq_timedsend_time32", "mq_timedreceive_time32",
+};
+
+static const char *const net_events[] = {
+	"sendmsg", "recvmsg", "sendmmsg", "recvmmsg", "sendto", "recvfrom",
+};
+
+static void test_names_unique_and_wellformed(void **state)
+{
+	for (unsigned int i = 0; i < kt_nevents; i++) {
+		const struct kt_event_def *ev = &kt_events[i];
+
+		assert_non_null(ev->name);
+		assert_non_null(ev->doc);
+		assert_true(ev->nargs <= KT_MAX_ARGS);
+		for (unsigned int j = i + 1; j < kt_nevents; j++)
+			assert_string_not_equal(ev->name, kt_events[j].name);
+		for (unsigned int a = 0; a < ev->nargs; a++) {
+			assert_non_null(ev->args[a].name);
+			assert_non_null(ev->args[a].ctype);
+			assert_true(ev->args[a].type < KT_T_NTYPES);
+			assert_true(ev->args[a].origin != 0);
+			for (unsigned int b = a + 1; b < ev->nargs; b++)
+				assert_string_not_equal(ev->args[a].name, ev->args[b].name);
+		}
+		if (ev->kind == KT_EV_SYSCALL) {
+			/* At most 6 syscall arguments; a tracepoint name. */
+			assert_true(ev->nargs <= 6);
+			assert_non_null(ev->tp);
+		}
+	}
+	assert_ptr_equal(kt_lost_event(), kt_event_by_name("lost_events"));
+}
+
+/* Tracee's ids and the kernels' syscall numbers for a few rows. */
+static void test_numbers(void **state)
+{
+	const struct kt_event_def *ev;
+
+	ev = kt_event_by_name("msgsnd");
+	assert_int_equal(ev->id_x86_64, 69);
+	assert_int_equal(ev->id_arm64, 189);
+	assert_int_equal(ev->nr[KT_ABI_X86_64], 69);
+	assert_int_equal(ev->nr[KT_ABI_I386], 400);
+	assert_int_equal(ev->nr[KT_ABI_ARM], 301);
+	ev = kt_event_by_name("mq_timedreceive_time32");
+	assert_int_equal(ev->id_x86_64, 531);
+	assert_int_equal(ev->id_arm64, 9137);
+	assert_int_equal(ev->nr[KT_ABI_X86_64], -1);
+	assert_int_equal(ev->nr[KT_ABI_I386], 280);
+	assert_int_equal(ev->nr[KT_ABI_ARM], 277);
+	/* i386 mq_timedsend 418 is the time64 call: Tracee's mq_timedsend. */
+	assert_ptr_equal(kt_event_by_nr(KT_ABI_I386, 418), kt_event_by_name("mq_timedsend"));
+	assert_ptr_equal(kt_event_by_nr(KT_ABI_I386, 279), kt_event_by_name("mq_timedsend_time32"));
+	assert_ptr_equal(kt_event_by_nr(KT_ABI_X86_64, 46), kt_event_by_name("sendmsg"));
+	assert_null(kt_event_by_nr(KT_ABI_X86_64, 279));	/* move_pages: not ours */
+	assert_null(kt_event_by_nr(KT_ABI_X86_64, -1));
+	/* Within one ABI, no two events share a number. */
+	for (int abi = 0; abi < KT_ABI_MAX; abi++)
+		for (unsigned int i = 0; i < kt_nevents; i++)
+			for (unsigned int j = i + 1; j < kt_nevents; j++)
+				if (kt_events[i].nr[abi] >= 0)
+					assert_int_not_equal(kt_events[i].nr[abi], kt_events[j].nr[abi]);
+}
+
+static void test_args_match_tracee(void **state)
+{
+	const struct kt_event_def *ev = kt_event_by_name("sendto");
+	char buf[64];
+
+	assert_int_equal(ev->nargs, 6);
+	assert_string_equal(ev->args[4].name, "dest_addr");
+	assert_string_equal(ev->args[4].ctype, "struct sockaddr*");
+	assert_int_equal(ev->args[4].type, KT_T_SOCKADDR);
+	kt_origin_format(ev->args[4].origin, buf, sizeof(buf));
+	assert_string_equal(buf, "U,TOCTOU,OPT");
+	kt_origin_format(ev->args[0].origin, buf, sizeof(buf));
+	assert_string_equal(buf, "K");
+	ev = kt_event_by_name("mq_open");
+	assert_string_equal(ev->args[0].name, "name");
+	assert_string_equal(ev->args[2].ctype, "umode_t");
+	assert_int_equal(ev->args[2].type, KT_T_U16);
+	assert_string_equal(kt_type_name(ev->args[0].type), "string");
+}
+
+static void test_sets(void **state)
+{
+	char buf[128];
+	unsigned int n = 0;
+
+	for (size_t i = 0; i < sizeof(ipc_events) / sizeof(ipc_events[0]); i++) {
+		const struct kt_event_def *ev = kt_event_by_name(ipc_events[i]);
+
+		assert_non_null(ev);
+		assert_true(ev->sets & KT_SET_IPC);
+		assert_true(ev->sets & KT_SET_SYSCALLS);
+		assert_false(ev->sets & KT_SET_NET);
+	}
+	for (size_t i = 0; i < sizeof(net_events) / sizeof(net_events[0]); i++) {
+		const struct kt_event_def *ev = kt_event_by_name(net_events[i]);
+
+		assert_non_null(ev);
+		kt_sets_format(ev->sets, buf, sizeof(buf));
+		assert_string_equal(buf, "syscalls,net,net_snd_rcv");
+		n++;
+	}
+	assert_int_equal(n, 6);
+	kt_sets_format(kt_event_by_name("mq_timedsend_time32")->sets, buf, sizeof(buf));
+	assert_string_equal(buf, "syscalls,ipc,ipc_msgq,32bit_unique");
+	assert_int_equal(kt_set_by_name("nope"), 0);
+}
+
+static void test_select(void **state)
+{
+	struct kt_selection sel;
+	char bad[64];
+	const struct kt_event_def *msgctl = kt_event_by_name("msgctl");
+
+	assert_int_equal(kt_select("ipc", &sel, bad, sizeof(bad)), 0);
+	assert_int_equal(sel.count, 12);
+	assert_int_equal(kt_select("ipc,-msgctl,sendto", &sel, bad, sizeof(bad)), 0);
+	assert_int_equal(sel.count, 12);
+	assert_false(sel.on[msgctl - kt_events]);
+	assert_true(sel.on[kt_event_by_name("sendto") - kt_events]);
+	/* A list starting with an exclusion starts from everything. */
+	assert_int_equal(kt_select("-net", &sel, bad, sizeof(bad)), 0);
+	assert_int_equal(sel.count, 12);
+	assert_int_equal(kt_select("all", &sel, bad, sizeof(bad)), 0);
+	assert_int_equal(sel.count, 18);
+	assert_false(sel.on[kt_lost_event() - kt_events]);
+	assert_int_equal(kt_select("ipc,nosuch", &sel, bad, sizeof(bad)), -1);
+	assert_int_equal(errno, ENOENT);
+	assert_string_equal(bad, "nosuch");
+	assert_int_equal(kt_select("ipc,,msgsnd", &sel, bad, sizeof(bad)), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(kt_select("", &sel, bad, sizeof(bad)), -1);
+	assert_int_equal(kt_select("lost_events", &sel, bad, sizeof(bad)), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_names_unique_and_wellformed),
+		cmocka_unit_test(test_numbers),
+		cmocka_unit_test(test_args_match_tracee),
+		cmocka_unit_test(test_sets),
+		cmocka_unit_test(test_select),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Option parsing: accepted forms and the exact messages for bad ones. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "ktrail/cli.h"
+
+static int parse(struct kt_opts *o, char *err, const char *const *args)
+{
+	static char store[32][128];
+	static char *argv[33];
+	int argc = 0;
+
+	for (; args[argc]; argc++) {
+		snprintf(store[argc], sizeof(store[argc]), "%s", args[argc]);
+		argv[argc] = store[argc];
+	}
+	argv[argc] = NULL;
+	return kt_cli_parse(argc, argv, o, err, 256);
+}
+
+#define PARSE(o, err, ...) parse(o, err, (const char *const[]){ "ktrail", __VA_ARGS__, NULL })
+
+static void test_defaults(void **state)
+{
+	struct kt_opts o;
+	char err[256];
+
+	assert_int_equal(parse(&o, err, (const char *const[]){ "ktrail", NULL }), 0);
+	assert_int_equal(o.cmd, KT_CMD_TRACE);
+	assert_string_equal(o.events, KT_DEFAULT_EVENTS);
+	assert_int_equal(o.sel.count, 18);
+	assert_int_equal(o.noutputs, 1);
+	assert_string_equal(o.outputs[0].format, "table");
+	assert_null(o.outputs[0].path);
+	assert_int_equal(o.reader, KT_READER_AUTO);
+	assert_null(o.argv);
+	assert_int_equal(o.npids, 0);
+}
+
+static void test_full_command(void **state)
+{
+	struct kt_opts o;
+	char err[256];
+
+	assert_int_equal(PARSE(&o, err, "-e", "msgsnd,mq_open,sendmsg", "-o", "csv:out.csv",
+			       "-o", "json", "--reader", "read", "--buffer-size", "1024", "--",
+			       "./prog", "-x", "arg"), 0);
+	assert_int_equal(o.sel.count, 3);
+	assert_int_equal(o.noutputs, 2);
+	assert_string_equal(o.outputs[0].format, "csv");
+	assert_string_equal(o.outputs[0].path, "out.csv");
+	assert_string_equal(o.outputs[1].format, "json");
+	assert_null(o.outputs[1].path);
+	assert_int_equal(o.reader, KT_READER_READ);
+	assert_int_equal(o.buffer_kb, 1024);
+	assert_non_null(o.argv);
+	assert_string_equal(o.argv[0], "./prog");
+	assert_string_equal(o.argv[1], "-x");	/* the command's own options */
+	assert_string_equal(o.argv[2], "arg");
+	assert_null(o.argv[3]);
+}
+
+static void test_pids(void **state)
+{
+	struct kt_opts o;
+	char err[256];
+
+	assert_int_equal(PARSE(&o, err, "trace", "-p", "1234,5678", "-p", "9"), 0);
+	assert_int_equal(o.npids, 3);
+	assert_int_equal(o.pids[0], 1234);
+	assert_int_equal(o.pids[1], 5678);
+	assert_int_equal(o.pids[2], 9);
+	assert_int_equal(PARSE(&o, err, "-p", "0"), -1);
+	assert_string_equal(err, "invalid pid '0' in -p 0");
+	assert_int_equal(PARSE(&o, err, "-p", "12x"), -1);
+	assert_string_equal(err, "invalid pid '12x' in -p 12x");
+	assert_int_equal(PARSE(&o, err, "-p", "5,"), -1);
+	assert_int_equal(PARSE(&o, err, "-p", "-3"), -1);
+	assert_int_equal(PARSE(&o, err, "-p", "1", "--", "ls"), -1);
+	assert_string_equal(err, "-p and a COMMAND cannot be combined");
+}
+
+static void test_errors(void **state)
+{
+	struct kt_opts o;
+	char err[256];
+
+	assert_int_equal(PARSE(&o, err, "-e", "ipc,nosuchevent"), -1);
+	assert_string_equal(err, "unknown event or set 'nosuchevent' in -e ipc,nosuchevent "
+			    "(see 'ktrail list')");
+	assert_int_equal(PARSE(&o, err, "-e", "ipc,,x"), -1);
+	assert_string_equal(err, "malformed event list 'ipc,,x'");
+	assert_int_equal(PARSE(&o, err, "-o", "xml"), -1);
+	assert_string_equal(err, "unknown output format 'xml' (use csv, json or table)");
+	assert_int_equal(PARSE(&o, err, "-o", "csv:"), -1);
+	assert_int_equal(PARSE(&o, err, "-o", "csv:a", "-o", "json:a"), -1);
+	assert_string_equal(err, "two outputs write to a");
+	assert_int_equal(PARSE(&o, err, "-o", "csv", "-o", "table"), -1);
+	assert_string_equal(err, "two outputs write to standard output");
+	assert_int_equal(PARSE(&o, err, "--reader", "bogus"), -1);
+	assert_string_equal(err, "unknown reader 'bogus' (use auto, mmap or read)");
+	assert_int_equal(PARSE(&o, err, "--buffer-size", "1"), -1);
+	assert_int_equal(PARSE(&o, err, "--frobnicate"), -1);
+	assert_string_equal(err, "unknown option '--frobnicate'");
+	assert_int_equal(PARSE(&o, err, "-e"), -1);
+	assert_string_equal(err, "option '-e' needs a value");
+	assert_int_equal(PARSE(&o, err, "frob"), -1);
+	assert_string_equal(err, "unknown command 'frob' (use trace, list or cleanup)");
+	assert_int_equal(PARSE(&o, err, "list", "extra"), -1);
+	assert_int_equal(PARSE(&o, err, "-e", "-ipc,-net_snd_rcv"), -1);
+	assert_string_equal(err, "-e -ipc,-net_snd_rcv selects no event");
+}
+
+static void test_commands(void **state)
+{
+	struct kt_opts o;
+	char err[256];
+
+	assert_int_equal(PARSE(&o, err, "list"), 0);
+	assert_int_equal(o.cmd, KT_CMD_LIST);
+	assert_int_equal(PARSE(&o, err, "cleanup"), 0);
+	assert_int_equal(o.cmd, KT_CMD_CLEANUP);
+	assert_int_equal(PARSE(&o, err, "--help"), 0);
+	assert_int_equal(o.cmd, KT_CMD_HELP);
+	assert_int_equal(PARSE(&o, err, "-V"), 0);
+	assert_int_equal(o.cmd, KT_CMD_VERSION);
+	assert_int_equal(PARSE(&o, err, "-o", "csv:-"), 0);
+	assert_null(o.outputs[0].path);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_full_command),
+		cmocka_unit_test(test_pids),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_commands),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
