@@ -12,6 +12,7 @@
 enum {
 	OPT_READER = 0x100,
 	OPT_BUFFER,
+	OPT_COMPAT,
 	OPT_HELP,
 	OPT_VERSION,
 };
@@ -23,6 +24,7 @@ static const struct option long_opts[] = {
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "reader", required_argument, NULL, OPT_READER },
 	{ "buffer-size", required_argument, NULL, OPT_BUFFER },
+	{ "compat", required_argument, NULL, OPT_COMPAT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -45,6 +47,8 @@ void kt_cli_usage(FILE *fp)
 	      "                         children they fork from now on\n"
 	      "      --reader KIND      auto, mmap (Linux >= 6.10) or read (default: auto)\n"
 	      "      --buffer-size KB   kernel buffer per CPU (default: 4096)\n"
+	      "      --compat MODE      32-bit tasks on a 64-bit kernel: auto (where the\n"
+	      "                         kernel runs them), on or off (default: auto)\n"
 	      "  -q, --quiet            no progress or summary on standard error\n"
 	      "  -h, --help             this help\n"
 	      "  -V, --version          print the version\n"
@@ -174,6 +178,19 @@ int kt_cli_parse(int argc, char **argv, struct kt_opts *o, char *err, size_t err
 		case OPT_READER:
 			if (kt_reader_parse(optarg, &o->reader) < 0) {
 				snprintf(err, errlen, "unknown reader '%s' (use auto, mmap or read)",
+					 optarg);
+				return -1;
+			}
+			break;
+		case OPT_COMPAT:
+			if (!strcmp(optarg, "auto")) {
+				o->compat = KT_COMPAT_AUTO;
+			} else if (!strcmp(optarg, "on")) {
+				o->compat = KT_COMPAT_ON;
+			} else if (!strcmp(optarg, "off")) {
+				o->compat = KT_COMPAT_OFF;
+			} else {
+				snprintf(err, errlen, "unknown --compat '%s' (use auto, on or off)",
 					 optarg);
 				return -1;
 			}

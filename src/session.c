@@ -466,11 +466,16 @@ static unsigned long long clock_now(struct session *s)
 	return (unsigned long long)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
-/* One round: read what is there on every CPU, emit what is safely old. */
-static int round_once(struct session *s, bool final, bool *any)
+/*
+ * One round: read what is there on every CPU, emit what is safely old.
+ * *more: a CPU had more than a round's worth (read again before sleeping);
+ * in the final drain, anything was read at all.
+ */
+static int round_once(struct session *s, bool final, bool *more)
 {
 	unsigned long long limit = ~0ull;
 	unsigned long long now = final ? ~0ull : clock_now(s);
+	bool capped = false;
 	int total = 0;
 
 	for (int i = 0; i < s->ncpus; i++) {
@@ -483,6 +488,7 @@ static int round_once(struct session *s, bool final, bool *any)
 		if (n < 0)
 			return -1;
 		total += n;
+		capped |= c->capped;
 	}
 	if (!final) {
 		if (now != ~0ull)
@@ -492,7 +498,9 @@ static int round_once(struct session *s, bool final, bool *any)
 				limit = s->cpus[i].capped_ts;
 	}
 	merge(s, limit);
-	*any = total > 0;
+	/* Partial sub-buffers are not worth a tight loop: sleep in poll()
+	 * until the kernel's watermark (buffer_percent) or the timeout. */
+	*more = final ? total > 0 : capped;
 	return 0;
 }
 
@@ -901,7 +909,7 @@ int kt_session_run(const struct kt_opts *o, struct kt_session_result *res,
 		free(s);
 		return ret;
 	}
-	if (kt_plan_make(&s->f, &o->sel, &s->plan) < 0) {
+	if (kt_plan_make(&s->f, &o->sel, o->compat, &s->plan) < 0) {
 		snprintf(err, errlen, "out of memory");
 		free(s);
 		return KT_EXIT_ERROR;
@@ -1077,7 +1085,7 @@ void kt_session_list(FILE *fp, const struct kt_features *f)
 	char sets[256];
 
 	if (f)
-		kt_plan_make(f, NULL, &plan);
+		kt_plan_make(f, NULL, KT_COMPAT_AUTO, &plan);
 	fprintf(fp, "%-24s %-5s %-44s %s\n", "EVENT", "ID", "SETS", f ? "ON THIS KERNEL" : "");
 	for (unsigned int i = 0; i < kt_nevents; i++) {
 		const struct kt_event_def *ev = &kt_events[i];
@@ -1098,8 +1106,8 @@ void kt_session_list(FILE *fp, const struct kt_features *f)
 			else if (e->recipe == KT_R_SYSCALL_TP)
 				snprintf(buf, sizeof(buf), "yes: syscall tracepoints");
 			else if (e->compat)
-				snprintf(buf, sizeof(buf), "32-bit %s tasks only, via raw_syscalls (%s)",
-					 kt_abi_name(plan.compat_abi), e->why);
+				snprintf(buf, sizeof(buf), "yes: only from 32-bit %s tasks, via raw_syscalls",
+					 kt_abi_name(plan.compat_abi));
 			else
 				snprintf(buf, sizeof(buf), "no: %s", e->why);
 			how = buf;

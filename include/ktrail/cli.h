@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include "ktrail/catalog.h"
+#include "ktrail/kernel.h"
 #include "ktrail/ring.h"
 
 #define KT_MAX_OUTPUTS 8
@@ -44,6 +45,7 @@ struct kt_opts {
 	pid_t pids[KT_MAX_PIDS];
 	unsigned int npids;
 	enum kt_reader reader;
+	enum kt_compat_mode compat;
 	size_t buffer_kb;	/* 0: ktrail's default */
 	bool quiet;
 	char **argv;		/* command to run, NULL-terminated, or NULL */

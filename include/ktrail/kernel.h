@@ -25,6 +25,9 @@ struct kt_features {
 	bool notrace_pid;	/* set_event_notrace_pid */
 	bool kprobe_events;	/* kprobe_events exists */
 	char clock[16];		/* best synchronised trace clock */
+	int compat_tasks;	/* 1: the kernel runs 32-bit tasks, 0: it cannot,
+				 * -1: unknown (then assumed it can) */
+	char compat_why[160];	/* why not, or how it was found */
 	int ncpus;		/* CPUs with a per_cpu directory (max id + 1) */
 };
 
@@ -34,6 +37,18 @@ struct kt_features {
  * kernel has no tracefs, EACCES/EPERM without the privilege.
  */
 int kt_features_probe(struct kt_features *f);
+/*
+ * Can the kernel run 32-bit (compat) tasks?  1 yes, 0 no, -1 cannot tell;
+ * @why says how.  Runs a tiny 32-bit program (x86_64).
+ */
+int kt_compat_probe(char *why, size_t len);
+
+enum kt_compat_mode {
+	KT_COMPAT_AUTO,		/* where the kernel runs 32-bit tasks */
+	KT_COMPAT_ON,
+	KT_COMPAT_OFF,
+};
+
 /* Is events/<sys>/<event> present? */
 bool kt_features_has_event(const struct kt_features *f, const char *sys, const char *ev);
 
@@ -59,7 +74,7 @@ struct kt_plan {
 
 /* Plan every selected event (sel NULL: every catalog event). */
 int kt_plan_make(const struct kt_features *f, const struct kt_selection *sel,
-		 struct kt_plan *p);
+		 enum kt_compat_mode mode, struct kt_plan *p);
 void kt_plan_free(struct kt_plan *p);
 
 struct tracefs_instance;

@@ -96,6 +96,7 @@ int kt_features_probe(struct kt_features *f)
 	f->notrace_pid = path_exists(f->tracefs, "set_event_notrace_pid");
 	f->kprobe_events = path_exists(f->tracefs, "kprobe_events");
 	pick_clock(f);
+	f->compat_tasks = kt_compat_probe(f->compat_why, sizeof(f->compat_why));
 	snprintf(path, sizeof(path), "%s/per_cpu", f->tracefs);
 	d = opendir(path);
 	if (d) {
@@ -115,7 +116,7 @@ int kt_features_probe(struct kt_features *f)
 }
 
 int kt_plan_make(const struct kt_features *f, const struct kt_selection *sel,
-		 struct kt_plan *p)
+		 enum kt_compat_mode mode, struct kt_plan *p)
 {
 	memset(p, 0, sizeof(*p));
 	p->native = kt_abi_native();
@@ -153,7 +154,14 @@ int kt_plan_make(const struct kt_features *f, const struct kt_selection *sel,
 			snprintf(e->why, sizeof(e->why), "no %s syscall: only 32-bit (%s) tasks make it",
 				 kt_abi_name(p->native), kt_abi_name(p->compat_abi));
 		}
-		if (compat_nr) {
+		if (compat_nr && mode == KT_COMPAT_OFF) {
+			if (e->recipe == KT_R_NONE)
+				snprintf(e->why + strlen(e->why), sizeof(e->why) - strlen(e->why),
+					 "; --compat off");
+		} else if (compat_nr && mode == KT_COMPAT_AUTO && f->compat_tasks == 0) {
+			if (e->recipe == KT_R_NONE)
+				snprintf(e->why, sizeof(e->why), "%s", f->compat_why);
+		} else if (compat_nr) {
 			if (f->raw_syscalls) {
 				e->compat = true;
 				p->compat = true;

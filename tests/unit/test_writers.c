@@ -1,0 +1,752 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The output formats (src/output/{writer,csv,json,table}.c), fed with
+ * hand-built records: exact header and rows, JSON lines and table rows,
+ * a CSV round trip through an RFC 4180 parser, and write errors.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "ktrail/catalog.h"
+#include "ktrail/event.h"
+#include "ktrail/writer.h"
+
+#define S(lit) (lit), sizeof(lit) - 1
+
+/* Tracee's ids differ on arm64. */
+#if defined(__aarch64__) || defined(__arm__)
+#define ID_MSGSND "189"
+#define ID_MQ_OPEN "180"
+#define ID_SENDMSG "211"
+#define ID_SENDTO "206"
+#define ID_MQ_TIMEDSEND "182"
+#else
+#define ID_MSGSND "69"
+#define ID_MQ_OPEN "240"
+#define ID_SENDMSG "46"
+#define ID_SENDTO "44"
+#define ID_MQ_TIMEDSEND "242"
+#endif
+
+#define TS 1700000000123456789ull	/* 2023-11-14 22:13:20.123456789 UTC */
+
+struct out {
+	struct kt_writer w;
+	const struct kt_event_def *evs[16];
+	FILE *fp;
+	char *buf;
+	size_t len;
+};
+
+static const struct kt_event_def *ev(const char *name)
+{
+	const struct kt_event_def *e = kt_event_by_name(name);
+
+	assert_non_null(e);
+	return e;
+}
+
+/* A writer of @format over the comma-separated events of @list. */
+static void open_out(struct out *o, const char *format, const char *list)
+{
+	char tmp[256], *save = NULL;
+
+	memset(o, 0, sizeof(*o));
+	o->fp = open_memstream(&o->buf, &o->len);
+	assert_non_null(o->fp);
+	snprintf(tmp, sizeof(tmp), "%s", list);
+	for (char *t = strtok_r(tmp, ",", &save); t; t = strtok_r(NULL, ",", &save))
+		o->evs[o->w.nevents++] = ev(t);
+	o->w.ops = kt_writer_find(format);
+	assert_non_null(o->w.ops);
+	o->w.fp = o->fp;
+	o->w.events = o->evs;
+	assert_int_equal(kt_writer_begin(&o->w), 0);
+}
+
+static void write_rec(struct out *o, const struct kt_record *r)
+{
+	assert_int_equal(kt_writer_event(&o->w, r), 0);
+}
+
+/* End the writer and return everything it wrote (valid until close). */
+static const char *end_out(struct out *o)
+{
+	assert_int_equal(kt_writer_end(&o->w), 0);
+	assert_null(o->w.priv);
+	assert_int_equal(strlen(o->buf), o->len);
+	return o->buf;
+}
+
+static void close_out(struct out *o)
+{
+	fclose(o->fp);
+	free(o->buf);
+}
+
+/* ------------------------------------------------------------ records */
+
+static void rec_msgsnd(struct kt_record *r)
+{
+	*r = (struct kt_record){
+		.ts = TS, .ts_exit = TS + 5000, .cpu = 3, .pid = 4242, .tid = 4243,
+		.comm = "ipcwork", .ev = ev("msgsnd"), .state = KT_ST_COMPLETE,
+		.has_ret = true, .ret = 0,
+		.args = {
+			{ .set = true, .i = 3 },
+			{ .set = true, .u = 0x7ffd1234abcdull },
+			{ .set = true, .u = 64 },
+			{ .set = true, .i = 2048 },
+		},
+	};
+}
+
+static const char hostile_name[] = "/q,\"x\"\nnext";
+
+static void rec_mq_open(struct kt_record *r)
+{
+	*r = (struct kt_record){
+		.ts = TS + 1000, .cpu = 0, .pid = 4242, .tid = 4242,
+		.comm = "ipc work", .ev = ev("mq_open"), .compat = true,
+		.state = KT_ST_UNFINISHED,
+		.args = {
+			{ .set = true, .str = hostile_name, .len = sizeof(hostile_name) - 1 },
+			{ .set = true, .i = 66 },
+			{ .set = true, .u = 0600 },
+			{ .set = true, .u = 0 },
+		},
+	};
+}
+
+static void rec_sendmsg(struct kt_record *r)
+{
+	*r = (struct kt_record){
+		.ts = TS + 2000, .cpu = 1, .pid = 77, .tid = 78,
+		.comm = "sender", .ev = ev("sendmsg"), .state = KT_ST_NO_ENTER,
+		.has_ret = true, .ret = -32,
+	};
+}
+
+static void rec_lost(struct kt_record *r)
+{
+	*r = (struct kt_record){
+		.ts = TS + 3000, .cpu = 2, .comm = "", .ev = kt_lost_event(),
+		.args = { { .set = true, .u = 17 } },
+	};
+}
+
+/* ---------------------------------------------------------------- CSV */
+
+#define FIXED "timestamp,processorId,processId,threadId,processName," \
+	      "eventId,eventName,isCompat,state,returnValue"
+
+static void test_find(void **state)
+{
+	assert_string_equal(kt_writer_find("csv")->name, "csv");
+	assert_string_equal(kt_writer_find("json")->name, "json");
+	assert_string_equal(kt_writer_find("table")->name, "table");
+	errno = 0;
+	assert_null(kt_writer_find("xml"));
+	assert_int_equal(errno, ENOENT);
+	errno = 0;
+	assert_null(kt_writer_find(NULL));
+	assert_int_equal(errno, ENOENT);
+
+	assert_string_equal(kt_state_name(KT_ST_COMPLETE), "complete");
+	assert_string_equal(kt_state_name(KT_ST_UNFINISHED), "unfinished");
+	assert_string_equal(kt_state_name(KT_ST_NO_EXIT), "no_exit");
+	assert_string_equal(kt_state_name(KT_ST_NO_ENTER), "no_enter");
+	assert_string_equal(kt_state_name(KT_ST_NSTATES), "?");
+}
+
+static void test_csv_header(void **state)
+{
+	struct out o;
+
+	open_out(&o, "csv", "msgsnd,mq_open,sendmsg,lost_events");
+	assert_string_equal(end_out(&o),
+		FIXED ",msqid,msgp,msgsz,msgflg,name,oflag,mode,attr,"
+		"sockfd,msg,flags,lost\n");
+	close_out(&o);
+
+	/* shared argument names share a column */
+	open_out(&o, "csv", "msgsnd,msgrcv,msgget,msgctl");
+	assert_string_equal(end_out(&o),
+		FIXED ",msqid,msgp,msgsz,msgflg,msgtyp,key,cmd,buf\n");
+	close_out(&o);
+
+	/* no events: the fixed columns alone */
+	open_out(&o, "csv", "");
+	assert_string_equal(end_out(&o), FIXED "\n");
+	close_out(&o);
+}
+
+static void test_csv_rows(void **state)
+{
+	struct kt_record r;
+	struct out o;
+
+	open_out(&o, "csv", "msgsnd,mq_open,sendmsg,lost_events");
+	rec_msgsnd(&r);
+	write_rec(&o, &r);
+	rec_mq_open(&r);
+	write_rec(&o, &r);
+	rec_sendmsg(&r);
+	write_rec(&o, &r);
+	rec_lost(&r);
+	write_rec(&o, &r);
+	/* a lost count the kernel did not give */
+	r.args[0].set = false;
+	write_rec(&o, &r);
+	/* a no_exit with some arguments unset */
+	rec_msgsnd(&r);
+	r.state = KT_ST_NO_EXIT;
+	r.has_ret = false;
+	r.args[1].set = false;
+	r.args[3].i = -1;
+	write_rec(&o, &r);
+	assert_string_equal(end_out(&o),
+		FIXED ",msqid,msgp,msgsz,msgflg,name,oflag,mode,attr,"
+		"sockfd,msg,flags,lost\n"
+		"1700000000123456789,3,4242,4243,ipcwork," ID_MSGSND ",msgsnd,0,"
+		"complete,0,3,0x7ffd1234abcd,64,2048,,,,,,,,\n"
+		"1700000000123457789,0,4242,4242,ipc work," ID_MQ_OPEN ",mq_open,1,"
+		"unfinished,,,,,,\"/q,\"\"x\"\"\nnext\",66,384,0x0,,,,\n"
+		"1700000000123458789,1,77,78,sender," ID_SENDMSG ",sendmsg,0,"
+		"no_enter,-32,,,,,,,,,,,,\n"
+		"1700000000123459789,2,,,,9990,lost_events,0,,,,,,,,,,,,,,17\n"
+		"1700000000123459789,2,,,,9990,lost_events,0,,,,,,,,,,,,,,\n"
+		"1700000000123456789,3,4242,4243,ipcwork," ID_MSGSND ",msgsnd,0,"
+		"no_exit,,3,,64,-1,,,,,,,,\n");
+	close_out(&o);
+}
+
+/* Each value type in its CSV form. */
+static void test_csv_types(void **state)
+{
+	struct kt_sockaddr in = { .family = AF_INET, .port = 80, .addr = "10.0.0.1" };
+	struct kt_sockaddr un = { .family = AF_UNIX, .addr = "/run/a b,c" };
+	struct kt_sockaddr odd = { .family = 42 };
+	struct kt_record r = {
+		.ts = 1, .cpu = 0, .pid = 5, .tid = 5, .comm = "c",
+		.ev = ev("sendto"), .state = KT_ST_COMPLETE, .has_ret = true,
+		.ret = 9,
+		.args = {
+			{ .set = true, .i = 0xffffffff },	/* int32 -1 */
+			{ .set = true, .u = 0xdeadbeef },
+			{ .set = true, .u = UINT64_MAX },
+			{ .set = true, .i = 0 },
+			{ .set = true, .sa = &in },
+			{ .set = true, .i = 16 },
+		},
+	};
+	struct kt_record t = {
+		.ts = 2, .pid = 5, .tid = 5, .comm = "c",
+		.ev = ev("mq_timedsend"), .state = KT_ST_COMPLETE,
+		.args = {
+			{ .set = true, .i = 3 },
+			{ .set = true, .str = "m\\", .len = 2 },
+			{ .set = true, .u = 2 },
+			{ .set = true, .u = 0x1ffffffffull },	/* uint32 */
+			{ .set = true, .d = 1700000000.5 },
+		},
+	};
+	struct out o;
+
+	open_out(&o, "csv", "sendto,mq_timedsend");
+	write_rec(&o, &r);
+	r.args[4].sa = &un;
+	write_rec(&o, &r);
+	r.args[4].sa = &odd;
+	write_rec(&o, &r);
+	write_rec(&o, &t);
+	assert_string_equal(end_out(&o),
+		FIXED ",sockfd,buf,len,flags,dest_addr,addrlen,mqdes,msg_ptr,"
+		"msg_len,msg_prio,abs_timeout\n"
+		"1,0,5,5,c," ID_SENDTO ",sendto,0,complete,9,-1,0xdeadbeef,"
+		"18446744073709551615,0,family=AF_INET addr=10.0.0.1 port=80,16,"
+		",,,,\n"
+		"1,0,5,5,c," ID_SENDTO ",sendto,0,complete,9,-1,0xdeadbeef,"
+		"18446744073709551615,0,\"family=AF_UNIX path=/run/a b,c\",16,"
+		",,,,\n"
+		"1,0,5,5,c," ID_SENDTO ",sendto,0,complete,9,-1,0xdeadbeef,"
+		"18446744073709551615,0,family=42,16,,,,,\n"
+		"2,0,5,5,c," ID_MQ_TIMEDSEND ",mq_timedsend,0,complete,,,,,,,,"
+		"3,m\\\\,2,4294967295,1700000000.500000000\n");
+	close_out(&o);
+}
+
+/* A record of an event the header was not laid out for. */
+static void test_csv_unknown_event(void **state)
+{
+	struct kt_record r;
+	struct out o;
+
+	open_out(&o, "csv", "mq_open");
+	rec_msgsnd(&r);
+	errno = 0;
+	assert_int_equal(kt_writer_event(&o.w, &r), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_string_equal(end_out(&o), FIXED ",name,oflag,mode,attr\n");
+	close_out(&o);
+}
+
+/* ------------------------------------------------ CSV round trip */
+
+/* Parse one RFC 4180 record at *p into fields; returns the field count. */
+static int csv_record(const char **p, char fields[][256], int max)
+{
+	const char *s = *p;
+	int n = 0;
+
+	for (;;) {
+		size_t len = 0;
+
+		assert_true(n < max);
+		if (*s == '"') {
+			s++;
+			for (;;) {
+				assert_true(*s != '\0');
+				if (*s == '"' && s[1] == '"') {
+					fields[n][len++] = '"';
+					s += 2;
+				} else if (*s == '"') {
+					s++;
+					break;
+				} else {
+					fields[n][len++] = *s++;
+				}
+				assert_true(len < 255);
+			}
+		} else {
+			while (*s && *s != ',' && *s != '\n') {
+				/* a bare field holds no quote or CR */
+				assert_true(*s != '"' && *s != '\r');
+				fields[n][len++] = *s++;
+				assert_true(len < 255);
+			}
+		}
+		fields[n++][len] = '\0';
+		if (*s == ',') {
+			s++;
+			continue;
+		}
+		assert_int_equal(*s, '\n');
+		*p = s + 1;
+		return n;
+	}
+}
+
+static void test_csv_round_trip(void **state)
+{
+	static const struct {
+		const char *s;
+		size_t len;
+	} names[] = {
+		{ S("") },
+		{ S("a,b") },
+		{ S("say \"hi\"") },
+		{ S("line1\nline2\r\n") },
+		{ S(" lead") },
+		{ S("trail ") },
+		{ S("back\\slash") },
+		{ S("nul\0,byte") },
+		{ S("\xff\xfe") },
+		{ S("\xe2\x82") },
+		{ S("\xc0\xaf") },
+		{ S("\xed\xa0\x80") },
+		{ S("\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80") },
+		{ S("\x1b[31m") },
+		{ S("\"") },
+		{ S(",") },
+	};
+	static char fields[32][256];
+	struct kt_writer w = { 0 };
+	const struct kt_event_def *evs[] = { ev("msgsnd"), ev("mq_open"), kt_lost_event() };
+	FILE *fp = tmpfile();
+	char *data;
+	const char *p;
+	long size;
+	int nhdr, row = 0;
+
+	assert_non_null(fp);
+	w.ops = kt_writer_find("csv");
+	w.fp = fp;
+	w.events = evs;
+	w.nevents = 3;
+	assert_int_equal(kt_writer_begin(&w), 0);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		struct kt_record r;
+		char comm[16];
+
+		rec_mq_open(&r);
+		/* the comm field gets a hostile string too */
+		snprintf(comm, sizeof(comm), "%.*s", (int)names[i].len, names[i].s);
+		r.comm = comm;
+		r.args[0].str = names[i].s;
+		r.args[0].len = names[i].len;
+		assert_int_equal(kt_writer_event(&w, &r), 0);
+		rec_msgsnd(&r);
+		assert_int_equal(kt_writer_event(&w, &r), 0);
+	}
+	assert_int_equal(kt_writer_end(&w), 0);
+
+	size = ftell(fp);
+	assert_true(size > 0);
+	data = calloc(1, size + 1);
+	assert_non_null(data);
+	rewind(fp);
+	assert_int_equal(fread(data, 1, size, fp), size);
+	fclose(fp);
+
+	p = data;
+	nhdr = csv_record(&p, fields, 32);
+	assert_int_equal(nhdr, 10 + 4 + 4 + 1);
+	assert_string_equal(fields[14], "name");
+	while (*p) {
+		int n = csv_record(&p, fields, 32);
+		struct kt_buf want = { 0 };
+		const char *s = names[row / 2].s;
+		size_t len = names[row / 2].len;
+
+		assert_int_equal(n, nhdr);
+		if (row % 2 == 0) {
+			assert_string_equal(fields[6], "mq_open");
+			assert_int_equal(kt_esc_text(&want, s, len), 0);
+			assert_string_equal(fields[14], want.p);
+			want.len = 0;
+			len = strnlen(s, len < 15 ? len : 15);
+			assert_int_equal(kt_esc_text(&want, s, len), 0);
+			assert_string_equal(fields[4], want.p);
+			assert_string_equal(fields[15], "66");
+		} else {
+			assert_string_equal(fields[6], "msgsnd");
+			assert_string_equal(fields[10], "3");
+			assert_string_equal(fields[14], "");
+		}
+		kt_buf_free(&want);
+		row++;
+	}
+	assert_int_equal(row, 2 * (int)(sizeof(names) / sizeof(names[0])));
+	free(data);
+}
+
+/* --------------------------------------------------------------- JSON */
+
+static void test_json(void **state)
+{
+	struct kt_record r;
+	struct out o;
+
+	open_out(&o, "json", "msgsnd,mq_open,sendmsg,lost_events");
+	o.w.hostname = "host-1";
+	rec_msgsnd(&r);
+	write_rec(&o, &r);
+	o.w.hostname = NULL;
+	rec_mq_open(&r);
+	r.args[3].set = false;
+	write_rec(&o, &r);
+	rec_sendmsg(&r);
+	write_rec(&o, &r);
+	rec_lost(&r);
+	write_rec(&o, &r);
+	r.args[0].set = false;
+	write_rec(&o, &r);
+	assert_string_equal(end_out(&o),
+		"{\"timestamp\":1700000000123456789,\"processorId\":3,"
+		"\"processId\":4242,\"threadId\":4243,\"hostProcessId\":4242,"
+		"\"hostThreadId\":4243,\"processName\":\"ipcwork\","
+		"\"hostName\":\"host-1\",\"eventId\":\"" ID_MSGSND "\","
+		"\"eventName\":\"msgsnd\",\"syscall\":\"msgsnd\",\"argsNum\":4,"
+		"\"returnValue\":0,"
+		"\"contextFlags\":{\"containerStarted\":false,\"isCompat\":false},"
+		"\"args\":[{\"name\":\"msqid\",\"type\":\"int\",\"value\":3},"
+		"{\"name\":\"msgp\",\"type\":\"struct msgbuf*\",\"value\":\"0x7ffd1234abcd\"},"
+		"{\"name\":\"msgsz\",\"type\":\"size_t\",\"value\":64},"
+		"{\"name\":\"msgflg\",\"type\":\"int\",\"value\":2048}],"
+		"\"ktrail\":{\"state\":\"complete\"}}\n"
+
+		"{\"timestamp\":1700000000123457789,\"processorId\":0,"
+		"\"processId\":4242,\"threadId\":4242,\"hostProcessId\":4242,"
+		"\"hostThreadId\":4242,\"processName\":\"ipc work\","
+		"\"eventId\":\"" ID_MQ_OPEN "\",\"eventName\":\"mq_open\","
+		"\"syscall\":\"mq_open\",\"argsNum\":4,"
+		"\"contextFlags\":{\"containerStarted\":false,\"isCompat\":true},"
+		"\"args\":[{\"name\":\"name\",\"type\":\"const char*\","
+		"\"value\":\"/q,\\\"x\\\"\\nnext\"},"
+		"{\"name\":\"oflag\",\"type\":\"int\",\"value\":66},"
+		"{\"name\":\"mode\",\"type\":\"umode_t\",\"value\":384},"
+		"{\"name\":\"attr\",\"type\":\"struct mq_attr*\",\"value\":null}],"
+		"\"ktrail\":{\"state\":\"unfinished\"}}\n"
+
+		"{\"timestamp\":1700000000123458789,\"processorId\":1,"
+		"\"processId\":77,\"threadId\":78,\"hostProcessId\":77,"
+		"\"hostThreadId\":78,\"processName\":\"sender\","
+		"\"eventId\":\"" ID_SENDMSG "\",\"eventName\":\"sendmsg\","
+		"\"syscall\":\"sendmsg\",\"argsNum\":3,\"returnValue\":-32,"
+		"\"contextFlags\":{\"containerStarted\":false,\"isCompat\":false},"
+		"\"args\":[{\"name\":\"sockfd\",\"type\":\"int\",\"value\":null},"
+		"{\"name\":\"msg\",\"type\":\"struct msghdr*\",\"value\":null},"
+		"{\"name\":\"flags\",\"type\":\"int\",\"value\":null}],"
+		"\"ktrail\":{\"state\":\"no_enter\"}}\n"
+
+		"{\"timestamp\":1700000000123459789,\"processorId\":2,"
+		"\"processId\":0,\"threadId\":0,\"hostProcessId\":0,"
+		"\"hostThreadId\":0,\"processName\":\"\","
+		"\"eventId\":\"9990\",\"eventName\":\"lost_events\",\"argsNum\":1,"
+		"\"contextFlags\":{\"containerStarted\":false,\"isCompat\":false},"
+		"\"args\":[{\"name\":\"lost\",\"type\":\"unsigned long\",\"value\":17}]}\n"
+
+		"{\"timestamp\":1700000000123459789,\"processorId\":2,"
+		"\"processId\":0,\"threadId\":0,\"hostProcessId\":0,"
+		"\"hostThreadId\":0,\"processName\":\"\","
+		"\"eventId\":\"9990\",\"eventName\":\"lost_events\",\"argsNum\":1,"
+		"\"contextFlags\":{\"containerStarted\":false,\"isCompat\":false},"
+		"\"args\":[{\"name\":\"lost\",\"type\":\"unsigned long\",\"value\":null}]}\n");
+	close_out(&o);
+}
+
+static void test_json_types(void **state)
+{
+	struct kt_sockaddr in = { .family = AF_INET, .port = 80, .addr = "1.2.3.4" };
+	struct kt_sockaddr in6 = { .family = AF_INET6, .port = 443, .addr = "::1" };
+	struct kt_sockaddr un = { .family = AF_UNIX, .addr = "/run/\"s\"\x01" };
+	struct kt_sockaddr odd = { .family = 42 };
+	struct kt_record r = {
+		.ts = 1, .pid = 5, .tid = 5, .comm = "\x1b[31m\xff",
+		.ev = ev("sendto"), .state = KT_ST_COMPLETE,
+		.args = {
+			{ .set = true, .i = -1 },
+			{ .set = true, .u = 0 },
+			{ .set = true, .u = UINT64_MAX },
+			{ .set = true, .i = 0 },
+			{ .set = true, .sa = &in },
+			{ .set = true, .i = 16 },
+		},
+	};
+	struct kt_record t = {
+		.ts = 2, .pid = 5, .tid = 5, .comm = "c",
+		.ev = ev("mq_timedsend"), .state = KT_ST_NO_EXIT,
+		.args = {
+			{ .set = true, .i = 3 },
+			{ .set = true, .str = "a\\\0", .len = 3 },
+			{ .set = true, .u = 2 },
+			{ .set = true, .u = 7 },
+			{ .set = true, .d = 0.25 },
+		},
+	};
+	const struct kt_sockaddr *sas[] = { &in, &in6, &un, &odd };
+	static const char *const want_sa[] = {
+		"{\"sa_family\":\"AF_INET\",\"sin_addr\":\"1.2.3.4\",\"sin_port\":\"80\"}",
+		"{\"sa_family\":\"AF_INET6\",\"sin6_addr\":\"::1\",\"sin6_port\":\"443\"}",
+		"{\"sa_family\":\"AF_UNIX\",\"sun_path\":\"/run/\\\"s\\\"\\u0001\"}",
+		"{\"sa_family\":\"42\"}",
+	};
+	struct out o;
+	char want[2048];
+
+	for (size_t i = 0; i < 4; i++) {
+		open_out(&o, "json", "sendto");
+		r.args[4].sa = sas[i];
+		write_rec(&o, &r);
+		snprintf(want, sizeof(want),
+			 "{\"timestamp\":1,\"processorId\":0,\"processId\":5,"
+			 "\"threadId\":5,\"hostProcessId\":5,\"hostThreadId\":5,"
+			 "\"processName\":\"\\u001b[31m\\\\xff\","
+			 "\"eventId\":\"" ID_SENDTO "\",\"eventName\":\"sendto\","
+			 "\"syscall\":\"sendto\",\"argsNum\":6,"
+			 "\"contextFlags\":{\"containerStarted\":false,\"isCompat\":false},"
+			 "\"args\":[{\"name\":\"sockfd\",\"type\":\"int\",\"value\":-1},"
+			 "{\"name\":\"buf\",\"type\":\"void*\",\"value\":\"0x0\"},"
+			 "{\"name\":\"len\",\"type\":\"size_t\",\"value\":18446744073709551615},"
+			 "{\"name\":\"flags\",\"type\":\"int\",\"value\":0},"
+			 "{\"name\":\"dest_addr\",\"type\":\"struct sockaddr*\",\"value\":%s},"
+			 "{\"name\":\"addrlen\",\"type\":\"int\",\"value\":16}],"
+			 "\"ktrail\":{\"state\":\"complete\"}}\n", want_sa[i]);
+		assert_string_equal(end_out(&o), want);
+		close_out(&o);
+	}
+
+	open_out(&o, "json", "mq_timedsend");
+	write_rec(&o, &t);
+	assert_string_equal(end_out(&o),
+		"{\"timestamp\":2,\"processorId\":0,\"processId\":5,"
+		"\"threadId\":5,\"hostProcessId\":5,\"hostThreadId\":5,"
+		"\"processName\":\"c\",\"eventId\":\"" ID_MQ_TIMEDSEND "\","
+		"\"eventName\":\"mq_timedsend\",\"syscall\":\"mq_timedsend\","
+		"\"argsNum\":5,"
+		"\"contextFlags\":{\"containerStarted\":false,\"isCompat\":false},"
+		"\"args\":[{\"name\":\"mqdes\",\"type\":\"mqd_t\",\"value\":3},"
+		"{\"name\":\"msg_ptr\",\"type\":\"const char*\",\"value\":\"a\\\\\\\\\\\\x00\"},"
+		"{\"name\":\"msg_len\",\"type\":\"size_t\",\"value\":2},"
+		"{\"name\":\"msg_prio\",\"type\":\"unsigned int\",\"value\":7},"
+		"{\"name\":\"abs_timeout\",\"type\":\"const struct timespec*\","
+		"\"value\":0.250000000}],"
+		"\"ktrail\":{\"state\":\"no_exit\"}}\n");
+	close_out(&o);
+}
+
+/* -------------------------------------------------------------- table */
+
+#define THEAD "TIME             CPU COMM             PID     TID     RET              EVENT                ARGS\n"
+
+static void test_table(void **state)
+{
+	struct kt_sockaddr in = { .family = AF_INET, .port = 80, .addr = "1.2.3.4" };
+	struct kt_record r;
+	struct out o;
+
+	setenv("TZ", "UTC", 1);
+	tzset();
+	open_out(&o, "table", "msgsnd,mq_open,sendmsg,sendto,lost_events");
+	rec_msgsnd(&r);
+	write_rec(&o, &r);
+	/* a comm that tries to colour the terminal */
+	r.comm = "\x1b[31mevil\x1b[0m";
+	write_rec(&o, &r);
+	/* too long once escaped: cut before the escape, never inside it */
+	r.comm = "aaaaaaaaaaaaaa\x01";
+	write_rec(&o, &r);
+	rec_mq_open(&r);
+	write_rec(&o, &r);
+	rec_sendmsg(&r);
+	write_rec(&o, &r);
+	rec_lost(&r);
+	write_rec(&o, &r);
+	r = (struct kt_record){
+		.ts = TS + 999999999, .cpu = 11, .pid = 1234567, .tid = 12345678,
+		.comm = "caf\xc3\xa9", .ev = ev("sendto"), .state = KT_ST_NO_EXIT,
+		.args = {
+			{ .set = true, .i = 4 },
+			{ .set = true, .u = 0x1000 },
+			{ .set = true, .u = 5 },
+			{ .set = true, .i = 0 },
+			{ .set = true, .sa = &in },
+		},
+	};
+	write_rec(&o, &r);
+	assert_string_equal(end_out(&o),
+		THEAD
+		"22:13:20.123456  3   ipcwork          4242    4243    0                msgsnd               "
+		"msqid: 3, msgp: 0x7ffd1234abcd, msgsz: 64, msgflg: 2048\n"
+		"22:13:20.123456  3   \\e[31mevil\\e[0m  4242    4243    0                msgsnd               "
+		"msqid: 3, msgp: 0x7ffd1234abcd, msgsz: 64, msgflg: 2048\n"
+		"22:13:20.123456  3   aaaaaaaaaaaaaa   4242    4243    0                msgsnd               "
+		"msqid: 3, msgp: 0x7ffd1234abcd, msgsz: 64, msgflg: 2048\n"
+		"22:13:20.123457  0   ipc work         4242    4242    ? unfinished     mq_open              "
+		"name: /q,\"x\"\\nnext, oflag: 66, mode: 384, attr: 0x0\n"
+		"22:13:20.123458  1   sender           77      78      -32 no_enter     sendmsg              "
+		"sockfd: ?, msg: ?, flags: ?\n"
+		"22:13:20.123459  2                                                     lost_events          "
+		"lost: 17\n"
+		"22:13:21.123456  11  caf\xc3\xa9             1234567 12345678 ? no_exit        sendto               "
+		"sockfd: 4, buf: 0x1000, len: 5, flags: 0, dest_addr: family=AF_INET addr=1.2.3.4 port=80, addrlen: ?\n");
+	close_out(&o);
+}
+
+/* ------------------------------------------------------------- errors */
+
+static void test_write_errors(void **state)
+{
+	static const char *const formats[] = { "csv", "json", "table" };
+	const struct kt_event_def *evs[] = { ev("msgsnd") };
+	struct kt_record r;
+
+	rec_msgsnd(&r);
+	for (size_t i = 0; i < 3; i++) {
+		struct kt_writer w = {
+			.ops = kt_writer_find(formats[i]),
+			.events = evs,
+			.nevents = 1,
+		};
+		FILE *fp = fopen("/dev/full", "w");
+
+		if (!fp)
+			skip();
+		/* buffered: the error shows when the rows are flushed */
+		w.fp = fp;
+		assert_int_equal(kt_writer_begin(&w), 0);
+		assert_int_equal(kt_writer_event(&w, &r), 0);
+		assert_int_equal(kt_writer_event(&w, &r), 0);
+		errno = 0;
+		assert_int_equal(kt_writer_end(&w), -1);
+		assert_int_equal(errno, ENOSPC);
+		assert_null(w.priv);
+		fclose(fp);
+
+		/* ... or when the stdio buffer fills up */
+		fp = fopen("/dev/full", "w");
+		assert_non_null(fp);
+		w.fp = fp;
+		assert_int_equal(kt_writer_begin(&w), 0);
+		errno = 0;
+		for (int n = 0; n < 10000; n++)
+			if (kt_writer_event(&w, &r) < 0)
+				break;
+		assert_int_equal(errno, ENOSPC);
+		assert_int_equal(kt_writer_end(&w), -1);
+		fclose(fp);
+
+		/* unbuffered: each row is one write(2) and fails whole */
+		fp = fopen("/dev/full", "w");
+		assert_non_null(fp);
+		setvbuf(fp, NULL, _IONBF, 0);
+		w.fp = fp;
+		errno = 0;
+		if (!strcmp(formats[i], "json")) {
+			assert_int_equal(kt_writer_begin(&w), 0);
+			assert_int_equal(kt_writer_event(&w, &r), -1);
+			assert_int_equal(errno, ENOSPC);
+			errno = 0;
+			assert_int_equal(kt_writer_end(&w), -1);
+			assert_int_equal(errno, EIO);	/* the stream's error flag */
+		} else {
+			/* the header is the first write */
+			assert_int_equal(kt_writer_begin(&w), -1);
+			assert_int_equal(errno, ENOSPC);
+			assert_null(w.priv);
+		}
+		fclose(fp);
+	}
+}
+
+static void test_bad_args(void **state)
+{
+	struct kt_writer w = { .ops = kt_writer_find("csv") };
+
+	errno = 0;
+	assert_int_equal(kt_writer_begin(&w), -1);	/* no FILE */
+	assert_int_equal(errno, EINVAL);
+	errno = 0;
+	assert_int_equal(kt_writer_begin(NULL), -1);
+	assert_int_equal(errno, EINVAL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_find),
+		cmocka_unit_test(test_csv_header),
+		cmocka_unit_test(test_csv_rows),
+		cmocka_unit_test(test_csv_types),
+		cmocka_unit_test(test_csv_unknown_event),
+		cmocka_unit_test(test_csv_round_trip),
+		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_json_types),
+		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_write_errors),
+		cmocka_unit_test(test_bad_args),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
