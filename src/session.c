@@ -354,7 +354,8 @@ static void cursor_load(struct session *s, struct cpu_state *c)
 		struct page *p = c->head;
 
 		if (kbuffer_load_subbuffer(c->kb, p->data) == 0) {
-			int missed = kbuffer_missed_events(c->kb);
+			long long missed = kt_subbuf_missed(p->data, s->subbuf_size,
+							     kt_decoder_long_size(s->dec));
 			uint64_t base = kbuffer_subbuf_timestamp(c->kb, p->data);
 
 			if (p->lost) {

@@ -65,6 +65,8 @@ int kt_decoder_add_format(struct kt_decoder *d, const char *sys, const char *buf
 int kt_decode(struct kt_decoder *d, const void *data, unsigned int size,
 	      uint64_t ts, int cpu, struct kt_raw *out);
 
+int kt_decoder_long_size(const struct kt_decoder *d);
+
 /* A new kbuffer for this decoder's word size and endianness (one per
  * CPU cursor); free with kbuffer_free(). */
 struct kbuffer;

@@ -48,4 +48,12 @@ size_t kt_ring_subbuf_size(const struct kt_ring *r);
  */
 int kt_ring_next(struct kt_ring *r, void *buf, unsigned int *skip, uint64_t *lost);
 
+/*
+ * Events the kernel lost before a sub-buffer, from its header's commit
+ * word (@long_size: 4 or 8): 0 none, -1 some but the count was not stored,
+ * else the count.  libtraceevent's kbuffer hides it when the sub-buffer
+ * starts with a time extend, so ktrail reads it itself.
+ */
+long long kt_subbuf_missed(const void *subbuf, size_t subbuf_size, int long_size);
+
 #endif

@@ -91,6 +91,11 @@ int kt_decoder_header_page(struct kt_decoder *d, const char *buf, size_t len)
 	return 0;
 }
 
+int kt_decoder_long_size(const struct kt_decoder *d)
+{
+	return d->long_size;
+}
+
 struct kbuffer *kt_decoder_kbuffer_new(const struct kt_decoder *d)
 {
 	return kbuffer_alloc(d->long_size == 8 ? KBUFFER_LSIZE_8 : KBUFFER_LSIZE_4,

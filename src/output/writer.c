@@ -38,7 +38,8 @@ int kt_writer_begin(struct kt_writer *w)
 
 int kt_writer_event(struct kt_writer *w, const struct kt_record *r)
 {
-	if (!r || !r->ev) {
+	/* no state: begin() was not called or failed */
+	if (!w->priv || !r || !r->ev) {
 		errno = EINVAL;
 		return -1;
 	}

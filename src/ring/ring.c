@@ -27,6 +27,8 @@
 
 /* The commit word's flag bits (kernel ring_buffer.c): data size is below. */
 #define KT_RB_COMMIT_MASK ((1u << 27) - 1)
+#define KT_RB_MISSED_EVENTS (1ull << 31)
+#define KT_RB_MISSED_STORED (1ull << 30)
 
 struct kt_ring {
 	int cpu;
@@ -283,6 +285,36 @@ static int next_mmap(struct kt_ring *r, void *buf, unsigned int *skip, uint64_t 
 	*skip = r->pos;
 	r->pos = size;
 	return 1;
+}
+
+long long kt_subbuf_missed(const void *subbuf, size_t subbuf_size, int long_size)
+{
+	const unsigned char *p = subbuf;
+	uint64_t commit, count;
+	size_t size;
+
+	if (long_size == 8) {
+		memcpy(&commit, p + 8, 8);
+	} else {
+		uint32_t c;
+
+		memcpy(&c, p + 8, 4);
+		commit = c;
+	}
+	if (!(commit & KT_RB_MISSED_EVENTS))
+		return 0;
+	size = commit & KT_RB_COMMIT_MASK;
+	if (!(commit & KT_RB_MISSED_STORED) || 8 + long_size + size + long_size > subbuf_size)
+		return -1;
+	if (long_size == 8) {
+		memcpy(&count, p + 16 + size, 8);
+	} else {
+		uint32_t c;
+
+		memcpy(&c, p + 12 + size, 4);
+		count = c;
+	}
+	return count ? (long long)count : -1;
 }
 
 int kt_ring_next(struct kt_ring *r, void *buf, unsigned int *skip, uint64_t *lost)

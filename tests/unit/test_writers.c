@@ -730,6 +730,10 @@ static void test_bad_args(void **state)
 	errno = 0;
 	assert_int_equal(kt_writer_begin(NULL), -1);
 	assert_int_equal(errno, EINVAL);
+	/* an event before a successful begin() */
+	errno = 0;
+	assert_int_equal(kt_writer_event(&w, &(struct kt_record){ .ev = kt_lost_event() }), -1);
+	assert_int_equal(errno, EINVAL);
 }
 
 int main(void)
