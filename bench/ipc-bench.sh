@@ -1,0 +1,104 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# ktrail against the untraced IPC workload and against trace-cmd record,
+# alternating, in one run (root).  Prints per configuration: slowdown
+# (median of per-round ratios to that round's untraced run), records
+# captured versus expected, lost events, the tracer's CPU time per event,
+# its peak RSS, and ktrail's live decode rate (events decoded and written
+# as CSV per second of ktrail CPU).
+#
+#   bench/ipc-bench.sh [N=200000] [ROUNDS=5]
+#
+# The workload (bench/workload.c, from the project's perf lab) does N
+# iterations of sendmsg+recvmsg, mq_timedsend+mq_timedreceive and
+# msgsnd+msgrcv: 6 syscalls, 12 tracepoint events per iteration.  Outputs
+# go to /dev/shm to keep disk noise out.  trace-cmd 3.1.6 needs -d and an
+# LD_PRELOAD shim on hosts whose function-tracer files are unreadable
+# (bench/hide_ftrace_files.c); it records into a private instance (-B), and
+# `trace-cmd reset` is never used.
+set -euo pipefail
+N=${1:-200000}
+ROUNDS=${2:-5}
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+KTRAIL=${KTRAIL:-$top/ktrail}
+out=${OUT:-/dev/shm/ktrail-bench}
+mkdir -p "$out"
+trap 'rm -rf "$out"' EXIT
+gcc -O2 -Wall -o "$out/workload" "$here/workload.c" -lrt
+gcc -O2 -shared -fPIC -o "$out/hide.so" "$here/hide_ftrace_files.c" -ldl
+have_tc=0
+command -v trace-cmd > /dev/null && have_tc=1
+EV=""
+for sc in sendmsg recvmsg mq_timedsend mq_timedreceive msgsnd msgrcv; do
+	EV="$EV -e syscalls:sys_enter_$sc -e syscalls:sys_exit_$sc"
+done
+expected=$((N * 6))
+
+field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" "$2" | head -1; }
+
+run_none() {
+	"$out/workload" "$N" all > "$out/wl.txt"
+}
+run_ktrail() {
+	/usr/bin/time -f "%U %S %M" -o "$out/time.txt" \
+		"$KTRAIL" -e sendmsg,recvmsg,mq_timedsend,mq_timedreceive,msgsnd,msgrcv \
+		-o csv:"$out/k.csv" -- "$out/workload" "$N" all > "$out/wl.txt" 2> "$out/err.txt"
+}
+run_tracecmd() {
+	(cd "$out" && LD_PRELOAD="$out/hide.so" /usr/bin/time -f "%U %S %M" -o "$out/time.txt" \
+		trace-cmd record -q -d -B ktbench$$ $EV -o "$out/trace.dat" \
+		"$out/workload" "$N" all > "$out/wl.txt" 2> "$out/err.txt")
+}
+
+configs="none ktrail"
+[ $have_tc = 1 ] && configs="$configs tracecmd"
+printf 'config\tround\tns_per_iter\tratio\tcaptured\tlost\ttracer_cpu_s\tns_per_event\tpeak_rss_kb\n' > "$out/runs.tsv"
+for r in $(seq 1 "$ROUNDS"); do
+	base=""
+	for c in $configs; do
+		"run_$c"
+		ns=$(field ns_per_iter "$out/wl.txt")
+		pid=$(field pid "$out/wl.txt")
+		[ "$c" = none ] && base=$ns
+		ratio=$(awk -v a="$ns" -v b="$base" 'BEGIN { printf "%.3f", a / b }')
+		cap=-; lost=-; cpu=-; nspe=-; rss=-
+		if [ "$c" != none ]; then
+			read -r u s rss < "$out/time.txt"
+			wu=$(field self_utime_us "$out/wl.txt")
+			ws=$(field self_stime_us "$out/wl.txt")
+			cpu=$(awk -v u="$u" -v s="$s" -v wu="$wu" -v ws="$ws" 'BEGIN { printf "%.3f", u + s - (wu + ws) / 1e6 }')
+			nspe=$(awk -v c="$cpu" -v n="$((expected * 2))" 'BEGIN { printf "%.0f", c * 1e9 / n }')
+		fi
+		case $c in
+		ktrail)
+			cap=$(awk -F, -v p="$pid" 'NR > 1 && $3 == p && $9 == "complete" && $7 != "lost_events" { n++ } END { print n + 0 }' "$out/k.csv")
+			lost=$(sed -n 's/.* \([0-9]*\) events lost.*/\1/p' "$out/err.txt")
+			;;
+		tracecmd)
+			cap=$(trace-cmd report -i "$out/trace.dat" 2>/dev/null | grep -c -- "-$pid ") || true
+			cap=$((cap / 2))
+			lost=$(trace-cmd report -i "$out/trace.dat" 2>/dev/null | grep -c "EVENTS DROPPED" || true)
+			;;
+		esac
+		printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$c" "$r" "$ns" "$ratio" "$cap" "$lost" "$cpu" "$nspe" "$rss" >> "$out/runs.tsv"
+		rm -f "$out/k.csv" "$out/trace.dat"
+	done
+	echo "round $r done" >&2
+done
+echo "N=$N ROUNDS=$ROUNDS expected syscalls=$expected (events: $((expected * 2)))"
+echo "kernel $(uname -r), $(nproc) CPUs, $(trace-cmd --version 2>/dev/null | head -1 | tr -d '\n' || true)"
+cat "$out/runs.tsv"
+echo
+echo "median per config:"
+for c in $configs; do
+	awk -F'\t' -v c="$c" '
+	$1 == c { r[n] = $4; cpu[n] = $7; pe[n] = $8; rss[n] = $9; cap[n] = $5; lost[n] = $6; n++ }
+	function med(a, n,   i, j, t) { for (i = 0; i < n; i++) for (j = i + 1; j < n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t } return a[int(n / 2)] }
+	END {
+		m_rss = 0; for (i = 0; i < n; i++) if (rss[i] + 0 > m_rss) m_rss = rss[i] + 0
+		printf "%-9s slowdown %sx  captured %s/%s  lost %s  tracer CPU %s s (%s ns/event)  peak RSS %s KiB", c, med(r, n), med(cap, n), '"$expected"', med(lost, n), med(cpu, n), med(pe, n), m_rss
+		if (c == "ktrail" && med(cpu, n) > 0) printf "  decode %.0f events/s of CPU", '"$((expected * 2))"' / med(cpu, n)
+		printf "\n"
+	}' "$out/runs.tsv"
+done
