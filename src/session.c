@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio_ext.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -57,6 +58,9 @@ struct output {
 	struct kt_writer w;
 	FILE *fp;
 	bool is_std;
+	bool failed;
+	off_t good;		/* file size at the last flush that succeeded:
+				 * always the end of a whole row */
 	const char *name;
 };
 
@@ -137,15 +141,22 @@ static void signals_restore(void)
 
 /* ------------------------------------------------------------ outputs */
 
+static void output_failed(struct session *s, struct output *out)
+{
+	out->failed = true;
+	if (!s->write_err) {
+		s->write_err = errno ? errno : EIO;
+		snprintf(s->write_err_name, sizeof(s->write_err_name), "%s", out->name);
+	}
+}
+
 static int emit_to_outputs(struct session *s, struct kt_record *r)
 {
 	if (s->write_err)
 		return -1;
 	for (unsigned int i = 0; i < s->nouts; i++) {
 		if (kt_writer_event(&s->outs[i].w, r) < 0) {
-			s->write_err = errno ? errno : EIO;
-			snprintf(s->write_err_name, sizeof(s->write_err_name), "%s",
-				 s->outs[i].name);
+			output_failed(s, &s->outs[i]);
 			return -1;
 		}
 	}
@@ -222,10 +233,12 @@ static int outputs_open(struct session *s, char *err, size_t errlen)
 		out->w.nevents = n;
 		out->w.hostname = s->hostname[0] ? s->hostname : NULL;
 		s->nouts++;
-		if (kt_writer_begin(&out->w) < 0) {
+		if (kt_writer_begin(&out->w) < 0 || fflush(out->fp) == EOF) {
 			snprintf(err, errlen, "cannot write to %s: %s", out->name, strerror(errno));
 			return -1;
 		}
+		if (!out->is_std)
+			out->good = ftello(out->fp);
 	}
 	return 0;
 }
@@ -233,11 +246,16 @@ static int outputs_open(struct session *s, char *err, size_t errlen)
 static void outputs_flush(struct session *s)
 {
 	for (unsigned int i = 0; i < s->nouts; i++) {
-		if (fflush(s->outs[i].fp) == EOF && !s->write_err) {
-			s->write_err = errno ? errno : EIO;
-			snprintf(s->write_err_name, sizeof(s->write_err_name), "%s",
-				 s->outs[i].name);
+		struct output *out = &s->outs[i];
+
+		if (out->failed)
+			continue;
+		if (fflush(out->fp) == EOF) {
+			output_failed(s, out);
+			continue;
 		}
+		if (!out->is_std)
+			out->good = ftello(out->fp);
 	}
 }
 
@@ -246,19 +264,23 @@ static void outputs_close(struct session *s)
 	for (unsigned int i = 0; i < s->nouts; i++) {
 		struct output *out = &s->outs[i];
 
-		if (kt_writer_end(&out->w) < 0 && !s->write_err) {
-			s->write_err = errno ? errno : EIO;
-			snprintf(s->write_err_name, sizeof(s->write_err_name), "%s", out->name);
+		if (!out->failed && kt_writer_end(&out->w) < 0)
+			output_failed(s, out);
+		if (!out->failed && !out->is_std)
+			out->good = ftello(out->fp);
+		if (out->failed && !out->is_std) {
+			/* Drop the buffered part and cut the file back to the
+			 * end of the last row known to be whole on disk. */
+			__fpurge(out->fp);
+			if (ftruncate(fileno(out->fp), out->good) < 0) {
+				/* the message already names the write error */
+			}
 		}
 		if (!out->is_std) {
-			if (fclose(out->fp) == EOF && !s->write_err) {
-				s->write_err = errno ? errno : EIO;
-				snprintf(s->write_err_name, sizeof(s->write_err_name), "%s",
-					 out->name);
-			}
-		} else if (fflush(out->fp) == EOF && !s->write_err) {
-			s->write_err = errno ? errno : EIO;
-			snprintf(s->write_err_name, sizeof(s->write_err_name), "%s", out->name);
+			if (fclose(out->fp) == EOF && !out->failed)
+				output_failed(s, out);
+		} else if (!out->failed && fflush(out->fp) == EOF) {
+			output_failed(s, out);
 		}
 	}
 	s->nouts = 0;
@@ -873,8 +895,8 @@ static void report_lost(struct session *s, struct kt_session_result *res)
 	}
 	res->lost = total;
 	if (!s->o->quiet || total)
-		fprintf(stderr, "ktrail: %llu records written, %llu events lost (%s)\n",
-			s->records, total, line);
+		fprintf(stderr, "ktrail: %llu records %s, %llu events lost (%s)\n",
+			s->records, s->write_err ? "decoded" : "written", total, line);
 	if (s->unattributed && !s->o->quiet)
 		fprintf(stderr,
 			"ktrail: %llu raw_syscalls events of tasks whose ABI could not be told "
