@@ -273,15 +273,29 @@ static int next_mmap(struct kt_ring *r, void *buf, unsigned int *skip, uint64_t 
 		*skip = 0;
 		return 1;
 	}
-	/* Copy what is committed; clear the rest so nothing stale decodes. */
-	memcpy(buf, sb, r->header_size + size);
-	/* Keep only the size: the flag bits mean nothing in a copy. */
-	if (r->header_size == 16)
-		((uint64_t *)buf)[1] = size;
-	else
-		((uint32_t *)buf)[2] = size;
-	memset((char *)buf + r->header_size + size, 0,
-	       r->subbuf_size - r->header_size - size);
+	/*
+	 * Copy what is committed and clear the rest so nothing stale
+	 * decodes.  A newly swapped-in sub-buffer keeps its commit flags and
+	 * the lost-event count the kernel stored after the data (6.11+ marks
+	 * losses there as read() does); a sub-buffer handed out again keeps
+	 * only its size, so a loss is reported once.
+	 */
+	{
+		size_t keep = r->header_size + size;
+		size_t lsz = r->header_size - 8;
+
+		if (r->pos == 0 && (commit & KT_RB_MISSED_STORED) &&
+		    keep + lsz <= r->subbuf_size)
+			keep += lsz;
+		memcpy(buf, sb, keep);
+		memset((char *)buf + keep, 0, r->subbuf_size - keep);
+		if (r->pos != 0) {
+			if (r->header_size == 16)
+				((uint64_t *)buf)[1] = size;
+			else
+				((uint32_t *)buf)[2] = size;
+		}
+	}
 	*skip = r->pos;
 	r->pos = size;
 	return 1;
