@@ -908,7 +908,7 @@ int kt_session_run(const struct kt_opts *o, struct kt_session_result *res,
 {
 	struct session *s = calloc(1, sizeof(*s));
 	struct kt_instance_opts io = { 0 };
-	unsigned int usable = 0, cap = 0;
+	unsigned int usable = 0, unusable = 0, cap = 0;
 	int ret = KT_EXIT_ERROR;
 	bool any;
 
@@ -942,9 +942,11 @@ int kt_session_run(const struct kt_opts *o, struct kt_session_result *res,
 
 		if (e->recipe != KT_R_NONE || e->compat)
 			usable++;
-		else if (!o->quiet)
+		else if (o->sel.named[e->ev - kt_events])
 			fprintf(stderr, "ktrail: %s cannot be traced on this kernel: %s\n",
 				e->ev->name, e->why);
+		else
+			unusable++;
 	}
 	if (!usable) {
 		snprintf(err, errlen, "none of the events of -e %s can be traced on this kernel",
@@ -1040,6 +1042,9 @@ int kt_session_run(const struct kt_opts *o, struct kt_session_result *res,
 		fprintf(stderr, "ktrail: tracing %u events on %d CPUs (reader %s, clock %s, "
 			"instance %s)%s\n", usable, s->ncpus, kt_reader_name(kind), s->f.clock,
 			s->in.name, o->argv || o->npids ? "" : "; Ctrl-C to stop");
+		if (unusable)
+			fprintf(stderr, "ktrail: %u events of the selected sets cannot be produced "
+				"on this kernel (see 'ktrail list')\n", unusable);
 	}
 	if (s->go_fd >= 0) {
 		if (write(s->go_fd, "g", 1) != 1) {

@@ -113,6 +113,7 @@ int kt_event_id(const struct kt_event_def *ev);
  */
 struct kt_selection {
 	bool on[KT_MAX_EVENTS];
+	bool named[KT_MAX_EVENTS];	/* selected by its own name, not a set */
 	unsigned int count;
 };
 int kt_select(const char *spec, struct kt_selection *sel, char *bad, size_t badlen);

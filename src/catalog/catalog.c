@@ -214,6 +214,7 @@ static int select_word(const char *w, bool on, struct kt_selection *sel)
 		if (!strcmp(w, ev->name) || (set && (ev->sets & set)) ||
 		    !strcmp(w, "all")) {
 			sel->on[i] = on;
+			sel->named[i] = on && !strcmp(w, ev->name);
 			any = true;
 		}
 	}

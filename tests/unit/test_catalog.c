@@ -136,6 +136,9 @@ static void test_select(void **state)
 	assert_int_equal(sel.count, 12);
 	assert_false(sel.on[msgctl - kt_events]);
 	assert_true(sel.on[kt_event_by_name("sendto") - kt_events]);
+	/* Named by itself, or only through a set. */
+	assert_true(sel.named[kt_event_by_name("sendto") - kt_events]);
+	assert_false(sel.named[kt_event_by_name("msgsnd") - kt_events]);
 	/* A list starting with an exclusion starts from everything. */
 	assert_int_equal(kt_select("-net", &sel, bad, sizeof(bad)), 0);
 	assert_int_equal(sel.count, 12);
