@@ -992,6 +992,19 @@ int kt_session_run(const struct kt_opts *o, struct kt_session_result *res,
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
+	/* What runs now, so that a task that ends before its records are
+	 * written keeps its process id and name. */
+	if (o->npids) {
+		for (unsigned int i = 0; i < s->nattach; i++)
+			if (kill(s->attach[i], 0) == 0)
+				kt_proc_scan(s->proc, s->attach[i]);
+	} else if (o->argv) {
+		const char *base = strrchr(o->argv[0], '/');
+
+		kt_proc_add(s->proc, s->child, s->child, base ? base + 1 : o->argv[0]);
+	} else {
+		kt_proc_scan(s->proc, 0);
+	}
 	if (kt_instance_create(&s->in, &s->f, &io, err, errlen) < 0)
 		goto out;
 	{

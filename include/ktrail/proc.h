@@ -37,6 +37,15 @@ void kt_proc_exec(struct kt_proc *t, int tid, int old_tid, const char *filename,
 		  unsigned int len);
 void kt_proc_rename(struct kt_proc *t, int tid, const char comm[16]);
 void kt_proc_exit(struct kt_proc *t, int tid);
+/*
+ * Record the threads of process @pid (or of every process, pid 0) as they
+ * are now, so that tasks that exit before their records are written keep
+ * their process id and name.  Returns the number of threads recorded.
+ */
+int kt_proc_scan(struct kt_proc *t, int pid);
+/* A task known before it runs (a command ktrail starts). */
+void kt_proc_add(struct kt_proc *t, int tid, int tgid, const char *comm);
+
 /* The ABI of the task's executable (KT_ABI_NONE if it cannot be told). */
 enum kt_abi kt_proc_abi(struct kt_proc *t, int tid);
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The process table; see proc.h. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -149,6 +150,88 @@ const struct kt_task *kt_proc_get(struct kt_proc *t, int tid)
 		return NULL;
 	from_procfs(t, tid, k);
 	return k;
+}
+
+void kt_proc_add(struct kt_proc *t, int tid, int tgid, const char *comm)
+{
+	struct kt_task *k;
+	int isnew;
+
+	k = task_put(t, tid, &isnew);
+	if (!k)
+		return;
+	k->tgid = tgid;
+	comm_set(k, comm, 16);
+}
+
+static int scan_process(struct kt_proc *t, int pid)
+{
+	char path[128];
+	DIR *d;
+	struct dirent *de;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "%s/%d/task", t->procfs, pid);
+	d = opendir(path);
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		struct kt_task *k;
+		char cpath[256];
+		char *comm;
+		size_t len;
+		int tid, isnew;
+
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		tid = atoi(de->d_name);
+		k = task_put(t, tid, &isnew);
+		if (!k)
+			break;
+		k->tgid = pid;
+		snprintf(cpath, sizeof(cpath), "%s/%d/task/%d/comm", t->procfs, pid, tid);
+		comm = kt_read_file(cpath, &len);
+		if (comm) {
+			if (len && comm[len - 1] == '\n')
+				comm[--len] = '\0';
+			comm_set(k, comm, len);
+			free(comm);
+		}
+		n++;
+	}
+	closedir(d);
+	return n;
+}
+
+int kt_proc_scan(struct kt_proc *t, int pid)
+{
+	DIR *d;
+	struct dirent *de;
+	int n = 0;
+
+	if (!t->procfs[0])
+		return 0;
+	if (pid > 0) {
+		char path[128];
+		char *st, *tg;
+		int tgid = 0;
+
+		/* Threads are found through their group leader only. */
+		snprintf(path, sizeof(path), "%s/%d/status", t->procfs, pid);
+		st = kt_read_file(path, NULL);
+		if (st && (tg = strstr(st, "\nTgid:")))
+			tgid = atoi(tg + 6);
+		free(st);
+		return tgid == pid ? scan_process(t, pid) : 0;
+	}
+	d = opendir(t->procfs);
+	if (!d)
+		return -1;
+	while ((de = readdir(d)))
+		if (de->d_name[0] >= '1' && de->d_name[0] <= '9')
+			n += scan_process(t, atoi(de->d_name));
+	closedir(d);
+	return n;
 }
 
 void kt_proc_newtask(struct kt_proc *t, int parent_tid, int child_tid,

@@ -1,27 +1,56 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * ipcwork: perform every IPC syscall of ktrail's catalog that the running
- * kernel offers, with known values, and print for each call one line with
- * the exact values the kernel received and returned:
+ * ipcwork - the IPC workload of the live tests.
  *
- *   @@ <event> tid=<tid> ret=<raw return> <arg>=<value> ...
+ * Performs every IPC syscall of the catalog (src/catalog/events.def) that
+ * the running kernel offers, with known values, through syscall(2) so that
+ * the values are exactly those the kernel receives (glibc's wrappers may
+ * change arguments: mq_open strips the leading '/', mq_timedsend may use
+ * another syscall, ...).  For each call it prints one line:
  *
- * Names are the catalog's (Tracee's).  Only the arguments a syscall
- * tracepoint can show are printed (integers; pointers as 0x...); those
- * living in user memory (names, messages, addresses, timeouts) are not.
- * ret is the raw return: -errno on failure.  Every call goes through
- * syscall(2) so the values are exactly what the kernel saw.
+ *   @@ <event> tid=<tid> ret=<ret> <arg>=<value> ...
  *
- *   ipcwork [--loops N] [--comm NAME] [--fork] [--wait-stdin]
+ * <event> and <arg> are the catalog's (Tracee's) names, args in syscall
+ * order.  Only the args a syscall tracepoint can show are printed: the
+ * scalar ones.  int/long: signed decimal; size_t, unsigned int, umode_t:
+ * unsigned decimal; pointers: 0x%lx (0x0 for NULL).  Args read from user
+ * memory (strings, sockaddrs, timespecs) are not printed: ktrail leaves
+ * them empty.  ret is the raw syscall return: -errno on failure.
  *
- * Built natively and, with -m32, for i386, where it also makes the
- * mq_timedsend_time32 / mq_timedreceive_time32 calls.
+ * Other lines:
+ *   @@ start pid=<pid>             first line, before anything else
+ *   @@ start pid=<pid> ppid=<pid>  first line of the --fork child
+ *   # nosys <event> tid=<tid>      the kernel has no such syscall (-ENOSYS);
+ *                                  the rest of that family is skipped
+ *   # done pid=<pid> calls=<n>     last line of each process
+ * Readers take the "@@ " lines that are not "@@ start" as calls and may
+ * ignore every other line.
+ *
+ * Usage: ipcwork [--loops N] [--comm NAME] [--fork] [--wait-stdin]
+ *   --loops N     repeat the whole set N times (default 1; 0: none)
+ *   --comm NAME   set the thread name with prctl(PR_SET_NAME) first
+ *   --fork        also perform the set in a forked child (after the parent)
+ *   --wait-stdin  after the start line, block until one byte (or EOF) is
+ *                 read from stdin, so that a tracer can attach with -p
+ *
+ * Exit status 0, or 1 if a call did not return what it must (the line is
+ * printed anyway) or the setup failed, 2 on bad usage.
+ *
+ * The same source builds as an i386 program (-m32): mq_timedsend and
+ * mq_timedreceive then use the time64 syscalls 418/419 (Tracee's events
+ * mq_timedsend / mq_timedreceive), recvmmsg the time64 syscall 417, and
+ * the old 279/280 are performed too as mq_timedsend_time32 and
+ * mq_timedreceive_time32 with a struct of two 32-bit ints as timeout.
+ *
+ * Build: gcc -Wall -Wextra -Werror -o ipcwork ipcwork.c -lrt
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <inttypes.h>
+#include <mqueue.h>
+#include <signal.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,226 +60,515 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#include <linux/mqueue.h>
 
-/* The raw return of a syscall(2) call: -errno on failure. */
-static long raw(long r)
+#if defined(__i386__)
+/* Older headers: the numbers are fixed by the i386 syscall table. */
+#ifndef SYS_mq_timedsend_time64
+#define SYS_mq_timedsend_time64 418
+#endif
+#ifndef SYS_mq_timedreceive_time64
+#define SYS_mq_timedreceive_time64 419
+#endif
+#ifndef SYS_recvmmsg_time64
+#define SYS_recvmmsg_time64 417
+#endif
+/* The catalog's events mq_timedsend / mq_timedreceive / recvmmsg are the
+ * time64 syscalls on i386; SYS_mq_timedsend (279) is mq_timedsend_time32. */
+#define WL_NR_MQ_TIMEDSEND SYS_mq_timedsend_time64
+#define WL_NR_MQ_TIMEDRECEIVE SYS_mq_timedreceive_time64
+#define WL_NR_RECVMMSG SYS_recvmmsg_time64
+#else
+#define WL_NR_MQ_TIMEDSEND SYS_mq_timedsend
+#define WL_NR_MQ_TIMEDRECEIVE SYS_mq_timedreceive
+#define WL_NR_RECVMMSG SYS_recvmmsg
+#endif
+
+#define WL_ANY_FD (-1000000)	/* expected ret: any value >= 0 */
+#define WL_MSGSZ 16
+#define WL_MQ_MSGSIZE 64
+
+static pid_t wl_tid;
+static int wl_status;
+static unsigned long wl_calls;
+
+/* A struct __kernel_timespec: two 64-bit fields on every ABI. */
+struct wl_ts64 {
+	int64_t tv_sec;
+	int64_t tv_nsec;
+};
+
+struct wl_msg {
+	long mtype;
+	char mtext[WL_MQ_MSGSIZE];
+};
+
+static void wl_die(const char *what)
 {
-	return r == -1 ? -errno : r;
+	fprintf(stderr, "ipcwork: %s: %s\n", what, strerror(errno));
+	exit(1);
 }
 
-static void out(const char *ev, long ret, const char *fmt, ...)
+static unsigned long wl_p(const void *p)
 {
+	return (unsigned long)(uintptr_t)p;
+}
+
+/* The raw return of syscall(2): -errno on failure. */
+static long wl_ret(long r)
+{
+	return r == -1 ? -(long)errno : r;
+}
+
+static void wl_flush(void)
+{
+	if (fflush(stdout) == EOF)
+		wl_die("stdout");
+}
+
+/*
+ * Print one event line.  Returns 0, or -1 if the kernel has no such
+ * syscall (a "nosys" line is printed instead and the caller skips the
+ * rest of the family).  @expect is the return value the call must give
+ * (WL_ANY_FD: any non-negative value); a difference is reported on
+ * stderr and makes the exit status 1, but the line is the truth.
+ */
+static int __attribute__((format(printf, 4, 5)))
+wl_line(const char *ev, long ret, long expect, const char *fmt, ...)
+{
+	char args[512];
 	va_list ap;
 
-	printf("@@ %s tid=%ld ret=%ld", ev, (long)syscall(SYS_gettid), ret);
-	if (fmt && *fmt) {
-		putchar(' ');
-		va_start(ap, fmt);
-		vprintf(fmt, ap);
-		va_end(ap);
+	if (ret == -ENOSYS && expect != -ENOSYS) {
+		printf("# nosys %s tid=%d\n", ev, (int)wl_tid);
+		wl_flush();
+		return -1;
 	}
-	putchar('\n');
-	fflush(stdout);
+	wl_calls++;
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof(args), fmt, ap);
+	va_end(ap);
+	printf("@@ %s tid=%d ret=%ld%s%s\n", ev, (int)wl_tid, ret,
+	       args[0] ? " " : "", args);
+	wl_flush();
+	if (expect == WL_ANY_FD ? ret < 0 : ret != expect) {
+		fprintf(stderr, "ipcwork: %s returned %ld, expected %s%ld\n",
+			ev, ret, expect == WL_ANY_FD ? ">= 0" : "",
+			expect == WL_ANY_FD ? 0 : expect);
+		wl_status = 1;
+	}
+	return 0;
 }
 
-#define P(p) ((unsigned long)(uintptr_t)(p))
+/* ------------------------------------------------------------ SysV msg */
 
-struct msg {
-	long mtype;
-	char mtext[64];
-};
-
-static void sysv(void)
+static void wl_sysv(void)
 {
-	struct msg m = { .mtype = 42 }, r;
-	struct msqid_ds ds;
-	long q, ret;
+	static struct wl_msg m1, m2, rm;
+	static char ds[512];	/* any struct msqid_ds layout fits */
+	int key = IPC_PRIVATE, flg = IPC_CREAT | 0600;
+	size_t sz1 = WL_MSGSZ, sz2 = 8, rsz = sizeof(rm.mtext);
+	long typ;
+	int qid, f;
+	long r;
 
-	strcpy(m.mtext, "hello, ktrail");
-	q = raw(syscall(SYS_msgget, (long)IPC_PRIVATE, (long)(IPC_CREAT | 0600)));
-	out("msgget", q, "key=0 msgflg=%d", IPC_CREAT | 0600);
-	if (q < 0)
+	r = wl_ret(syscall(SYS_msgget, (long)key, (long)flg));
+	if (wl_line("msgget", r, WL_ANY_FD, "key=%d msgflg=%d", key, flg))
 		return;
-	ret = raw(syscall(SYS_msgsnd, q, &m, 14L, 0L));
-	out("msgsnd", ret, "msqid=%ld msgp=0x%lx msgsz=14 msgflg=0", q, P(&m));
-	ret = raw(syscall(SYS_msgsnd, q, &m, 7L, (long)IPC_NOWAIT));
-	out("msgsnd", ret, "msqid=%ld msgp=0x%lx msgsz=7 msgflg=%d", q, P(&m), IPC_NOWAIT);
-	ret = raw(syscall(SYS_msgrcv, q, &r, 64L, 42L, 0L));
-	out("msgrcv", ret, "msqid=%ld msgp=0x%lx msgsz=64 msgtyp=42 msgflg=0", q, P(&r));
-	ret = raw(syscall(SYS_msgrcv, q, &r, 64L, -50L, (long)IPC_NOWAIT));
-	out("msgrcv", ret, "msqid=%ld msgp=0x%lx msgsz=64 msgtyp=-50 msgflg=%d", q, P(&r),
-	    IPC_NOWAIT);
-	/* Empty now: fails with ENOMSG. */
-	ret = raw(syscall(SYS_msgrcv, q, &r, 64L, 0L, (long)IPC_NOWAIT));
-	out("msgrcv", ret, "msqid=%ld msgp=0x%lx msgsz=64 msgtyp=0 msgflg=%d", q, P(&r),
-	    IPC_NOWAIT);
-	ret = raw(syscall(SYS_msgctl, q, (long)IPC_STAT, &ds));
-	out("msgctl", ret, "msqid=%ld cmd=%d buf=0x%lx", q, IPC_STAT, P(&ds));
-	ret = raw(syscall(SYS_msgctl, q, (long)IPC_RMID, 0L));
-	out("msgctl", ret, "msqid=%ld cmd=%d buf=0x0", q, IPC_RMID);
-	/* Gone now: EINVAL. */
-	ret = raw(syscall(SYS_msgctl, q, (long)IPC_RMID, 0L));
-	out("msgctl", ret, "msqid=%ld cmd=%d buf=0x0", q, IPC_RMID);
-}
+	if (r < 0)
+		return;
+	qid = (int)r;
 
-/* The timespec types the kernel takes: 64-bit time, and i386's old one. */
-struct ts64 {
-	int64_t sec, nsec;
-};
-struct ts32 {
-	int32_t sec, nsec;
-};
+	m1.mtype = 3;
+	memset(m1.mtext, 'a', sz1);
+	f = 0;
+	r = wl_ret(syscall(SYS_msgsnd, (long)qid, &m1, (unsigned long)sz1, (long)f));
+	wl_line("msgsnd", r, 0, "msqid=%d msgp=0x%lx msgsz=%zu msgflg=%d",
+		qid, wl_p(&m1), sz1, f);
 
-#ifdef __i386__
-#define NR_MQ_TIMEDSEND 418	/* mq_timedsend_time64 */
-#define NR_MQ_TIMEDRECEIVE 419
+	m2.mtype = 7;
+	memset(m2.mtext, 'b', sz2);
+	f = IPC_NOWAIT;
+	r = wl_ret(syscall(SYS_msgsnd, (long)qid, &m2, (unsigned long)sz2, (long)f));
+	wl_line("msgsnd", r, 0, "msqid=%d msgp=0x%lx msgsz=%zu msgflg=%d",
+		qid, wl_p(&m2), sz2, f);
+
+	/* A negative msgtyp: the first message of the lowest type <= 5. */
+	typ = -5;
+	f = IPC_NOWAIT;
+	r = wl_ret(syscall(SYS_msgrcv, (long)qid, &rm, (unsigned long)rsz, typ, (long)f));
+	wl_line("msgrcv", r, (long)sz1,
+		"msqid=%d msgp=0x%lx msgsz=%zu msgtyp=%ld msgflg=%d",
+		qid, wl_p(&rm), rsz, typ, f);
+
+	typ = 0;
+	f = 0;
+	r = wl_ret(syscall(SYS_msgrcv, (long)qid, &rm, (unsigned long)rsz, typ, (long)f));
+	wl_line("msgrcv", r, (long)sz2,
+		"msqid=%d msgp=0x%lx msgsz=%zu msgtyp=%ld msgflg=%d",
+		qid, wl_p(&rm), rsz, typ, f);
+
+	/* The queue is empty now: non-zero flags and a failure. */
+	f = IPC_NOWAIT;
+	r = wl_ret(syscall(SYS_msgrcv, (long)qid, &rm, (unsigned long)rsz, typ, (long)f));
+	wl_line("msgrcv", r, -ENOMSG,
+		"msqid=%d msgp=0x%lx msgsz=%zu msgtyp=%ld msgflg=%d",
+		qid, wl_p(&rm), rsz, typ, f);
+
+	r = wl_ret(syscall(SYS_msgctl, (long)qid, (long)IPC_STAT, ds));
+	wl_line("msgctl", r, 0, "msqid=%d cmd=%d buf=0x%lx",
+		qid, IPC_STAT, wl_p(ds));
+
+	/*
+	 * An invalid id: -EINVAL.  On 64-bit ABIs the register holding this
+	 * int argument gets garbage in its upper half: the kernel receives
+	 * the int -1 (and so must a tracer print it).
+	 */
+#if defined(__LP64__)
+	r = wl_ret(syscall(SYS_msgctl, (long)0x5a5a5a5affffffffL, (long)IPC_STAT, ds));
 #else
-#define NR_MQ_TIMEDSEND SYS_mq_timedsend
-#define NR_MQ_TIMEDRECEIVE SYS_mq_timedreceive
+	r = wl_ret(syscall(SYS_msgctl, -1L, (long)IPC_STAT, ds));
 #endif
+	wl_line("msgctl", r, -EINVAL, "msqid=%d cmd=%d buf=0x%lx",
+		-1, IPC_STAT, wl_p(ds));
 
-static void posix_mq(void)
-{
-	char name[64], buf[128];
-	struct mq_attr attr = { .mq_maxmsg = 4, .mq_msgsize = 128 }, old;
-	struct ts64 far = { .sec = time(NULL) + 3600 };
-	unsigned int prio;
-	long d, ret;
-
-	snprintf(name, sizeof(name), "/ktrail-wl-%d", (int)getpid());
-	d = raw(syscall(SYS_mq_open, name + 1, (long)(O_RDWR | O_CREAT | O_EXCL), 0600L, &attr));
-	out("mq_open", d, "oflag=%d mode=384 attr=0x%lx", O_RDWR | O_CREAT | O_EXCL, P(&attr));
-	if (d < 0)
-		return;
-	ret = raw(syscall(NR_MQ_TIMEDSEND, d, "queue text", 10L, 7L, &far));
-	out("mq_timedsend", ret, "mqdes=%ld msg_len=10 msg_prio=7", d);
-	ret = raw(syscall(NR_MQ_TIMEDSEND, d, "second", 6L, 1L, 0L));
-	out("mq_timedsend", ret, "mqdes=%ld msg_len=6 msg_prio=1", d);
-	ret = raw(syscall(NR_MQ_TIMEDRECEIVE, d, buf, 128L, &prio, &far));
-	out("mq_timedreceive", ret, "mqdes=%ld msg_len=128 msg_prio=0x%lx", d, P(&prio));
-	ret = raw(syscall(NR_MQ_TIMEDRECEIVE, d, buf, 128L, 0L, 0L));
-	out("mq_timedreceive", ret, "mqdes=%ld msg_len=128 msg_prio=0x0", d);
-#ifdef __i386__
-	{
-		struct ts32 far32 = { .sec = (int32_t)(time(NULL) + 3600) };
-
-		ret = raw(syscall(279, d, "time32 text", 11L, 3L, &far32));
-		out("mq_timedsend_time32", ret, "mqdes=%ld msg_len=11 msg_prio=3 u_abs_timeout=0x%lx",
-		    d, P(&far32));
-		ret = raw(syscall(280, d, buf, 128L, &prio, &far32));
-		out("mq_timedreceive_time32", ret,
-		    "mqdes=%ld msg_len=128 u_msg_prio=0x%lx u_abs_timeout=0x%lx", d, P(&prio),
-		    P(&far32));
-	}
-#endif
-	ret = raw(syscall(SYS_mq_notify, d, 0L));
-	out("mq_notify", ret, "mqdes=%ld sevp=0x0", d);
-	ret = raw(syscall(SYS_mq_getsetattr, d, 0L, &old));
-	out("mq_getsetattr", ret, "mqdes=%ld newattr=0x0 oldattr=0x%lx", d, P(&old));
-	ret = raw(syscall(SYS_mq_unlink, name + 1));
-	out("mq_unlink", ret, "");
-	/* Gone now: ENOENT. */
-	ret = raw(syscall(SYS_mq_unlink, name + 1));
-	out("mq_unlink", ret, "");
-	close(d);
+	r = wl_ret(syscall(SYS_msgctl, (long)qid, (long)IPC_RMID, NULL));
+	wl_line("msgctl", r, 0, "msqid=%d cmd=%d buf=0x%lx", qid, IPC_RMID, 0UL);
 }
 
-static void sockets(void)
+/* --------------------------------------------------------- POSIX mqueue */
+
+static void wl_posix_mq(void)
 {
-	int sv[2];
-	char buf[64] = "datagram";
-	struct iovec iov = { .iov_base = buf, .iov_len = 8 };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
-	struct mmsghdr mm[2] = { { .msg_hdr = mh }, { .msg_hdr = mh } };
-	struct ts64 zero = { 0, 0 };
-	struct sockaddr_un to = { .sun_family = AF_UNIX };
-	long ret;
+	static struct mq_attr attr, old;
+	static char msg[WL_MQ_MSGSIZE], rbuf[WL_MQ_MSGSIZE];
+	static unsigned int prio;
+	static struct wl_ts64 far, past;
+	static struct sigevent sev;
+	char name[64];
+	int oflag = O_RDWR | O_CREAT | O_EXCL;
+	unsigned int mode = 0600, mprio;
+	size_t len = 8, rlen = sizeof(rbuf);
+	int mqd;
+	long r;
+
+	/*
+	 * The queue is "/ktrail-wl-<pid>"; the syscall takes the name
+	 * without its leading slash (glibc's mq_open strips it).
+	 */
+	snprintf(name, sizeof(name), "/ktrail-wl-%d", (int)getpid());
+	attr.mq_maxmsg = 4;
+	attr.mq_msgsize = WL_MQ_MSGSIZE;
+	memset(msg, 'm', sizeof(msg));
+	far.tv_sec = (int64_t)time(NULL) + 3600;
+	past.tv_sec = 0;	/* the epoch: already expired */
+
+	r = wl_ret(syscall(SYS_mq_open, name + 1, (long)oflag, (unsigned long)mode, &attr));
+	if (wl_line("mq_open", r, WL_ANY_FD, "oflag=%d mode=%u attr=0x%lx",
+		    oflag, mode, wl_p(&attr)))
+		return;
+	if (r < 0)
+		return;
+	mqd = (int)r;
+
+	/* Again with O_EXCL: -EEXIST. */
+	r = wl_ret(syscall(SYS_mq_open, name + 1, (long)oflag, (unsigned long)mode, NULL));
+	wl_line("mq_open", r, -EEXIST, "oflag=%d mode=%u attr=0x%lx",
+		oflag, mode, 0UL);
+
+	mprio = 5;
+	r = wl_ret(syscall(WL_NR_MQ_TIMEDSEND, (long)mqd, msg, (unsigned long)len,
+			   (unsigned long)mprio, &far));
+	if (!wl_line("mq_timedsend", r, 0, "mqdes=%d msg_len=%zu msg_prio=%u",
+		     mqd, len, mprio)) {
+		r = wl_ret(syscall(WL_NR_MQ_TIMEDRECEIVE, (long)mqd, rbuf,
+				   (unsigned long)rlen, &prio, &far));
+		wl_line("mq_timedreceive", r, (long)len,
+			"mqdes=%d msg_len=%zu msg_prio=0x%lx",
+			mqd, rlen, wl_p(&prio));
+
+		/* Empty queue, timeout in the past: -ETIMEDOUT at once. */
+		r = wl_ret(syscall(WL_NR_MQ_TIMEDRECEIVE, (long)mqd, rbuf,
+				   (unsigned long)rlen, NULL, &past));
+		wl_line("mq_timedreceive", r, -ETIMEDOUT,
+			"mqdes=%d msg_len=%zu msg_prio=0x%lx", mqd, rlen, 0UL);
+	}
+
+#if defined(__i386__)
+	{
+		/* struct old_timespec32 */
+		static struct {
+			int32_t tv_sec;
+			int32_t tv_nsec;
+		} far32;
+		unsigned int len32 = 8, rlen32 = sizeof(rbuf);
+
+		far32.tv_sec = (int32_t)time(NULL) + 3600;
+		mprio = 7;
+		r = wl_ret(syscall(SYS_mq_timedsend, (long)mqd, msg, (unsigned long)len32,
+				   (unsigned long)mprio, &far32));
+		if (!wl_line("mq_timedsend_time32", r, 0,
+			     "mqdes=%d msg_len=%u msg_prio=%u u_abs_timeout=0x%lx",
+			     mqd, len32, mprio, wl_p(&far32))) {
+			r = wl_ret(syscall(SYS_mq_timedreceive, (long)mqd, rbuf,
+					   (unsigned long)rlen32, &prio, &far32));
+			wl_line("mq_timedreceive_time32", r, (long)len32,
+				"mqdes=%d msg_len=%u u_msg_prio=0x%lx u_abs_timeout=0x%lx",
+				mqd, rlen32, wl_p(&prio), wl_p(&far32));
+		}
+	}
+#endif
+
+	r = wl_ret(syscall(SYS_mq_getsetattr, (long)mqd, NULL, &old));
+	wl_line("mq_getsetattr", r, 0, "mqdes=%d newattr=0x%lx oldattr=0x%lx",
+		mqd, 0UL, wl_p(&old));
+
+	/* A bad oldattr address: the kernel faults on the copy out. */
+	r = wl_ret(syscall(SYS_mq_getsetattr, (long)mqd, NULL, (void *)8));
+	wl_line("mq_getsetattr", r, -EFAULT, "mqdes=%d newattr=0x%lx oldattr=0x%lx",
+		mqd, 0UL, 8UL);
+
+	sev.sigev_notify = SIGEV_NONE;
+	r = wl_ret(syscall(SYS_mq_notify, (long)mqd, &sev));
+	wl_line("mq_notify", r, 0, "mqdes=%d sevp=0x%lx", mqd, wl_p(&sev));
+
+	r = wl_ret(syscall(SYS_mq_notify, (long)mqd, NULL));
+	wl_line("mq_notify", r, 0, "mqdes=%d sevp=0x%lx", mqd, 0UL);
+
+	r = wl_ret(syscall(SYS_mq_unlink, name + 1));
+	wl_line("mq_unlink", r, 0, "%s", "");
+
+	r = wl_ret(syscall(SYS_mq_unlink, name + 1));
+	wl_line("mq_unlink", r, -ENOENT, "%s", "");
+
+	close(mqd);
+}
+
+/* ------------------------------------------------------------- sockets */
+
+static socklen_t wl_abstract(struct sockaddr_un *sa, int loop, const char *what)
+{
+	int n;
+
+	memset(sa, 0, sizeof(*sa));
+	sa->sun_family = AF_UNIX;
+	/* sun_path[0] = '\0': the abstract namespace, nothing on disk. */
+	n = snprintf(sa->sun_path + 1, sizeof(sa->sun_path) - 1,
+		     "ktrail-wl-%d-%d-%s", (int)getpid(), loop, what);
+	return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + n);
+}
+
+static void wl_sockets(int loop)
+{
+	static char sbuf[WL_MSGSZ], sbuf2[8], rbuf[64], rbuf2[64];
+	static struct iovec siov, riov, miov[2], rmiov[4];
+	static struct msghdr smh, rmh;
+	static struct mmsghdr smm[2], rmm[4];
+	static struct sockaddr_un to, nobody, from;
+	static socklen_t fromlen;
+	size_t len = sizeof(sbuf), rlen = sizeof(rbuf);
+	unsigned int vlen;
+	socklen_t tolen, nobodylen;
+	int sv[2], snd, bound, f, i;
+	long r;
 
 	if (socketpair(AF_UNIX, SOCK_DGRAM, 0, sv) < 0)
-		return;
-	ret = raw(syscall(SYS_sendmsg, (long)sv[0], &mh, 0L));
-	out("sendmsg", ret, "sockfd=%d msg=0x%lx flags=0", sv[0], P(&mh));
-	ret = raw(syscall(SYS_recvmsg, (long)sv[1], &mh, (long)MSG_DONTWAIT));
-	out("recvmsg", ret, "sockfd=%d msg=0x%lx flags=%d", sv[1], P(&mh), MSG_DONTWAIT);
-	/* Nothing left: EAGAIN. */
-	ret = raw(syscall(SYS_recvmsg, (long)sv[1], &mh, (long)MSG_DONTWAIT));
-	out("recvmsg", ret, "sockfd=%d msg=0x%lx flags=%d", sv[1], P(&mh), MSG_DONTWAIT);
-	ret = raw(syscall(SYS_sendmmsg, (long)sv[0], mm, 2L, 0L));
-	out("sendmmsg", ret, "sockfd=%d msgvec=0x%lx vlen=2 flags=0", sv[0], P(mm));
-#ifdef __i386__
-#define NR_RECVMMSG 417	/* recvmmsg_time64 */
-#else
-#define NR_RECVMMSG SYS_recvmmsg
-#endif
-	ret = raw(syscall(NR_RECVMMSG, (long)sv[1], mm, 2L, (long)MSG_DONTWAIT, &zero));
-	out("recvmmsg", ret, "sockfd=%d msgvec=0x%lx vlen=2 flags=%d", sv[1], P(mm), MSG_DONTWAIT);
-	ret = raw(syscall(SYS_sendto, (long)sv[0], buf, 5L, (long)MSG_DONTWAIT, 0L, 0L));
-	out("sendto", ret, "sockfd=%d buf=0x%lx len=5 flags=%d addrlen=0", sv[0], P(buf),
-	    MSG_DONTWAIT);
-	ret = raw(syscall(SYS_recvfrom, (long)sv[1], buf, 64L, 0L, 0L, 0L));
-	out("recvfrom", ret, "sockfd=%d buf=0x%lx len=64 flags=0 addrlen=0x0", sv[1], P(buf));
-	/* A connected datagram socket refuses another destination: EISCONN. */
-	snprintf(to.sun_path, sizeof(to.sun_path), "/nonexistent/ktrail");
-	ret = raw(syscall(SYS_sendto, (long)sv[0], buf, 3L, 0L, &to, (long)sizeof(to)));
-	out("sendto", ret, "sockfd=%d buf=0x%lx len=3 flags=0 addrlen=%d", sv[0], P(buf),
-	    (int)sizeof(to));
+		wl_die("socketpair");
+	memset(sbuf, 's', sizeof(sbuf));
+	memset(sbuf2, 't', sizeof(sbuf2));
+
+	siov.iov_base = sbuf;
+	siov.iov_len = sizeof(sbuf);
+	smh.msg_iov = &siov;
+	smh.msg_iovlen = 1;
+	f = 0;
+	r = wl_ret(syscall(SYS_sendmsg, (long)sv[0], &smh, (long)f));
+	if (wl_line("sendmsg", r, (long)sizeof(sbuf), "sockfd=%d msg=0x%lx flags=%d",
+		    sv[0], wl_p(&smh), f))
+		goto out;
+
+	riov.iov_base = rbuf;
+	riov.iov_len = sizeof(rbuf);
+	rmh.msg_iov = &riov;
+	rmh.msg_iovlen = 1;
+	r = wl_ret(syscall(SYS_recvmsg, (long)sv[1], &rmh, (long)f));
+	wl_line("recvmsg", r, (long)sizeof(sbuf), "sockfd=%d msg=0x%lx flags=%d",
+		sv[1], wl_p(&rmh), f);
+
+	miov[0].iov_base = sbuf;
+	miov[0].iov_len = sizeof(sbuf);
+	miov[1].iov_base = sbuf2;
+	miov[1].iov_len = sizeof(sbuf2);
+	for (i = 0; i < 2; i++) {
+		smm[i].msg_hdr.msg_iov = &miov[i];
+		smm[i].msg_hdr.msg_iovlen = 1;
+	}
+	vlen = 2;
+	r = wl_ret(syscall(SYS_sendmmsg, (long)sv[0], smm, (unsigned long)vlen, (long)f));
+	wl_line("sendmmsg", r, 2, "sockfd=%d msgvec=0x%lx vlen=%u flags=%d",
+		sv[0], wl_p(smm), vlen, f);
+
+	/* Room for 4, 2 queued, MSG_DONTWAIT: returns 2 without blocking. */
+	for (i = 0; i < 4; i++) {
+		rmiov[i].iov_base = i % 2 ? rbuf2 : rbuf;
+		rmiov[i].iov_len = sizeof(rbuf);
+		rmm[i].msg_hdr.msg_iov = &rmiov[i];
+		rmm[i].msg_hdr.msg_iovlen = 1;
+	}
+	vlen = 4;
+	f = MSG_DONTWAIT;
+	r = wl_ret(syscall(WL_NR_RECVMMSG, (long)sv[1], rmm, (unsigned long)vlen,
+			   (long)f, NULL));
+	wl_line("recvmmsg", r, 2, "sockfd=%d msgvec=0x%lx vlen=%u flags=%d",
+		sv[1], wl_p(rmm), vlen, f);
+
+	/* sendto on the connected pair: dest_addr NULL, addrlen 0. */
+	f = MSG_DONTWAIT;
+	r = wl_ret(syscall(SYS_sendto, (long)sv[0], sbuf, (unsigned long)len, (long)f,
+			   NULL, 0L));
+	wl_line("sendto", r, (long)len, "sockfd=%d buf=0x%lx len=%zu flags=%d addrlen=%d",
+		sv[0], wl_p(sbuf), len, f, 0);
+
+	f = 0;
+	r = wl_ret(syscall(SYS_recvfrom, (long)sv[1], rbuf, (unsigned long)rlen, (long)f,
+			   NULL, NULL));
+	wl_line("recvfrom", r, (long)len,
+		"sockfd=%d buf=0x%lx len=%zu flags=%d addrlen=0x%lx",
+		sv[1], wl_p(rbuf), rlen, f, 0UL);
+
+	/* Nothing queued: -EAGAIN. */
+	f = MSG_DONTWAIT;
+	r = wl_ret(syscall(SYS_recvfrom, (long)sv[1], rbuf, (unsigned long)rlen, (long)f,
+			   NULL, NULL));
+	wl_line("recvfrom", r, -EAGAIN,
+		"sockfd=%d buf=0x%lx len=%zu flags=%d addrlen=0x%lx",
+		sv[1], wl_p(rbuf), rlen, f, 0UL);
+
+	/* A real address: an unbound socket sends to a bound abstract one. */
+	snd = socket(AF_UNIX, SOCK_DGRAM, 0);
+	bound = socket(AF_UNIX, SOCK_DGRAM, 0);
+	if (snd < 0 || bound < 0)
+		wl_die("socket");
+	tolen = wl_abstract(&to, loop, "to");
+	if (bind(bound, (struct sockaddr *)&to, tolen) < 0)
+		wl_die("bind");
+
+	f = 0;
+	r = wl_ret(syscall(SYS_sendto, (long)snd, sbuf, (unsigned long)len, (long)f,
+			   &to, (long)tolen));
+	wl_line("sendto", r, (long)len, "sockfd=%d buf=0x%lx len=%zu flags=%d addrlen=%d",
+		snd, wl_p(sbuf), len, f, (int)tolen);
+
+	fromlen = sizeof(from);
+	r = wl_ret(syscall(SYS_recvfrom, (long)bound, rbuf, (unsigned long)rlen, (long)f,
+			   &from, &fromlen));
+	wl_line("recvfrom", r, (long)len,
+		"sockfd=%d buf=0x%lx len=%zu flags=%d addrlen=0x%lx",
+		bound, wl_p(rbuf), rlen, f, wl_p(&fromlen));
+
+	/* An abstract address nobody bound: -ECONNREFUSED. */
+	nobodylen = wl_abstract(&nobody, loop, "nobody");
+	r = wl_ret(syscall(SYS_sendto, (long)snd, sbuf, (unsigned long)len, (long)f,
+			   &nobody, (long)nobodylen));
+	wl_line("sendto", r, -ECONNREFUSED,
+		"sockfd=%d buf=0x%lx len=%zu flags=%d addrlen=%d",
+		snd, wl_p(sbuf), len, f, (int)nobodylen);
+
+	close(snd);
+	close(bound);
+out:
 	close(sv[0]);
 	close(sv[1]);
 }
 
-static void all_calls(void)
+static void wl_run(long loops)
 {
-	sysv();
-	posix_mq();
-	sockets();
+	for (long i = 0; i < loops; i++) {
+		wl_sysv();
+		wl_posix_mq();
+		wl_sockets((int)i);
+	}
+	printf("# done pid=%d calls=%lu\n", (int)getpid(), wl_calls);
+	wl_flush();
+}
+
+static void wl_usage(void)
+{
+	fprintf(stderr,
+		"usage: ipcwork [--loops N] [--comm NAME] [--fork] [--wait-stdin]\n");
+	exit(2);
 }
 
 int main(int argc, char **argv)
 {
+	const char *comm = NULL;
 	long loops = 1;
 	int do_fork = 0, wait_stdin = 0;
+	pid_t child;
+	char *end;
+	int st;
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--loops") && i + 1 < argc) {
-			loops = atol(argv[++i]);
+			errno = 0;
+			loops = strtol(argv[++i], &end, 10);
+			if (errno || *end || end == argv[i] || loops < 0)
+				wl_usage();
 		} else if (!strcmp(argv[i], "--comm") && i + 1 < argc) {
-			prctl(PR_SET_NAME, argv[++i], 0, 0, 0);
+			comm = argv[++i];
 		} else if (!strcmp(argv[i], "--fork")) {
 			do_fork = 1;
 		} else if (!strcmp(argv[i], "--wait-stdin")) {
 			wait_stdin = 1;
 		} else {
-			fprintf(stderr, "usage: ipcwork [--loops N] [--comm NAME] [--fork] "
-				"[--wait-stdin]\n");
-			return 2;
+			wl_usage();
 		}
 	}
+
+	if (comm && prctl(PR_SET_NAME, (unsigned long)comm, 0UL, 0UL, 0UL) < 0)
+		wl_die("prctl(PR_SET_NAME)");
+	wl_tid = (pid_t)syscall(SYS_gettid);
+
 	printf("@@ start pid=%d\n", (int)getpid());
-	fflush(stdout);
+	wl_flush();
+
 	if (wait_stdin) {
 		char c;
+		ssize_t n;
 
-		if (read(0, &c, 1) < 0)
-			return 1;
+		do
+			n = read(STDIN_FILENO, &c, 1);
+		while (n < 0 && errno == EINTR);
+		if (n < 0)
+			wl_die("stdin");
 	}
-	for (long l = 0; l < loops; l++)
-		all_calls();
-	if (do_fork) {
-		pid_t pid = fork();
-		int st;
 
-		if (pid == 0) {
-			all_calls();
-			fflush(stdout);
-			_exit(0);
+	wl_run(loops);
+
+	if (do_fork && loops > 0) {
+		child = fork();
+		if (child < 0)
+			wl_die("fork");
+		if (child == 0) {
+			wl_tid = (pid_t)syscall(SYS_gettid);
+			wl_calls = 0;
+			printf("@@ start pid=%d ppid=%d\n", (int)getpid(), (int)getppid());
+			wl_flush();
+			wl_run(loops);
+			_exit(wl_status);
 		}
-		if (pid < 0 || waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st))
-			return 1;
+		while (waitpid(child, &st, 0) < 0)
+			if (errno != EINTR)
+				wl_die("waitpid");
+		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+			fprintf(stderr, "ipcwork: child %d failed (status 0x%x)\n",
+				(int)child, st);
+			wl_status = 1;
+		}
 	}
-	return 0;
+	return wl_status;
 }

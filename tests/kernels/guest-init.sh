@@ -1,0 +1,105 @@
+#!/bin/busybox sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# /init of the initramfs that tests/kernels/run.sh boots under QEMU.
+#
+# Mounts proc, sysfs, devtmpfs and tracefs, runs ktrail on the IPC workload
+# in several ways, prints every result file to the console (base64 between
+# markers) and powers off.  run.sh extracts the files and checks them on the
+# host.  Console protocol (one marker a line, "\r" stripped by the host):
+#
+#   @@ BEGIN kernel=<uname -r> ...
+#   @@ CASE <name>
+#   @@ FILE <file>          base64 of the file follows, then
+#   @@ EOF <file>           (or "@@ NOFILE <file>" when it was not created)
+#   @@ END <name> rc=<N>
+#   @@ ALLDONE
+#
+# Everything traced here happens inside the guest.
+/bin/busybox mkdir -p /proc /sys /dev /tmp /sbin /usr/bin /usr/sbin
+/bin/busybox --install -s
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+# The kernel may have found no /dev/console before devtmpfs was mounted.
+exec </dev/console >/dev/console 2>&1
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t tracefs nodev /sys/kernel/tracing
+# Keep the console clean for the base64 blocks; dmesg is dumped at the end.
+dmesg -n 1
+ip link set lo up 2>/dev/null
+
+T=/sys/kernel/tracing
+CASE_TIMEOUT=$(sed -n 's/.*kt_timeout=\([0-9]*\).*/\1/p' /proc/cmdline)
+CASE_TIMEOUT=${CASE_TIMEOUT:-35}
+up() { cut -d' ' -f1 /proc/uptime; }
+
+dump() { # NAME PATH
+	if [ -f "$2" ]; then
+		echo "@@ FILE $1"
+		base64 "$2"
+		echo "@@ EOF $1"
+	else
+		echo "@@ NOFILE $1"
+	fi
+}
+
+# run_case NAME READER WORKLOAD: ktrail on the workload (and its forked child)
+run_case() {
+	n=$1
+	echo "@@ CASE $n uptime=$(up)"
+	rc=0
+	timeout -s INT "$CASE_TIMEOUT" ktrail --reader "$2" -e ipc,net_snd_rcv \
+		-o "csv:/tmp/$n.csv" -o "json:/tmp/$n.jsonl" -- "$3" --fork \
+		> "/tmp/$n.wl" 2> "/tmp/$n.err" || rc=$?
+	for f in wl err csv jsonl; do dump "$n.$f" "/tmp/$n.$f"; done
+	echo "@@ END $n rc=$rc uptime=$(up)"
+}
+
+echo   # the firmware leaves escape sequences on the current console line
+echo "@@ BEGIN kernel=$(uname -r) uptime=$(up) cpus=$(grep -c ^processor /proc/cpuinfo)"
+
+# Information only: what the kernel offers, what ktrail makes of it.
+echo "@@ CASE info"
+{
+	echo "uname: $(uname -a)"
+	echo "tracefs: $(ls $T | tr '\n' ' ')"
+	echo "per_cpu: $(ls $T/per_cpu | tr '\n' ' ')"
+	echo "raw_syscalls: $(ls $T/events/raw_syscalls 2>&1 | tr '\n' ' ')"
+	echo "syscalls/sys_enter_mq_open: $(ls $T/events/syscalls/sys_enter_mq_open 2>&1 | tr '\n' ' ')"
+	/ipcwork32 --loops 0 > /dev/null 2>&1
+	echo "ipcwork32 --loops 0: rc=$?"
+	/ipcwork --loops 0 > /dev/null 2>&1
+	echo "ipcwork --loops 0: rc=$?"
+	echo "--- ktrail --version"
+	ktrail --version 2>&1
+	echo "--- ktrail list"
+	timeout "$CASE_TIMEOUT" ktrail list 2>&1
+	echo "rc=$?"
+} > /tmp/info.txt 2>&1
+dump info.txt /tmp/info.txt
+echo "@@ END info rc=0"
+
+run_case native_auto auto /ipcwork
+run_case i386_auto auto /ipcwork32
+run_case native_read read /ipcwork
+run_case native_mmap mmap /ipcwork
+
+# Nothing may be left behind in tracefs: no instance, and nothing in the
+# top-level instance (ktrail works in a private instance only).
+echo "@@ CASE leftovers"
+ls -A $T/instances > /tmp/instances.txt 2>&1
+rc=$?
+for f in set_event kprobe_events uprobe_events dynamic_events; do
+	[ -r $T/$f ] && sed "s/^/$f: /" $T/$f
+done > /tmp/toplevel.txt 2>&1
+dump instances.txt /tmp/instances.txt
+dump toplevel.txt /tmp/toplevel.txt
+echo "@@ END leftovers rc=$rc"
+
+echo "@@ CASE dmesg"
+dmesg > /tmp/dmesg.txt 2>&1
+dump dmesg.txt /tmp/dmesg.txt
+echo "@@ END dmesg rc=0"
+echo "@@ ALLDONE uptime=$(up)"
+sync
+poweroff -f

@@ -1,0 +1,396 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Run ktrail on real Debian kernels under qemu-system-x86_64 (TCG, no KVM):
+# 6.1 (read() reader only) and 6.12 (ring-buffer mapping), with a native and
+# an i386 (compat ABI) workload.  Everything traced happens inside the guest;
+# the host's tracefs is never touched.
+#
+# usage: tests/kernels/run.sh [FLAVOR...]     (default: 6.1 6.12)
+#   FLAVOR  6.1          linux-image-cloud-amd64's kernel (6.1.x cloud)
+#           6.12         linux-image-6.12-cloud-amd64 (bookworm-security)
+#           6.1-generic  linux-image-amd64's kernel
+#           6.12-generic linux-image-6.12-amd64
+# environment:
+#   KTRAIL      ktrail binary (default: <repo>/ktrail, dynamically linked)
+#   IPCWORK     x86_64 workload (default: <repo>/tests/workload/ipcwork)
+#   IPCWORK32   i386 workload (default: <repo>/tests/workload/ipcwork32)
+#   CHECKER     default: <repo>/tests/live/check_rows.py
+#   KT_KERNEL_CACHE     kernel cache (default /var/cache/ktrail-kernels)
+#   KT_KERNEL_REFRESH=1 ask apt for a newer kernel even when one is cached
+#   KT_WORK     results (default /tmp/ktrail-kernels): <flavor>/console.log,
+#               <flavor>/<case>/{wl,err,csv,jsonl,check.txt}
+#   KT_QEMU_TIMEOUT     seconds per boot (default 180)
+#   KT_CASE_TIMEOUT     seconds per ktrail run in the guest (default 35)
+#   KT_RETRIES  boots again when a guest printed no marker at all (default 1)
+#   KAPPEND     extra kernel command line;  QEMU_EXTRA  extra qemu arguments
+#   SMP MEM     default 2 and 512
+# Exit status: 0 if every case of every flavor passed, 1 otherwise, 2 on a
+# setup error (missing binary, download failure).
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
+KTRAIL=${KTRAIL:-$REPO/ktrail}
+IPCWORK=${IPCWORK:-$REPO/tests/workload/ipcwork}
+IPCWORK32=${IPCWORK32:-$REPO/tests/workload/ipcwork32}
+CHECKER=${CHECKER:-$REPO/tests/live/check_rows.py}
+CACHE=${KT_KERNEL_CACHE:-/var/cache/ktrail-kernels}
+WORK=${KT_WORK:-/tmp/ktrail-kernels}
+QTIMEOUT=${KT_QEMU_TIMEOUT:-180}
+CTIMEOUT=${KT_CASE_TIMEOUT:-35}
+RETRIES=${KT_RETRIES:-1}
+SMP=${SMP:-2}
+MEM=${MEM:-512}
+KAPPEND=${KAPPEND:-}
+QEMU_EXTRA=${QEMU_EXTRA:-}
+EVENTS=ipc,net_snd_rcv
+FLAVORS=("$@")
+[ ${#FLAVORS[@]} -gt 0 ] || FLAVORS=(6.1 6.12)
+
+T_START=$(date +%s.%N)
+say() { echo "$*"; }
+die() { echo "run.sh: $*" >&2; exit 2; }
+elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
+
+for f in "${FLAVORS[@]}"; do
+	case "$f" in 6.1|6.12|6.1-generic|6.12-generic) ;; *) die "unknown flavor '$f' (6.1, 6.12, 6.1-generic, 6.12-generic)" ;; esac
+done
+for b in "$KTRAIL" "$IPCWORK" "$IPCWORK32"; do
+	[ -x "$b" ] || die "$b is missing: build it first (make -j2 && make -j2 tests/workload/ipcwork tests/workload/ipcwork32)"
+done
+[ -f "$CHECKER" ] || die "$CHECKER is missing"
+# A binary older than its sources is tested anyway, with a warning (this
+# script builds nothing).
+stale() { # BIN SRC...
+	local s
+	for s in "${@:2}"; do
+		[ -e "$s" ] && [ "$s" -nt "$1" ] && { echo ">> warning: $1 is older than $s (rebuild?)"; return; }
+	done
+	return 0
+}
+if [ "$KTRAIL" = "$REPO/ktrail" ]; then
+	stale "$KTRAIL" "$REPO"/src/*.c "$REPO"/src/*/*.c "$REPO"/src/*/*.h "$REPO"/src/catalog/events.def "$REPO"/include/*/*.h
+fi
+for b in "$IPCWORK" "$IPCWORK32"; do
+	[ "$b" = "$REPO/tests/workload/${b##*/}" ] && stale "$b" "$REPO/tests/workload/ipcwork.c"
+done
+
+# ------------------------------------------------------------ host packages
+need=()
+command -v qemu-system-x86_64 > /dev/null || need+=(qemu-system-x86)
+dpkg -s busybox-static > /dev/null 2>&1 || need+=(busybox-static)
+command -v cpio > /dev/null || need+=(cpio)
+command -v gzip > /dev/null || need+=(gzip)
+command -v python3 > /dev/null || need+=(python3)
+command -v objdump > /dev/null || need+=(binutils)
+if [ ${#need[@]} -gt 0 ]; then
+	say ">> apt-get install ${need[*]}"
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+		"${need[@]}" > /dev/null
+fi
+readelf -l /bin/busybox 2> /dev/null | grep -q INTERP &&
+	die "/bin/busybox is dynamically linked: install busybox-static"
+
+# ------------------------------------------------------------------ kernels
+meta_pkg() {
+	case "$1" in
+	6.1) echo linux-image-cloud-amd64 ;;
+	6.12) echo linux-image-6.12-cloud-amd64 ;;
+	6.1-generic) echo linux-image-amd64 ;;
+	6.12-generic) echo linux-image-6.12-amd64 ;;
+	esac
+}
+
+# fetch_kernel FLAVOR: $CACHE/FLAVOR/{vmlinuz,config,kver,package}; downloads
+# only when nothing is cached (or KT_KERNEL_REFRESH=1 and Debian has newer).
+fetch_kernel() {
+	local fl=$1 dir=$CACHE/$1 meta img pkg tmp
+	mkdir -p "$dir"
+	if [ -s "$dir/vmlinuz" ] && [ -s "$dir/kver" ] && [ "${KT_KERNEL_REFRESH:-0}" != 1 ]; then
+		return 0
+	fi
+	meta=$(meta_pkg "$fl")
+	apt-cache show "$meta" > /dev/null 2>&1 || apt-get update -qq
+	img=$(apt-cache show --no-all-versions "$meta" 2> /dev/null |
+		sed -n 's/^Depends: //p' | tr ',' '\n' | grep -o 'linux-image-[^ ]*' | head -1)
+	[ -n "$img" ] || { echo "!! cannot resolve $meta" >&2; return 1; }
+	pkg=$img
+	apt-cache show "$img-unsigned" > /dev/null 2>&1 && pkg=$img-unsigned
+	if [ -s "$dir/vmlinuz" ] && [ "$(cat "$dir/package" 2> /dev/null)" = "$pkg" ]; then
+		return 0   # refresh asked, nothing newer
+	fi
+	say ">> [$fl] apt-get download $pkg (cache $dir)"
+	tmp=$(mktemp -d "$dir/dl.XXXXXX")
+	# As root apt warns that it downloads "unsandboxed": harmless.
+	(cd "$tmp" && { apt-get download -q "$pkg" 2>&1 | grep -v unsandboxed; } || true)
+	if ! ls "$tmp"/*.deb > /dev/null 2>&1; then
+		rm -rf "$tmp"
+		echo "!! download of $pkg failed" >&2
+		return 1
+	fi
+	dpkg-deb --fsys-tarfile "$tmp"/*.deb |
+		tar -xf - -C "$tmp" --wildcards './boot/vmlinuz-*' './boot/config-*'
+	local v
+	v=$(ls "$tmp"/boot/vmlinuz-* | head -1)
+	mv "$v" "$dir/vmlinuz"
+	mv "$tmp"/boot/config-* "$dir/config" 2> /dev/null || true
+	echo "${v##*/vmlinuz-}" > "$dir/kver"
+	echo "$pkg" > "$dir/package"
+	rm -rf "$tmp"
+}
+
+# ---------------------------------------------------------------- initramfs
+ROOT=$WORK/root
+copy_file() { # host path -> same path in the initramfs (symlinks followed)
+	mkdir -p "$ROOT$(dirname "$1")"
+	cp -L "$1" "$ROOT$1"
+}
+
+# The libraries a dynamic binary needs, by ldd (same ELF class as the host).
+libs_ldd() {
+	ldd "$1" 2> /dev/null | grep -o '/[^ ]*' || true
+}
+
+# The same without running anything: NEEDED entries, recursively, looked up in
+# the multiarch and lib32 directories (for an i386 binary on a host whose
+# kernel cannot run it, where ldd fails).
+libs_objdump_i386() {
+	local -a queue=("$1") seen=()
+	local f n d found interp
+	interp=$(readelf -lW "$1" | sed -n 's/.*Requesting program interpreter: \(.*\)]/\1/p')
+	[ -n "$interp" ] && echo "$interp"
+	while [ ${#queue[@]} -gt 0 ]; do
+		f=${queue[0]}
+		queue=("${queue[@]:1}")
+		for n in $(objdump -p "$f" | awk '$1 == "NEEDED" { print $2 }'); do
+			case " ${seen[*]:-} " in *" $n "*) continue ;; esac
+			seen+=("$n")
+			found=
+			for d in /lib/i386-linux-gnu /usr/lib/i386-linux-gnu /lib32 /usr/lib32; do
+				if [ -e "$d/$n" ] && objdump -f "$d/$n" 2> /dev/null | grep -q 'elf32-i386'; then
+					found=$d/$n
+					break
+				fi
+			done
+			[ -n "$found" ] || { echo "!! $1: $n not found in the i386 library directories" >&2; return 1; }
+			[ "$found" = "$interp" ] || [ "$(readlink -f "$found")" = "$(readlink -f "$interp")" ] ||
+				echo "$found"
+			queue+=("$found")
+		done
+	done
+}
+
+build_initrd() {
+	rm -rf "$ROOT"
+	mkdir -p "$ROOT"/{bin,sbin,dev,proc,sys,tmp,usr/bin,usr/sbin}
+	cp /bin/busybox "$ROOT/bin/busybox"
+	cp "$KTRAIL" "$ROOT/bin/ktrail"
+	cp "$IPCWORK" "$ROOT/ipcwork"
+	cp "$IPCWORK32" "$ROOT/ipcwork32"
+	install -m 0755 "$HERE/guest-init.sh" "$ROOT/init"
+	local l libs
+	for b in "$KTRAIL" "$IPCWORK"; do
+		libs=$(libs_ldd "$b")
+		[ -n "$libs" ] || die "ldd $b found no library (a static binary is fine, but ldd says: $(ldd "$b" 2>&1 | head -1))"
+		for l in $libs; do copy_file "$l"; done
+	done
+	libs=$(libs_ldd "$IPCWORK32")
+	if ! echo "$libs" | grep -q 'ld-linux\.so\.2'; then
+		libs=$(libs_objdump_i386 "$IPCWORK32") || die "cannot find the i386 libraries of $IPCWORK32"
+	fi
+	for l in $libs; do copy_file "$l"; done
+	LIBS_NOTE=$(cd "$ROOT" && { find . -path './lib*' -type f | sort | tr '\n' ' '; })
+	mknod -m 600 "$ROOT/dev/console" c 5 1 2> /dev/null || true
+	(cd "$ROOT" && find . | cpio -o -H newc --owner=0:0 --quiet | gzip -1) > "$WORK/initrd.gz"
+}
+
+# --------------------------------------------------------------- the guest
+# boot FLAVOR: console log in $WORK/FLAVOR/console.log, wall seconds in BOOT_WALL
+boot() {
+	local fl=$1 out=$WORK/$1 attempt t0 qrc
+	local log=$out/console.log
+	for attempt in $(seq 0 "$RETRIES"); do
+		t0=$(date +%s.%N)
+		qrc=0
+		# shellcheck disable=SC2086 # QEMU_EXTRA: several words
+		timeout "$QTIMEOUT" qemu-system-x86_64 -accel tcg -m "$MEM" -smp "$SMP" \
+			-nographic -no-reboot -nic none \
+			-kernel "$CACHE/$fl/vmlinuz" -initrd "$WORK/initrd.gz" \
+			-append "console=ttyS0 panic=-1 quiet kt_timeout=$CTIMEOUT $KAPPEND" \
+			$QEMU_EXTRA < /dev/null > "$log.raw" 2>&1 || qrc=$?
+		BOOT_WALL=$(elapsed "$t0")
+		tr -d '\r' < "$log.raw" > "$log"
+		rm -f "$log.raw"
+		if [ $qrc = 124 ]; then
+			say "   !! qemu timed out after ${QTIMEOUT}s (attempt $attempt)"
+		fi
+		grep -q '^@@ BEGIN' "$log" && return 0
+		cp "$log" "$log.failed$attempt"
+		say "   !! attempt $attempt: no marker at all (qemu exit $qrc), log kept as $log.failed$attempt"
+	done
+	return 1
+}
+
+# extract FLAVOR: the files of every case into $WORK/FLAVOR/<case>/, the exit
+# status into <case>/rc; "bad" lists the files whose base64 did not decode.
+extract() {
+	local out=$WORK/$1
+	awk -v out="$out" '
+		/^@@ CASE / { c = $3; system("mkdir -p \"" out "/" c "\""); next }
+		/^@@ FILE / { f = out "/" c "/" $3 ".b64"; inf = 1; printf "" > f; next }
+		/^@@ EOF /  { close(f); inf = 0; next }
+		inf         { print > f; next }
+		/^@@ END /  { split($4, a, "="); print a[2] > (out "/" c "/rc"); close(out "/" c "/rc") }
+	' "$out/console.log"
+	local b
+	for b in "$out"/*/*.b64; do
+		[ -e "$b" ] || continue
+		if ! base64 -d "$b" > "${b%.b64}" 2> /dev/null; then
+			echo "${b%.b64}" >> "$out/bad"
+		fi
+		rm -f "$b"
+	done
+}
+
+# ------------------------------------------------------------------ checks
+PASS=0
+FAIL=0
+RESULTS=()
+result() { # FLAVOR CASE PASS|FAIL TEXT
+	[ "$3" = PASS ] && PASS=$((PASS + 1)) || FAIL=$((FAIL + 1))
+	RESULTS+=("$(printf '%-6s %-12s %s  %s' "$1" "$2" "$3" "$4")")
+	printf '   %-4s %-12s %s\n' "$3" "$2" "$4"
+}
+
+# Details of a failed case, indented.
+show() {
+	sed 's/^/        | /' | head -n "${2:-40}"
+}
+
+kver_ge() { # KVER MAJOR MINOR
+	local maj min
+	maj=${1%%.*}
+	min=${1#*.}
+	min=${min%%[!0-9]*}
+	[ "$maj" -gt "$2" ] || { [ "$maj" -eq "$2" ] && [ "$min" -ge "$3" ]; }
+}
+
+# check_case FLAVOR KVER CASE: prints one result line
+check_case() {
+	local fl=$1 kver=$2 c=$3 d=$WORK/$1/$3 rc reader note=""
+	local -a extra=()
+	if [ ! -f "$d/rc" ]; then
+		result "$fl" "$c" FAIL "the guest did not finish this case (no '@@ END $c')"
+		[ -f "$d/$c.err" ] && show < "$d/$c.err"
+		return
+	fi
+	rc=$(cat "$d/rc")
+	if [ -f "$WORK/$fl/bad" ] && grep -q "/$c/" "$WORK/$fl/bad"; then
+		result "$fl" "$c" FAIL "a file did not come through the console: $(grep "/$c/" "$WORK/$fl/bad" | tr '\n' ' ')"
+		return
+	fi
+	case $c in
+	leftovers)
+		if [ "$rc" = 0 ] && [ ! -s "$d/instances.txt" ] && [ ! -s "$d/toplevel.txt" ]; then
+			result "$fl" "$c" PASS "instances/ empty, nothing in the top-level instance"
+		else
+			result "$fl" "$c" FAIL "tracefs not clean after the runs (ls rc=$rc)"
+			cat "$d/instances.txt" "$d/toplevel.txt" 2> /dev/null | show
+		fi
+		return ;;
+	esac
+	reader=$(grep -o 'reader [a-z]*' "$d/$c.err" 2> /dev/null | head -1 | cut -d' ' -f2 || true)
+	if [ "$c" = native_mmap ] && ! kver_ge "$kver" 6 10; then
+		# Before 6.10 the mapping does not exist: exit status 3, and a message about it.
+		if [ "$rc" = 3 ] && grep -qiE 'mapping|mmap' "$d/$c.err"; then
+			result "$fl" "$c" PASS "exit 3 as expected before 6.10: $(grep -iE 'mapping|mmap' "$d/$c.err" | head -1)"
+		else
+			result "$fl" "$c" FAIL "want exit status 3 and a message naming the mapping, got rc=$rc"
+			show < "$d/$c.err"
+		fi
+		return
+	fi
+	if [ "$rc" != 0 ]; then
+		result "$fl" "$c" FAIL "ktrail exited $rc"
+		show < "$d/$c.err"
+		return
+	fi
+	local want_reader=
+	case $c in
+	native_read) want_reader="read" ;;
+	native_mmap) want_reader="mmap" ;;
+	*) if kver_ge "$kver" 6 10; then want_reader="mmap"; else want_reader="read"; fi ;;
+	esac
+	if [ "$reader" != "$want_reader" ]; then
+		result "$fl" "$c" FAIL "ktrail used the reader '${reader:-?}', want $want_reader"
+		show < "$d/$c.err"
+		return
+	fi
+	[ "$c" = i386_auto ] && extra=(--compat 1)
+	if [ "$c" = i386_auto ] && ! grep -q '^@@ mq_timedsend_time32 ' "$d/$c.wl"; then
+		note=" (the i386 workload made no mq_timedsend_time32 call)"
+	fi
+	local crc=0
+	python3 "$CHECKER" --events "$EVENTS" "${extra[@]}" --workload "$d/$c.wl" \
+		--csv "$d/$c.csv" --json "$d/$c.jsonl" > "$d/check.txt" 2>&1 || crc=$?
+	local last
+	last=$(tail -1 "$d/check.txt")
+	if [ $crc = 0 ] && [ -z "$note" ]; then
+		result "$fl" "$c" PASS "reader $reader, $(grep -c . "$d/$c.csv") CSV lines, check_rows -> $last"
+	else
+		result "$fl" "$c" FAIL "check_rows exit $crc -> $last$note"
+		grep -v '^[0-9]* passed' "$d/check.txt" | show 60
+		echo "        | --- ktrail stderr:"
+		show 20 < "$d/$c.err"
+	fi
+}
+
+CASES=(native_auto i386_auto native_read native_mmap leftovers)
+
+mkdir -p "$WORK" "$CACHE"
+exec 9> "$CACHE/.lock"
+flock 9   # one download at a time when several runs share the cache
+for FL in "${FLAVORS[@]}"; do
+	fetch_kernel "$FL" || die "no kernel for $FL"
+done
+flock -u 9
+build_initrd
+say ">> initramfs $WORK/initrd.gz ($(du -k "$WORK/initrd.gz" | cut -f1) KiB): libraries $LIBS_NOTE"
+
+declare -A WALL=()
+for FL in "${FLAVORS[@]}"; do
+	KVER=$(cat "$CACHE/$FL/kver")
+	rm -rf "${WORK:?}/$FL"
+	mkdir -p "$WORK/$FL"
+	say "== $FL: kernel $KVER ($(cat "$CACHE/$FL/package"), cached in $CACHE/$FL)"
+	BOOT_WALL=0
+	if ! boot "$FL"; then
+		WALL[$FL]=$BOOT_WALL
+		for c in "${CASES[@]}"; do result "$FL" "$c" FAIL "the guest printed nothing"; done
+		tail -20 "$WORK/$FL/console.log" | show
+		continue
+	fi
+	WALL[$FL]=$BOOT_WALL
+	extract "$FL"
+	say "   boot + tests + poweroff: ${BOOT_WALL} s wall; $(grep -o '^@@ ALLDONE.*' "$WORK/$FL/console.log" || echo 'NO @@ ALLDONE (the guest stopped early)')"
+	if [ -f "$WORK/$FL/info/info.txt" ]; then
+		grep -E '^ipcwork32|^raw_syscalls' "$WORK/$FL/info/info.txt" | sed 's/^/   info: /'
+	fi
+	for c in "${CASES[@]}"; do check_case "$FL" "$KVER" "$c"; done
+	dm=$WORK/$FL/dmesg/dmesg.txt
+	if [ -f "$dm" ] && grep -qE 'WARNING|BUG|Oops|Call Trace' "$dm"; then
+		say "   !! the guest kernel logged a warning (see $dm):"
+		grep -E -A3 'WARNING|BUG|Oops' "$dm" | show 20
+	fi
+done
+
+say ""
+say "== summary (results in $WORK)"
+for FL in "${FLAVORS[@]}"; do
+	say "   $FL: kernel $(cat "$CACHE/$FL/kver"), ${WALL[$FL]:-?} s wall"
+done
+for r in "${RESULTS[@]}"; do say "   $r"; done
+say "   total run time $(elapsed "$T_START") s"
+echo "$PASS passed, $FAIL failed"
+[ "$FAIL" = 0 ]

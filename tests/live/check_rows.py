@@ -1,0 +1,783 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Assert ktrail's CSV and JSON lines output against what ipcwork printed.
+
+  check_rows.py [--workload WL.txt] [--csv OUT.csv] [--json OUT.jsonl]
+                [--events SPEC] [--pid N] [--compat 0|1] [--comm TEXT]
+                [--absent-pid N]... [--allow-lost] [--catalog events.def]
+
+The workload (tests/workload/ipcwork.c) prints one line per syscall:
+
+  @@ <event> tid=<tid> ret=<ret> <arg>=<value> ...
+
+with only the scalar arguments (what a syscall tracepoint can show), plus
+'@@ start pid=P' (first line), '@@ start pid=C ppid=P' (a forked child),
+'# nosys <event> tid=T' (the call got -ENOSYS) and '# done pid=P calls=N'
+(the last line of each process).  Other lines are ignored.
+
+For every event line (of the events selected by --events, if given) there
+must be exactly one row of ktrail with the same eventName, threadId == tid,
+returnValue == ret and every printed argument equal, in the same relative
+order per thread (the file's order); that row must be 'complete', have the
+processId of its process, the expected isCompat and processName, and the
+arguments the workload did not print (those in user memory: strings,
+sockaddrs, timespecs) must be empty in CSV and null in JSON.  The workload's
+threads must have no other rows.  A call that got -ENOSYS ('nosys') may or
+may not have a row.
+
+Independently of the workload, every file is checked for its form: the CSV
+header (exactly the catalog's columns for --events), the same field count on
+every record, a complete last line, an import into SQLite (the python module,
+and the sqlite3 program's '.import --csv' when it is installed); every JSON
+line an object of the documented shape; values typed as the catalog says;
+eventId the catalog's; no lost_events rows unless --allow-lost.  With both
+files, they must hold the same records in the same order.
+
+Exit status: 0 if everything holds (last line 'N passed, 0 failed', N being
+the workload lines checked, per file), 1 otherwise with every difference
+listed, 2 on bad usage or unreadable input.
+
+Standard library only.
+"""
+import argparse
+import csv
+import difflib
+import io
+import json
+import os
+import platform
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+
+FIXED = ["timestamp", "processorId", "processId", "threadId", "processName",
+         "eventId", "eventName", "isCompat", "state", "returnValue"]
+STATES = {"complete", "unfinished", "no_exit", "no_enter"}
+# Catalog types whose value is read from user memory: the syscall
+# tracepoints cannot show them, the workload does not print them.
+USER_TYPES = {"STR", "SOCKADDR", "TIMESPEC"}
+INT_RANGE = {
+    "INT": (-2 ** 31, 2 ** 31 - 1), "UINT": (0, 2 ** 32 - 1),
+    "LONG": (-2 ** 63, 2 ** 63 - 1), "ULONG": (0, 2 ** 64 - 1),
+    "U16": (0, 2 ** 16 - 1), "PTR": (0, 2 ** 64 - 1),
+}
+SET_NAMES = {"SYS": "syscalls", "IPC": "ipc", "IPC_MSGQ": "ipc_msgq",
+             "NET": "net", "NET_SND_RCV": "net_snd_rcv", "B32": "32bit_unique"}
+PTR_RE = re.compile(r"^0x[0-9a-f]+$")
+INT_RE = re.compile(r"^-?[0-9]+$")
+ENOSYS = 38
+MAX_REPORT = 200
+
+
+class Fatal(Exception):
+    """Input that cannot be checked at all (exit 2)."""
+
+
+failures = []
+
+
+def fail(msg):
+    failures.append(msg)
+
+
+# ----------------------------------------------------------------- catalog
+
+class Event:
+    def __init__(self, name, ids, sets):
+        self.name = name
+        self.ids = ids                  # (x86_64, arm64)
+        self.sets = sets
+        self.args = []                  # [(name, ctype, TYPE)]
+
+    def scalar_args(self):
+        return [a for a in self.args if a[2] not in USER_TYPES]
+
+    def user_args(self):
+        return [a for a in self.args if a[2] in USER_TYPES]
+
+    def arg(self, name):
+        for a in self.args:
+            if a[0] == name:
+                return a
+        return None
+
+
+def load_catalog(path):
+    try:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+    except OSError as e:
+        raise Fatal("cannot read the catalog %s: %s" % (path, e.strerror))
+    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+    events = []
+    tok = re.compile(r'SYSCALL\(\s*(\w+)\s*,\s*(-?\d+)\s*,\s*(-?\d+)\s*,\s*([\w\s|]+?)\s*,'
+                     r'|ARG\(\s*(\w+)\s*,\s*"([^"]*)"\s*,\s*(\w+)\s*,'
+                     r'|END\(\s*(\w+)\s*\)')
+    cur = None
+    for m in tok.finditer(text):
+        if m.group(1):
+            sets = {SET_NAMES.get(s.strip(), s.strip().lower())
+                    for s in m.group(4).split("|")}
+            cur = Event(m.group(1), (int(m.group(2)), int(m.group(3))), sets)
+            events.append(cur)
+        elif m.group(5):
+            if cur is None:
+                raise Fatal("%s: ARG(%s) outside an event" % (path, m.group(5)))
+            cur.args.append((m.group(5), m.group(6), m.group(7)))
+        else:
+            cur = None
+    if not events:
+        raise Fatal("%s: no events found" % path)
+    lost = Event("lost_events", (9990, 9990), set())
+    lost.args.append(("lost", "unsigned long", "ULONG"))
+    return events, lost
+
+
+def default_catalog():
+    here = os.path.dirname(os.path.abspath(__file__))
+    cands = []
+    if os.environ.get("srcdir"):
+        cands.append(os.path.join(os.environ["srcdir"], "src", "catalog", "events.def"))
+    cands.append(os.path.join(here, "..", "..", "src", "catalog", "events.def"))
+    for c in cands:
+        if os.path.exists(c):
+            return c
+    return cands[-1]
+
+
+def select(events, spec):
+    """The events an -e SPEC selects, as ktrail's kt_select() does."""
+    on = {}
+    first = True
+    for word in spec.split(","):
+        if not word:
+            raise Fatal("--events %s: empty word" % spec)
+        val = True
+        if word.startswith("-"):
+            word, val = word[1:], False
+            if first:
+                for e in events:
+                    on[e.name] = True
+        hit = False
+        for e in events:
+            if word in ("all", e.name) or word in e.sets:
+                on[e.name] = val
+                hit = True
+        if not hit:
+            raise Fatal("--events %s: unknown event or set '%s'" % (spec, word))
+        first = False
+    return [e for e in events if on.get(e.name)]
+
+
+def expected_header(selected, lost):
+    cols = []
+    for e in selected + [lost]:
+        for a in e.args:
+            name = a[0]
+            if name.lower() in (f.lower() for f in FIXED):
+                name = "arg_" + name
+            if name not in cols:
+                cols.append(name)
+    return FIXED + cols
+
+
+def arm_ids():
+    return platform.machine().lower() in ("aarch64", "arm64") or \
+        platform.machine().lower().startswith("arm")
+
+
+# ---------------------------------------------------------------- workload
+
+class Call:
+    def __init__(self, lineno, text, event, tid, ret, args):
+        self.lineno = lineno
+        self.text = text
+        self.event = event
+        self.tid = tid
+        self.ret = ret
+        self.args = args                # {name: int}
+
+    def key(self, ev):
+        return (self.event, self.ret,
+                tuple(self.args.get(a[0]) for a in ev.scalar_args()))
+
+
+def parse_value(ev, name, text, where):
+    a = ev.arg(name)
+    if a is None:
+        raise Fatal("%s: %s has no argument '%s' in the catalog" % (where, ev.name, name))
+    if a[2] in USER_TYPES:
+        raise Fatal("%s: %s=%s is read from user memory and must not be printed"
+                    % (where, name, text))
+    try:
+        if a[2] == "PTR":
+            if not PTR_RE.match(text):
+                raise ValueError
+            return int(text, 16)
+        if not INT_RE.match(text):
+            raise ValueError
+        return int(text)
+    except ValueError:
+        raise Fatal("%s: %s=%r is not a %s" % (where, name, text, a[2]))
+
+
+def read_workload(path, catalog):
+    """Returns (pids, children {pid: ppid}, calls, nosys [(event, tid)]).
+    pids[0] is the workload's own pid."""
+    byname = {e.name: e for e in catalog}
+    starts, children, calls, nosys, done = [], {}, [], [], {}
+    try:
+        f = open(path, "rb")
+    except OSError as e:
+        raise Fatal("cannot read the workload output %s: %s" % (path, e.strerror))
+    with f:
+        for lineno, raw in enumerate(f, 1):
+            line = raw.decode("utf-8", "replace").rstrip("\n")
+            if line.startswith("# nosys ") or line.startswith("# done "):
+                line = "@@ " + line[2:]
+            elif not line.startswith("@@ "):
+                continue
+            where = "%s:%d" % (path, lineno)
+            parts = line.split()
+            if len(parts) < 2:
+                raise Fatal("%s: malformed line %r" % (where, line))
+            kind = parts[1]
+            kv = {}
+            for p in parts[2:]:
+                if "=" not in p:
+                    if kind == "nosys" and p == parts[2]:
+                        continue
+                    raise Fatal("%s: malformed field %r" % (where, p))
+                k, v = p.split("=", 1)
+                if k in kv:
+                    raise Fatal("%s: %s twice" % (where, k))
+                kv[k] = v
+            try:
+                if kind == "start" and "ppid" in kv:
+                    children[int(kv["pid"])] = int(kv["ppid"])
+                elif kind == "start":
+                    starts.append(int(kv["pid"]))
+                elif kind == "done":
+                    done[int(kv["pid"])] = int(kv["calls"])
+                elif kind == "nosys":
+                    nosys.append((parts[2], int(kv["tid"])))
+                else:
+                    ev = byname.get(kind)
+                    if ev is None:
+                        raise Fatal("%s: event '%s' is not in the catalog" % (where, kind))
+                    tid, ret = int(kv.pop("tid")), int(kv.pop("ret"))
+                    names = list(kv)
+                    want = [a[0] for a in ev.scalar_args()]
+                    if names != want:
+                        raise Fatal("%s: %s prints %s; the catalog's scalar args are %s"
+                                    % (where, kind, names, want))
+                    args = {k: parse_value(ev, k, v, where) for k, v in kv.items()}
+                    calls.append(Call(lineno, line, kind, tid, ret, args))
+            except (KeyError, ValueError) as e:
+                raise Fatal("%s: malformed line %r (%s)" % (where, line, e))
+    if not starts:
+        raise Fatal("%s: no '@@ start pid=' line" % path)
+    pids = starts + list(children)
+    for p in pids:
+        n = sum(1 for c in calls if c.tid == p)
+        if p not in done:
+            fail("workload: process %d printed no '# done' line (it did not finish)" % p)
+        elif done[p] != n:
+            fail("workload: process %d says it made %d calls, printed %d" % (p, done[p], n))
+    return pids, children, calls, nosys
+
+
+# ------------------------------------------------------------------- rows
+
+class Row:
+    """One record of ktrail, from either format, normalised."""
+
+    def __init__(self, src, lineno, text):
+        self.src = src
+        self.lineno = lineno
+        self.text = text
+        self.event = None
+        self.tid = None
+        self.pid = None
+        self.comm = None
+        self.ret = None
+        self.state = None
+        self.compat = None
+        self.ts = None
+        self.cpu = None
+        self.args = {}                  # name: int, str or None
+
+    def where(self):
+        return "%s line %d" % (self.src, self.lineno)
+
+    def key(self, ev):
+        return (self.event, self.ret,
+                tuple(self.args.get(a[0]) for a in ev.scalar_args()))
+
+
+def typed(ev, a, value, where, is_json):
+    """Check a value's form; return it normalised (int, str or None)."""
+    name, _, t = a
+    if value is None or (not is_json and value == ""):
+        return None
+    if t in INT_RANGE:
+        if t == "PTR":
+            ok = isinstance(value, str) and PTR_RE.match(value)
+            if not ok:
+                fail("%s: %s %s=%r: a pointer must be a%s lowercase '0x...' text"
+                     % (where, ev.name, name, value, " JSON string," if is_json else ""))
+                return value
+            v = int(value, 16)
+        elif is_json:
+            if not isinstance(value, int) or isinstance(value, bool):
+                fail("%s: %s %s=%r: must be a JSON integer" % (where, ev.name, name, value))
+                return value
+            v = value
+        else:
+            if not INT_RE.match(value):
+                fail("%s: %s %s=%r: must be a decimal integer" % (where, ev.name, name, value))
+                return value
+            v = int(value)
+        lo, hi = INT_RANGE[t]
+        if not lo <= v <= hi:
+            fail("%s: %s %s=%s is out of the range of %s (%s)"
+                 % (where, ev.name, name, v, a[1], t))
+        return v
+    return value
+
+
+def check_common(row, ev, where):
+    if ev.name != "lost_events":
+        if row.state not in STATES:
+            fail("%s: %s: state %r is not one of %s" % (where, ev.name, row.state,
+                                                       sorted(STATES)))
+    if row.ts is None or row.ts <= 0:
+        fail("%s: timestamp %r" % (where, row.ts))
+
+
+def read_csv(path, byname, lost, header_want, ids_arm):
+    rows = []
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as e:
+        raise Fatal("cannot read %s: %s" % (path, e.strerror))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        fail("csv: not valid UTF-8 at byte %d" % e.start)
+        text = data.decode("utf-8", "replace")
+    if not text:
+        fail("csv: %s is empty (no header)" % path)
+        return None, rows
+    if not text.endswith("\n"):
+        fail("csv: the last line is incomplete (no final newline): %r" % text[-80:])
+    # Physical line numbers for messages (a quoted field may span lines);
+    # only CR and LF end a line, as in RFC 4180.
+    rd = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(rd)
+    except csv.Error as e:
+        fail("csv: header: %s" % e)
+        return None, rows
+    if header[:len(FIXED)] != FIXED:
+        fail("csv: header starts %s, want %s" % (header[:len(FIXED)], FIXED))
+    if len(set(header)) != len(header):
+        fail("csv: header has duplicate columns: %s" % header)
+    if header_want is not None and header != header_want:
+        fail("csv: header\n    %s\n  want (the catalog's columns for --events)\n    %s"
+             % (",".join(header), ",".join(header_want)))
+    col = {h: i for i, h in enumerate(header)}
+    argcol = {}
+    for e in list(byname.values()):
+        for a in e.args:
+            n = a[0]
+            c = "arg_" + n if n.lower() in (f.lower() for f in FIXED) else n
+            argcol[(e.name, n)] = c
+    while True:
+        lineno = rd.line_num + 1
+        try:
+            rec = next(rd)
+        except StopIteration:
+            break
+        except csv.Error as e:
+            fail("csv line %d: %s" % (lineno, e))
+            break
+        r = Row("csv", lineno, ",".join(rec))
+        where = r.where()
+        if len(rec) != len(header):
+            fail("%s: %d fields, the header has %d: %r" % (where, len(rec), len(header),
+                                                          r.text[:200]))
+            continue
+        v = dict(zip(header, rec))
+        r.event = v["eventName"]
+        ev = byname.get(r.event)
+        if ev is None:
+            fail("%s: eventName %r is not a catalog event" % (where, r.event))
+            continue
+        r.comm = v["processName"]
+        r.state = v["state"] if ev is not lost else None
+        for k in ("timestamp", "processorId", "processId", "threadId", "returnValue"):
+            if v[k] != "" and not INT_RE.match(v[k]):
+                fail("%s: %s=%r is not an integer" % (where, k, v[k]))
+                v[k] = ""
+        r.ts = int(v["timestamp"]) if v["timestamp"] else None
+        r.cpu = int(v["processorId"]) if v["processorId"] else None
+        r.pid = int(v["processId"]) if v["processId"] else None
+        r.tid = int(v["threadId"]) if v["threadId"] else None
+        r.ret = int(v["returnValue"]) if v["returnValue"] else None
+        want_id = ev.ids[1] if ids_arm else ev.ids[0]
+        if v["eventId"] != str(want_id):
+            fail("%s: %s eventId %r, the catalog says %d" % (where, r.event, v["eventId"],
+                                                            want_id))
+        if v["isCompat"] not in ("0", "1"):
+            fail("%s: isCompat %r, want 0 or 1" % (where, v["isCompat"]))
+        r.compat = v["isCompat"] == "1"
+        if v["processorId"] == "":
+            fail("%s: processorId is empty" % where)
+        if ev is lost and v["state"] != "":
+            fail("%s: lost_events has state %r, want empty" % (where, v["state"]))
+        check_common(r, ev, where)
+        mine = set()
+        for a in ev.args:
+            c = argcol[(ev.name, a[0])]
+            if c not in col:
+                fail("%s: no column %s for %s's argument %s" % (where, c, ev.name, a[0]))
+                continue
+            mine.add(c)
+            r.args[a[0]] = typed(ev, a, v[c], where, False)
+        for h in header[len(FIXED):]:
+            if h not in mine and v[h] != "":
+                fail("%s: %s has a value in column %s=%r, which is not one of its arguments"
+                     % (where, ev.name, h, v[h]))
+        rows.append(r)
+    check_sqlite(path, header, text, len(rows))
+    return header, rows
+
+
+def check_sqlite(path, header, text, nrows):
+    """Import the file into SQLite: the python module, then the CLI."""
+    records = list(csv.reader(io.StringIO(text, newline="")))[1:]
+    records = [rec for rec in records if len(rec) == len(header)]
+    try:
+        db = sqlite3.connect(":memory:")
+        db.execute("CREATE TABLE ev (%s)" % ",".join('"%s"' % h.replace('"', '""')
+                                                       for h in header))
+        db.executemany("INSERT INTO ev VALUES (%s)" % ",".join("?" * len(header)), records)
+        n = db.execute("SELECT count(*) FROM ev").fetchone()[0]
+        if n != len(records):
+            fail("csv: sqlite3 (python) holds %d rows, the file %d" % (n, len(records)))
+        for name, cnt in db.execute("SELECT eventName, count(*) FROM ev GROUP BY eventName"):
+            want = sum(1 for r in records if r[FIXED.index("eventName")] == name)
+            if cnt != want:
+                fail("csv: sqlite3 (python): %d %s rows, the file %d" % (cnt, name, want))
+        db.close()
+    except sqlite3.Error as e:
+        fail("csv: sqlite3 (python) import failed: %s" % e)
+    cli = shutil.which("sqlite3")
+    if not cli:
+        return
+    try:
+        p = subprocess.run([cli, "-batch", ":memory:", "-cmd", ".import --csv '%s' ev"
+                            % path.replace("'", "''"), "SELECT count(*) FROM ev;"],
+                           capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.SubprocessError) as e:
+        fail("csv: sqlite3 .import: %s" % e)
+        return
+    if p.returncode != 0 or p.stderr.strip():
+        fail("csv: sqlite3 .import --csv failed (exit %d): %s" % (p.returncode,
+                                                                  p.stderr.strip()[:500]))
+    elif p.stdout.strip() != str(len(records)):
+        fail("csv: sqlite3 .import --csv loaded %s rows, the file has %d"
+             % (p.stdout.strip(), len(records)))
+
+
+JSON_KEYS = {"timestamp": int, "processorId": int, "processId": int, "threadId": int,
+             "processName": str, "eventId": str, "eventName": str, "argsNum": int,
+             "contextFlags": dict, "args": list}
+
+
+def read_json(path, byname, lost, ids_arm):
+    rows = []
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as e:
+        raise Fatal("cannot read %s: %s" % (path, e.strerror))
+    if data and not data.endswith(b"\n"):
+        fail("json: the last line is incomplete (no final newline)")
+    for lineno, raw in enumerate(data.split(b"\n"), 1):
+        if not raw:
+            continue
+        r = Row("json", lineno, raw.decode("utf-8", "replace"))
+        where = r.where()
+        try:
+            o = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as e:
+            fail("%s: not JSON: %s: %r" % (where, e, r.text[:200]))
+            continue
+        if not isinstance(o, dict):
+            fail("%s: not a JSON object" % where)
+            continue
+        bad = False
+        for k, t in JSON_KEYS.items():
+            if not isinstance(o.get(k), t) or (t is int and isinstance(o.get(k), bool)):
+                fail("%s: %s is %r, want a %s" % (where, k, o.get(k), t.__name__))
+                bad = True
+        if bad:
+            continue
+        r.event = o["eventName"]
+        ev = byname.get(r.event)
+        if ev is None:
+            fail("%s: eventName %r is not a catalog event" % (where, r.event))
+            continue
+        want_id = ev.ids[1] if ids_arm else ev.ids[0]
+        if o["eventId"] != str(want_id):
+            fail("%s: %s eventId %r, the catalog says \"%d\"" % (where, r.event, o["eventId"],
+                                                                want_id))
+        r.ts, r.pid, r.tid = o["timestamp"], o["processId"], o["threadId"]
+        r.cpu = o["processorId"]
+        r.comm = o["processName"]
+        if "returnValue" in o:
+            if not isinstance(o["returnValue"], int) or isinstance(o["returnValue"], bool):
+                fail("%s: returnValue %r is not an integer" % (where, o["returnValue"]))
+            else:
+                r.ret = o["returnValue"]
+        c = o["contextFlags"].get("isCompat")
+        if not isinstance(c, bool):
+            fail("%s: contextFlags.isCompat %r, want true or false" % (where, c))
+        r.compat = c
+        kt = o.get("ktrail")
+        if ev is lost:
+            r.state = None
+        elif not isinstance(kt, dict) or not isinstance(kt.get("state"), str):
+            fail("%s: no \"ktrail\":{\"state\":...}" % where)
+        else:
+            r.state = kt["state"]
+        check_common(r, ev, where)
+        if o["argsNum"] != len(o["args"]):
+            fail("%s: argsNum %d, %d args" % (where, o["argsNum"], len(o["args"])))
+        names = [a.get("name") if isinstance(a, dict) else None for a in o["args"]]
+        if names != [a[0] for a in ev.args]:
+            fail("%s: %s args %s, the catalog's are %s" % (where, ev.name, names,
+                                                          [a[0] for a in ev.args]))
+        for a, j in zip(ev.args, o["args"]):
+            if not isinstance(j, dict) or "value" not in j:
+                fail("%s: %s arg %s has no value (null when unknown)" % (where, ev.name, a[0]))
+                continue
+            if j.get("type") != a[1]:
+                fail("%s: %s arg %s type %r, the catalog's is %r"
+                     % (where, ev.name, a[0], j.get("type"), a[1]))
+            r.args[a[0]] = typed(ev, a, j["value"], where, True)
+        rows.append(r)
+    return rows
+
+
+# --------------------------------------------------------------- matching
+
+def fmt_row(r, ev):
+    parts = ["%s tid=%s ret=%s" % (r.event, r.tid, r.ret)]
+    for a in ev.args:
+        v = r.args.get(a[0])
+        if a[2] == "PTR" and isinstance(v, int):
+            v = hex(v)
+        parts.append("%s=%s" % (a[0], "" if v is None else v))
+    parts.append("state=%s" % r.state)
+    return "%s: %s" % (r.where(), " ".join(parts))
+
+
+def compare(call, row, ev, pid_of, compat, comm):
+    """Differences between a workload line and the row aligned with it."""
+    d = []
+    if row.event != call.event:
+        return ["eventName %s, want %s" % (row.event, call.event)]
+    if row.ret != call.ret:
+        d.append("returnValue %s, want %d" % (row.ret, call.ret))
+    for a in ev.scalar_args():
+        got, want = row.args.get(a[0]), call.args.get(a[0])
+        if got != want:
+            fmt = hex if a[2] == "PTR" else str
+            d.append("%s=%s, want %s" % (a[0], fmt(got) if isinstance(got, int) else got,
+                                         fmt(want)))
+    for a in ev.user_args():
+        if row.args.get(a[0]) is not None:
+            d.append("%s=%r, must be %s (user memory: not readable by the tracepoints)"
+                     % (a[0], row.args.get(a[0]), "null" if row.src == "json" else "empty"))
+    if row.state != "complete":
+        d.append("state %s, want complete" % row.state)
+    want_pid = pid_of(call.tid)
+    if row.pid != want_pid:
+        d.append("processId %s, want %d" % (row.pid, want_pid))
+    if compat is not None and row.compat != compat:
+        d.append("isCompat %s, want %s" % (row.compat, compat))
+    if comm is not None and row.comm != comm:
+        d.append("processName %r, want %r" % (row.comm, comm))
+    return d
+
+
+def match(src, rows, calls, nosys, byname, pid_of, compat, comm, selected):
+    """Align the workload's calls with the rows of its threads.  Returns
+    the number of workload lines that matched a row in every respect."""
+    tids = sorted({c.tid for c in calls} | {t for _, t in nosys} | set(pid_of.tids))
+    ok = 0
+    for tid in tids:
+        want = [c for c in calls if c.tid == tid and c.event in selected]
+        got = [r for r in rows if r.tid == tid and r.event != "lost_events"]
+        # Calls the kernel answered with -ENOSYS may leave a row or not.
+        tolerated = [n for n, t in nosys if t == tid]
+        kept = []
+        for r in got:
+            if r.ret == -ENOSYS and r.event in tolerated:
+                tolerated.remove(r.event)
+                continue
+            kept.append(r)
+        got = kept
+        wk = [c.key(byname[c.event]) for c in want]
+        gk = [r.key(byname[r.event]) for r in got]
+        sm = difflib.SequenceMatcher(None, wk, gk, autojunk=False)
+        for op, i1, i2, j1, j2 in sm.get_opcodes():
+            if op == "equal":
+                for c, r in zip(want[i1:i2], got[j1:j2]):
+                    d = compare(c, r, byname[c.event], pid_of, compat, comm)
+                    if d:
+                        fail("%s: tid %d: workload line %d\n    want %s\n    got  %s\n    %s"
+                             % (src, tid, c.lineno, c.text, fmt_row(r, byname[r.event]),
+                                "\n    ".join(d)))
+                    else:
+                        ok += 1
+                continue
+            ws, gs = want[i1:i2], got[j1:j2]
+            # Pair lines and rows of the same event in order: mismatches.
+            while ws and gs:
+                c = ws[0]
+                k = next((i for i, r in enumerate(gs) if r.event == c.event), None)
+                if k is None:
+                    break
+                for r in gs[:k]:
+                    fail("%s: tid %d: EXTRA row, the workload made no such call\n    %s"
+                         % (src, tid, fmt_row(r, byname[r.event])))
+                r = gs[k]
+                gs = gs[k + 1:]
+                ws = ws[1:]
+                d = compare(c, r, byname[c.event], pid_of, compat, comm)
+                fail("%s: tid %d: MISMATCH for workload line %d\n    want %s\n    got  %s\n    %s"
+                     % (src, tid, c.lineno, c.text, fmt_row(r, byname[r.event]),
+                        "\n    ".join(d or ["out of order"])))
+            for c in ws:
+                hint = ""
+                if any(r.key(byname[r.event]) == c.key(byname[c.event]) for r in got):
+                    hint = " (an equal row exists elsewhere: out of order or duplicated?)"
+                fail("%s: tid %d: MISSING row for workload line %d%s\n    want %s"
+                     % (src, tid, c.lineno, hint, c.text))
+            for r in gs:
+                fail("%s: tid %d: EXTRA row, the workload made no such call\n    %s"
+                     % (src, tid, fmt_row(r, byname[r.event])))
+    return ok
+
+
+class PidOf:
+    """The process id of each workload thread (ipcwork is single-threaded)."""
+
+    def __init__(self, pids, main_pid):
+        self.tids = list(pids)
+        self.pids = set(pids)
+        self.main = main_pid
+
+    def __call__(self, tid):
+        return tid if tid in self.pids else self.main
+
+
+# ------------------------------------------------------------------- main
+
+def main():
+    ap = argparse.ArgumentParser(
+        description="Check ktrail's CSV/JSON output against the ipcwork workload.")
+    ap.add_argument("--workload", help="the workload's output (@@ lines)")
+    ap.add_argument("--csv", help="ktrail's CSV output")
+    ap.add_argument("--json", help="ktrail's JSON lines output")
+    ap.add_argument("--events", help="the -e given to ktrail: the exact CSV header "
+                    "and which workload lines are expected")
+    ap.add_argument("--pid", type=int, help="the workload's pid (default: '@@ start')")
+    ap.add_argument("--compat", type=int, choices=(0, 1), default=0,
+                    help="the isCompat the workload's rows must have (default 0)")
+    ap.add_argument("--comm", help="the processName the workload's rows must have")
+    ap.add_argument("--absent-pid", type=int, action="append", default=[],
+                    help="no row may have this processId or threadId")
+    ap.add_argument("--allow-lost", action="store_true",
+                    help="lost_events rows are not a failure")
+    ap.add_argument("--catalog", default=default_catalog(), help="src/catalog/events.def")
+    a = ap.parse_args()
+    if not a.csv and not a.json:
+        ap.error("give --csv and/or --json")
+    try:
+        catalog, lost = load_catalog(a.catalog)
+        byname = {e.name: e for e in catalog}
+        byname[lost.name] = lost
+        selected = select(catalog, a.events) if a.events else catalog
+        header_want = expected_header(selected, lost) if a.events else None
+        selnames = {e.name for e in selected}
+        ids_arm = arm_ids()
+        results = {}
+        if a.csv:
+            _, results["csv"] = read_csv(a.csv, byname, lost, header_want, ids_arm)
+        if a.json:
+            results["json"] = read_json(a.json, byname, lost, ids_arm)
+        wl = read_workload(a.workload, catalog) if a.workload else None
+    except Fatal as e:
+        print("ERROR:", e)
+        return 2
+
+    for src, rows in results.items():
+        for r in rows:
+            if r.event not in selnames and r.event != "lost_events":
+                fail("%s: a %s row, but --events %s does not select it"
+                     % (r.where(), r.event, a.events))
+            if r.event == "lost_events" and not a.allow_lost:
+                fail("%s: LOST events: %s on cpu %s: the workload is small, nothing "
+                     "may be lost (--allow-lost)" % (r.where(), r.args.get("lost"), r.cpu))
+            if r.pid in a.absent_pid or r.tid in a.absent_pid:
+                fail("%s: a row of process %s (tid %s), which must not be traced\n    %s"
+                     % (r.where(), r.pid, r.tid, fmt_row(r, byname[r.event])))
+    if "csv" in results and "json" in results:
+        # The lost_events pseudo-event has no process: empty in CSV, 0 in JSON.
+        ck = [(r.ts, r.cpu, r.tid or 0, r.event, r.ret) for r in results["csv"]]
+        jk = [(r.ts, r.cpu, r.tid or 0, r.event, r.ret) for r in results["json"]]
+        if ck != jk:
+            fail("csv and json hold different records (%d and %d rows); first difference "
+                 "at row %d" % (len(ck), len(jk), next(
+                     (i for i, (x, y) in enumerate(zip(ck, jk)) if x != y),
+                     min(len(ck), len(jk))) + 1))
+
+    passed = 0
+    if wl:
+        pids, children, calls, nosys = wl
+        main_pid = a.pid if a.pid is not None else pids[0]
+        pid_of = PidOf(pids, main_pid)
+        want = [c for c in calls if c.event in selnames]
+        if not want:
+            fail("the workload printed no call of the selected events")
+        for src, rows in results.items():
+            passed += match(src, rows, calls, nosys, byname, pid_of,
+                            bool(a.compat), a.comm, selnames)
+        n = len(want) * len(results)
+        print("checked %d workload calls (%d threads) against %s" %
+              (len(want), len({c.tid for c in want}),
+               " and ".join("%s (%d rows)" % (s, len(r)) for s, r in results.items())))
+    else:
+        passed = sum(len(r) for r in results.values()) if not failures else 0
+        n = passed
+        print("form checked: %s" % ", ".join("%s (%d rows)" % (s, len(r))
+                                               for s, r in results.items()))
+
+    for f in failures[:MAX_REPORT]:
+        print("FAIL:", f)
+    if len(failures) > MAX_REPORT:
+        print("FAIL: ... and %d more" % (len(failures) - MAX_REPORT))
+    print("%d passed, %d failed" % (passed, len(failures) if failures else n - passed))
+    return 1 if failures or passed != n else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,54 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# SIGINT, SIGTERM and SIGHUP end a whole-system trace normally: exit 0
+# within 10 s, a CSV with its header and only complete rows (the calls made
+# before the signal included), nothing left in tracefs.  After SIGKILL the
+# instance ktrail_<pid> is left behind, and `ktrail cleanup` removes it.
+. "$TESTLIB"
+require_root
+require_tracefs
+require_workload
+
+for sig in INT TERM HUP; do
+	"$KTRAIL" -e ipc -o csv:"$T/$sig.csv" 2> "$T/$sig.err" < /dev/null &
+	kt=$!
+	kt_bg $kt
+	wait_ready "$T/$sig.err" $kt
+	"$IPCWORK" > "$T/$sig.wl" || { show "$T/$sig.wl"; fail "the workload failed"; }
+	kill -$sig $kt
+	if ! wait_exit $kt 10; then
+		show "$T/$sig.err"
+		kill -KILL $kt
+		fail "ktrail still running 10 s after SIG$sig"
+	fi
+	rc=0
+	wait $kt || rc=$?
+	show "$T/$sig.err" "ktrail's stderr (SIG$sig)"
+	[ $rc = 0 ] || fail "SIG$sig: ktrail exited $rc, want 0"
+	# The whole system is traced: other processes' rows, maybe lost
+	# events; the workload's own rows must all be there and complete.
+	check_rows --workload "$T/$sig.wl" --csv "$T/$sig.csv" --events ipc \
+		--allow-lost --comm "$(comm_of "$IPCWORK")" ||
+		fail "SIG$sig: the CSV is malformed or lacks the workload's rows (see above)"
+	assert_no_leftovers
+	log "SIG$sig: ok"
+done
+
+# SIGKILL: no chance to clean up.
+"$KTRAIL" -e ipc -o csv:"$T/kill.csv" 2> "$T/kill.err" < /dev/null &
+kt=$!
+kt_bg $kt
+wait_ready "$T/kill.err" $kt
+inst=$TRACEFS/instances/ktrail_$kt
+[ -d "$inst" ] || fail "ktrail $kt is tracing but there is no $inst"
+kill -KILL $kt
+wait $kt 2> /dev/null
+kt_rmdir_at_exit "$inst"
+[ -d "$inst" ] || fail "no $inst after SIGKILL: was it not ktrail's?"
+rc=0
+timeout -k 5 30 "$KTRAIL" cleanup > "$T/cleanup.out" 2>&1 < /dev/null || rc=$?
+show "$T/cleanup.out" "ktrail cleanup"
+[ $rc = 0 ] || fail "ktrail cleanup exited $rc, want 0"
+[ -d "$inst" ] && fail "ktrail cleanup left $inst"
+grep -q "ktrail_$kt" "$T/cleanup.out" || fail "ktrail cleanup did not say it removed ktrail_$kt"
+assert_no_leftovers
