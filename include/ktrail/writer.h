@@ -72,6 +72,9 @@ int kt_esc_table(struct kt_buf *out, const char *s, size_t len);
  */
 int kt_buf_u64(struct kt_buf *b, uint64_t v);	/* decimal */
 int kt_buf_i64(struct kt_buf *b, int64_t v);	/* decimal, signed */
+/* An integer value of type INT, LONG, UINT, ULONG or U16, in decimal,
+ * cut to its type's width. */
+int kt_buf_number(struct kt_buf *b, enum kt_type t, const struct kt_value *v);
 int kt_buf_hex(struct kt_buf *b, uint64_t v);	/* 0x..., lowercase */
 /* "AF_INET", ..., or NULL for a family without a name here. */
 const char *kt_af_name(int family);

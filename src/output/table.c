@@ -137,15 +137,11 @@ static int table_value(struct table_priv *t, struct kt_buf *b,
 		return PUT_LIT(b, "?");
 	switch (a->type) {
 	case KT_T_INT:
-		return kt_buf_i64(b, (int32_t)v->i);
 	case KT_T_LONG:
-		return kt_buf_i64(b, v->i);
 	case KT_T_UINT:
-		return kt_buf_u64(b, (uint32_t)v->u);
 	case KT_T_ULONG:
-		return kt_buf_u64(b, v->u);
 	case KT_T_U16:
-		return kt_buf_u64(b, (uint16_t)v->u);
+		return kt_buf_number(b, a->type, v);
 	case KT_T_PTR:
 		return kt_buf_hex(b, v->u);
 	case KT_T_STR:
