@@ -51,7 +51,28 @@ struct kt_buf {
 	char *p;
 	size_t len, cap;
 };
-int kt_buf_put(struct kt_buf *b, const char *s, size_t n);
+int kt_buf_put_slow(struct kt_buf *b, const char *s, size_t n);
+/* Append @n bytes (the buffer stays NUL-terminated).  0 or -1 (ENOMEM). */
+static inline int kt_buf_put(struct kt_buf *b, const char *s, size_t n)
+{
+	if (b->cap && n < b->cap - b->len) {
+		__builtin_memcpy(b->p + b->len, s, n);
+		b->len += n;
+		b->p[b->len] = '\0';
+		return 0;
+	}
+	return kt_buf_put_slow(b, s, n);
+}
+
+static inline int kt_buf_putc(struct kt_buf *b, char c)
+{
+	if (b->cap && b->len + 1 < b->cap) {
+		b->p[b->len++] = c;
+		b->p[b->len] = '\0';
+		return 0;
+	}
+	return kt_buf_put_slow(b, &c, 1);
+}
 int kt_buf_printf(struct kt_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void kt_buf_free(struct kt_buf *b);

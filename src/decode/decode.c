@@ -37,6 +37,7 @@ struct kt_decoder {
 	struct tep_handle *tep;
 	int long_size;
 	bool big_endian;
+	bool swap;		/* the data's byte order is not this machine's */
 	struct kt_fld common_type, common_pid;
 	bool have_common;
 	struct kt_role **roles;	/* indexed by event id */
@@ -57,6 +58,7 @@ struct kt_decoder *kt_decoder_new(int long_size, bool big_endian)
 	}
 	d->long_size = long_size;
 	d->big_endian = big_endian;
+	d->swap = big_endian != (bool)tep_is_bigendian();
 	tep_set_long_size(d->tep, long_size);
 	tep_set_page_size(d->tep, 4096);
 	tep_set_file_bigendian(d->tep, big_endian ? TEP_BIG_ENDIAN : TEP_LITTLE_ENDIAN);
@@ -294,14 +296,42 @@ static inline bool fld_ok(const struct kt_fld *f, unsigned int size)
 	return f->size > 0 && (unsigned int)(f->offset + f->size) <= size;
 }
 
+/* Fields in the reading machine's byte order are loaded directly; others
+ * (a recording from another machine) through libtraceevent. */
 static inline uint64_t rd_u(struct kt_decoder *d, const unsigned char *data, const struct kt_fld *f)
 {
-	return tep_read_number(d->tep, data + f->offset, f->size);
+	const unsigned char *p = data + f->offset;
+
+	if (!d->swap) {
+		switch (f->size) {
+		case 1:
+			return *p;
+		case 2: {
+			uint16_t v;
+
+			memcpy(&v, p, 2);
+			return v;
+		}
+		case 4: {
+			uint32_t v;
+
+			memcpy(&v, p, 4);
+			return v;
+		}
+		case 8: {
+			uint64_t v;
+
+			memcpy(&v, p, 8);
+			return v;
+		}
+		}
+	}
+	return tep_read_number(d->tep, p, f->size);
 }
 
 static inline int64_t rd_s(struct kt_decoder *d, const unsigned char *data, const struct kt_fld *f)
 {
-	uint64_t v = tep_read_number(d->tep, data + f->offset, f->size);
+	uint64_t v = rd_u(d, data, f);
 
 	switch (f->size) {
 	case 1:

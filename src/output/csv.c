@@ -74,12 +74,12 @@ static int csv_header(struct kt_writer *w, struct csv_priv *c,
 	b->len = 0;
 	err |= PUT_LIT(b, header_fixed);
 	for (unsigned int i = 0; i < c->ncols; i++) {
-		err |= PUT_LIT(b, ",");
+		err |= kt_buf_putc(b, ',');
 		if (clashes(names[i]))
 			err |= PUT_LIT(b, "arg_");
 		err |= kt_esc_csv(b, names[i], strlen(names[i]));
 	}
-	err |= PUT_LIT(b, "\n");
+	err |= kt_buf_putc(b, '\n');
 	if (err)
 		return -1;
 	return kt_writer_put(w, b);
@@ -208,19 +208,19 @@ static int csv_event(struct kt_writer *w, const struct kt_record *r)
 
 	b->len = 0;
 	err |= kt_buf_u64(b, r->ts);
-	err |= PUT_LIT(b, ",");
+	err |= kt_buf_putc(b, ',');
 	err |= kt_buf_i64(b, r->cpu);
-	err |= PUT_LIT(b, ",");
+	err |= kt_buf_putc(b, ',');
 	if (!pseudo || r->pid)
 		err |= kt_buf_i64(b, r->pid);
-	err |= PUT_LIT(b, ",");
+	err |= kt_buf_putc(b, ',');
 	if (!pseudo || r->tid)
 		err |= kt_buf_i64(b, r->tid);
-	err |= PUT_LIT(b, ",");
+	err |= kt_buf_putc(b, ',');
 	err |= kt_esc_csv(b, comm, strlen(comm));
-	err |= PUT_LIT(b, ",");
+	err |= kt_buf_putc(b, ',');
 	err |= kt_buf_i64(b, kt_event_id(ev));
-	err |= PUT_LIT(b, ",");
+	err |= kt_buf_putc(b, ',');
 	err |= kt_esc_csv(b, ev->name, strlen(ev->name));
 	err |= r->compat ? PUT_LIT(b, ",1,") : PUT_LIT(b, ",0,");
 	if (!pseudo) {
@@ -228,16 +228,16 @@ static int csv_event(struct kt_writer *w, const struct kt_record *r)
 
 		err |= kt_buf_put(b, st, strlen(st));
 	}
-	err |= PUT_LIT(b, ",");
+	err |= kt_buf_putc(b, ',');
 	if (r->has_ret)
 		err |= kt_buf_i64(b, r->ret);
 	for (unsigned int col = 0; col < c->ncols; col++) {
-		err |= PUT_LIT(b, ",");
+		err |= kt_buf_putc(b, ',');
 		if (argof[col] >= 0)
 			err |= csv_value(c, b, &ev->args[argof[col]],
 					 &r->args[argof[col]]);
 	}
-	err |= PUT_LIT(b, "\n");
+	err |= kt_buf_putc(b, '\n');
 	if (err) {
 		errno = ENOMEM;
 		return -1;

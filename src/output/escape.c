@@ -43,7 +43,7 @@ static int buf_reserve(struct kt_buf *b, size_t n)
 	return 0;
 }
 
-int kt_buf_put(struct kt_buf *b, const char *s, size_t n)
+int kt_buf_put_slow(struct kt_buf *b, const char *s, size_t n)
 {
 	if (buf_reserve(b, n) < 0)
 		return -1;
