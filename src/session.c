@@ -31,6 +31,7 @@
 
 #define DEFAULT_BUFFER_KB 4096
 #define POLL_MS 100
+#define OUT_BUF (256 * 1024)
 #define PAGES_PER_ROUND 64	/* per CPU, bounds memory */
 #define MERGE_SLACK_NS 2000000ull	/* events this recent wait a round */
 
@@ -59,6 +60,7 @@ struct output {
 	FILE *fp;
 	bool is_std;
 	bool failed;
+	char *buf;		/* stdio buffer of a file output */
 	off_t good;		/* file size at the last flush that succeeded:
 				 * always the end of a whole row */
 	const char *name;
@@ -221,7 +223,10 @@ static int outputs_open(struct session *s, char *err, size_t errlen)
 					 strerror(errno));
 				return -1;
 			}
-			setvbuf(out->fp, NULL, _IOFBF, 1 << 16);
+			/* glibc ignores the size unless it gets the buffer. */
+			out->buf = malloc(OUT_BUF);
+			if (out->buf)
+				setvbuf(out->fp, out->buf, _IOFBF, OUT_BUF);
 			out->name = ko->path;
 		} else {
 			out->fp = stdout;
@@ -279,6 +284,8 @@ static void outputs_close(struct session *s)
 		if (!out->is_std) {
 			if (fclose(out->fp) == EOF && !out->failed)
 				output_failed(s, out);
+			free(out->buf);
+			out->buf = NULL;
 		} else if (!out->failed && fflush(out->fp) == EOF) {
 			output_failed(s, out);
 		}
