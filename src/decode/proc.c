@@ -86,31 +86,45 @@ static void comm_set(struct kt_task *k, const char *s, size_t max)
 	k->comm[n] = '\0';
 }
 
+/* The Tgid line of /proc/<tid>/status, 0 if unreadable. */
+static int read_tgid(const struct kt_proc *t, int tid)
+{
+	char path[128];
+	char *s, *p;
+	int tgid = 0;
+
+	snprintf(path, sizeof(path), "%s/%d/status", t->procfs, tid);
+	s = kt_read_file(path, NULL);
+	if (s && (p = strstr(s, "\nTgid:")))
+		tgid = atoi(p + 6);
+	free(s);
+	return tgid;
+}
+
+/* A comm file: the name and a newline. */
+static void read_comm(struct kt_task *k, const char *path)
+{
+	size_t len;
+	char *s = kt_read_file(path, &len);
+
+	if (!s)
+		return;
+	if (len && s[len - 1] == '\n')
+		s[--len] = '\0';
+	comm_set(k, s, len);
+	free(s);
+}
+
 /* First sight of a thread: its Tgid and name from /proc. */
 static void from_procfs(struct kt_proc *t, int tid, struct kt_task *k)
 {
 	char path[128];
-	char *s, *p;
-	size_t len;
 
 	if (!t->procfs[0])
 		return;
-	snprintf(path, sizeof(path), "%s/%d/status", t->procfs, tid);
-	s = kt_read_file(path, NULL);
-	if (s) {
-		p = strstr(s, "\nTgid:");
-		if (p)
-			k->tgid = atoi(p + 6);
-		free(s);
-	}
+	k->tgid = read_tgid(t, tid);
 	snprintf(path, sizeof(path), "%s/%d/comm", t->procfs, tid);
-	s = kt_read_file(path, &len);
-	if (s) {
-		if (len && s[len - 1] == '\n')
-			s[--len] = '\0';
-		comm_set(k, s, len);
-		free(s);
-	}
+	read_comm(k, path);
 }
 
 static void sweep(struct kt_proc *t)
@@ -178,8 +192,6 @@ static int scan_process(struct kt_proc *t, int pid)
 	while ((de = readdir(d))) {
 		struct kt_task *k;
 		char cpath[256];
-		char *comm;
-		size_t len;
 		int tid, isnew;
 
 		if (de->d_name[0] < '0' || de->d_name[0] > '9')
@@ -190,13 +202,7 @@ static int scan_process(struct kt_proc *t, int pid)
 			break;
 		k->tgid = pid;
 		snprintf(cpath, sizeof(cpath), "%s/%d/task/%d/comm", t->procfs, pid, tid);
-		comm = kt_read_file(cpath, &len);
-		if (comm) {
-			if (len && comm[len - 1] == '\n')
-				comm[--len] = '\0';
-			comm_set(k, comm, len);
-			free(comm);
-		}
+		read_comm(k, cpath);
 		n++;
 	}
 	closedir(d);
@@ -211,19 +217,9 @@ int kt_proc_scan(struct kt_proc *t, int pid)
 
 	if (!t->procfs[0])
 		return 0;
-	if (pid > 0) {
-		char path[128];
-		char *st, *tg;
-		int tgid = 0;
-
-		/* Threads are found through their group leader only. */
-		snprintf(path, sizeof(path), "%s/%d/status", t->procfs, pid);
-		st = kt_read_file(path, NULL);
-		if (st && (tg = strstr(st, "\nTgid:")))
-			tgid = atoi(tg + 6);
-		free(st);
-		return tgid == pid ? scan_process(t, pid) : 0;
-	}
+	/* Threads are found through their group leader only. */
+	if (pid > 0)
+		return read_tgid(t, pid) == pid ? scan_process(t, pid) : 0;
 	d = opendir(t->procfs);
 	if (!d)
 		return -1;
