@@ -80,7 +80,8 @@ static enum kt_abi file_abi(const char *path)
 
 static void comm_set(struct kt_task *k, const char *s, size_t max)
 {
-	size_t n = strnlen(s, max < 16 ? max : 16);
+	/* The kernel keeps TASK_COMM_LEN - 1 = 15 bytes of a name. */
+	size_t n = strnlen(s, max < 15 ? max : 15);
 
 	memcpy(k->comm, s, n);
 	k->comm[n] = '\0';
