@@ -22,9 +22,24 @@ if [ "$status" -ne 0 ]; then
 		fi
 	done
 fi
+count() { v=$(sed -n "s/^# $1: *//p" test-suite.log 2>/dev/null | head -1); echo "${v:-0}"; }
+pass=$(count PASS); fail=$(($(count FAIL) + $(count ERROR) + $(count XPASS))); skip=$(count SKIP)
 if [ "${KT_SKIP_KERNELS:-0}" != 1 ]; then
 	kstatus=0
-	make check-kernels || kstatus=$?
+	make check-kernels > kernels.log 2>&1 || kstatus=$?
+	cat kernels.log
+	kline=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' kernels.log | tail -1)
+	if [ -n "$kline" ]; then
+		pass=$((pass + ${kline%% passed*}))
+		kf=${kline#*passed, }
+		fail=$((fail + ${kf%% failed*}))
+	else
+		fail=$((fail + 1))
+		kstatus=1
+	fi
 	[ "$kstatus" -eq 0 ] || status=$kstatus
 fi
+[ "$fail" -eq 0 ] || [ "$status" -ne 0 ] || status=1
+echo "unit + live + kernel tests:"
+echo "$pass passed, $fail failed, $skip skipped"
 exit "$status"
