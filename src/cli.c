@@ -157,7 +157,7 @@ int kt_cli_parse(int argc, char **argv, struct kt_opts *o, char *err, size_t err
 		argv++;
 		argc--;
 	}
-	optind = 1;
+	optind = 0;	/* glibc: 0 resets getopt completely */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:e:o:p:qhV", long_opts, NULL)) != -1) {
 		switch (c) {
@@ -220,7 +220,10 @@ int kt_cli_parse(int argc, char **argv, struct kt_opts *o, char *err, size_t err
 			snprintf(err, errlen, "option '%s' needs a value", argv[optind - 1]);
 			return -1;
 		default:
-			snprintf(err, errlen, "unknown option '%s'", argv[optind - 1]);
+			if (optopt)
+				snprintf(err, errlen, "unknown option '-%c'", optopt);
+			else
+				snprintf(err, errlen, "unknown option '%s'", argv[optind - 1]);
 			return -1;
 		}
 	}

@@ -52,6 +52,8 @@ struct cpu_state {
 	bool capped;			/* data left in the kernel this round */
 	uint64_t capped_ts;		/* base time of the last page read */
 	unsigned long long lost_stream;	/* losses the stream reported */
+	long long loss;			/* to report before c->ev (-1: unknown) */
+	uint64_t loss_ts;
 	bool lost_unknown;
 };
 
@@ -117,28 +119,49 @@ static void on_signal(int sig)
 	errno = saved;
 }
 
+static const int handled_sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGCHLD, SIGPIPE };
+static struct sigaction saved_sigs[KT_ARRAY_SIZE(handled_sigs)];
+
+/*
+ * Stop on INT, TERM and HUP (unless HUP was ignored, as under nohup), wake
+ * on CHLD, and see EPIPE instead of dying of SIGPIPE.
+ * The dispositions found are kept for the traced command.
+ */
 static int signals_setup(void)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
-	int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGCHLD };
 
 	if (sig_pipe[0] < 0 && pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
 		return -1;
 	sigemptyset(&sa.sa_mask);
 	sa.sa_flags = SA_RESTART;
-	for (size_t i = 0; i < KT_ARRAY_SIZE(sigs); i++)
-		if (sigaction(sigs[i], &sa, NULL) < 0)
+	for (size_t i = 0; i < KT_ARRAY_SIZE(handled_sigs); i++) {
+		struct sigaction ign = { .sa_handler = SIG_IGN };
+
+		if (sigaction(handled_sigs[i], NULL, &saved_sigs[i]) < 0)
 			return -1;
-	signal(SIGPIPE, SIG_IGN);
+		if (handled_sigs[i] == SIGPIPE) {
+			sigemptyset(&ign.sa_mask);
+			if (sigaction(SIGPIPE, &ign, NULL) < 0)
+				return -1;
+			continue;
+		}
+		/* nohup: an ignored SIGHUP stays ignored.  INT and TERM always
+		 * stop a trace: shells start background jobs with SIGINT
+		 * ignored, and those must still be stoppable. */
+		if (handled_sigs[i] == SIGHUP && saved_sigs[i].sa_handler == SIG_IGN)
+			continue;
+		if (sigaction(handled_sigs[i], &sa, NULL) < 0)
+			return -1;
+	}
 	return 0;
 }
 
+/* Put back what ktrail found (also in the command before it runs). */
 static void signals_restore(void)
 {
-	int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGCHLD };
-
-	for (size_t i = 0; i < KT_ARRAY_SIZE(sigs); i++)
-		signal(sigs[i], SIG_DFL);
+	for (size_t i = 0; i < KT_ARRAY_SIZE(handled_sigs); i++)
+		sigaction(handled_sigs[i], &saved_sigs[i], NULL);
 }
 
 /* ------------------------------------------------------------ outputs */
@@ -373,6 +396,19 @@ static void page_put(struct session *s, struct page *p)
 }
 
 /*
+ * Events were lost on @cpu before @ts: write the marker, and give up on
+ * the syscalls entered before it whose exit has not been seen: their
+ * exit may be among the lost, and pairing them with a later exit of the
+ * same syscall would make a record that never happened.  They are
+ * written as no_exit; an exit that does come later is written no_enter.
+ */
+static void loss_report(struct session *s, int cpu, uint64_t ts, long long count)
+{
+	emit_lost(s, cpu, ts, count);
+	kt_pair_abandon(s->pair, ts);
+}
+
+/*
  * A CPU's cursor: when c->ev is set, the head page is loaded in c->kb and
  * c->ev is its next event; when it is NULL, no page is loaded.  Load pages
  * until there is an event or no page left.
@@ -387,21 +423,24 @@ static void cursor_load(struct session *s, struct cpu_state *c)
 							     kt_decoder_long_size(s->dec));
 			uint64_t base = kbuffer_subbuf_timestamp(c->kb, p->data);
 
-			if (p->lost) {
-				/* The mapping's count of what the kernel dropped. */
-				c->lost_stream += p->lost;
-				emit_lost(s, c->cpu, base, p->lost);
-			} else if (missed) {
-				/* read(): flags (and maybe a count) in the header. */
-				if (missed > 0)
-					c->lost_stream += missed;
-				else
-					c->lost_unknown = true;
-				emit_lost(s, c->cpu, base, missed);
-			}
+			/* The mapping's count, or the header's flags (and
+			 * maybe a count): -1 lost, count unknown. */
+			long long lost = p->lost ? (long long)p->lost : missed;
+
+			if (lost > 0)
+				c->lost_stream += lost;
+			else if (lost < 0)
+				c->lost_unknown = true;
 			c->ev = kbuffer_read_event(c->kb, &c->ev_ts);
 			while (c->ev && (unsigned int)kbuffer_curr_index(c->kb) < p->skip)
 				c->ev = kbuffer_next_event(c->kb, &c->ev_ts);
+			if (lost && c->ev) {
+				/* Reported by merge() in time order. */
+				c->loss = lost;
+				c->loss_ts = base;
+			} else if (lost) {
+				loss_report(s, c->cpu, base, lost);
+			}
 		}
 		if (!c->ev) {
 			c->head = p->next;
@@ -482,6 +521,11 @@ static void merge(struct session *s, unsigned long long limit)
 		}
 		if (!best || best->ev_ts >= limit || s->write_err)
 			return;
+		if (best->loss) {
+			/* Before the first event after a loss. */
+			loss_report(s, best->cpu, best->loss_ts, best->loss);
+			best->loss = 0;
+		}
 		handle_event(s, best->cpu, best->ev, kbuffer_event_size(best->kb), best->ev_ts);
 		cursor_next(s, best);
 	}
@@ -520,13 +564,13 @@ static int round_once(struct session *s, bool final, bool *more)
 		total += n;
 		capped |= c->capped;
 	}
-	if (!final) {
-		if (now != ~0ull)
-			limit = now > MERGE_SLACK_NS ? now - MERGE_SLACK_NS : 0;
-		for (int i = 0; i < s->ncpus; i++)
-			if (s->cpus[i].capped && s->cpus[i].capped_ts < limit)
-				limit = s->cpus[i].capped_ts;
-	}
+	if (!final && now != ~0ull)
+		limit = now > MERGE_SLACK_NS ? now - MERGE_SLACK_NS : 0;
+	/* A CPU with more in the kernel holds everyone back to where it is,
+	 * in the final drain too: its older events are still to come. */
+	for (int i = 0; i < s->ncpus; i++)
+		if (s->cpus[i].capped && s->cpus[i].capped_ts < limit)
+			limit = s->cpus[i].capped_ts;
 	merge(s, limit);
 	/* Partial sub-buffers are not worth a tight loop: sleep in poll()
 	 * until the kernel's watermark (buffer_percent) or the timeout. */
@@ -599,8 +643,10 @@ static int enable_events(struct session *s, char *err, size_t errlen)
 		return -1;
 
 	fm = open_memstream(&filter, &flen);
-	if (!fm)
+	if (!fm) {
+		snprintf(err, errlen, "out of memory");
 		return -1;
+	}
 	for (unsigned int i = 0; i < s->plan.n; i++) {
 		const struct kt_plan_entry *e = &s->plan.e[i];
 		char enter[128], exit_[128];
@@ -647,8 +693,8 @@ static int rings_open(struct session *s, char *err, size_t errlen)
 
 		c->cpu = i;
 		snprintf(path, sizeof(path), "%s/per_cpu/cpu%d", s->in.dir, i);
-		if (access(path, F_OK) < 0)
-			continue;	/* offline or absent CPU */
+		if (access(path, F_OK) < 0 || !kt_features_cpu_online(&s->f, i))
+			continue;	/* absent, or never online: no buffer */
 		c->ring = kt_ring_open(s->in.dir, i, s->o->reader);
 		if (!c->ring) {
 			if (s->o->reader == KT_READER_MMAP) {
@@ -741,13 +787,51 @@ static int collect_tree(pid_t root, pid_t **out, unsigned int *n, unsigned int *
 	return 0;
 }
 
+/*
+ * Threads and children forked between the /proc walk and the pid filter
+ * taking effect are not in the filter, nor will their children be: walk
+ * again and add them until a walk finds nothing new.
+ */
+static int attach_late_forks(struct session *s)
+{
+	for (int round = 0; round < 16; round++) {
+		pid_t *now = NULL;
+		unsigned int n = 0, cap = 0, added = 0;
+
+		for (unsigned int i = 0; i < s->o->npids; i++)
+			collect_tree(s->o->pids[i], &now, &n, &cap);
+		for (unsigned int i = 0; i < n; i++) {
+			bool known = false;
+
+			for (unsigned int j = 0; j < s->nattach && !known; j++)
+				known = s->attach[j] == now[i];
+			if (known)
+				continue;
+			if (kt_instance_add_pids(&s->in, &now[i], 1) < 0) {
+				free(now);
+				return -1;
+			}
+			kt_proc_scan(s->proc, now[i]);
+			added++;
+		}
+		free(s->attach);
+		s->attach = now;
+		s->nattach = n;
+		if (!added)
+			return 0;
+	}
+	return 0;
+}
+
 static pid_t start_child(struct session *s, char *err, size_t errlen)
 {
 	int go[2];
 	pid_t pid;
 
-	if (pipe2(go, O_CLOEXEC) < 0)
+	if (pipe2(go, O_CLOEXEC) < 0) {
+		snprintf(err, errlen, "pipe: %s", strerror(errno));
 		return -1;
+	}
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
@@ -992,7 +1076,17 @@ int kt_session_run(const struct kt_opts *o, struct kt_session_result *res,
 	io.buffer_kb = o->buffer_kb ? o->buffer_kb : DEFAULT_BUFFER_KB;
 	io.clock = s->f.clock;
 
-	s->dec = kt_decoder_new(sizeof(long), false);
+	{
+		/* The kernel's word size, from its header page: a 32-bit ktrail
+		 * may trace a 64-bit kernel. */
+		char hpath[512];
+		char *hp;
+
+		snprintf(hpath, sizeof(hpath), "%s/events/header_page", s->f.tracefs);
+		hp = kt_read_file(hpath, NULL);
+		s->dec = kt_decoder_new(kt_header_page_long_size(hp), false);
+		free(hp);
+	}
 	s->proc = kt_proc_new("/proc");
 	s->pair = kt_pairer_new(0, emit_record, s);
 	if (!s->dec || !s->proc || !s->pair) {
@@ -1014,6 +1108,10 @@ int kt_session_run(const struct kt_opts *o, struct kt_session_result *res,
 	}
 	if (kt_instance_create(&s->in, &s->f, &io, err, errlen) < 0)
 		goto out;
+	if (o->npids && attach_late_forks(s) < 0) {
+		snprintf(err, errlen, "set_event_pid: %s", strerror(errno));
+		goto out;
+	}
 	{
 		char path[1024];
 		size_t len;
@@ -1066,6 +1164,13 @@ int kt_session_run(const struct kt_opts *o, struct kt_session_result *res,
 			fprintf(stderr, "ktrail: %u events of the selected sets cannot be produced "
 				"on this kernel (see 'ktrail list')\n", unusable);
 	}
+	if (stop_signal) {
+		/* Stopped during setup: the command never runs. */
+		snprintf(err, errlen, "interrupted by signal %d before tracing started",
+			 (int)stop_signal);
+		ret = 128 + stop_signal;
+		goto out;
+	}
 	if (s->go_fd >= 0) {
 		if (write(s->go_fd, "g", 1) != 1) {
 			snprintf(err, errlen, "cannot start the command: %s", strerror(errno));
@@ -1101,6 +1206,8 @@ int kt_session_run(const struct kt_opts *o, struct kt_session_result *res,
 out:
 	if (s->nouts)
 		outputs_close(s);
+	free(s->cols);
+	s->cols = NULL;
 	if (ret != KT_EXIT_OK && s->write_err && !err[0])
 		snprintf(err, errlen, "writing %s: %s", s->write_err_name, strerror(s->write_err));
 	rings_close(s);

@@ -29,6 +29,7 @@ struct kt_features {
 				 * -1: unknown (then assumed it can) */
 	char compat_why[160];	/* why not, or how it was found */
 	int ncpus;		/* CPUs with a per_cpu directory (max id + 1) */
+	unsigned char online[128];	/* bitmap of online CPUs (1024) */
 };
 
 /*
@@ -48,6 +49,10 @@ enum kt_compat_mode {
 	KT_COMPAT_ON,
 	KT_COMPAT_OFF,
 };
+
+/* Was CPU @cpu online when the features were read?  A CPU that never
+ * came online has a per_cpu directory but no buffer. */
+bool kt_features_cpu_online(const struct kt_features *f, int cpu);
 
 /* Is events/<sys>/<event> present? */
 bool kt_features_has_event(const struct kt_features *f, const char *sys, const char *ev);

@@ -41,6 +41,11 @@ int kt_pair_enter(struct kt_pairer *p, const struct kt_raw *e,
 		  const struct kt_event_def *ev, bool compat);
 int kt_pair_exit(struct kt_pairer *p, const struct kt_raw *x,
 		 const struct kt_event_def *ev, bool compat);
+/*
+ * Events were lost before @ts (trace clock): emit every enter older than
+ * that as no_exit (oldest first) and forget it.
+ */
+int kt_pair_abandon(struct kt_pairer *p, uint64_t ts);
 /* Emit every pending enter as unfinished (oldest first) and forget it. */
 int kt_pair_flush(struct kt_pairer *p);
 unsigned int kt_pair_pending(const struct kt_pairer *p);

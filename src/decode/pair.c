@@ -179,7 +179,7 @@ static int cmp_flush(const void *a, const void *b)
 	return x->tid - y->tid;
 }
 
-int kt_pair_flush(struct kt_pairer *p)
+static int flush_before(struct kt_pairer *p, uint64_t before, enum kt_state st)
 {
 	struct flush_item *items;
 	size_t n = 0;
@@ -191,17 +191,29 @@ int kt_pair_flush(struct kt_pairer *p)
 	if (!items)
 		return -1;
 	for (size_t i = 0; i < p->map.cap; i++) {
-		if (p->map.keys[i] == KT_IMAP_EMPTY)
+		const struct pending *pe = kt_imap_val(&p->map, i);
+
+		if (p->map.keys[i] == KT_IMAP_EMPTY || pe->ts >= before)
 			continue;
 		items[n].tid = p->map.keys[i];
-		memcpy(&items[n].pe, kt_imap_val(&p->map, i), sizeof(struct pending));
+		items[n].pe = *pe;
 		n++;
 	}
 	qsort(items, n, sizeof(*items), cmp_flush);
 	for (size_t i = 0; i < n && !rc; i++)
-		rc = emit_pending(p, items[i].tid, &items[i].pe, KT_ST_UNFINISHED, NULL);
+		rc = emit_pending(p, items[i].tid, &items[i].pe, st, NULL);
 	for (size_t i = 0; i < n; i++)
 		kt_imap_del(&p->map, items[i].tid);
 	free(items);
 	return rc;
+}
+
+int kt_pair_flush(struct kt_pairer *p)
+{
+	return flush_before(p, UINT64_MAX, KT_ST_UNFINISHED);
+}
+
+int kt_pair_abandon(struct kt_pairer *p, uint64_t ts)
+{
+	return flush_before(p, ts, KT_ST_NO_EXIT);
 }

@@ -267,8 +267,7 @@ void kt_proc_exec(struct kt_proc *t, int tid, int old_tid, const char *filename,
 		return;
 	if (isnew)
 		from_procfs(t, tid, k);
-	if (!k->tgid)
-		k->tgid = tid;	/* after exec the thread is the group leader */
+	k->tgid = tid;	/* after exec the thread is the group leader */
 	if (len > PATH_MAX)
 		len = PATH_MAX;
 	base = memrchr(filename, '/', len);

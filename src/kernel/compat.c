@@ -18,6 +18,12 @@
 
 #include "ktrail/kernel.h"
 
+#ifndef MFD_EXEC
+#define KT_MFD_EXEC 0x0010U
+#else
+#define KT_MFD_EXEC MFD_EXEC
+#endif
+
 #if defined(__x86_64__)
 /* ELF32 header, one PT_LOAD at 0x08048000, code: mov $1,%eax; xor %ebx,%ebx; int $0x80 */
 static const unsigned char probe_elf[] = {
@@ -38,7 +44,11 @@ int kt_compat_probe(char *why, size_t len)
 	int fd, st;
 	pid_t pid;
 
-	fd = syscall(SYS_memfd_create, "ktrail-compat-probe", MFD_CLOEXEC);
+	/* MFD_EXEC: executable even under vm.memfd_noexec (6.3+); older
+	 * kernels refuse the flag, and need no flag. */
+	fd = syscall(SYS_memfd_create, "ktrail-compat-probe", MFD_CLOEXEC | KT_MFD_EXEC);
+	if (fd < 0 && errno == EINVAL)
+		fd = syscall(SYS_memfd_create, "ktrail-compat-probe", MFD_CLOEXEC);
 	if (fd < 0 || write(fd, probe_elf, sizeof(probe_elf)) != (ssize_t)sizeof(probe_elf)) {
 		if (fd >= 0)
 			close(fd);
@@ -48,7 +58,7 @@ int kt_compat_probe(char *why, size_t len)
 	pid = fork();
 	if (pid == 0) {
 		fexecve(fd, argv, envp);
-		_exit(errno == ENOEXEC ? 100 : 101);
+		_exit(errno == ENOEXEC ? 100 : errno == EACCES ? 102 : 101);
 	}
 	close(fd);
 	if (pid < 0) {
@@ -69,9 +79,11 @@ int kt_compat_probe(char *why, size_t len)
 		snprintf(why, len, "this kernel does not run 32-bit programs "
 			 "(an i386 ELF was killed by signal %d: IA32 emulation off)",
 			 WTERMSIG(st));
+	else if (WIFEXITED(st) && WEXITSTATUS(st) == 102)
+		snprintf(why, len, "cannot tell (the probe could not be executed: EACCES)");
 	else
 		snprintf(why, len, "cannot tell (probe exit status %d)", WEXITSTATUS(st));
-	return WIFEXITED(st) && WEXITSTATUS(st) == 101 ? -1 : 0;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 100 ? 0 : WIFSIGNALED(st) ? 0 : -1;
 }
 #else
 int kt_compat_probe(char *why, size_t len)

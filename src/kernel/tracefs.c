@@ -65,13 +65,16 @@ static void pick_clock(struct kt_features *f)
 
 int kt_features_probe(struct kt_features *f)
 {
-	const char *dir = NULL;
+	const char *dir;
 	char path[512];
 	DIR *d;
 	struct dirent *de;
+	char *online;
 
 	memset(f, 0, sizeof(*f));
-	if (tracefs_tracing_dir_is_mounted(true, &dir) < 0 || !dir) {
+	/* Finds tracefs, mounting it if it is not mounted. */
+	dir = tracefs_tracing_dir();
+	if (!dir) {
 		/* Not mounted and could not be mounted. */
 		if (access("/sys/kernel/tracing", F_OK) && access("/sys/kernel/debug/tracing", F_OK))
 			errno = ENOENT;
@@ -112,7 +115,33 @@ int kt_features_probe(struct kt_features *f)
 	}
 	if (!f->ncpus)
 		f->ncpus = sysconf(_SC_NPROCESSORS_CONF);
+	online = kt_read_file("/sys/devices/system/cpu/online", NULL);
+	if (online) {
+		/* "0-3,6,8-9" */
+		for (char *p = online; *p && *p != '\n';) {
+			char *end;
+			long a = strtol(p, &end, 10), b = a;
+
+			if (end == p)
+				break;
+			if (*end == '-')
+				b = strtol(end + 1, &end, 10);
+			for (long c = a; c <= b && c < (long)sizeof(f->online) * 8; c++)
+				f->online[c / 8] |= 1u << (c % 8);
+			p = *end == ',' ? end + 1 : end;
+		}
+		free(online);
+	} else {
+		memset(f->online, 0xff, sizeof(f->online));
+	}
 	return 0;
+}
+
+bool kt_features_cpu_online(const struct kt_features *f, int cpu)
+{
+	if (cpu < 0 || cpu >= (int)sizeof(f->online) * 8)
+		return true;
+	return f->online[cpu / 8] & (1u << (cpu % 8));
 }
 
 int kt_plan_make(const struct kt_features *f, const struct kt_selection *sel,

@@ -179,6 +179,33 @@ static void test_unfinished_flush_in_entry_order(void **state)
 	kt_pairer_free(p);
 }
 
+/* Events lost before ts 20: enters older than that lose their claim to
+ * an exit; a later one keeps it. */
+static void test_abandon_after_loss(void **state)
+{
+	struct sink s = { 0 };
+	struct kt_pairer *p = kt_pairer_new(0, collect, &s);
+	const struct kt_event_def *snd = kt_event_by_name("msgsnd");
+	struct kt_raw e1 = enter(1, 10, 0, 1, 0, 0, 0);
+	struct kt_raw e2 = enter(2, 30, 1, 2, 0, 0, 0);
+	struct kt_raw x1 = leave(1, 40, 0, 0);
+	struct kt_raw x2 = leave(2, 41, 1, 0);
+
+	kt_pair_enter(p, &e1, snd, false);
+	kt_pair_enter(p, &e2, snd, false);
+	assert_int_equal(kt_pair_abandon(p, 20), 0);
+	assert_int_equal(s.n, 1);
+	assert_int_equal(s.r[0].tid, 1);
+	assert_int_equal(s.r[0].state, KT_ST_NO_EXIT);
+	kt_pair_exit(p, &x1, snd, false);
+	kt_pair_exit(p, &x2, snd, false);
+	assert_int_equal(s.n, 3);
+	assert_int_equal(s.r[1].state, KT_ST_NO_ENTER);
+	assert_int_equal(s.r[2].state, KT_ST_COMPLETE);
+	assert_int_equal(s.r[2].tid, 2);
+	kt_pairer_free(p);
+}
+
 /* 32-bit task: registers hold 32-bit values; long/size_t/pointers too. */
 static void test_compat_widths(void **state)
 {
@@ -237,6 +264,7 @@ int main(void)
 		cmocka_unit_test(test_lost_exit),
 		cmocka_unit_test(test_lost_enter),
 		cmocka_unit_test(test_unfinished_flush_in_entry_order),
+		cmocka_unit_test(test_abandon_after_loss),
 		cmocka_unit_test(test_compat_widths),
 		cmocka_unit_test(test_many_threads),
 	};
