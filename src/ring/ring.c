@@ -276,8 +276,8 @@ static int next_mmap(struct kt_ring *r, void *buf, unsigned int *skip, uint64_t 
 	/*
 	 * Copy what is committed and clear the rest so nothing stale
 	 * decodes.  A newly swapped-in sub-buffer keeps its commit flags and
-	 * the lost-event count the kernel stored after the data (6.11+ marks
-	 * losses there as read() does); a sub-buffer handed out again keeps
+	 * the lost-event count the kernel stored after the data (the kernel marks
+	 * losses there as read() does, since 6.10); a sub-buffer handed out again keeps
 	 * only its size, so a loss is reported once.
 	 */
 	{
