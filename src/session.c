@@ -976,8 +976,11 @@ static void report_lost(struct session *s, struct kt_session_result *res)
 		if (kt_instance_cpu_lost(&s->in, i, &k) < 0)
 			k = 0;
 		lost = k > c->lost_stream ? k : c->lost_stream;
-		if (k > c->lost_stream)
-			emit_lost(s, i, clock_now(s) == ~0ull ? 0 : clock_now(s), k - c->lost_stream);
+		if (k > c->lost_stream) {
+			unsigned long long now = clock_now(s);
+
+			emit_lost(s, i, now == ~0ull ? 0 : now, k - c->lost_stream);
+		}
 		total += lost;
 		if (used < sizeof(line))
 			used += snprintf(line + used, sizeof(line) - used, "%scpu%d %llu%s",
@@ -1077,19 +1080,28 @@ int kt_session_run(const struct kt_opts *o, struct kt_session_result *res,
 	io.clock = s->f.clock;
 
 	{
-		/* The kernel's word size, from its header page: a 32-bit ktrail
-		 * may trace a 64-bit kernel. */
-		char hpath[512];
+		/* The kernel's sub-buffer header, and its word size: a 32-bit
+		 * ktrail may trace a 64-bit kernel. */
+		char path[512];
+		size_t len;
 		char *hp;
 
-		snprintf(hpath, sizeof(hpath), "%s/events/header_page", s->f.tracefs);
-		hp = kt_read_file(hpath, NULL);
+		snprintf(path, sizeof(path), "%s/events/header_page", s->f.tracefs);
+		hp = kt_read_file(path, &len);
+		if (!hp) {
+			snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+			goto out;
+		}
 		s->dec = kt_decoder_new(kt_header_page_long_size(hp), false);
+		if (s->dec && kt_decoder_header_page(s->dec, hp, len) < 0) {
+			snprintf(err, errlen, "cannot parse %s", path);
+			free(hp);
+			goto out;
+		}
 		free(hp);
 	}
 	s->proc = kt_proc_new("/proc");
-	s->pair = kt_pairer_new(0, emit_record, s);
-	if (!s->dec || !s->proc || !s->pair) {
+	if (!s->dec || !s->proc) {
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
@@ -1112,20 +1124,6 @@ int kt_session_run(const struct kt_opts *o, struct kt_session_result *res,
 		snprintf(err, errlen, "set_event_pid: %s", strerror(errno));
 		goto out;
 	}
-	{
-		char path[1024];
-		size_t len;
-		char *hp;
-
-		snprintf(path, sizeof(path), "%s/events/header_page", s->f.tracefs);
-		hp = kt_read_file(path, &len);
-		if (!hp || kt_decoder_header_page(s->dec, hp, len) < 0) {
-			snprintf(err, errlen, "cannot parse %s", path);
-			free(hp);
-			goto out;
-		}
-		free(hp);
-	}
 	if (enable_events(s, err, errlen) < 0)
 		goto out;
 	{
@@ -1145,7 +1143,6 @@ int kt_session_run(const struct kt_opts *o, struct kt_session_result *res,
 		snprintf(err, errlen, "clock: %s", strerror(errno));
 		goto out;
 	}
-	kt_pairer_free(s->pair);
 	s->pair = kt_pairer_new(s->epoch, emit_record, s);
 	if (!s->pair || kt_instance_tracing(&s->in, true) < 0) {
 		snprintf(err, errlen, "cannot start tracing: %s", strerror(errno));

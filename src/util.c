@@ -77,6 +77,19 @@ int kt_write_file(const char *path, const char *s)
 	return 0;
 }
 
+int kt_header_page_long_size(const char *buf)
+{
+	const char *p = buf ? strstr(buf, "commit;") : NULL;
+	int n;
+
+	if (p && (p = strstr(p, "size:"))) {
+		n = atoi(p + 5);
+		if (n == 4 || n == 8)
+			return n;
+	}
+	return sizeof(long);
+}
+
 int kt_imap_init(struct kt_imap *m, size_t vsize)
 {
 	m->vsize = vsize;

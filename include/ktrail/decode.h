@@ -66,9 +66,6 @@ int kt_decode(struct kt_decoder *d, const void *data, unsigned int size,
 	      uint64_t ts, int cpu, struct kt_raw *out);
 
 int kt_decoder_long_size(const struct kt_decoder *d);
-/* The kernel's sizeof(long) from events/header_page (the size of
- * "commit"); sizeof(long) of ktrail if @buf is NULL or says nothing. */
-int kt_header_page_long_size(const char *buf);
 
 /* A new kbuffer for this decoder's word size and endianness (one per
  * CPU cursor); free with kbuffer_free(). */

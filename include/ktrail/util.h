@@ -15,6 +15,10 @@ int kt_write_file(const char *path, const char *s);
 
 
 
+/* The kernel's sizeof(long) from events/header_page (the size of
+ * "commit"); ktrail's own if @buf is NULL or says nothing. */
+int kt_header_page_long_size(const char *buf);
+
 /*
  * A small int-keyed hash map with fixed-size values (open addressing,
  * linear probing, backward-shift deletion).  Keys are thread ids.

@@ -93,19 +93,6 @@ int kt_decoder_header_page(struct kt_decoder *d, const char *buf, size_t len)
 	return 0;
 }
 
-int kt_header_page_long_size(const char *buf)
-{
-	const char *p = buf ? strstr(buf, "commit;") : NULL;
-	int n;
-
-	if (p && (p = strstr(p, "size:"))) {
-		n = atoi(p + 5);
-		if (n == 4 || n == 8)
-			return n;
-	}
-	return sizeof(long);
-}
-
 int kt_decoder_long_size(const struct kt_decoder *d)
 {
 	return d->long_size;

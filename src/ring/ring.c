@@ -72,18 +72,12 @@ int kt_reader_parse(const char *s, enum kt_reader *r)
 static size_t header_page_size(const char *dir)
 {
 	char path[4096];
-	char *s, *p;
-	size_t sz = 16;
+	char *s;
+	size_t sz;
 
 	snprintf(path, sizeof(path), "%s/events/header_page", dir);
 	s = kt_read_file(path, NULL);
-	if (!s)
-		return sz;
-	p = strstr(s, "commit;");
-	if (p)
-		p = strstr(p, "size:");
-	if (p && (atoi(p + 5) == 4 || atoi(p + 5) == 8))
-		sz = 8 + atoi(p + 5);
+	sz = 8 + kt_header_page_long_size(s);
 	free(s);
 	return sz;
 }
