@@ -65,6 +65,14 @@ struct kt_arg_def {
 	const char *ctype;	/* C type as Tracee documents it */
 	enum kt_type type;
 	unsigned int origin;	/* KT_O_* bits */
+	/*
+	 * ktrail's own argument, not one of the syscall's (Tracee has no
+	 * such argument): a field a kprobe reads, such as the text of a
+	 * msgsnd message.  @guard names the syscall argument (a pointer)
+	 * it is read through: a NULL guard leaves it empty.
+	 */
+	bool extra;
+	const char *guard;
 };
 
 struct kt_event_def {
@@ -77,11 +85,15 @@ struct kt_event_def {
 	int nr[KT_ABI_MAX];	/* syscall number per ABI, -1: none */
 	const char *doc;	/* one line */
 	const struct kt_arg_def *args;
-	unsigned int nargs;
+	unsigned int nargs;	/* all arguments: npos syscall ones, then extras */
+	unsigned int npos;	/* the syscall's own, in syscall order */
 };
 
 extern const struct kt_event_def kt_events[];
 extern const unsigned int kt_nevents;
+
+/* Index of argument @name of @ev, or -1. */
+int kt_arg_index(const struct kt_event_def *ev, const char *name);
 
 /* Index of the pseudo-event that marks lost events in an output stream. */
 const struct kt_event_def *kt_lost_event(void);

@@ -13,6 +13,7 @@
 #include <sys/types.h>
 
 #include "ktrail/catalog.h"
+#include "ktrail/probe.h"
 
 struct kt_features {
 	char tracefs[256];	/* mount point in use */
@@ -24,6 +25,7 @@ struct kt_features {
 	bool event_pid;		/* set_event_pid */
 	bool notrace_pid;	/* set_event_notrace_pid */
 	bool kprobe_events;	/* kprobe_events exists */
+	struct kt_probe_feats probe;	/* from the README */
 	char clock[16];		/* best synchronised trace clock */
 	int compat_tasks;	/* 1: the kernel runs 32-bit tasks, 0: it cannot,
 				 * -1: unknown (then assumed it can) */
@@ -61,13 +63,26 @@ bool kt_features_has_event(const struct kt_features *f, const char *sys, const c
 enum kt_recipe {
 	KT_R_NONE,		/* cannot be produced here */
 	KT_R_SYSCALL_TP,	/* syscalls/sys_enter_X + sys_exit_X */
+	KT_R_KPROBE,		/* kprobe + kretprobe on the entry function */
+};
+
+/* --probes */
+enum kt_probes_mode {
+	KT_PROBES_AUTO,		/* tracepoints where they are, kprobes for the rest */
+	KT_PROBES_KPROBE,	/* kprobes for every event */
+	KT_PROBES_TRACEPOINT,	/* no kprobe at all */
 };
 
 struct kt_plan_entry {
 	const struct kt_event_def *ev;
 	enum kt_recipe recipe;	/* native tasks */
 	bool compat;		/* 32-bit tasks via raw_syscalls */
+	bool compat_wanted;	/* 32-bit tasks are to be traced */
+	bool compat_kprobe;	/* 32-bit tasks via kprobes on the compat entry */
 	char why[256];		/* reason when something is unavailable */
+	struct kt_probe_def *probes;	/* the probes to create */
+	unsigned int nprobes;
+	char notes[768];	/* what the kprobe planner chose or why not */
 };
 
 struct kt_plan {
@@ -81,6 +96,15 @@ struct kt_plan {
 int kt_plan_make(const struct kt_features *f, const struct kt_selection *sel,
 		 enum kt_compat_mode mode, struct kt_plan *p);
 void kt_plan_free(struct kt_plan *p);
+/*
+ * Add the kprobe recipes to a plan: entry/exit kprobes where the syscall
+ * tracepoints are missing (or for every event with KT_PROBES_KPROBE), on
+ * the compat entry for 32-bit tasks, and the detail probes.  Returns 0, or
+ * -1 with errno = EOPNOTSUPP and @err set when KT_PROBES_KPROBE cannot be
+ * honoured for an event.
+ */
+int kt_plan_probes(struct kt_plan *p, const struct kt_probe_env *env,
+		   enum kt_probes_mode mode, char *err, size_t errlen);
 
 struct tracefs_instance;
 

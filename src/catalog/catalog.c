@@ -23,24 +23,40 @@
 #define SYSCALL(n, idx, ida, sets, tp, n64, n32, na64, na, doc) \
 	static const struct kt_arg_def args_##n[] = {
 #define ARG(n, ct, t, o) { .name = #n, .ctype = ct, .type = KT_T_##t, .origin = (o) },
+#define ARGX(n, ct, t, o, g) { .name = #n, .ctype = ct, .type = KT_T_##t, .origin = (o), \
+			       .extra = true, .guard = #g },
 #define END(n) };
 #include "events.def"
 #undef SYSCALL
 #undef ARG
+#undef ARGX
+#undef END
+
+/* Pass 2: the count of syscall (positional) arguments per event. */
+#define SYSCALL(n, idx, ida, sets, tp, n64, n32, na64, na, doc) enum { npos_##n = 0
+#define ARG(n, ct, t, o) + 1
+#define ARGX(n, ct, t, o, g)
+#define END(n) };
+#include "events.def"
+#undef SYSCALL
+#undef ARG
+#undef ARGX
 #undef END
 
 static const struct kt_arg_def args_lost_events[] = {
 	{ .name = "lost", .ctype = "unsigned long", .type = KT_T_ULONG, .origin = KT_O_K },
 };
 
-/* Pass 2: the event table. */
+/* Pass 3: the event table. */
 #define SYSCALL(n, idx, ida, s, t, n64, n32, na64, na, d)		\
 	{ .name = #n, .kind = KT_EV_SYSCALL, .id_x86_64 = idx,		\
 	  .id_arm64 = ida, .sets = (s), .tp = t,			\
 	  .nr = { [KT_ABI_X86_64] = n64, [KT_ABI_I386] = n32,		\
 		  [KT_ABI_ARM64] = na64, [KT_ABI_ARM] = na },		\
-	  .doc = d, .args = args_##n, .nargs = KT_ARRAY_SIZE(args_##n) },
+	  .doc = d, .args = args_##n, .nargs = KT_ARRAY_SIZE(args_##n), \
+	  .npos = npos_##n },
 #define ARG(n, ct, t, o)
+#define ARGX(n, ct, t, o, g)
 #define END(n)
 const struct kt_event_def kt_events[] = {
 #include "events.def"
@@ -49,10 +65,11 @@ const struct kt_event_def kt_events[] = {
 	  .id_arm64 = 9990, .sets = 0, .tp = NULL,
 	  .nr = { -1, -1, -1, -1 },
 	  .doc = "the kernel dropped or overwrote events on a CPU before ktrail read them",
-	  .args = args_lost_events, .nargs = 1 },
+	  .args = args_lost_events, .nargs = 1, .npos = 0 },
 };
 #undef SYSCALL
 #undef ARG
+#undef ARGX
 #undef END
 
 const unsigned int kt_nevents = KT_ARRAY_SIZE(kt_events);
@@ -60,6 +77,14 @@ const unsigned int kt_nevents = KT_ARRAY_SIZE(kt_events);
 const struct kt_event_def *kt_lost_event(void)
 {
 	return &kt_events[kt_nevents - 1];
+}
+
+int kt_arg_index(const struct kt_event_def *ev, const char *name)
+{
+	for (unsigned int i = 0; i < ev->nargs; i++)
+		if (!strcmp(ev->args[i].name, name))
+			return (int)i;
+	return -1;
 }
 
 const struct kt_event_def *kt_event_by_name(const char *name)

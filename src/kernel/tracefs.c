@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,6 +99,14 @@ int kt_features_probe(struct kt_features *f)
 	f->event_pid = path_exists(f->tracefs, "set_event_pid");
 	f->notrace_pid = path_exists(f->tracefs, "set_event_notrace_pid");
 	f->kprobe_events = path_exists(f->tracefs, "kprobe_events");
+	if (f->kprobe_events) {
+		char *readme;
+
+		snprintf(path, sizeof(path), "%s/README", f->tracefs);
+		readme = kt_read_file(path, NULL);
+		kt_probe_feats_parse(readme, true, &f->probe);
+		free(readme);
+	}
 	pick_clock(f);
 	f->compat_tasks = kt_compat_probe(f->compat_why, sizeof(f->compat_why));
 	snprintf(path, sizeof(path), "%s/per_cpu", f->tracefs);
@@ -191,6 +200,7 @@ int kt_plan_make(const struct kt_features *f, const struct kt_selection *sel,
 			if (e->recipe == KT_R_NONE)
 				snprintf(e->why, sizeof(e->why), "%s", f->compat_why);
 		} else if (compat_nr) {
+			e->compat_wanted = true;
 			if (f->raw_syscalls) {
 				e->compat = true;
 				p->compat = true;
@@ -207,8 +217,137 @@ int kt_plan_make(const struct kt_features *f, const struct kt_selection *sel,
 	return 0;
 }
 
+static int add_probe(struct kt_plan_entry *e, const struct kt_probe_def *d)
+{
+	struct kt_probe_def *n = realloc(e->probes, (e->nprobes + 1) * sizeof(*n));
+
+	if (!n)
+		return -1;
+	e->probes = n;
+	e->probes[e->nprobes++] = *d;
+	return 0;
+}
+
+static void note(struct kt_plan_entry *e, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void note(struct kt_plan_entry *e, const char *fmt, ...)
+{
+	size_t n = strlen(e->notes);
+	va_list ap;
+
+	if (n + 3 >= sizeof(e->notes))
+		return;
+	if (n)
+		n += snprintf(e->notes + n, sizeof(e->notes) - n, "; ");
+	va_start(ap, fmt);
+	vsnprintf(e->notes + n, sizeof(e->notes) - n, fmt, ap);
+	va_end(ap);
+}
+
+/* The detail probe of one ABI: merged into @enter when it sits on the
+ * same function, skipped when an ABI-independent one is there already. */
+static int plan_detail(struct kt_plan_entry *e, const struct kt_probe_env *env, bool compat,
+		       struct kt_probe_def *enter)
+{
+	struct kt_probe_def d;
+	char why[512];
+	int r = kt_probe_detail(env, e->ev, compat, &d, why, sizeof(why));
+
+	if (r == 0)
+		return 0;
+	if (r < 0) {
+		note(e, "%s user-memory arguments: none (%s)", compat ? "32-bit" : "native", why);
+		return 0;
+	}
+	for (unsigned int i = 0; i < e->nprobes; i++)
+		if (e->probes[i].role == KT_PR_DETAIL && e->probes[i].any_abi && d.any_abi)
+			return 0;	/* one probe serves both ABIs */
+	if (enter && !strcmp(enter->symbol, d.symbol)) {
+		size_t n = strlen(enter->fetch);
+
+		if (n + 1 + strlen(d.fetch) < sizeof(enter->fetch)) {
+			snprintf(enter->fetch + n, sizeof(enter->fetch) - n, " %s", d.fetch);
+			return 0;
+		}
+	}
+	return add_probe(e, &d);
+}
+
+/* Entry and exit kprobes of one ABI into @e; 0, or -1 with @why. */
+static int plan_entry(struct kt_plan_entry *e, const struct kt_probe_env *env, bool compat,
+		      char *why, size_t whylen)
+{
+	struct kt_probe_def en, ex;
+
+	if (kt_probe_entry(env, e->ev, compat, &en, why, whylen) < 0 ||
+	    kt_probe_exit(env, &en, &ex, why, whylen) < 0)
+		return -1;
+	if (add_probe(e, &en) < 0 || add_probe(e, &ex) < 0)
+		return -1;
+	return 0;
+}
+
+static struct kt_probe_def *find_role(struct kt_plan_entry *e, enum kt_probe_role role, bool compat)
+{
+	for (unsigned int i = 0; i < e->nprobes; i++)
+		if (e->probes[i].role == role && e->probes[i].compat == compat)
+			return &e->probes[i];
+	return NULL;
+}
+
+int kt_plan_probes(struct kt_plan *p, const struct kt_probe_env *env,
+		   enum kt_probes_mode mode, char *err, size_t errlen)
+{
+	p->compat = false;
+	for (unsigned int i = 0; i < p->n; i++) {
+		struct kt_plan_entry *e = &p->e[i];
+		bool native_nr = env->native != KT_ABI_NONE && e->ev->nr[env->native] >= 0;
+		char why[512];
+
+		if (mode != KT_PROBES_TRACEPOINT && native_nr &&
+		    (mode == KT_PROBES_KPROBE || e->recipe == KT_R_NONE)) {
+			if (plan_entry(e, env, false, why, sizeof(why)) == 0) {
+				e->recipe = KT_R_KPROBE;
+				e->why[0] = '\0';
+			} else if (mode == KT_PROBES_KPROBE) {
+				snprintf(err, errlen, "--probes kprobe: %s: %s", e->ev->name, why);
+				errno = EOPNOTSUPP;
+				return -1;
+			} else {
+				note(e, "kprobes: %s", why);
+			}
+		}
+		if (mode != KT_PROBES_TRACEPOINT && e->compat_wanted) {
+			if (plan_entry(e, env, true, why, sizeof(why)) == 0) {
+				e->compat_kprobe = true;
+				e->compat = false;
+			} else if (mode == KT_PROBES_KPROBE) {
+				snprintf(err, errlen, "--probes kprobe: %s of 32-bit tasks: %s",
+					 e->ev->name, why);
+				errno = EOPNOTSUPP;
+				return -1;
+			} else {
+				note(e, "32-bit kprobes: %s", why);
+			}
+		}
+		if (mode != KT_PROBES_TRACEPOINT) {
+			if (e->recipe != KT_R_NONE &&
+			    plan_detail(e, env, false, find_role(e, KT_PR_ENTER, false)) < 0)
+				return -1;
+			if (e->compat_wanted && (e->compat_kprobe || e->compat) &&
+			    plan_detail(e, env, true, find_role(e, KT_PR_ENTER, true)) < 0)
+				return -1;
+		}
+		if (e->compat)
+			p->compat = true;
+	}
+	return 0;
+}
+
 void kt_plan_free(struct kt_plan *p)
 {
+	for (unsigned int i = 0; p->e && i < p->n; i++)
+		free(p->e[i].probes);
 	free(p->e);
 	p->e = NULL;
 	p->n = 0;
