@@ -13,6 +13,7 @@ enum {
 	OPT_READER = 0x100,
 	OPT_BUFFER,
 	OPT_COMPAT,
+	OPT_PROBES,
 	OPT_HELP,
 	OPT_VERSION,
 };
@@ -25,6 +26,7 @@ static const struct option long_opts[] = {
 	{ "reader", required_argument, NULL, OPT_READER },
 	{ "buffer-size", required_argument, NULL, OPT_BUFFER },
 	{ "compat", required_argument, NULL, OPT_COMPAT },
+	{ "probes", required_argument, NULL, OPT_PROBES },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -34,6 +36,7 @@ void kt_cli_usage(FILE *fp)
 {
 	fputs("Usage: ktrail [trace] [OPTIONS] [-- COMMAND [ARGS...]]\n"
 	      "       ktrail list\n"
+	      "       ktrail check [-e LIST] [--probes KIND] [--compat MODE]\n"
 	      "       ktrail cleanup\n"
 	      "\n"
 	      "Trace kernel events (the IPC syscall family) without BPF, through tracefs,\n"
@@ -49,6 +52,10 @@ void kt_cli_usage(FILE *fp)
 	      "      --buffer-size KB   kernel buffer per CPU (default: 4096)\n"
 	      "      --compat MODE      32-bit tasks on a 64-bit kernel: auto (where the\n"
 	      "                         kernel runs them), on or off (default: auto)\n"
+	      "      --probes KIND      auto (syscall tracepoints where the kernel has\n"
+	      "                         them, kprobes for the rest and for what they\n"
+	      "                         cannot read), kprobe (kprobes for every event)\n"
+	      "                         or tracepoint (no kprobe) (default: auto)\n"
 	      "  -q, --quiet            no progress or summary on standard error\n"
 	      "  -h, --help             this help\n"
 	      "  -V, --version          print the version\n"
@@ -59,7 +66,11 @@ void kt_cli_usage(FILE *fp)
 	      "\n"
 	      "  list      the events and sets this build knows, and whether this\n"
 	      "            kernel can produce each one\n"
-	      "  cleanup   remove tracefs instances left by ktrail processes that died\n"
+	      "  check     for each selected event, the recipe this kernel gets (the\n"
+	      "            tracepoints, kprobes and their fetch arguments) and why\n"
+	      "            the others were not chosen\n"
+	      "  cleanup   remove tracefs instances and kprobes left by ktrail processes\n"
+	      "            that died\n"
 	      "\n"
 	      "Exit status: the traced command's; otherwise 0, 1 on errors, 2 on usage\n"
 	      "errors, 3 when the kernel lacks a feature that was asked for.\n",
@@ -149,8 +160,11 @@ int kt_cli_parse(int argc, char **argv, struct kt_opts *o, char *err, size_t err
 			o->cmd = KT_CMD_LIST;
 		} else if (!strcmp(argv[1], "cleanup")) {
 			o->cmd = KT_CMD_CLEANUP;
+		} else if (!strcmp(argv[1], "check")) {
+			o->cmd = KT_CMD_CHECK;
 		} else if (strcmp(argv[1], "trace")) {
-			snprintf(err, errlen, "unknown command '%s' (use trace, list or cleanup)",
+			snprintf(err, errlen,
+				 "unknown command '%s' (use trace, list, check or cleanup)",
 				 argv[1]);
 			return -1;
 		}
@@ -191,6 +205,20 @@ int kt_cli_parse(int argc, char **argv, struct kt_opts *o, char *err, size_t err
 				o->compat = KT_COMPAT_OFF;
 			} else {
 				snprintf(err, errlen, "unknown --compat '%s' (use auto, on or off)",
+					 optarg);
+				return -1;
+			}
+			break;
+		case OPT_PROBES:
+			if (!strcmp(optarg, "auto")) {
+				o->probes = KT_PROBES_AUTO;
+			} else if (!strcmp(optarg, "kprobe")) {
+				o->probes = KT_PROBES_KPROBE;
+			} else if (!strcmp(optarg, "tracepoint")) {
+				o->probes = KT_PROBES_TRACEPOINT;
+			} else {
+				snprintf(err, errlen,
+					 "unknown --probes '%s' (use auto, kprobe or tracepoint)",
 					 optarg);
 				return -1;
 			}

@@ -18,7 +18,7 @@ static void cleanup_report(const char *name, int err, void *arg)
 		fprintf(stderr, "ktrail: cannot remove %s: %s\n", name, strerror(err));
 		(*failed)++;
 	} else {
-		printf("removed stale instance %s\n", name);
+		printf("removed stale %s%s\n", strncmp(name, "probe ", 6) ? "instance " : "", name);
 	}
 }
 
@@ -66,6 +66,11 @@ int main(int argc, char **argv)
 		return KT_EXIT_OK;
 	case KT_CMD_CLEANUP:
 		return cmd_cleanup();
+	case KT_CMD_CHECK:
+		rc = kt_session_check(stdout, &o, err, sizeof(err));
+		if (rc != KT_EXIT_OK)
+			fprintf(stderr, "ktrail: check: %s\n", err);
+		return rc;
 	case KT_CMD_TRACE:
 		break;
 	}

@@ -73,6 +73,7 @@ struct session {
 	struct kt_features f;
 	struct kt_plan plan;
 	struct kt_instance in;
+	struct kt_probes probes;
 	struct kt_decoder *dec;
 	struct kt_pairer *pair;
 	struct kt_proc *proc;
@@ -357,7 +358,15 @@ static void handle_event(struct session *s, int cpu, void *data, unsigned int si
 	switch (raw.kind) {
 	case KT_RAW_ENTER:
 	case KT_RAW_EXIT:
-		handle_syscall(s, &raw);
+		if (!raw.kprobe)
+			handle_syscall(s, &raw);
+		else if (raw.kind == KT_RAW_ENTER)
+			kt_pair_enter(s->pair, &raw, raw.ev, raw.compat);
+		else
+			kt_pair_exit(s->pair, &raw, raw.ev, raw.compat);
+		break;
+	case KT_RAW_DETAIL:
+		kt_pair_detail(s->pair, &raw, raw.ev, raw.compat, raw.any_abi);
 		break;
 	case KT_RAW_NEWTASK:
 		kt_proc_newtask(s->proc, raw.tid, raw.pid, raw.clone_flags, raw.comm);
@@ -625,6 +634,67 @@ static int enable(struct session *s, const char *sys, const char *ev, const char
 	return add_format(s, sys, ev, err, errlen);
 }
 
+/* Forget the probes of one role pair: they will not be enabled. */
+static void drop_probes(struct kt_plan_entry *e, bool compat, bool base)
+{
+	for (unsigned int j = 0; j < e->nprobes; j++) {
+		struct kt_probe_def *d = &e->probes[j];
+
+		if (d->compat == compat && (base ? d->role != KT_PR_DETAIL : d->role == KT_PR_DETAIL))
+			d->event[0] = '\0';
+	}
+}
+
+/*
+ * Create the plan's kprobes.  One the kernel rejects is named with the
+ * kernel's error_log text; the event falls back to what tracepoints give
+ * (with --probes kprobe: an error).  Returns 0, -1, or -2 (unsupported).
+ */
+static int probes_setup(struct session *s, char *err, size_t errlen)
+{
+	snprintf(s->probes.group, sizeof(s->probes.group), "%s", s->in.name);
+	for (unsigned int i = 0; i < s->plan.n; i++) {
+		struct kt_plan_entry *e = &s->plan.e[i];
+
+		for (unsigned int j = 0; j < e->nprobes; j++) {
+			struct kt_probe_def *d = &e->probes[j];
+			char msg[1024], tp[128];
+
+			if (!d->event[0])
+				continue;	/* its entry or exit was rejected */
+			if (stop_signal)
+				return 0;
+			if (kt_probe_create(&s->probes, d, msg, sizeof(msg)) == 0)
+				continue;
+			if (s->o->probes == KT_PROBES_KPROBE && d->role != KT_PR_DETAIL) {
+				snprintf(err, errlen, "--probes kprobe: %s: %s", e->ev->name, msg);
+				return -2;
+			}
+			if (d->role == KT_PR_DETAIL) {
+				fprintf(stderr, "ktrail: %s: %s; its user-memory arguments stay empty\n",
+					e->ev->name, msg);
+				d->event[0] = '\0';
+				continue;
+			}
+			drop_probes(e, d->compat, true);
+			if (d->compat) {
+				e->compat_kprobe = false;
+				e->compat = s->f.raw_syscalls;
+				s->plan.compat |= e->compat;
+				fprintf(stderr, "ktrail: %s: %s; 32-bit tasks %s\n", e->ev->name, msg,
+					e->compat ? "through raw_syscalls instead" : "are not traced");
+			} else {
+				snprintf(tp, sizeof(tp), "sys_enter_%s", e->ev->tp);
+				e->recipe = kt_features_has_event(&s->f, "syscalls", tp) ?
+					    KT_R_SYSCALL_TP : KT_R_NONE;
+				fprintf(stderr, "ktrail: %s: %s; %s\n", e->ev->name, msg,
+					e->recipe ? "syscall tracepoints instead" : "it is not traced");
+			}
+		}
+	}
+	return 0;
+}
+
 static int enable_events(struct session *s, char *err, size_t errlen)
 {
 	char *filter = NULL;
@@ -669,6 +739,19 @@ static int enable_events(struct session *s, char *err, size_t errlen)
 		}
 	}
 	fclose(fm);
+	/* ktrail's kprobes (those the kernel accepted). */
+	for (unsigned int i = 0; i < s->plan.n; i++) {
+		const struct kt_plan_entry *e = &s->plan.e[i];
+
+		for (unsigned int j = 0; j < e->nprobes; j++) {
+			if (!e->probes[j].event[0])
+				continue;
+			if (enable(s, s->probes.group, e->probes[j].event, NULL, err, errlen) < 0) {
+				free(filter);
+				return -1;
+			}
+		}
+	}
 	if (flen) {
 		/* 32-bit tasks: raw_syscalls, filtered in the kernel by number. */
 		if (enable(s, "raw_syscalls", "sys_enter", filter, err, errlen) < 0 ||
@@ -889,10 +972,12 @@ static void report_stale(const char *name, int e, void *arg)
 
 	if (s->o->quiet && !e)
 		return;
+	const char *what = strncmp(name, "probe ", 6) ? "instance " : "";
+
 	if (e)
-		fprintf(stderr, "ktrail: cannot remove stale instance %s: %s\n", name, strerror(e));
+		fprintf(stderr, "ktrail: cannot remove stale %s%s: %s\n", what, name, strerror(e));
 	else
-		fprintf(stderr, "ktrail: removed instance %s left by a ktrail that died\n", name);
+		fprintf(stderr, "ktrail: removed %s%s left by a ktrail that died\n", what, name);
 }
 
 static int features_error(char *err, size_t errlen)
@@ -997,6 +1082,46 @@ static void report_lost(struct session *s, struct kt_session_result *res)
 			"were left out\n", s->unattributed);
 }
 
+/*
+ * The plan for @o on this kernel, kprobes included.  Returns 0, or an
+ * exit status with @err set.
+ */
+static int plan_all(const struct kt_features *f, const struct kt_selection *sel,
+		    enum kt_compat_mode compat, enum kt_probes_mode probes, struct kt_plan *plan,
+		    unsigned int *nsyms, char *err, size_t errlen)
+{
+	struct kt_symset *syms = NULL;
+	struct kt_probe_env env;
+	int r;
+
+	if (kt_plan_make(f, sel, compat, plan) < 0) {
+		snprintf(err, errlen, "out of memory");
+		return KT_EXIT_ERROR;
+	}
+	if (probes != KT_PROBES_TRACEPOINT && f->probe.kprobe_events)
+		syms = kt_kallsyms_load(kt_arch_native());
+	if (nsyms)
+		*nsyms = kt_symset_count(syms);
+	env = (struct kt_probe_env){ kt_arch_native(), plan->native, plan->compat_abi,
+				     &f->probe, syms };
+	r = kt_plan_probes(plan, &env, probes, err, errlen);
+	kt_symset_free(syms);
+	if (r < 0) {
+		kt_plan_free(plan);
+		return errno == EOPNOTSUPP ? KT_EXIT_UNSUPPORTED : KT_EXIT_ERROR;
+	}
+	return 0;
+}
+
+static void report_missed(const char *event, unsigned long long missed, void *arg)
+{
+	struct kt_session_result *res = arg;
+
+	res->lost += missed;
+	fprintf(stderr, "ktrail: kprobe %s missed %llu hits: those calls are incomplete or "
+		"missing\n", event, missed);
+}
+
 int kt_session_run(const struct kt_opts *o, struct kt_session_result *res,
 		   char *err, size_t errlen)
 {
@@ -1026,15 +1151,16 @@ int kt_session_run(const struct kt_opts *o, struct kt_session_result *res,
 		free(s);
 		return ret;
 	}
-	if (kt_plan_make(&s->f, &o->sel, o->compat, &s->plan) < 0) {
-		snprintf(err, errlen, "out of memory");
+	ret = plan_all(&s->f, &o->sel, o->compat, o->probes, &s->plan, NULL, err, errlen);
+	if (ret) {
 		free(s);
-		return KT_EXIT_ERROR;
+		return ret;
 	}
+	ret = KT_EXIT_ERROR;
 	for (unsigned int i = 0; i < s->plan.n; i++) {
 		const struct kt_plan_entry *e = &s->plan.e[i];
 
-		if (e->recipe != KT_R_NONE || e->compat)
+		if (e->recipe != KT_R_NONE || e->compat || e->compat_kprobe)
 			usable++;
 		else if (o->sel.named[e->ev - kt_events])
 			fprintf(stderr, "ktrail: %s cannot be traced on this kernel: %s\n",
@@ -1124,6 +1250,15 @@ int kt_session_run(const struct kt_opts *o, struct kt_session_result *res,
 		snprintf(err, errlen, "set_event_pid: %s", strerror(errno));
 		goto out;
 	}
+	{
+		int r = probes_setup(s, err, errlen);
+
+		if (r < 0) {
+			if (r == -2)
+				ret = KT_EXIT_UNSUPPORTED;
+			goto out;
+		}
+	}
 	if (enable_events(s, err, errlen) < 0)
 		goto out;
 	{
@@ -1193,6 +1328,12 @@ int kt_session_run(const struct kt_opts *o, struct kt_session_result *res,
 	merge(s, ~0ull);
 	kt_pair_flush(s->pair);
 	report_lost(s, res);
+	if (s->probes.n)
+		kt_probes_missed(&s->f, s->probes.group, report_missed, res);
+	if (kt_pair_unmatched(s->pair) && !o->quiet)
+		fprintf(stderr, "ktrail: %lu kprobe detail records found no call to complete "
+			"(its entry was lost or came before tracing began)\n",
+			kt_pair_unmatched(s->pair));
 	outputs_close(s);
 	if (s->write_err) {
 		snprintf(err, errlen, "writing %s: %s", s->write_err_name, strerror(s->write_err));
@@ -1210,6 +1351,12 @@ out:
 	rings_close(s);
 	if (kt_instance_destroy(&s->in) < 0 && ret == KT_EXIT_OK) {
 		snprintf(err, errlen, "cannot remove tracefs instance %s: %s", s->in.name,
+			 strerror(errno));
+		ret = KT_EXIT_ERROR;
+	}
+	/* The probes after the instance that enabled them. */
+	if (kt_probes_destroy(&s->probes) < 0 && ret == KT_EXIT_OK) {
+		snprintf(err, errlen, "cannot remove the kprobes of group %s: %s", s->probes.group,
 			 strerror(errno));
 		ret = KT_EXIT_ERROR;
 	}
@@ -1231,13 +1378,95 @@ out:
 	return ret;
 }
 
+/* One line: how @e is produced here. */
+static void recipe_text(const struct kt_plan *plan, const struct kt_plan_entry *e,
+			char *buf, size_t len)
+{
+	const char *native = e->recipe == KT_R_SYSCALL_TP ? "syscall tracepoints" :
+			     e->recipe == KT_R_KPROBE ? "kprobes" : NULL;
+	const char *compat = e->compat_kprobe ? "kprobes" : e->compat ? "raw_syscalls" : NULL;
+	bool detail = false;
+
+	for (unsigned int j = 0; j < e->nprobes; j++)
+		if (e->probes[j].role == KT_PR_DETAIL ||
+		    strchr(e->probes[j].fetch, '(') /* a dereference merged into an entry */)
+			detail = true;
+	if (native && compat)
+		snprintf(buf, len, "yes: %s; %s tasks via %s%s", native,
+			 kt_abi_name(plan->compat_abi), compat,
+			 detail ? "; user memory via kprobes" : "");
+	else if (native)
+		snprintf(buf, len, "yes: %s%s", native, detail ? "; user memory via kprobes" : "");
+	else if (compat)
+		snprintf(buf, len, "yes: only from 32-bit %s tasks, via %s%s",
+			 kt_abi_name(plan->compat_abi), compat,
+			 detail ? "; user memory via kprobes" : "");
+	else
+		snprintf(buf, len, "no: %s", e->why);
+}
+
+int kt_session_check(FILE *fp, const struct kt_opts *o, char *err, size_t errlen)
+{
+	struct kt_features f;
+	struct kt_plan plan = { 0 };
+	unsigned int nsyms = 0;
+	char feats[256], buf[512];
+	int r;
+
+	if (kt_features_probe(&f) < 0)
+		return features_error(err, errlen);
+	r = plan_all(&f, &o->sel, o->compat, o->probes, &plan, &nsyms, err, errlen);
+	if (r)
+		return r;
+	kt_probe_feats_format(&f.probe, feats, sizeof(feats));
+	fprintf(fp, "tracefs:        %s\n", f.tracefs);
+	fprintf(fp, "arch:           %s (tasks: %s%s%s)\n", kt_arch_name(kt_arch_native()),
+		kt_abi_name(plan.native), plan.compat_abi != KT_ABI_NONE ? ", 32-bit " : "",
+		plan.compat_abi != KT_ABI_NONE ? kt_abi_name(plan.compat_abi) : "");
+	fprintf(fp, "32-bit tasks:   %s\n", f.compat_why[0] ? f.compat_why : "-");
+	fprintf(fp, "syscall tracepoints: %s; raw_syscalls: %s\n", f.syscalls ? "yes" : "no",
+		f.raw_syscalls ? "yes" : "no");
+	fprintf(fp, "probe features: %s\n", feats);
+	if (f.probe.kprobe_events && o->probes != KT_PROBES_TRACEPOINT)
+		fprintf(fp, "symbols:        %u of the recipes' functions in /proc/kallsyms\n", nsyms);
+	if (f.probe.kprobe_events && !f.probe.uderef)
+		fprintf(fp, "note:           no ustring/+u: user memory is read as kernel memory, "
+			"which works on x86 only\n");
+	for (unsigned int i = 0; i < plan.n; i++) {
+		const struct kt_plan_entry *e = &plan.e[i];
+
+		recipe_text(&plan, e, buf, sizeof(buf));
+		fprintf(fp, "\n%s: %s\n", e->ev->name, buf);
+		if (e->recipe == KT_R_SYSCALL_TP)
+			fprintf(fp, "  tracepoints  syscalls/sys_enter_%s syscalls/sys_exit_%s\n",
+				e->ev->tp, e->ev->tp);
+		if (e->compat)
+			fprintf(fp, "  tracepoints  raw_syscalls/sys_enter raw_syscalls/sys_exit "
+				"(id == %d, 32-bit tasks)\n", e->ev->nr[plan.compat_abi]);
+		for (unsigned int j = 0; j < e->nprobes; j++) {
+			const struct kt_probe_def *d = &e->probes[j];
+
+			fprintf(fp, "  %s:ktrail_PID/%s %s %s\n", d->ret ? "r" : "p", d->event,
+				d->symbol, d->fetch);
+		}
+		if (e->notes[0])
+			fprintf(fp, "  not used: %s\n", e->notes);
+		if (e->why[0] && (e->recipe != KT_R_NONE || e->compat || e->compat_kprobe))
+			fprintf(fp, "  not used: %s\n", e->why);
+	}
+	kt_plan_free(&plan);
+	return KT_EXIT_OK;
+}
+
 void kt_session_list(FILE *fp, const struct kt_features *f)
 {
 	struct kt_plan plan = { 0 };
 	char sets[256];
 
-	if (f)
-		kt_plan_make(f, NULL, KT_COMPAT_AUTO, &plan);
+	char err[256];
+
+	if (f && plan_all(f, NULL, KT_COMPAT_AUTO, KT_PROBES_AUTO, &plan, NULL, err, sizeof(err)))
+		f = NULL;
 	fprintf(fp, "%-24s %-5s %-44s %s\n", "EVENT", "ID", "SETS", f ? "ON THIS KERNEL" : "");
 	for (unsigned int i = 0; i < kt_nevents; i++) {
 		const struct kt_event_def *ev = &kt_events[i];
@@ -1252,16 +1481,7 @@ void kt_session_list(FILE *fp, const struct kt_features *f)
 
 			if (e->ev != ev)
 				continue;
-			if (e->recipe == KT_R_SYSCALL_TP && e->compat)
-				snprintf(buf, sizeof(buf), "yes: syscall tracepoints; %s tasks via raw_syscalls",
-					 kt_abi_name(plan.compat_abi));
-			else if (e->recipe == KT_R_SYSCALL_TP)
-				snprintf(buf, sizeof(buf), "yes: syscall tracepoints");
-			else if (e->compat)
-				snprintf(buf, sizeof(buf), "yes: only from 32-bit %s tasks, via raw_syscalls",
-					 kt_abi_name(plan.compat_abi));
-			else
-				snprintf(buf, sizeof(buf), "no: %s", e->why);
+			recipe_text(&plan, e, buf, sizeof(buf));
 			how = buf;
 		}
 		fprintf(fp, "%-24s %-5d %-44s %s\n", ev->name, kt_event_id(ev), sets, how);

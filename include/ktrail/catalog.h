@@ -95,6 +95,12 @@ extern const unsigned int kt_nevents;
 /* Index of argument @name of @ev, or -1. */
 int kt_arg_index(const struct kt_event_def *ev, const char *name);
 
+/* The syscall argument a value is read through (the argument itself
+ * for a user-memory one, its guard for an extra), or -1. */
+int kt_arg_guard(const struct kt_event_def *ev, unsigned int i);
+/* The syscall argument giving the length of a message body, or -1. */
+int kt_arg_bound(const struct kt_event_def *ev, unsigned int i);
+
 /* Index of the pseudo-event that marks lost events in an output stream. */
 const struct kt_event_def *kt_lost_event(void);
 

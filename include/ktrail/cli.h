@@ -27,6 +27,7 @@ enum kt_command {
 	KT_CMD_TRACE,
 	KT_CMD_LIST,
 	KT_CMD_CLEANUP,
+	KT_CMD_CHECK,
 	KT_CMD_HELP,
 	KT_CMD_VERSION,
 };
@@ -46,6 +47,7 @@ struct kt_opts {
 	unsigned int npids;
 	enum kt_reader reader;
 	enum kt_compat_mode compat;
+	enum kt_probes_mode probes;
 	size_t buffer_kb;	/* 0: ktrail's default */
 	bool quiet;
 	char **argv;		/* command to run, NULL-terminated, or NULL */

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "ktrail/catalog.h"
+#include "ktrail/event.h"
 
 enum kt_raw_kind {
 	KT_RAW_NONE,		/* an event ktrail did not ask for */
@@ -21,6 +22,7 @@ enum kt_raw_kind {
 	KT_RAW_RENAME,		/* task/task_rename */
 	KT_RAW_EXEC,		/* sched/sched_process_exec */
 	KT_RAW_TASK_EXIT,	/* sched/sched_process_exit */
+	KT_RAW_DETAIL,		/* a detail kprobe: values for the pending enter */
 };
 
 /* One decoded kernel event, before pairing. */
@@ -35,6 +37,14 @@ struct kt_raw {
 	long nr;		/* syscall number (raw_syscalls and sys_enter_X) */
 	uint64_t args[6];
 	int64_t ret;
+	/* ENTER / EXIT / DETAIL made by ktrail's kprobes */
+	bool kprobe;
+	bool compat;		/* the probe is on a 32-bit (compat) entry */
+	bool any_abi;		/* DETAIL: on a function both ABIs reach */
+	/* ENTER / DETAIL from a kprobe: values by argument index (set ==
+	 * false: not read); strings point into the record. */
+	struct kt_value vals[KT_MAX_ARGS];
+	struct kt_sockaddr sa;	/* storage of the one sockaddr value */
 	/* NEWTASK / RENAME / EXEC / TASK_EXIT */
 	int pid;		/* the task concerned (child, renamed, exec'd) */
 	int old_pid;		/* EXEC: the tid before exec (de_thread) */

@@ -139,10 +139,36 @@ int kt_instance_cpu_lost(struct kt_instance *in, int cpu, unsigned long long *lo
 /* Disable everything and remove the instance.  Safe to call twice. */
 int kt_instance_destroy(struct kt_instance *in);
 
+/* The kprobe events of one run, in the group named like its instance. */
+struct tracefs_dynevent;
+struct kt_probes {
+	char group[64];
+	struct tracefs_dynevent **ev;
+	unsigned int n;
+};
+
+/*
+ * Create @d (a kprobe, or a kretprobe) in ps->group.  Returns 0, or -1
+ * with errno and, in @err, what the kernel's error_log says about it.
+ */
+int kt_probe_create(struct kt_probes *ps, const struct kt_probe_def *d, char *err, size_t errlen);
+/* Remove every probe created (after the instance that enabled them).
+ * Returns 0, or -1 if one could not be removed.  Safe to call twice. */
+int kt_probes_destroy(struct kt_probes *ps);
+/*
+ * The kprobe_profile misses of the group's probes: @cb(event, missed) for
+ * each probe that missed hits (a kretprobe out of instances, a recursion).
+ */
+int kt_probes_missed(const struct kt_features *f, const char *group,
+		     void (*cb)(const char *event, unsigned long long missed, void *arg), void *arg);
+/* Read the symbols of /proc/kallsyms the recipes may use on @arch. */
+struct kt_symset *kt_kallsyms_load(enum kt_arch arch);
+
 /* The instance name for process @pid. */
 void kt_instance_name(pid_t pid, char *buf, size_t len);
 /*
- * Remove instances ktrail_<pid> whose process is gone.  @report is called
+ * Remove instances ktrail_<pid> whose process is gone, then the kprobe
+ * events of groups ktrail_<pid> whose process is gone.  @report is called
  * with each name removed (or failed, with errno).  Returns the count
  * removed, or -1.
  */

@@ -42,6 +42,14 @@ int kt_pair_enter(struct kt_pairer *p, const struct kt_raw *e,
 int kt_pair_exit(struct kt_pairer *p, const struct kt_raw *x,
 		 const struct kt_event_def *ev, bool compat);
 /*
+ * A detail kprobe's values for the call @d->tid is in: they fill the
+ * pending enter if it is a call of @ev by a task of the same ABI (any ABI
+ * with @any_abi); otherwise they are counted as unmatched and dropped.
+ */
+int kt_pair_detail(struct kt_pairer *p, const struct kt_raw *d,
+		   const struct kt_event_def *ev, bool compat, bool any_abi);
+unsigned long kt_pair_unmatched(const struct kt_pairer *p);
+/*
  * Events were lost before @ts (trace clock): emit every enter older than
  * that as no_exit (oldest first) and forget it.
  */

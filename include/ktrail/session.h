@@ -27,5 +27,7 @@ int kt_session_run(const struct kt_opts *o, struct kt_session_result *res,
 
 /* `ktrail list`: the catalog and, if @f is not NULL, this kernel's plan. */
 void kt_session_list(FILE *fp, const struct kt_features *f);
+/* ktrail check: the plan for @o on this kernel.  Returns an exit status. */
+int kt_session_check(FILE *fp, const struct kt_opts *o, char *err, size_t errlen);
 
 #endif

@@ -87,6 +87,36 @@ int kt_arg_index(const struct kt_event_def *ev, const char *name)
 	return -1;
 }
 
+int kt_arg_guard(const struct kt_event_def *ev, unsigned int i)
+{
+	const struct kt_arg_def *a = &ev->args[i];
+
+	if (a->extra)
+		return kt_arg_index(ev, a->guard);
+	switch (a->type) {
+	case KT_T_STR:
+	case KT_T_SOCKADDR:
+	case KT_T_TIMESPEC:
+		return (int)i;
+	default:
+		return -1;
+	}
+}
+
+int kt_arg_bound(const struct kt_event_def *ev, unsigned int i)
+{
+	static const char *const bodies[][2] = {
+		{ "mtext", "msgsz" },
+		{ "msg_ptr", "msg_len" },
+		{ "u_msg_ptr", "msg_len" },
+	};
+
+	for (size_t k = 0; k < KT_ARRAY_SIZE(bodies); k++)
+		if (!strcmp(ev->args[i].name, bodies[k][0]))
+			return kt_arg_index(ev, bodies[k][1]);
+	return -1;
+}
+
 const struct kt_event_def *kt_event_by_name(const char *name)
 {
 	for (unsigned int i = 0; i < kt_nevents; i++)

@@ -10,10 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <arpa/inet.h>
+#include <sys/socket.h>
+
 #include <event-parse.h>
 #include <kbuffer.h>
 
 #include "ktrail/decode.h"
+#include "ktrail/probe.h"
 #include "ktrail/util.h"
 
 struct kt_fld {
@@ -22,8 +26,28 @@ struct kt_fld {
 	bool dynamic, relative;	/* __data_loc / __rel_loc */
 };
 
+/* What a kprobe field holds. */
+enum kpart {
+	K_VAL,		/* the argument's value (a number or a string) */
+	K_PTR,		/* the address behind a string/sockaddr/timespec argument */
+	K_SEC, K_NSEC,	/* a timespec */
+	K_SA_RAW,	/* struct sockaddr, first 28 bytes */
+	K_SA_FAM, K_SA_PORT, K_SA_IN4,	/* the same without arrays */
+	K_SA_PATH, K_SA_ABS,	/* AF_UNIX path, abstract name */
+	K_RET,		/* kretprobe: the return value */
+};
+
+struct kt_kfld {
+	struct kt_fld f;
+	enum kpart part;
+	int arg;	/* index in ev->args */
+};
+
 struct kt_role {
 	enum kt_raw_kind kind;
+	bool kprobe, compat, any_abi;
+	struct kt_kfld *kf;	/* kprobe fields */
+	unsigned int nkf;
 	const struct kt_event_def *ev;	/* sys_enter_X / sys_exit_X */
 	bool raw;			/* raw_syscalls */
 	struct kt_fld nr;		/* __syscall_nr, nr or id */
@@ -70,8 +94,11 @@ void kt_decoder_free(struct kt_decoder *d)
 {
 	if (!d)
 		return;
-	for (int i = 0; i < d->nroles; i++)
+	for (int i = 0; i < d->nroles; i++) {
+		if (d->roles[i])
+			free(d->roles[i]->kf);
 		free(d->roles[i]);
+	}
 	free(d->roles);
 	tep_free(d->tep);
 	free(d);
@@ -176,9 +203,87 @@ static const struct kt_event_def *event_by_tp(const char *tp)
 	return NULL;
 }
 
+static const struct {
+	const char *suffix;
+	enum kpart part;
+} kparts[] = {
+	{ "__ptr", K_PTR }, { "__sec", K_SEC }, { "__nsec", K_NSEC },
+	{ "__raw", K_SA_RAW }, { "__fam", K_SA_FAM }, { "__port", K_SA_PORT },
+	{ "__in4", K_SA_IN4 }, { "__path", K_SA_PATH }, { "__abs", K_SA_ABS },
+};
+
+/*
+ * A probe of ktrail's (group ktrail_<pid>, event <event>_<role>): its
+ * fields are named after the catalog's arguments (probe.h).  Fields of
+ * other names are not read.
+ */
+static int role_kprobe(struct kt_role *r, struct tep_event *ev)
+{
+	const struct kt_event_def *cev;
+	enum kt_probe_role prole;
+	bool compat;
+	unsigned int n = 0;
+
+	if (kt_probe_event_parse(ev->name, &cev, &prole, &compat) < 0)
+		return 1;
+	r->ev = cev;
+	r->kprobe = true;
+	r->compat = compat;
+	r->any_abi = prole == KT_PR_DETAIL && !compat;
+	r->kind = prole == KT_PR_ENTER ? KT_RAW_ENTER :
+		  prole == KT_PR_EXIT ? KT_RAW_EXIT : KT_RAW_DETAIL;
+	for (struct tep_format_field *tf = ev->format.fields; tf; tf = tf->next)
+		n++;
+	r->kf = calloc(n ? n : 1, sizeof(*r->kf));
+	if (!r->kf)
+		return -1;
+	for (struct tep_format_field *tf = ev->format.fields; tf; tf = tf->next) {
+		struct kt_kfld *k = &r->kf[r->nkf];
+		char base[64];
+		size_t bl = strlen(tf->name);
+
+		k->part = K_VAL;
+		if (r->kind == KT_RAW_EXIT) {
+			if (strcmp(tf->name, "ret"))
+				continue;
+			k->part = K_RET;
+			k->arg = -1;
+			fld_set(&k->f, tf);
+			r->nkf++;
+			continue;
+		}
+		for (size_t i = 0; i < KT_ARRAY_SIZE(kparts); i++) {
+			size_t sl = strlen(kparts[i].suffix);
+
+			if (bl > sl && !strcmp(tf->name + bl - sl, kparts[i].suffix)) {
+				k->part = kparts[i].part;
+				bl -= sl;
+				break;
+			}
+		}
+		if (bl >= sizeof(base))
+			continue;
+		memcpy(base, tf->name, bl);
+		base[bl] = '\0';
+		k->arg = kt_arg_index(cev, base);
+		if (k->arg < 0 || k->arg >= KT_MAX_ARGS)
+			continue;	/* __probe_ip, __probe_func, ... */
+		fld_set(&k->f, tf);
+		if (k->part == K_SA_RAW && tf->arraylen)
+			k->f.size = tf->arraylen * (tf->elementsize ? tf->elementsize : 1);
+		r->nkf++;
+	}
+	if (r->kind == KT_RAW_EXIT && r->nkf != 1)
+		return -1;
+	return 0;
+}
+
 static int assign_role(struct kt_decoder *d, struct tep_event *ev, struct kt_role *r)
 {
 	const char *sys = ev->system, *name = ev->name;
+
+	if (!strncmp(sys, "ktrail_", 7))
+		return role_kprobe(r, ev);
 
 	if (!strcmp(sys, "syscalls")) {
 		if (!strncmp(name, "sys_enter_", 10)) {
@@ -261,6 +366,8 @@ int kt_decoder_add_format(struct kt_decoder *d, const char *sys, const char *buf
 	if (!r)
 		return -1;
 	rc = assign_role(d, ev, r);
+	if (rc != 0)
+		free(r->kf);
 	if (rc < 0) {
 		free(r);
 		errno = EINVAL;
@@ -286,6 +393,8 @@ int kt_decoder_add_format(struct kt_decoder *d, const char *sys, const char *buf
 		d->roles = n;
 		d->nroles = ev->id + 1;
 	}
+	if (d->roles[ev->id])
+		free(d->roles[ev->id]->kf);
 	free(d->roles[ev->id]);
 	d->roles[ev->id] = r;
 	return 0;
@@ -352,6 +461,163 @@ static void rd_comm(const unsigned char *data, unsigned int size, const struct k
 		memcpy(out, data + f->offset, f->size < 16 ? f->size : 16);
 }
 
+/* A __data_loc/__rel_loc string: 0 and the bytes (trailing NULs cut),
+ * or -1.  A probe that faulted stores an empty string. */
+static int rd_loc(struct kt_decoder *d, const unsigned char *data, unsigned int size,
+		  const struct kt_fld *f, const char **s, unsigned int *len)
+{
+	uint32_t loc = rd_u(d, data, f);
+	unsigned int off = loc & 0xffff, l = loc >> 16;
+
+	if (f->relative)
+		off += f->offset + f->size;
+	if (off > size || l > size - off)
+		return -1;
+	while (l && data[off + l - 1] == '\0')
+		l--;
+	*s = (const char *)data + off;
+	*len = l;
+	return 0;
+}
+
+/* The bytes of a number as the traced kernel stored them. */
+static void num_bytes(const struct kt_decoder *d, uint64_t v, unsigned char *out, int n)
+{
+	for (int i = 0; i < n; i++)
+		out[d->big_endian ? n - 1 - i : i] = (unsigned char)(v >> (8 * i));
+}
+
+static void sockaddr_finish(struct kt_decoder *d, const unsigned char *raw, bool have_raw,
+			    const char *path, unsigned int plen, const char *abs, unsigned int alen,
+			    struct kt_sockaddr *sa)
+{
+	uint16_t fam;
+
+	memcpy(&fam, raw, 2);
+	if (d->swap)
+		fam = (uint16_t)(fam << 8 | fam >> 8);
+	sa->family = fam;
+	sa->port = (uint16_t)(raw[2] << 8 | raw[3]);
+	sa->addr[0] = '\0';
+	switch (fam) {
+	case AF_INET:
+		snprintf(sa->addr, sizeof(sa->addr), "%u.%u.%u.%u", raw[4], raw[5], raw[6], raw[7]);
+		break;
+	case AF_INET6:
+		if (have_raw)
+			inet_ntop(AF_INET6, raw + 8, sa->addr, sizeof(sa->addr));
+		break;
+	case AF_UNIX:
+		sa->port = 0;
+		if (plen)
+			snprintf(sa->addr, sizeof(sa->addr), "%.*s", (int)plen, path);
+		else if (alen)	/* the abstract namespace, shown as ss(8) does */
+			snprintf(sa->addr, sizeof(sa->addr), "@%.*s", (int)alen, abs);
+		break;
+	default:
+		sa->port = 0;
+		break;
+	}
+}
+
+/* The fields of one of ktrail's probes into @out. */
+static int decode_kprobe(struct kt_decoder *d, const struct kt_role *r, const unsigned char *data,
+			 unsigned int size, struct kt_raw *out)
+{
+	unsigned char sa_raw[28] = { 0 };
+	const char *path = NULL, *abs = NULL;
+	unsigned int plen = 0, alen = 0;
+	int sa_arg = -1;
+	bool have_raw = false;
+	double sec = 0, nsec = 0;
+	int ts_arg = -1, ts_parts = 0;
+
+	out->kprobe = true;
+	out->compat = r->compat;
+	out->any_abi = r->any_abi;
+	if (r->kind != KT_RAW_EXIT) {
+		memset(out->args, 0, sizeof(out->args));
+		for (unsigned int i = 0; i < KT_MAX_ARGS; i++)
+			out->vals[i].set = false;
+	}
+	for (unsigned int i = 0; i < r->nkf; i++) {
+		const struct kt_kfld *k = &r->kf[i];
+		struct kt_value *v = k->arg >= 0 ? &out->vals[k->arg] : NULL;
+
+		if (!fld_ok(&k->f, size))
+			return -1;
+		switch (k->part) {
+		case K_RET:
+			out->ret = rd_s(d, data, &k->f);
+			break;
+		case K_PTR:
+			if (k->arg < 6)
+				out->args[k->arg] = rd_u(d, data, &k->f);
+			break;
+		case K_VAL:
+			if (k->f.dynamic) {
+				if (rd_loc(d, data, size, &k->f, &v->str, &v->len) < 0)
+					return -1;
+				v->set = v->len > 0;
+			} else if (k->arg < (int)r->ev->npos && k->arg < 6) {
+				out->args[k->arg] = rd_u(d, data, &k->f);
+			} else {
+				/* ktrail's own argument, by the catalog's type */
+				v->set = true;
+				v->str = NULL;
+				if (k->f.is_signed)
+					v->i = rd_s(d, data, &k->f);
+				else
+					v->u = rd_u(d, data, &k->f);
+			}
+			break;
+		case K_SEC:
+			sec = (double)rd_s(d, data, &k->f);
+			ts_arg = k->arg;
+			ts_parts++;
+			break;
+		case K_NSEC:
+			nsec = (double)rd_s(d, data, &k->f);
+			ts_arg = k->arg;
+			ts_parts++;
+			break;
+		case K_SA_RAW:
+			memcpy(sa_raw, data + k->f.offset, k->f.size < 28 ? k->f.size : 28);
+			have_raw = true;
+			sa_arg = k->arg;
+			break;
+		case K_SA_FAM:
+			num_bytes(d, rd_u(d, data, &k->f), sa_raw, 2);
+			sa_arg = k->arg;
+			break;
+		case K_SA_PORT:
+			num_bytes(d, rd_u(d, data, &k->f), sa_raw + 2, 2);
+			break;
+		case K_SA_IN4:
+			num_bytes(d, rd_u(d, data, &k->f), sa_raw + 4, 4);
+			break;
+		case K_SA_PATH:
+			if (rd_loc(d, data, size, &k->f, &path, &plen) < 0)
+				return -1;
+			break;
+		case K_SA_ABS:
+			if (rd_loc(d, data, size, &k->f, &abs, &alen) < 0)
+				return -1;
+			break;
+		}
+	}
+	if (ts_arg >= 0 && ts_parts == 2) {
+		out->vals[ts_arg].set = true;
+		out->vals[ts_arg].d = sec + nsec / 1e9;
+	}
+	if (sa_arg >= 0) {
+		sockaddr_finish(d, sa_raw, have_raw, path, plen, abs, alen, &out->sa);
+		out->vals[sa_arg].set = true;
+		out->vals[sa_arg].sa = &out->sa;
+	}
+	return 0;
+}
+
 int kt_decode(struct kt_decoder *d, const void *vdata, unsigned int size,
 	      uint64_t ts, int cpu, struct kt_raw *out)
 {
@@ -372,6 +638,13 @@ int kt_decode(struct kt_decoder *d, const void *vdata, unsigned int size,
 		return 0;
 	out->ev = r->ev;
 	out->raw = r->raw;
+	out->kprobe = false;
+	if (r->kprobe) {
+		if (decode_kprobe(d, r, data, size, out) < 0)
+			goto bad;
+		out->kind = r->kind;
+		return 0;
+	}
 	switch (r->kind) {
 	case KT_RAW_ENTER:
 		if (!fld_ok(&r->nr, size))

@@ -13,13 +13,26 @@ struct pending {
 	int cpu;
 	bool compat;
 	uint64_t regs[6];
+	/* Values read by kprobes (set == false: none); strings in @heap. */
+	bool has_vals;
+	struct kt_value vals[KT_MAX_ARGS];
+	struct kt_sockaddr sa;
+	char *heap;
 };
+
+static void pending_release(struct pending *pe)
+{
+	free(pe->heap);
+	pe->heap = NULL;
+	pe->has_vals = false;
+}
 
 struct kt_pairer {
 	struct kt_imap map;	/* tid -> struct pending */
 	int64_t epoch;
 	kt_emit_fn emit;
 	void *arg;
+	unsigned long unmatched;	/* details without their enter */
 };
 
 struct kt_pairer *kt_pairer_new(int64_t epoch_offset, kt_emit_fn emit, void *arg)
@@ -42,6 +55,9 @@ void kt_pairer_free(struct kt_pairer *p)
 {
 	if (!p)
 		return;
+	for (size_t i = 0; i < p->map.cap; i++)
+		if (p->map.keys[i] != KT_IMAP_EMPTY)
+			pending_release(kt_imap_val(&p->map, i));
 	kt_imap_free(&p->map);
 	free(p);
 }
@@ -60,6 +76,8 @@ void kt_args_from_regs(struct kt_record *r, const uint64_t *regs, bool compat)
 		uint64_t x = i < 6 ? regs[i] : 0;
 
 		memset(v, 0, sizeof(*v));
+		if (i >= ev->npos)
+			continue;	/* ktrail's own: only a kprobe reads it */
 		v->set = true;
 		switch (ev->args[i].type) {
 		case KT_T_INT:
@@ -86,6 +104,79 @@ void kt_args_from_regs(struct kt_record *r, const uint64_t *regs, bool compat)
 	}
 }
 
+/* The longest prefix of a message body a record carries. */
+#define KT_MSG_PREFIX 64
+
+/*
+ * The values kprobes read, over the register ones: those read through a
+ * NULL pointer are dropped (a probe reading address 0 leaves its field
+ * as it was), and message bodies are cut to the length the syscall was
+ * given and to KT_MSG_PREFIX.
+ */
+static void apply_vals(struct kt_record *r, const struct pending *pe)
+{
+	const struct kt_event_def *ev = pe->ev;
+
+	for (unsigned int i = 0; i < ev->nargs && i < KT_MAX_ARGS; i++) {
+		const struct kt_value *v = &pe->vals[i];
+		int g = kt_arg_guard(ev, i), b;
+
+		if (!v->set || (g >= 0 && g < 6 && !pe->regs[g]))
+			continue;
+		r->args[i] = *v;
+		/* The pending entry moves (map growth, copies): its own. */
+		if (v->sa)
+			r->args[i].sa = &pe->sa;
+		if (ev->args[i].type == KT_T_STR) {
+			b = kt_arg_bound(ev, i);
+			if (b >= 0 && b < 6 && r->args[i].len > pe->regs[b])
+				r->args[i].len = (uint32_t)pe->regs[b];
+			if (b >= 0 && r->args[i].len > KT_MSG_PREFIX)
+				r->args[i].len = KT_MSG_PREFIX;
+		}
+	}
+}
+
+/* Copy the values of @x into @pe (strings into its own heap block). */
+static int take_vals(struct pending *pe, const struct kt_raw *x)
+{
+	size_t need = 0, off = 0;
+	char *heap;
+
+	for (unsigned int i = 0; i < KT_MAX_ARGS; i++)
+		if (x->vals[i].set && x->vals[i].str)
+			need += x->vals[i].len;
+	for (unsigned int i = 0; i < KT_MAX_ARGS; i++)
+		if (pe->vals[i].set && pe->vals[i].str && !x->vals[i].set)
+			need += pe->vals[i].len;
+	heap = malloc(need ? need : 1);
+	if (!heap)
+		return -1;
+	for (unsigned int i = 0; i < KT_MAX_ARGS; i++) {
+		const struct kt_value *src = x->vals[i].set ? &x->vals[i] :
+					     pe->vals[i].set ? &pe->vals[i] : NULL;
+		struct kt_value *dst = &pe->vals[i];
+
+		if (!src)
+			continue;
+		*dst = *src;
+		if (src->str) {
+			memcpy(heap + off, src->str, src->len);
+			dst->str = heap + off;
+			off += src->len;
+		}
+		if (src->sa) {
+			if (src == &x->vals[i])
+				pe->sa = *src->sa;
+			dst->sa = &pe->sa;
+		}
+	}
+	free(pe->heap);
+	pe->heap = heap;
+	pe->has_vals = true;
+	return 0;
+}
+
 static void record_init(struct kt_pairer *p, struct kt_record *r, const struct kt_event_def *ev,
 			int tid, bool compat)
 {
@@ -106,6 +197,8 @@ static int emit_pending(struct kt_pairer *p, int tid, const struct pending *pe,
 	r.cpu = pe->cpu;
 	r.state = st;
 	kt_args_from_regs(&r, pe->regs, pe->compat);
+	if (pe->has_vals)
+		apply_vals(&r, pe);
 	if (x) {
 		r.ts_exit = x->ts + p->epoch;
 		r.has_ret = true;
@@ -128,13 +221,17 @@ int kt_pair_enter(struct kt_pairer *p, const struct kt_raw *e,
 		struct pending old = *pe;
 
 		rc = emit_pending(p, e->tid, &old, KT_ST_NO_EXIT, NULL);
+		pending_release(&old);
 		pe = kt_imap_get(&p->map, e->tid);
 	}
+	memset(pe, 0, sizeof(*pe));
 	pe->ev = ev;
 	pe->ts = e->ts;
 	pe->cpu = e->cpu;
 	pe->compat = compat;
 	memcpy(pe->regs, e->args, sizeof(pe->regs));
+	if (e->kprobe && take_vals(pe, e) < 0 && !rc)
+		rc = -1;
 	return rc;
 }
 
@@ -149,9 +246,13 @@ int kt_pair_exit(struct kt_pairer *p, const struct kt_raw *x,
 		struct pending cur = *pe;
 
 		kt_imap_del(&p->map, x->tid);
-		if (cur.ev == ev && cur.compat == compat)
-			return emit_pending(p, x->tid, &cur, KT_ST_COMPLETE, x);
+		if (cur.ev == ev && cur.compat == compat) {
+			rc = emit_pending(p, x->tid, &cur, KT_ST_COMPLETE, x);
+			pending_release(&cur);
+			return rc;
+		}
 		rc = emit_pending(p, x->tid, &cur, KT_ST_NO_EXIT, NULL);
+		pending_release(&cur);
 		if (rc)
 			return rc;
 	}
@@ -202,10 +303,29 @@ static int flush_before(struct kt_pairer *p, uint64_t before, enum kt_state st)
 	qsort(items, n, sizeof(*items), cmp_flush);
 	for (size_t i = 0; i < n && !rc; i++)
 		rc = emit_pending(p, items[i].tid, &items[i].pe, st, NULL);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		pending_release(&items[i].pe);
 		kt_imap_del(&p->map, items[i].tid);
+	}
 	free(items);
 	return rc;
+}
+
+int kt_pair_detail(struct kt_pairer *p, const struct kt_raw *d,
+		   const struct kt_event_def *ev, bool compat, bool any_abi)
+{
+	struct pending *pe = kt_imap_get(&p->map, d->tid);
+
+	if (!pe || pe->ev != ev || (!any_abi && pe->compat != compat)) {
+		p->unmatched++;
+		return 0;
+	}
+	return take_vals(pe, d);
+}
+
+unsigned long kt_pair_unmatched(const struct kt_pairer *p)
+{
+	return p->unmatched;
 }
 
 int kt_pair_flush(struct kt_pairer *p)

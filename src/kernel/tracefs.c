@@ -593,5 +593,156 @@ int kt_cleanup_stale(const struct kt_features *f,
 		tracefs_instance_free(ti);
 	}
 	closedir(d);
+	/* Probes of dead runs: no instance enables them any more. */
+	if (f->kprobe_events) {
+		struct tracefs_dynevent **all =
+			tracefs_dynevent_get_all(TRACEFS_DYNEVENT_KPROBE | TRACEFS_DYNEVENT_KRETPROBE,
+						 NULL);
+
+		for (size_t i = 0; all && all[i]; i++) {
+			char *sys = NULL, *ev = NULL, *end, name[160];
+			long pid;
+
+			tracefs_dynevent_info(all[i], &sys, &ev, NULL, NULL, NULL);
+			if (sys && !strncmp(sys, "ktrail_", 7)) {
+				pid = strtol(sys + 7, &end, 10);
+				if (!*end && pid > 0 && end != sys + 7 && pid != getpid() &&
+				    !pid_is_ktrail(pid)) {
+					int r = tracefs_dynevent_destroy(all[i], true);
+
+					snprintf(name, sizeof(name), "probe %s/%s", sys, ev ? ev : "?");
+					if (report)
+						report(name, r < 0 ? (errno ? errno : EBUSY) : 0, arg);
+					if (r == 0)
+						count++;
+				}
+			}
+			free(sys);
+			free(ev);
+		}
+		tracefs_dynevent_list_free(all);
+	}
 	return count;
+}
+
+/* The kernel's last error_log entry, on one line. */
+static void kernel_error(char *buf, size_t len)
+{
+	char *log = tracefs_error_last(NULL);
+	size_t n = 0;
+
+	buf[0] = '\0';
+	if (!log)
+		return;
+	for (char *p = log; *p && n + 1 < len; p++) {
+		if (*p == '\n') {
+			/* drop the caret line under the command */
+			char *q = p + 1;
+
+			while (*q == ' ')
+				q++;
+			if (*q == '^') {
+				p = q;
+				while (p[1] && p[1] != '\n')
+					p++;
+				continue;
+			}
+			buf[n++] = ' ';
+			continue;
+		}
+		buf[n++] = *p;
+	}
+	buf[n] = '\0';
+	free(log);
+}
+
+int kt_probe_create(struct kt_probes *ps, const struct kt_probe_def *d, char *err, size_t errlen)
+{
+	struct tracefs_dynevent *dev, **n;
+	char klog[512];
+	int saved;
+
+	n = realloc(ps->ev, (ps->n + 1) * sizeof(*n));
+	if (!n)
+		return -1;
+	ps->ev = n;
+	/* Up to 512 calls in flight per return probe (blocking receives). */
+	dev = d->ret ? tracefs_kretprobe_alloc(ps->group, d->event, d->symbol, d->fetch, 512)
+		     : tracefs_kprobe_alloc(ps->group, d->event, d->symbol, d->fetch);
+	if (!dev) {
+		snprintf(err, errlen, "%s: %s", d->event, strerror(errno));
+		return -1;
+	}
+	if (tracefs_dynevent_create(dev) < 0) {
+		saved = errno;
+		kernel_error(klog, sizeof(klog));
+		snprintf(err, errlen, "the kernel rejected %s:%s/%s %s%s %s: %s%s%s",
+			 d->ret ? "r" : "p", ps->group, d->event, d->symbol, "", d->fetch,
+			 strerror(saved), klog[0] ? "; error_log: " : "", klog);
+		tracefs_dynevent_free(dev);
+		errno = saved;
+		return -1;
+	}
+	ps->ev[ps->n++] = dev;
+	return 0;
+}
+
+int kt_probes_destroy(struct kt_probes *ps)
+{
+	int ret = 0;
+
+	for (unsigned int i = ps->n; i-- > 0;) {
+		if (tracefs_dynevent_destroy(ps->ev[i], true) < 0)
+			ret = -1;
+		tracefs_dynevent_free(ps->ev[i]);
+	}
+	free(ps->ev);
+	ps->ev = NULL;
+	ps->n = 0;
+	return ret;
+}
+
+int kt_probes_missed(const struct kt_features *f, const char *group,
+		     void (*cb)(const char *event, unsigned long long missed, void *arg), void *arg)
+{
+	char path[512], *text, *save = NULL;
+	size_t glen = strlen(group);
+
+	snprintf(path, sizeof(path), "%s/kprobe_profile", f->tracefs);
+	text = kt_read_file(path, NULL);
+	if (!text)
+		return -1;
+	/* "  <group>/<event>   <hits>   <missed>" (older: "<event> ...") */
+	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char name[160];
+		unsigned long long hits, missed;
+		const char *ev;
+
+		if (sscanf(line, " %159s %llu %llu", name, &hits, &missed) != 3)
+			continue;
+		ev = name;
+		if (!strncmp(name, group, glen) && name[glen] == '/')
+			ev = name + glen + 1;
+		else if (strchr(name, '/'))
+			continue;
+		if (missed)
+			cb(ev, missed, arg);
+	}
+	free(text);
+	return 0;
+}
+
+struct kt_symset *kt_kallsyms_load(enum kt_arch arch)
+{
+	struct kt_symset *wanted = kt_probe_wanted_symbols(arch), *s = kt_symset_new();
+	size_t len;
+	char *text = kt_read_file("/proc/kallsyms", &len);
+
+	if (!wanted || !s || !text || kt_symset_parse(s, text, len, wanted) < 0) {
+		kt_symset_free(s);
+		s = NULL;
+	}
+	free(text);
+	kt_symset_free(wanted);
+	return s;
 }

@@ -204,10 +204,13 @@ static int table_event(struct kt_writer *w, const struct kt_record *r)
 	} else {
 		err |= kt_buf_put(b, ev->name, strlen(ev->name));
 	}
-	for (unsigned int i = 0; i < nargs; i++) {
+	for (unsigned int i = 0, shown = 0; i < nargs; i++) {
 		const struct kt_arg_def *a = &ev->args[i];
 
-		if (i)
+		/* ktrail's own arguments only when a probe read them. */
+		if (a->extra && !r->args[i].set)
+			continue;
+		if (shown++)
 			err |= PUT_LIT(b, ", ");
 		err |= kt_buf_put(b, a->name, strlen(a->name));
 		err |= PUT_LIT(b, ": ");

@@ -39,8 +39,20 @@ static void test_names_unique_and_wellformed(void **state)
 		}
 		if (ev->kind == KT_EV_SYSCALL) {
 			/* At most 6 syscall arguments; a tracepoint name. */
-			assert_true(ev->nargs <= 6);
+			assert_true(ev->npos <= 6);
 			assert_non_null(ev->tp);
+			/* ktrail's own arguments come after the syscall's, and
+			 * are read through one of its pointer arguments. */
+			for (unsigned int a = 0; a < ev->nargs; a++) {
+				int g;
+
+				assert_int_equal(ev->args[a].extra, a >= ev->npos);
+				if (!ev->args[a].extra)
+					continue;
+				g = kt_arg_index(ev, ev->args[a].guard);
+				assert_true(g >= 0 && (unsigned int)g < ev->npos);
+				assert_int_equal(ev->args[g].type, KT_T_PTR);
+			}
 		}
 	}
 	assert_ptr_equal(kt_lost_event(), kt_event_by_name("lost_events"));

@@ -175,14 +175,15 @@ static void test_csv_header(void **state)
 
 	open_out(&o, "csv", "msgsnd,mq_open,sendmsg,lost_events");
 	assert_string_equal(end_out(&o),
-		FIXED ",msqid,msgp,msgsz,msgflg,name,oflag,mode,attr,"
-		"sockfd,msg,flags,lost\n");
+		FIXED ",msqid,msgp,msgsz,msgflg,mtype,mtext,name,oflag,mode,attr,"
+		"mq_maxmsg,mq_msgsize,sockfd,msg,flags,msg_name,msg_iovlen,"
+		"msg_controllen,msg_flags,lost\n");
 	close_out(&o);
 
 	/* shared argument names share a column */
 	open_out(&o, "csv", "msgsnd,msgrcv,msgget,msgctl");
 	assert_string_equal(end_out(&o),
-		FIXED ",msqid,msgp,msgsz,msgflg,msgtyp,key,cmd,buf\n");
+		FIXED ",msqid,msgp,msgsz,msgflg,mtype,mtext,msgtyp,key,cmd,buf\n");
 	close_out(&o);
 
 	/* no events: the fixed columns alone */
@@ -216,18 +217,19 @@ static void test_csv_rows(void **state)
 	r.args[3].i = -1;
 	write_rec(&o, &r);
 	assert_string_equal(end_out(&o),
-		FIXED ",msqid,msgp,msgsz,msgflg,name,oflag,mode,attr,"
-		"sockfd,msg,flags,lost\n"
+		FIXED ",msqid,msgp,msgsz,msgflg,mtype,mtext,name,oflag,mode,attr,"
+		"mq_maxmsg,mq_msgsize,sockfd,msg,flags,msg_name,msg_iovlen,"
+		"msg_controllen,msg_flags,lost\n"
 		"1700000000123456789,3,4242,4243,ipcwork," ID_MSGSND ",msgsnd,0,"
-		"complete,0,3,0x7ffd1234abcd,64,2048,,,,,,,,\n"
+		"complete,0,3,0x7ffd1234abcd,64,2048,,,,,,,,,,,,,,,,\n"
 		"1700000000123457789,0,4242,4242,ipc work," ID_MQ_OPEN ",mq_open,1,"
-		"unfinished,,,,,,\"/q,\"\"x\"\"\nnext\",66,384,0x0,,,,\n"
+		"unfinished,,,,,,,,\"/q,\"\"x\"\"\nnext\",66,384,0x0,,,,,,,,,,\n"
 		"1700000000123458789,1,77,78,sender," ID_SENDMSG ",sendmsg,0,"
-		"no_enter,-32,,,,,,,,,,,,\n"
-		"1700000000123459789,2,,,,9990,lost_events,0,,,,,,,,,,,,,,17\n"
-		"1700000000123459789,2,,,,9990,lost_events,0,,,,,,,,,,,,,,\n"
+		"no_enter,-32,,,,,,,,,,,,,,,,,,,,\n"
+		"1700000000123459789,2,,,,9990,lost_events,0,,,,,,,,,,,,,,,,,,,,,,17\n"
+		"1700000000123459789,2,,,,9990,lost_events,0,,,,,,,,,,,,,,,,,,,,,,\n"
 		"1700000000123456789,3,4242,4243,ipcwork," ID_MSGSND ",msgsnd,0,"
-		"no_exit,,3,,64,-1,,,,,,,,\n");
+		"no_exit,,3,,64,-1,,,,,,,,,,,,,,,,\n");
 	close_out(&o);
 }
 
@@ -297,7 +299,7 @@ static void test_csv_unknown_event(void **state)
 	errno = 0;
 	assert_int_equal(kt_writer_event(&o.w, &r), -1);
 	assert_int_equal(errno, EINVAL);
-	assert_string_equal(end_out(&o), FIXED ",name,oflag,mode,attr\n");
+	assert_string_equal(end_out(&o), FIXED ",name,oflag,mode,attr,mq_maxmsg,mq_msgsize\n");
 	close_out(&o);
 }
 
@@ -411,8 +413,8 @@ static void test_csv_round_trip(void **state)
 
 	p = data;
 	nhdr = csv_record(&p, fields, 32);
-	assert_int_equal(nhdr, 10 + 4 + 4 + 1);
-	assert_string_equal(fields[14], "name");
+	assert_int_equal(nhdr, 10 + 6 + 6 + 1);
+	assert_string_equal(fields[16], "name");
 	while (*p) {
 		int n = csv_record(&p, fields, 32);
 		struct kt_buf want = { 0 };
@@ -423,16 +425,16 @@ static void test_csv_round_trip(void **state)
 		if (row % 2 == 0) {
 			assert_string_equal(fields[6], "mq_open");
 			assert_int_equal(kt_esc_text(&want, s, len), 0);
-			assert_string_equal(fields[14], want.p);
+			assert_string_equal(fields[16], want.p);
 			want.len = 0;
 			len = strnlen(s, len < 15 ? len : 15);
 			assert_int_equal(kt_esc_text(&want, s, len), 0);
 			assert_string_equal(fields[4], want.p);
-			assert_string_equal(fields[15], "66");
+			assert_string_equal(fields[17], "66");
 		} else {
 			assert_string_equal(fields[6], "msgsnd");
 			assert_string_equal(fields[10], "3");
-			assert_string_equal(fields[14], "");
+			assert_string_equal(fields[16], "");
 		}
 		kt_buf_free(&want);
 		row++;
@@ -467,37 +469,45 @@ static void test_json(void **state)
 		"\"processId\":4242,\"threadId\":4243,\"hostProcessId\":4242,"
 		"\"hostThreadId\":4243,\"processName\":\"ipcwork\","
 		"\"hostName\":\"host-1\",\"eventId\":\"" ID_MSGSND "\","
-		"\"eventName\":\"msgsnd\",\"syscall\":\"msgsnd\",\"argsNum\":4,"
+		"\"eventName\":\"msgsnd\",\"syscall\":\"msgsnd\",\"argsNum\":6,"
 		"\"returnValue\":0,"
 		"\"contextFlags\":{\"containerStarted\":false,\"isCompat\":false},"
 		"\"args\":[{\"name\":\"msqid\",\"type\":\"int\",\"value\":3},"
 		"{\"name\":\"msgp\",\"type\":\"struct msgbuf*\",\"value\":\"0x7ffd1234abcd\"},"
 		"{\"name\":\"msgsz\",\"type\":\"size_t\",\"value\":64},"
-		"{\"name\":\"msgflg\",\"type\":\"int\",\"value\":2048}],"
+		"{\"name\":\"msgflg\",\"type\":\"int\",\"value\":2048},"
+		"{\"name\":\"mtype\",\"type\":\"long\",\"value\":null},"
+		"{\"name\":\"mtext\",\"type\":\"char*\",\"value\":null}],"
 		"\"ktrail\":{\"state\":\"complete\"}}\n"
 
 		"{\"timestamp\":1700000000123457789,\"processorId\":0,"
 		"\"processId\":4242,\"threadId\":4242,\"hostProcessId\":4242,"
 		"\"hostThreadId\":4242,\"processName\":\"ipc work\","
 		"\"eventId\":\"" ID_MQ_OPEN "\",\"eventName\":\"mq_open\","
-		"\"syscall\":\"mq_open\",\"argsNum\":4,"
+		"\"syscall\":\"mq_open\",\"argsNum\":6,"
 		"\"contextFlags\":{\"containerStarted\":false,\"isCompat\":true},"
 		"\"args\":[{\"name\":\"name\",\"type\":\"const char*\","
 		"\"value\":\"/q,\\\"x\\\"\\nnext\"},"
 		"{\"name\":\"oflag\",\"type\":\"int\",\"value\":66},"
 		"{\"name\":\"mode\",\"type\":\"umode_t\",\"value\":384},"
-		"{\"name\":\"attr\",\"type\":\"struct mq_attr*\",\"value\":null}],"
+		"{\"name\":\"attr\",\"type\":\"struct mq_attr*\",\"value\":null},"
+		"{\"name\":\"mq_maxmsg\",\"type\":\"long\",\"value\":null},"
+		"{\"name\":\"mq_msgsize\",\"type\":\"long\",\"value\":null}],"
 		"\"ktrail\":{\"state\":\"unfinished\"}}\n"
 
 		"{\"timestamp\":1700000000123458789,\"processorId\":1,"
 		"\"processId\":77,\"threadId\":78,\"hostProcessId\":77,"
 		"\"hostThreadId\":78,\"processName\":\"sender\","
 		"\"eventId\":\"" ID_SENDMSG "\",\"eventName\":\"sendmsg\","
-		"\"syscall\":\"sendmsg\",\"argsNum\":3,\"returnValue\":-32,"
+		"\"syscall\":\"sendmsg\",\"argsNum\":7,\"returnValue\":-32,"
 		"\"contextFlags\":{\"containerStarted\":false,\"isCompat\":false},"
 		"\"args\":[{\"name\":\"sockfd\",\"type\":\"int\",\"value\":null},"
 		"{\"name\":\"msg\",\"type\":\"struct msghdr*\",\"value\":null},"
-		"{\"name\":\"flags\",\"type\":\"int\",\"value\":null}],"
+		"{\"name\":\"flags\",\"type\":\"int\",\"value\":null},"
+		"{\"name\":\"msg_name\",\"type\":\"struct sockaddr*\",\"value\":null},"
+		"{\"name\":\"msg_iovlen\",\"type\":\"size_t\",\"value\":null},"
+		"{\"name\":\"msg_controllen\",\"type\":\"size_t\",\"value\":null},"
+		"{\"name\":\"msg_flags\",\"type\":\"unsigned int\",\"value\":null}],"
 		"\"ktrail\":{\"state\":\"no_enter\"}}\n"
 
 		"{\"timestamp\":1700000000123459789,\"processorId\":2,"
