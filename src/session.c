@@ -652,6 +652,10 @@ static void drop_probes(struct kt_plan_entry *e, bool compat, bool base)
  */
 static int probes_setup(struct session *s, char *err, size_t errlen)
 {
+	/* Test hook (tests/kernels): a fetch argument no kernel accepts, on
+	 * the probe named, to see the kernel's rejection handled. */
+	const char *bad = getenv("KTRAIL_TEST_BAD_FETCH");
+
 	snprintf(s->probes.group, sizeof(s->probes.group), "%s", s->in.name);
 	for (unsigned int i = 0; i < s->plan.n; i++) {
 		struct kt_plan_entry *e = &s->plan.e[i];
@@ -664,6 +668,11 @@ static int probes_setup(struct session *s, char *err, size_t errlen)
 				continue;	/* its entry or exit was rejected */
 			if (stop_signal)
 				return 0;
+			if (bad && !strcmp(bad, d->event)) {
+				size_t n = strlen(d->fetch);
+
+				snprintf(d->fetch + n, sizeof(d->fetch) - n, " bad=+0(%%nosuchreg):u32");
+			}
 			if (kt_probe_create(&s->probes, d, msg, sizeof(msg)) == 0)
 				continue;
 			if (s->o->probes == KT_PROBES_KPROBE && d->role != KT_PR_DETAIL) {
@@ -1289,9 +1298,23 @@ int kt_session_run(const struct kt_opts *o, struct kt_session_result *res,
 		for (int i = 0; i < s->ncpus; i++)
 			if (s->cpus[i].ring)
 				kind = kt_ring_kind(s->cpus[i].ring);
+		unsigned int tp = 0, kp = 0, ckp = 0, raw = 0;
+
+		for (unsigned int i = 0; i < s->plan.n; i++) {
+			const struct kt_plan_entry *e = &s->plan.e[i];
+
+			tp += e->recipe == KT_R_SYSCALL_TP;
+			kp += e->recipe == KT_R_KPROBE;
+			ckp += e->compat_kprobe;
+			raw += e->compat;
+		}
 		fprintf(stderr, "ktrail: tracing %u events on %d CPUs (reader %s, clock %s, "
 			"instance %s)%s\n", usable, s->ncpus, kt_reader_name(kind), s->f.clock,
 			s->in.name, o->argv || o->npids ? "" : "; Ctrl-C to stop");
+		if (!o->quiet)
+			fprintf(stderr, "ktrail: recipes: %u syscall tracepoints, %u kprobes, "
+				"32-bit tasks: %u kprobes, %u raw_syscalls; %u kprobes in group %s\n",
+				tp, kp, ckp, raw, s->probes.n, s->probes.group[0] ? s->probes.group : "-");
 		if (unusable)
 			fprintf(stderr, "ktrail: %u events of the selected sets cannot be produced "
 				"on this kernel (see 'ktrail list')\n", unusable);

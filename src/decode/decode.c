@@ -31,8 +31,8 @@ enum kpart {
 	K_VAL,		/* the argument's value (a number or a string) */
 	K_PTR,		/* the address behind a string/sockaddr/timespec argument */
 	K_SEC, K_NSEC,	/* a timespec */
-	K_SA_RAW,	/* struct sockaddr, first 28 bytes */
-	K_SA_FAM, K_SA_PORT, K_SA_IN4,	/* the same without arrays */
+	K_SA_FAM, K_SA_PORT, K_SA_IN4,	/* struct sockaddr: family, port, IPv4 */
+	K_SA_IN6A, K_SA_IN6B,	/* the IPv6 address, two 64-bit halves */
 	K_SA_PATH, K_SA_ABS,	/* AF_UNIX path, abstract name */
 	K_RET,		/* kretprobe: the return value */
 };
@@ -208,8 +208,9 @@ static const struct {
 	enum kpart part;
 } kparts[] = {
 	{ "__ptr", K_PTR }, { "__sec", K_SEC }, { "__nsec", K_NSEC },
-	{ "__raw", K_SA_RAW }, { "__fam", K_SA_FAM }, { "__port", K_SA_PORT },
-	{ "__in4", K_SA_IN4 }, { "__path", K_SA_PATH }, { "__abs", K_SA_ABS },
+	{ "__fam", K_SA_FAM }, { "__port", K_SA_PORT }, { "__in4", K_SA_IN4 },
+	{ "__in6a", K_SA_IN6A }, { "__in6b", K_SA_IN6B },
+	{ "__path", K_SA_PATH }, { "__abs", K_SA_ABS },
 };
 
 /*
@@ -269,8 +270,6 @@ static int role_kprobe(struct kt_role *r, struct tep_event *ev)
 		if (k->arg < 0 || k->arg >= KT_MAX_ARGS)
 			continue;	/* __probe_ip, __probe_func, ... */
 		fld_set(&k->f, tf);
-		if (k->part == K_SA_RAW && tf->arraylen)
-			k->f.size = tf->arraylen * (tf->elementsize ? tf->elementsize : 1);
 		r->nkf++;
 	}
 	if (r->kind == KT_RAW_EXIT && r->nkf != 1)
@@ -487,7 +486,7 @@ static void num_bytes(const struct kt_decoder *d, uint64_t v, unsigned char *out
 		out[d->big_endian ? n - 1 - i : i] = (unsigned char)(v >> (8 * i));
 }
 
-static void sockaddr_finish(struct kt_decoder *d, const unsigned char *raw, bool have_raw,
+static void sockaddr_finish(struct kt_decoder *d, const unsigned char *raw,
 			    const char *path, unsigned int plen, const char *abs, unsigned int alen,
 			    struct kt_sockaddr *sa)
 {
@@ -504,8 +503,7 @@ static void sockaddr_finish(struct kt_decoder *d, const unsigned char *raw, bool
 		snprintf(sa->addr, sizeof(sa->addr), "%u.%u.%u.%u", raw[4], raw[5], raw[6], raw[7]);
 		break;
 	case AF_INET6:
-		if (have_raw)
-			inet_ntop(AF_INET6, raw + 8, sa->addr, sizeof(sa->addr));
+		inet_ntop(AF_INET6, raw + 8, sa->addr, sizeof(sa->addr));
 		break;
 	case AF_UNIX:
 		sa->port = 0;
@@ -528,17 +526,17 @@ static int decode_kprobe(struct kt_decoder *d, const struct kt_role *r, const un
 	const char *path = NULL, *abs = NULL;
 	unsigned int plen = 0, alen = 0;
 	int sa_arg = -1;
-	bool have_raw = false;
 	double sec = 0, nsec = 0;
 	int ts_arg = -1, ts_parts = 0;
 
 	out->kprobe = true;
 	out->compat = r->compat;
 	out->any_abi = r->any_abi;
+	bool null_ptr[KT_MAX_ARGS] = { false };
+
 	if (r->kind != KT_RAW_EXIT) {
 		memset(out->args, 0, sizeof(out->args));
-		for (unsigned int i = 0; i < KT_MAX_ARGS; i++)
-			out->vals[i].set = false;
+		memset(out->vals, 0, sizeof(out->vals));
 	}
 	for (unsigned int i = 0; i < r->nkf; i++) {
 		const struct kt_kfld *k = &r->kf[i];
@@ -551,13 +549,19 @@ static int decode_kprobe(struct kt_decoder *d, const struct kt_role *r, const un
 			out->ret = rd_s(d, data, &k->f);
 			break;
 		case K_PTR:
-			if (k->arg < 6)
+			/* A syscall argument; for one of ktrail's own, the
+			 * pointer it is read through (NULL: nothing read). */
+			if (k->arg < (int)r->ev->npos && k->arg < 6)
 				out->args[k->arg] = rd_u(d, data, &k->f);
+			else
+				null_ptr[k->arg] = !rd_u(d, data, &k->f);
 			break;
 		case K_VAL:
 			if (k->f.dynamic) {
+				/* A string the probe could not read has an
+				 * empty or unwritten location: no value. */
 				if (rd_loc(d, data, size, &k->f, &v->str, &v->len) < 0)
-					return -1;
+					v->len = 0;
 				v->set = v->len > 0;
 			} else if (k->arg < (int)r->ev->npos && k->arg < 6) {
 				out->args[k->arg] = rd_u(d, data, &k->f);
@@ -581,11 +585,6 @@ static int decode_kprobe(struct kt_decoder *d, const struct kt_role *r, const un
 			ts_arg = k->arg;
 			ts_parts++;
 			break;
-		case K_SA_RAW:
-			memcpy(sa_raw, data + k->f.offset, k->f.size < 28 ? k->f.size : 28);
-			have_raw = true;
-			sa_arg = k->arg;
-			break;
 		case K_SA_FAM:
 			num_bytes(d, rd_u(d, data, &k->f), sa_raw, 2);
 			sa_arg = k->arg;
@@ -596,13 +595,19 @@ static int decode_kprobe(struct kt_decoder *d, const struct kt_role *r, const un
 		case K_SA_IN4:
 			num_bytes(d, rd_u(d, data, &k->f), sa_raw + 4, 4);
 			break;
+		case K_SA_IN6A:
+			num_bytes(d, rd_u(d, data, &k->f), sa_raw + 8, 8);
+			break;
+		case K_SA_IN6B:
+			num_bytes(d, rd_u(d, data, &k->f), sa_raw + 16, 8);
+			break;
 		case K_SA_PATH:
 			if (rd_loc(d, data, size, &k->f, &path, &plen) < 0)
-				return -1;
+				plen = 0;
 			break;
 		case K_SA_ABS:
 			if (rd_loc(d, data, size, &k->f, &abs, &alen) < 0)
-				return -1;
+				alen = 0;
 			break;
 		}
 	}
@@ -611,10 +616,13 @@ static int decode_kprobe(struct kt_decoder *d, const struct kt_role *r, const un
 		out->vals[ts_arg].d = sec + nsec / 1e9;
 	}
 	if (sa_arg >= 0) {
-		sockaddr_finish(d, sa_raw, have_raw, path, plen, abs, alen, &out->sa);
+		sockaddr_finish(d, sa_raw, path, plen, abs, alen, &out->sa);
 		out->vals[sa_arg].set = true;
 		out->vals[sa_arg].sa = &out->sa;
 	}
+	for (unsigned int i = 0; i < KT_MAX_ARGS; i++)
+		if (null_ptr[i])
+			out->vals[i].set = false;
 	return 0;
 }
 

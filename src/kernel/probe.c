@@ -478,32 +478,33 @@ static int offset_of(const struct expand *x, bool kernel, const char *name, size
 
 static void expand_into(struct expand *x, const char *t, size_t tlen);
 
-/* %SA(name,expr): a struct sockaddr at user address expr. */
+/*
+ * %SA(name,expr): a struct sockaddr at user address expr, in scalar
+ * fields: an array (u8[28]) read through +u is refused by the kernels
+ * tested ("String accepts only memory argument", 6.1 and 6.12).  The
+ * IPv6 address is two 64-bit halves; an AF_UNIX path or abstract name a
+ * string.  Fields past the end of a short address are read and ignored.
+ */
 static void sockaddr_fetch(struct expand *x, const char *name, size_t nlen,
 			   const char *expr, size_t elen)
 {
+	static const struct {
+		const char *part;
+		int off;
+		const char *type;
+	} parts[] = {
+		{ "fam", 0, "u16" }, { "port", 2, "u16" }, { "in4", 4, "u32" },
+		{ "in6a", 8, "u64" }, { "in6b", 16, "u64" },
+		{ "path", 2, "string" }, { "abs", 3, "string" },
+	};
 	const char *u = x->env->pf->uderef ? "u" : "";
 
-	if (x->env->pf->array) {
-		/* Family, port and IPv4/IPv6 address: sockaddr_in6 is 28 bytes. */
-		put(x, "%.*s__raw=+%s0(", (int)nlen, name, u);
+	for (size_t i = 0; i < KT_ARRAY_SIZE(parts); i++) {
+		put(x, "%s%.*s__%s=+%s%d(", i ? " " : "", (int)nlen, name, parts[i].part, u,
+		    parts[i].off);
 		expand_into(x, expr, elen);
-		put(x, "):u8[28] ");
-	} else {
-		put(x, "%.*s__fam=+%s0(", (int)nlen, name, u);
-		expand_into(x, expr, elen);
-		put(x, "):u16 %.*s__port=+%s2(", (int)nlen, name, u);
-		expand_into(x, expr, elen);
-		put(x, "):u16 %.*s__in4=+%s4(", (int)nlen, name, u);
-		expand_into(x, expr, elen);
-		put(x, "):u32 ");
+		put(x, "):%s", parts[i].type);
 	}
-	/* AF_UNIX: a path, or an abstract name after a NUL. */
-	put(x, "%.*s__path=+%s2(", (int)nlen, name, u);
-	expand_into(x, expr, elen);
-	put(x, "):string %.*s__abs=+%s3(", (int)nlen, name, u);
-	expand_into(x, expr, elen);
-	put(x, "):string");
 }
 
 static void placeholder(struct expand *x, const char *p, size_t len)

@@ -625,34 +625,43 @@ int kt_cleanup_stale(const struct kt_features *f,
 	return count;
 }
 
-/* The kernel's last error_log entry, on one line. */
+/*
+ * The kernel's last error_log entry on one line: its message, and the
+ * word of the command its caret points at.
+ *   [   18.78] trace_kprobe: error: String accepts only memory argument
+ *     Command: p:ktrail_275/sendto_d __sys_sendto dest_addr__path=...
+ *                                                 ^
+ */
 static void kernel_error(char *buf, size_t len)
 {
-	char *log = tracefs_error_last(NULL);
-	size_t n = 0;
+	char *log = tracefs_error_last(NULL), *msg, *cmd, *caret, *nl;
+	int col = -1;
 
 	buf[0] = '\0';
 	if (!log)
 		return;
-	for (char *p = log; *p && n + 1 < len; p++) {
-		if (*p == '\n') {
-			/* drop the caret line under the command */
-			char *q = p + 1;
+	msg = strstr(log, "] ");
+	msg = msg ? msg + 2 : log;
+	nl = strchr(msg, '\n');
+	cmd = nl ? strstr(nl, "Command: ") : NULL;
+	if (nl)
+		*nl = '\0';
+	if (cmd) {
+		char *line = cmd;
 
-			while (*q == ' ')
-				q++;
-			if (*q == '^') {
-				p = q;
-				while (p[1] && p[1] != '\n')
-					p++;
-				continue;
-			}
-			buf[n++] = ' ';
-			continue;
-		}
-		buf[n++] = *p;
+		while (line > log && line[-1] != '\n')
+			line--;
+		caret = strchr(cmd, '\n');
+		if (caret && (caret = strchr(caret + 1, '^')))
+			col = (int)(caret - strchr(cmd, '\n') - 1) - (int)(cmd + 9 - line);
+		cmd += 9;
+		if ((nl = strchr(cmd, '\n')))
+			*nl = '\0';
 	}
-	buf[n] = '\0';
+	if (cmd && col >= 0 && col < (int)strlen(cmd))
+		snprintf(buf, len, "%s (at '%.*s')", msg, (int)strcspn(cmd + col, " "), cmd + col);
+	else
+		snprintf(buf, len, "%s", msg);
 	free(log);
 }
 
@@ -666,8 +675,9 @@ int kt_probe_create(struct kt_probes *ps, const struct kt_probe_def *d, char *er
 	if (!n)
 		return -1;
 	ps->ev = n;
-	/* Up to 512 calls in flight per return probe (blocking receives). */
-	dev = d->ret ? tracefs_kretprobe_alloc(ps->group, d->event, d->symbol, d->fetch, 512)
+	/* maxactive: the kernel's default (libtracefs 1.6 writes a
+	 * malformed "rN::group/event" when one is given). */
+	dev = d->ret ? tracefs_kretprobe_alloc(ps->group, d->event, d->symbol, d->fetch, 0)
 		     : tracefs_kprobe_alloc(ps->group, d->event, d->symbol, d->fetch);
 	if (!dev) {
 		snprintf(err, errlen, "%s: %s", d->event, strerror(errno));
@@ -676,8 +686,8 @@ int kt_probe_create(struct kt_probes *ps, const struct kt_probe_def *d, char *er
 	if (tracefs_dynevent_create(dev) < 0) {
 		saved = errno;
 		kernel_error(klog, sizeof(klog));
-		snprintf(err, errlen, "the kernel rejected %s:%s/%s %s%s %s: %s%s%s",
-			 d->ret ? "r" : "p", ps->group, d->event, d->symbol, "", d->fetch,
+		snprintf(err, errlen, "the kernel rejected %s:%s/%s %s %s: %s%s%s",
+			 d->ret ? "r" : "p", ps->group, d->event, d->symbol, d->fetch,
 			 strerror(saved), klog[0] ? "; error_log: " : "", klog);
 		tracefs_dynevent_free(dev);
 		errno = saved;

@@ -43,15 +43,54 @@ dump() { # NAME PATH
 	fi
 }
 
-# run_case NAME READER WORKLOAD: ktrail on the workload (and its forked child)
+# run_case NAME READER WORKLOAD [OPTION...]: ktrail on the workload (and its
+# forked child)
 run_case() {
-	n=$1
+	n=$1 reader=$2 wl=$3
+	shift 3
 	echo "@@ CASE $n uptime=$(up)"
 	rc=0
-	timeout -s INT "$CASE_TIMEOUT" ktrail --reader "$2" -e ipc,net_snd_rcv \
-		-o "csv:/tmp/$n.csv" -o "json:/tmp/$n.jsonl" -- "$3" --fork \
+	timeout -s INT "$CASE_TIMEOUT" ktrail --reader "$reader" -e ipc,net_snd_rcv "$@" \
+		-o "csv:/tmp/$n.csv" -o "json:/tmp/$n.jsonl" -- "$wl" --fork \
 		> "/tmp/$n.wl" 2> "/tmp/$n.err" || rc=$?
 	for f in wl err csv jsonl; do dump "$n.$f" "/tmp/$n.$f"; done
+	echo "@@ END $n rc=$rc uptime=$(up)"
+}
+
+# What tracefs holds of ktrail's: instances, probes, enabled events.
+leftovers() {
+	ls -A $T/instances
+	for f in set_event kprobe_events uprobe_events dynamic_events; do
+		[ -r $T/$f ] && sed "s/^/$f: /" $T/$f
+	done
+}
+
+# kill_case NAME SIGNAL: ktrail traces the whole system until SIGNAL; what
+# is left after it, and after 'ktrail cleanup'.
+kill_case() {
+	n=$1
+	echo "@@ CASE $n uptime=$(up)"
+	ktrail -e ipc,net_snd_rcv -o csv:/tmp/$n.csv 2> /tmp/$n.err &
+	kt=$!
+	i=0
+	while ! grep -q ktrail_ $T/kprobe_events 2> /dev/null || ! grep -q tracing /tmp/$n.err; do
+		i=$((i + 1))
+		[ $i -gt 200 ] && break
+		sleep 0.1
+	done
+	{ echo "--- before"; leftovers; } > /tmp/$n.state 2>&1
+	for f in $T/events/ktrail_*/*/format; do
+		[ -f "$f" ] && { echo "== ${f#$T/events/}"; cat "$f"; }
+	done > /tmp/$n.formats 2>&1
+	kill -$2 $kt
+	wait $kt
+	rc=$?
+	{ echo "--- after $2 (rc=$rc)"; leftovers; } >> /tmp/$n.state 2>&1
+	ktrail cleanup >> /tmp/$n.err 2>&1
+	{ echo "--- after cleanup (rc=$?)"; leftovers; } >> /tmp/$n.state 2>&1
+	dump "$n.err" /tmp/$n.err
+	dump "$n.state" /tmp/$n.state
+	dump "$n.formats" /tmp/$n.formats
 	echo "@@ END $n rc=$rc uptime=$(up)"
 }
 
@@ -90,14 +129,50 @@ echo "@@ CASE info"
 	echo "--- ktrail list"
 	timeout "$CASE_TIMEOUT" ktrail list 2>&1
 	echo "rc=$?"
+	echo "--- ktrail check"
+	timeout "$CASE_TIMEOUT" ktrail check -e ipc,net_snd_rcv 2>&1
+	echo "rc=$?"
 } > /tmp/info.txt 2>&1
 dump info.txt /tmp/info.txt
 echo "@@ END info rc=0"
+
+# kt_bench=N: the benchmark instead of the tests (bench/ipc-bench-guest.sh).
+BENCH=$(sed -n 's/.*kt_bench=\([0-9]*\).*/\1/p' /proc/cmdline)
+if [ -n "$BENCH" ]; then
+	echo "@@ CASE bench"
+	rounds=$(sed -n 's/.*kt_rounds=\([0-9]*\).*/\1/p' /proc/cmdline)
+	for r in $(seq "${rounds:-3}"); do
+		for how in none kprobe tracepoint; do
+			t0=$(cut -d' ' -f1 /proc/uptime)
+			if [ $how = none ]; then
+				/ipcwork --loops "$BENCH" > /dev/null
+			else
+				ktrail -q --probes $how -e ipc,net_snd_rcv -o csv:/tmp/bench.csv \
+					-- /ipcwork --loops "$BENCH" > /dev/null
+			fi
+			t1=$(cut -d' ' -f1 /proc/uptime)
+			echo "@@ BENCH round=$r how=$how seconds=$(awk -v a=$t0 -v b=$t1 'BEGIN { printf "%.2f", b - a }') rows=$([ $how = none ] || grep -c . /tmp/bench.csv)"
+		done
+	done
+	echo "@@ END bench rc=0"
+	echo "@@ ALLDONE uptime=$(up)"
+	poweroff -f
+fi
 
 run_case native_auto auto /ipcwork
 run_case i386_auto auto /ipcwork32
 run_case native_read read /ipcwork
 run_case native_mmap mmap /ipcwork
+# The recipes: kprobes for everything; no kprobe at all.
+run_case native_kprobe auto /ipcwork --probes kprobe
+run_case native_tp auto /ipcwork --probes tracepoint
+run_case i386_tp auto /ipcwork32 --probes tracepoint
+# A definition the kernel rejects (a test hook adds a bad fetch argument
+# to msgsnd's detail probe): the error_log text, and the rest still works.
+KTRAIL_TEST_BAD_FETCH=msgsnd_d run_case bad_fetch auto /ipcwork
+# Nothing left after SIGTERM; after SIGKILL, 'ktrail cleanup' removes it.
+kill_case sigterm TERM
+kill_case sigkill KILL
 
 # Nothing may be left behind in tracefs: no instance, and nothing in the
 # top-level instance (ktrail works in a private instance only).
@@ -107,6 +182,8 @@ rc=$?
 for f in set_event kprobe_events uprobe_events dynamic_events; do
 	[ -r $T/$f ] && sed "s/^/$f: /" $T/$f
 done > /tmp/toplevel.txt 2>&1
+cat $T/error_log > /tmp/error_log.txt 2>&1
+dump error_log.txt /tmp/error_log.txt
 dump instances.txt /tmp/instances.txt
 dump toplevel.txt /tmp/toplevel.txt
 echo "@@ END leftovers rc=$rc"

@@ -278,7 +278,7 @@ kver_ge() { # KVER MAJOR MINOR
 
 # check_case FLAVOR KVER CASE: prints one result line
 check_case() {
-	local fl=$1 kver=$2 c=$3 d=$WORK/$1/$3 rc reader note=""
+	local fl=$1 kver=$2 c=$3 d=$WORK/$1/$3 rc reader note="" note_ok=""
 	local -a extra=()
 	if [ ! -f "$d/rc" ]; then
 		result "$fl" "$c" FAIL "the guest did not finish this case (no '@@ END $c')"
@@ -293,11 +293,14 @@ check_case() {
 	case $c in
 	leftovers)
 		if [ "$rc" = 0 ] && [ ! -s "$d/instances.txt" ] && [ ! -s "$d/toplevel.txt" ]; then
-			result "$fl" "$c" PASS "instances/ empty, nothing in the top-level instance"
+			result "$fl" "$c" PASS "instances/ empty, nothing in the top-level instance or kprobe_events"
 		else
 			result "$fl" "$c" FAIL "tracefs not clean after the runs (ls rc=$rc)"
 			cat "$d/instances.txt" "$d/toplevel.txt" 2> /dev/null | show
 		fi
+		return ;;
+	sigterm|sigkill)
+		check_kill "$fl" "$c" "$rc" "$d"
 		return ;;
 	esac
 	reader=$(grep -o 'reader [a-z]*' "$d/$c.err" 2> /dev/null | head -1 | cut -d' ' -f2 || true)
@@ -327,17 +330,46 @@ check_case() {
 		show < "$d/$c.err"
 		return
 	fi
-	[ "$c" = i386_auto ] && extra=(--compat 1)
-	if [ "$c" = i386_auto ] && ! grep -q '^@@ mq_timedsend_time32 ' "$d/$c.wl"; then
-		note=" (the i386 workload made no mq_timedsend_time32 call)"
+	case $c in i386_*) extra=(--compat 1) ;; esac
+	case $c in *_tp) ;; *) extra+=(--user-memory) ;; esac
+	case $c in i386_*)
+		if ! grep -q '^@@ mq_timedsend_time32 ' "$d/$c.wl"; then
+			note=" (the i386 workload made no mq_timedsend_time32 call)"
+		fi ;;
+	esac
+	# Which recipes ktrail says it used.
+	local recipes want_recipes=""
+	recipes=$(grep -o 'recipes: .*' "$d/$c.err" | head -1 || true)
+	case $c in
+	native_kprobe) want_recipes="recipes: 0 syscall tracepoints, 16 kprobes, 32-bit tasks: 18 kprobes, 0 raw_syscalls" ;;
+	*_tp) want_recipes="recipes: 16 syscall tracepoints, 0 kprobes, 32-bit tasks: 0 kprobes, 18 raw_syscalls; 0 kprobes" ;;
+	*) want_recipes="recipes: 16 syscall tracepoints, 0 kprobes, 32-bit tasks: 18 kprobes, 0 raw_syscalls" ;;
+	esac
+	if [ "${recipes#"$want_recipes"}" = "$recipes" ]; then
+		result "$fl" "$c" FAIL "ktrail says '${recipes:-nothing}', want '$want_recipes...'"
+		show < "$d/$c.err"
+		return
+	fi
+	local wl=$d/$c.wl
+	if [ "$c" = bad_fetch ]; then
+		# The kernel's own words about the probe it rejected; msgsnd's
+		# user-memory arguments stay empty, everything else is there.
+		if ! grep -q 'msgsnd_d.*error_log: ' "$d/$c.err"; then
+			result "$fl" "$c" FAIL "no error_log text naming msgsnd_d on stderr"
+			show < "$d/$c.err"
+			return
+		fi
+		note_ok=" ($(grep -o 'error_log: .*' "$d/$c.err" | head -1 | cut -c1-90))"
+		sed '/^@@ msgsnd /s/ | .*//' "$d/$c.wl" > "$d/$c.wl.nomsgsnd"
+		wl=$d/$c.wl.nomsgsnd
 	fi
 	local crc=0
-	python3 "$CHECKER" --events "$EVENTS" "${extra[@]}" --workload "$d/$c.wl" \
+	python3 "$CHECKER" --events "$EVENTS" "${extra[@]}" --workload "$wl" \
 		--csv "$d/$c.csv" --json "$d/$c.jsonl" > "$d/check.txt" 2>&1 || crc=$?
 	local last
 	last=$(tail -1 "$d/check.txt")
 	if [ $crc = 0 ] && [ -z "$note" ]; then
-		result "$fl" "$c" PASS "reader $reader, $(grep -c . "$d/$c.csv") CSV lines, check_rows -> $last"
+		result "$fl" "$c" PASS "reader $reader, $(grep -c . "$d/$c.csv") CSV lines, check_rows ${extra[*]} -> $last${note_ok:-}"
 	else
 		result "$fl" "$c" FAIL "check_rows exit $crc -> $last$note"
 		grep -v '^[0-9]* passed' "$d/check.txt" | show 60
@@ -346,7 +378,30 @@ check_case() {
 	fi
 }
 
-CASES=(native_auto i386_auto native_read native_mmap leftovers)
+# check_kill FLAVOR CASE RC DIR: the state before, after the signal, after
+# 'ktrail cleanup' (guest-init.sh's kill_case).
+check_kill() {
+	local fl=$1 c=$2 rc=$3 d=$4 before after clean
+	before=$(sed -n '/^--- before/,/^--- after/p' "$d/$c.state" | grep -c 'kprobe_events: .*ktrail_' || true)
+	after=$(sed -n '/^--- after [A-Z]/,/^--- after cleanup/p' "$d/$c.state" | grep -vc '^---' || true)
+	clean=$(sed -n '/^--- after cleanup/,$p' "$d/$c.state" | grep -vc '^---' || true)
+	if [ "$before" -lt 1 ]; then
+		result "$fl" "$c" FAIL "ktrail had created no kprobe before the signal"
+		show < "$d/$c.state"; show < "$d/$c.err"
+	elif [ "$c" = sigterm ] && { [ "$rc" != 0 ] || [ "$after" != 0 ]; }; then
+		result "$fl" "$c" FAIL "after SIGTERM: exit $rc (want 0), $after objects left (want 0)"
+		show < "$d/$c.state"
+	elif [ "$c" = sigkill ] && { [ "$after" = 0 ] || [ "$clean" != 0 ] ||
+				      ! grep -q 'removed stale probe' "$d/$c.err"; }; then
+		result "$fl" "$c" FAIL "after SIGKILL $after objects, after 'ktrail cleanup' $clean (want some, then 0)"
+		show < "$d/$c.state"; show < "$d/$c.err"
+	else
+		result "$fl" "$c" PASS "$before kprobes during the run; after the signal $after objects left, after cleanup $clean"
+	fi
+}
+
+CASES=(native_auto i386_auto native_read native_mmap native_kprobe native_tp i386_tp bad_fetch
+       sigterm sigkill leftovers)
 
 mkdir -p "$WORK" "$CACHE"
 exec 9> "$CACHE/.lock"

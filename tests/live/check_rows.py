@@ -10,7 +10,9 @@ The workload (tests/workload/ipcwork.c) prints one line per syscall:
 
   @@ <event> tid=<tid> ret=<ret> <arg>=<value> ...
 
-with only the scalar arguments (what a syscall tracepoint can show), plus
+with the scalar arguments (what a syscall tracepoint can show), then after
+' |' the values only kprobes read (user memory, and ktrail's own ARGX
+arguments), plus
 '@@ start pid=P' (first line), '@@ start pid=C ppid=P' (a forked child),
 '# nosys <event> tid=T' (the call got -ENOSYS) and '# done pid=P calls=N'
 (the last line of each process).  Other lines are ignored.
@@ -19,9 +21,11 @@ For every event line (of the events selected by --events, if given) there
 must be exactly one row of ktrail with the same eventName, threadId == tid,
 returnValue == ret and every printed argument equal, in the same relative
 order per thread (the file's order); that row must be 'complete', have the
-processId of its process, the expected isCompat and processName, and the
-arguments the workload did not print (those in user memory: strings,
-sockaddrs, timespecs) must be empty in CSV and null in JSON.  The workload's
+processId of its process, the expected isCompat and processName.  The
+user-memory arguments (strings, sockaddrs, timespecs, and ktrail's own
+ARGX ones) must be empty in CSV and null in JSON; with --user-memory they
+must instead equal what the workload printed after ' |' (and be empty when
+it printed nothing for them).  The workload's
 threads must have no other rows.  A call that got -ENOSYS ('nosys') may or
 may not have a row.
 
@@ -89,13 +93,13 @@ class Event:
         self.name = name
         self.ids = ids                  # (x86_64, arm64)
         self.sets = sets
-        self.args = []                  # [(name, ctype, TYPE)]
+        self.args = []                  # [(name, ctype, TYPE, extra)]
 
     def scalar_args(self):
-        return [a for a in self.args if a[2] not in USER_TYPES]
+        return [a for a in self.args if a[2] not in USER_TYPES and not a[3]]
 
     def user_args(self):
-        return [a for a in self.args if a[2] in USER_TYPES]
+        return [a for a in self.args if a[2] in USER_TYPES or a[3]]
 
     def arg(self, name):
         for a in self.args:
@@ -113,7 +117,7 @@ def load_catalog(path):
     text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
     events = []
     tok = re.compile(r'SYSCALL\(\s*(\w+)\s*,\s*(-?\d+)\s*,\s*(-?\d+)\s*,\s*([\w\s|]+?)\s*,'
-                     r'|ARG\(\s*(\w+)\s*,\s*"([^"]*)"\s*,\s*(\w+)\s*,'
+                     r'|ARG(X?)\(\s*(\w+)\s*,\s*"([^"]*)"\s*,\s*(\w+)\s*,'
                      r'|END\(\s*(\w+)\s*\)')
     cur = None
     for m in tok.finditer(text):
@@ -122,16 +126,16 @@ def load_catalog(path):
                     for s in m.group(4).split("|")}
             cur = Event(m.group(1), (int(m.group(2)), int(m.group(3))), sets)
             events.append(cur)
-        elif m.group(5):
+        elif m.group(6):
             if cur is None:
-                raise Fatal("%s: ARG(%s) outside an event" % (path, m.group(5)))
-            cur.args.append((m.group(5), m.group(6), m.group(7)))
+                raise Fatal("%s: ARG(%s) outside an event" % (path, m.group(6)))
+            cur.args.append((m.group(6), m.group(7), m.group(8), m.group(5) == "X"))
         else:
             cur = None
     if not events:
         raise Fatal("%s: no events found" % path)
     lost = Event("lost_events", (9990, 9990), set())
-    lost.args.append(("lost", "unsigned long", "ULONG"))
+    lost.args.append(("lost", "unsigned long", "ULONG", False))
     return events, lost
 
 
@@ -191,13 +195,14 @@ def arm_ids():
 # ---------------------------------------------------------------- workload
 
 class Call:
-    def __init__(self, lineno, text, event, tid, ret, args):
+    def __init__(self, lineno, text, event, tid, ret, args, uargs):
         self.lineno = lineno
         self.text = text
         self.event = event
         self.tid = tid
         self.ret = ret
         self.args = args                # {name: int}
+        self.uargs = uargs              # {name: text}: what kprobes read
 
     def key(self, ev):
         return (self.event, self.ret,
@@ -240,6 +245,12 @@ def read_workload(path, catalog):
             elif not line.startswith("@@ "):
                 continue
             where = "%s:%d" % (path, lineno)
+            uparts = []
+            if " | " in line:
+                line, utext = line.split(" | ", 1)
+                uparts = utext.split()
+            elif line.endswith(" |"):
+                line = line[:-2]
             parts = line.split()
             if len(parts) < 2:
                 raise Fatal("%s: malformed line %r" % (where, line))
@@ -274,7 +285,17 @@ def read_workload(path, catalog):
                         raise Fatal("%s: %s prints %s; the catalog's scalar args are %s"
                                     % (where, kind, names, want))
                     args = {k: parse_value(ev, k, v, where) for k, v in kv.items()}
-                    calls.append(Call(lineno, line, kind, tid, ret, args))
+                    uargs = {}
+                    unames = [a[0] for a in ev.user_args()]
+                    for p in uparts:
+                        k, _, v = p.partition("=")
+                        if k not in unames or k in uargs:
+                            raise Fatal("%s: %s: '%s' after ' |' is not one of its "
+                                        "user-memory arguments %s (or is there twice)"
+                                        % (where, kind, k, unames))
+                        uargs[k] = v
+                    calls.append(Call(lineno, raw.decode("utf-8", "replace").rstrip("\n"),
+                                      kind, tid, ret, args, uargs))
             except (KeyError, ValueError) as e:
                 raise Fatal("%s: malformed line %r (%s)" % (where, line, e))
     if not starts:
@@ -319,7 +340,7 @@ class Row:
 
 def typed(ev, a, value, where, is_json):
     """Check a value's form; return it normalised (int, str or None)."""
-    name, _, t = a
+    name, t = a[0], a[2]
     if value is None or (not is_json and value == ""):
         return None
     if t in INT_RANGE:
@@ -588,7 +609,25 @@ def fmt_row(r, ev):
     return "%s: %s" % (r.where(), " ".join(parts))
 
 
-def compare(call, row, ev, pid_of, compat, comm):
+def user_text(a, v):
+    """A user-memory value in the workload's notation (see ipcwork.c)."""
+    if v is None:
+        return None
+    if a[2] == "SOCKADDR":
+        if isinstance(v, dict):
+            fam = v.get("sa_family")
+            addr = v.get("sun_path", v.get("sin_addr", v.get("sin6_addr", "")))
+            port = v.get("sin_port", v.get("sin6_port"))
+        else:
+            kv = dict(p.partition("=")[::2] for p in v.split(" "))
+            fam, addr, port = kv.get("family"), kv.get("path", kv.get("addr", "")), kv.get("port")
+        return "%s:%s%s" % (fam, addr, ":%s" % port if port is not None else "")
+    if a[2] == "TIMESPEC" and not isinstance(v, str):
+        return "%.9f" % v
+    return str(v)
+
+
+def compare(call, row, ev, pid_of, compat, comm, user_memory):
     """Differences between a workload line and the row aligned with it."""
     d = []
     if row.event != call.event:
@@ -602,9 +641,16 @@ def compare(call, row, ev, pid_of, compat, comm):
             d.append("%s=%s, want %s" % (a[0], fmt(got) if isinstance(got, int) else got,
                                          fmt(want)))
     for a in ev.user_args():
-        if row.args.get(a[0]) is not None:
-            d.append("%s=%r, must be %s (user memory: not readable by the tracepoints)"
-                     % (a[0], row.args.get(a[0]), "null" if row.src == "json" else "empty"))
+        got = user_text(a, row.args.get(a[0]))
+        want = call.uargs.get(a[0]) if user_memory else None
+        if got != want:
+            if want is None:
+                d.append("%s=%r, must be %s (%s)"
+                         % (a[0], got, "null" if row.src == "json" else "empty",
+                            "nothing to read" if user_memory else
+                            "user memory: not readable by the tracepoints"))
+            else:
+                d.append("%s=%r, want %r (read by a kprobe)" % (a[0], got, want))
     if row.state != "complete":
         d.append("state %s, want complete" % row.state)
     want_pid = pid_of(call.tid)
@@ -617,7 +663,7 @@ def compare(call, row, ev, pid_of, compat, comm):
     return d
 
 
-def match(src, rows, calls, nosys, byname, pid_of, compat, comm, selected):
+def match(src, rows, calls, nosys, byname, pid_of, compat, comm, selected, user_memory):
     """Align the workload's calls with the rows of its threads.  Returns
     the number of workload lines that matched a row in every respect."""
     tids = sorted({c.tid for c in calls} | {t for _, t in nosys} | set(pid_of.tids))
@@ -640,7 +686,7 @@ def match(src, rows, calls, nosys, byname, pid_of, compat, comm, selected):
         for op, i1, i2, j1, j2 in sm.get_opcodes():
             if op == "equal":
                 for c, r in zip(want[i1:i2], got[j1:j2]):
-                    d = compare(c, r, byname[c.event], pid_of, compat, comm)
+                    d = compare(c, r, byname[c.event], pid_of, compat, comm, user_memory)
                     if d:
                         fail("%s: tid %d: workload line %d\n    want %s\n    got  %s\n    %s"
                              % (src, tid, c.lineno, c.text, fmt_row(r, byname[r.event]),
@@ -661,7 +707,7 @@ def match(src, rows, calls, nosys, byname, pid_of, compat, comm, selected):
                 r = gs[k]
                 gs = gs[k + 1:]
                 ws = ws[1:]
-                d = compare(c, r, byname[c.event], pid_of, compat, comm)
+                d = compare(c, r, byname[c.event], pid_of, compat, comm, user_memory)
                 fail("%s: tid %d: MISMATCH for workload line %d\n    want %s\n    got  %s\n    %s"
                      % (src, tid, c.lineno, c.text, fmt_row(r, byname[r.event]),
                         "\n    ".join(d or ["out of order"])))
@@ -705,6 +751,8 @@ def main():
     ap.add_argument("--comm", help="the processName the workload's rows must have")
     ap.add_argument("--absent-pid", type=int, action="append", default=[],
                     help="no row may have this processId or threadId")
+    ap.add_argument("--user-memory", action="store_true",
+                    help="ktrail ran with kprobes: the values after ' |' must be there")
     ap.add_argument("--allow-lost", action="store_true",
                     help="lost_events rows are not a failure")
     ap.add_argument("--catalog", default=default_catalog(), help="src/catalog/events.def")
@@ -760,7 +808,7 @@ def main():
             fail("the workload printed no call of the selected events")
         for src, rows in results.items():
             passed += match(src, rows, calls, nosys, byname, pid_of,
-                            bool(a.compat), a.comm, selnames)
+                            bool(a.compat), a.comm, selnames, a.user_memory)
         n = len(want) * len(results)
         print("checked %d workload calls (%d threads) against %s" %
               (len(want), len({c.tid for c in want}),

@@ -221,15 +221,23 @@ static void test_x86_64_612(void **state)
 	assert_int_equal(kt_probe_detail(&env, ev("sendmsg"), false, &d, why, sizeof(why)), 1);
 	assert_string_equal(d.symbol, "__x64_sys_sendmsg");
 	assert_string_equal(d.fetch,
-			    "msg_name__raw=+u0(+u0(+104($arg1))):u8[28] "
+			    "msg_name__ptr=+u0(+104($arg1)):x64 "
+			    "msg_name__fam=+u0(+u0(+104($arg1))):u16 "
+			    "msg_name__port=+u2(+u0(+104($arg1))):u16 "
+			    "msg_name__in4=+u4(+u0(+104($arg1))):u32 "
+			    "msg_name__in6a=+u8(+u0(+104($arg1))):u64 "
+			    "msg_name__in6b=+u16(+u0(+104($arg1))):u64 "
 			    "msg_name__path=+u2(+u0(+104($arg1))):string "
 			    "msg_name__abs=+u3(+u0(+104($arg1))):string "
 			    "msg_iovlen=+u24(+104($arg1)):u64 msg_controllen=+u40(+104($arg1)):u64 "
 			    "msg_flags=+u48(+104($arg1)):u32");
 	assert_int_equal(kt_probe_detail(&env, ev("sendto"), false, &d, why, sizeof(why)), 1);
 	assert_string_equal(d.symbol, "__sys_sendto");
-	assert_string_equal(d.fetch, "dest_addr__raw=+u0($arg5):u8[28] "
-			    "dest_addr__path=+u2($arg5):string dest_addr__abs=+u3($arg5):string");
+	assert_string_equal(d.fetch,
+			    "dest_addr__fam=+u0($arg5):u16 dest_addr__port=+u2($arg5):u16 "
+			    "dest_addr__in4=+u4($arg5):u32 dest_addr__in6a=+u8($arg5):u64 "
+			    "dest_addr__in6b=+u16($arg5):u64 dest_addr__path=+u2($arg5):string "
+			    "dest_addr__abs=+u3($arg5):string");
 
 	/* No detail recipe for an event whose arguments are all numbers. */
 	assert_int_equal(kt_probe_detail(&env, ev("msgget"), false, &d, why, sizeof(why)), 0);
@@ -250,8 +258,10 @@ static void test_x86_64_419(void **state)
 	assert_int_equal(kt_probe_detail(&env, ev("msgsnd"), false, &d, why, sizeof(why)), 1);
 	assert_string_equal(d.fetch, "mtype=%si:s64 mtext=+0(%dx):string");
 	assert_int_equal(kt_probe_detail(&env, ev("sendto"), false, &d, why, sizeof(why)), 1);
-	assert_string_equal(d.fetch, "dest_addr__fam=+0(%r8):u16 dest_addr__port=+2(%r8):u16 "
-			    "dest_addr__in4=+4(%r8):u32 dest_addr__path=+2(%r8):string "
+	assert_string_equal(d.fetch,
+			    "dest_addr__fam=+0(%r8):u16 dest_addr__port=+2(%r8):u16 "
+			    "dest_addr__in4=+4(%r8):u32 dest_addr__in6a=+8(%r8):u64 "
+			    "dest_addr__in6b=+16(%r8):u64 dest_addr__path=+2(%r8):string "
 			    "dest_addr__abs=+3(%r8):string");
 	assert_int_equal(kt_probe_entry(&env, ev("mq_unlink"), false, &d, why, sizeof(why)), 0);
 	assert_string_equal(d.fetch, "name__ptr=+112(%di):x64");

@@ -11,11 +11,16 @@
  *   @@ <event> tid=<tid> ret=<ret> <arg>=<value> ...
  *
  * <event> and <arg> are the catalog's (Tracee's) names, args in syscall
- * order.  Only the args a syscall tracepoint can show are printed: the
- * scalar ones.  int/long: signed decimal; size_t, unsigned int, umode_t:
- * unsigned decimal; pointers: 0x%lx (0x0 for NULL).  Args read from user
- * memory (strings, sockaddrs, timespecs) are not printed: ktrail leaves
- * them empty.  ret is the raw syscall return: -errno on failure.
+ * order.  First the args a syscall tracepoint can show: the scalar ones.
+ * int/long: signed decimal; size_t, unsigned int, umode_t: unsigned
+ * decimal; pointers: 0x%lx (0x0 for NULL).  ret is the raw syscall return:
+ * -errno on failure.  Then, after " |", what only ktrail's kprobes read
+ * (user memory and ktrail's own arguments, events.def's ARGX), by the
+ * same names: strings as they are (the workload's have no blank), message
+ * bodies cut to the syscall's length and to 64 bytes, timespecs as
+ * seconds with 9 decimals, socket addresses as FAMILY:ADDRESS (AF_UNIX:
+ * the path, '@' and the name for an abstract one).  A value absent there
+ * must be empty (null in JSON) in every recipe.
  *
  * Other lines:
  *   @@ start pid=<pid>             first line, before anything else
@@ -187,15 +192,15 @@ static void wl_sysv(void)
 	memset(m1.mtext, 'a', sz1);
 	f = 0;
 	r = wl_ret(syscall(SYS_msgsnd, (long)qid, &m1, (unsigned long)sz1, (long)f));
-	wl_line("msgsnd", r, 0, "msqid=%d msgp=0x%lx msgsz=%zu msgflg=%d",
-		qid, wl_p(&m1), sz1, f);
+	wl_line("msgsnd", r, 0, "msqid=%d msgp=0x%lx msgsz=%zu msgflg=%d | mtype=%ld mtext=%.*s",
+		qid, wl_p(&m1), sz1, f, m1.mtype, (int)sz1, m1.mtext);
 
 	m2.mtype = 7;
 	memset(m2.mtext, 'b', sz2);
 	f = IPC_NOWAIT;
 	r = wl_ret(syscall(SYS_msgsnd, (long)qid, &m2, (unsigned long)sz2, (long)f));
-	wl_line("msgsnd", r, 0, "msqid=%d msgp=0x%lx msgsz=%zu msgflg=%d",
-		qid, wl_p(&m2), sz2, f);
+	wl_line("msgsnd", r, 0, "msqid=%d msgp=0x%lx msgsz=%zu msgflg=%d | mtype=%ld mtext=%.*s",
+		qid, wl_p(&m2), sz2, f, m2.mtype, (int)sz2, m2.mtext);
 
 	/* A negative msgtyp: the first message of the lowest type <= 5. */
 	typ = -5;
@@ -268,8 +273,10 @@ static void wl_posix_mq(void)
 	past.tv_sec = 0;	/* the epoch: already expired */
 
 	r = wl_ret(syscall(SYS_mq_open, name + 1, (long)oflag, (unsigned long)mode, &attr));
-	if (wl_line("mq_open", r, WL_ANY_FD, "oflag=%d mode=%u attr=0x%lx",
-		    oflag, mode, wl_p(&attr)))
+	if (wl_line("mq_open", r, WL_ANY_FD,
+		    "oflag=%d mode=%u attr=0x%lx | name=%s mq_maxmsg=%ld mq_msgsize=%ld",
+		    oflag, mode, wl_p(&attr), name + 1, (long)attr.mq_maxmsg,
+		    (long)attr.mq_msgsize))
 		return;
 	if (r < 0)
 		return;
@@ -277,25 +284,27 @@ static void wl_posix_mq(void)
 
 	/* Again with O_EXCL: -EEXIST. */
 	r = wl_ret(syscall(SYS_mq_open, name + 1, (long)oflag, (unsigned long)mode, NULL));
-	wl_line("mq_open", r, -EEXIST, "oflag=%d mode=%u attr=0x%lx",
-		oflag, mode, 0UL);
+	wl_line("mq_open", r, -EEXIST, "oflag=%d mode=%u attr=0x%lx | name=%s",
+		oflag, mode, 0UL, name + 1);
 
 	mprio = 5;
 	r = wl_ret(syscall(WL_NR_MQ_TIMEDSEND, (long)mqd, msg, (unsigned long)len,
 			   (unsigned long)mprio, &far));
-	if (!wl_line("mq_timedsend", r, 0, "mqdes=%d msg_len=%zu msg_prio=%u",
-		     mqd, len, mprio)) {
+	if (!wl_line("mq_timedsend", r, 0,
+		     "mqdes=%d msg_len=%zu msg_prio=%u | msg_ptr=%.*s abs_timeout=%lld.000000000",
+		     mqd, len, mprio, (int)len, msg, (long long)far.tv_sec)) {
 		r = wl_ret(syscall(WL_NR_MQ_TIMEDRECEIVE, (long)mqd, rbuf,
 				   (unsigned long)rlen, &prio, &far));
 		wl_line("mq_timedreceive", r, (long)len,
-			"mqdes=%d msg_len=%zu msg_prio=0x%lx",
-			mqd, rlen, wl_p(&prio));
+			"mqdes=%d msg_len=%zu msg_prio=0x%lx | abs_timeout=%lld.000000000",
+			mqd, rlen, wl_p(&prio), (long long)far.tv_sec);
 
 		/* Empty queue, timeout in the past: -ETIMEDOUT at once. */
 		r = wl_ret(syscall(WL_NR_MQ_TIMEDRECEIVE, (long)mqd, rbuf,
 				   (unsigned long)rlen, NULL, &past));
 		wl_line("mq_timedreceive", r, -ETIMEDOUT,
-			"mqdes=%d msg_len=%zu msg_prio=0x%lx", mqd, rlen, 0UL);
+			"mqdes=%d msg_len=%zu msg_prio=0x%lx | abs_timeout=0.000000000",
+			mqd, rlen, 0UL);
 	}
 
 #if defined(__i386__)
@@ -312,8 +321,8 @@ static void wl_posix_mq(void)
 		r = wl_ret(syscall(SYS_mq_timedsend, (long)mqd, msg, (unsigned long)len32,
 				   (unsigned long)mprio, &far32));
 		if (!wl_line("mq_timedsend_time32", r, 0,
-			     "mqdes=%d msg_len=%u msg_prio=%u u_abs_timeout=0x%lx",
-			     mqd, len32, mprio, wl_p(&far32))) {
+			     "mqdes=%d msg_len=%u msg_prio=%u u_abs_timeout=0x%lx | u_msg_ptr=%.*s",
+			     mqd, len32, mprio, wl_p(&far32), (int)len32, msg)) {
 			r = wl_ret(syscall(SYS_mq_timedreceive, (long)mqd, rbuf,
 					   (unsigned long)rlen32, &prio, &far32));
 			wl_line("mq_timedreceive_time32", r, (long)len32,
@@ -340,10 +349,10 @@ static void wl_posix_mq(void)
 	wl_line("mq_notify", r, 0, "mqdes=%d sevp=0x%lx", mqd, 0UL);
 
 	r = wl_ret(syscall(SYS_mq_unlink, name + 1));
-	wl_line("mq_unlink", r, 0, "%s", "");
+	wl_line("mq_unlink", r, 0, "| name=%s", name + 1);
 
 	r = wl_ret(syscall(SYS_mq_unlink, name + 1));
-	wl_line("mq_unlink", r, -ENOENT, "%s", "");
+	wl_line("mq_unlink", r, -ENOENT, "| name=%s", name + 1);
 
 	close(mqd);
 }
@@ -383,11 +392,13 @@ static void wl_sockets(int loop)
 
 	siov.iov_base = sbuf;
 	siov.iov_len = sizeof(sbuf);
+	memset(&smh, 0, sizeof(smh));	/* the last loop's msg_name is gone */
 	smh.msg_iov = &siov;
 	smh.msg_iovlen = 1;
 	f = 0;
 	r = wl_ret(syscall(SYS_sendmsg, (long)sv[0], &smh, (long)f));
-	if (wl_line("sendmsg", r, (long)sizeof(sbuf), "sockfd=%d msg=0x%lx flags=%d",
+	if (wl_line("sendmsg", r, (long)sizeof(sbuf),
+		    "sockfd=%d msg=0x%lx flags=%d | msg_iovlen=1 msg_controllen=0 msg_flags=0",
 		    sv[0], wl_p(&smh), f))
 		goto out;
 
@@ -396,7 +407,8 @@ static void wl_sockets(int loop)
 	rmh.msg_iov = &riov;
 	rmh.msg_iovlen = 1;
 	r = wl_ret(syscall(SYS_recvmsg, (long)sv[1], &rmh, (long)f));
-	wl_line("recvmsg", r, (long)sizeof(sbuf), "sockfd=%d msg=0x%lx flags=%d",
+	wl_line("recvmsg", r, (long)sizeof(sbuf),
+		"sockfd=%d msg=0x%lx flags=%d | msg_iovlen=1 msg_controllen=0 msg_flags=0",
 		sv[1], wl_p(&rmh), f);
 
 	miov[0].iov_base = sbuf;
@@ -460,8 +472,9 @@ static void wl_sockets(int loop)
 	f = 0;
 	r = wl_ret(syscall(SYS_sendto, (long)snd, sbuf, (unsigned long)len, (long)f,
 			   &to, (long)tolen));
-	wl_line("sendto", r, (long)len, "sockfd=%d buf=0x%lx len=%zu flags=%d addrlen=%d",
-		snd, wl_p(sbuf), len, f, (int)tolen);
+	wl_line("sendto", r, (long)len,
+		"sockfd=%d buf=0x%lx len=%zu flags=%d addrlen=%d | dest_addr=AF_UNIX:@%s",
+		snd, wl_p(sbuf), len, f, (int)tolen, to.sun_path + 1);
 
 	fromlen = sizeof(from);
 	r = wl_ret(syscall(SYS_recvfrom, (long)bound, rbuf, (unsigned long)rlen, (long)f,
@@ -475,8 +488,36 @@ static void wl_sockets(int loop)
 	r = wl_ret(syscall(SYS_sendto, (long)snd, sbuf, (unsigned long)len, (long)f,
 			   &nobody, (long)nobodylen));
 	wl_line("sendto", r, -ECONNREFUSED,
-		"sockfd=%d buf=0x%lx len=%zu flags=%d addrlen=%d",
-		snd, wl_p(sbuf), len, f, (int)nobodylen);
+		"sockfd=%d buf=0x%lx len=%zu flags=%d addrlen=%d | dest_addr=AF_UNIX:@%s",
+		snd, wl_p(sbuf), len, f, (int)nobodylen, nobody.sun_path + 1);
+
+	/*
+	 * sendmsg with a destination in its msghdr.  A 32-bit msghdr holds
+	 * a 32-bit pointer, which a kprobe on a 64-bit kernel cannot follow:
+	 * there msg_name stays empty.
+	 */
+	siov.iov_base = sbuf;
+	siov.iov_len = sizeof(sbuf);
+	memset(&smh, 0, sizeof(smh));
+	smh.msg_name = &to;
+	smh.msg_namelen = tolen;
+	smh.msg_iov = &siov;
+	smh.msg_iovlen = 1;
+	r = wl_ret(syscall(SYS_sendmsg, (long)snd, &smh, (long)f));
+#if defined(__LP64__)
+	wl_line("sendmsg", r, (long)sizeof(sbuf),
+		"sockfd=%d msg=0x%lx flags=%d | msg_name=AF_UNIX:@%s msg_iovlen=1 "
+		"msg_controllen=0 msg_flags=0", snd, wl_p(&smh), f, to.sun_path + 1);
+#else
+	wl_line("sendmsg", r, (long)sizeof(sbuf),
+		"sockfd=%d msg=0x%lx flags=%d | msg_iovlen=1 msg_controllen=0 msg_flags=0",
+		snd, wl_p(&smh), f);
+#endif
+	r = wl_ret(syscall(SYS_recvfrom, (long)bound, rbuf, (unsigned long)rlen, (long)f,
+			   NULL, NULL));
+	wl_line("recvfrom", r, (long)sizeof(sbuf),
+		"sockfd=%d buf=0x%lx len=%zu flags=%d addrlen=0x%lx",
+		bound, wl_p(rbuf), rlen, f, 0UL);
 
 	close(snd);
 	close(bound);
