@@ -644,20 +644,19 @@ static void kernel_error(char *buf, size_t len)
 	msg = msg ? msg + 2 : log;
 	nl = strchr(msg, '\n');
 	cmd = nl ? strstr(nl, "Command: ") : NULL;
-	if (nl)
-		*nl = '\0';
 	if (cmd) {
-		char *line = cmd;
+		char *line = cmd, *end = strchr(cmd, '\n');
 
 		while (line > log && line[-1] != '\n')
 			line--;
-		caret = strchr(cmd, '\n');
-		if (caret && (caret = strchr(caret + 1, '^')))
-			col = (int)(caret - strchr(cmd, '\n') - 1) - (int)(cmd + 9 - line);
+		if (end && (caret = strchr(end + 1, '^')))
+			col = (int)(caret - end - 1) - (int)(cmd + 9 - line);
 		cmd += 9;
-		if ((nl = strchr(cmd, '\n')))
-			*nl = '\0';
+		if (end)
+			*end = '\0';
 	}
+	if (nl)
+		*nl = '\0';
 	if (cmd && col >= 0 && col < (int)strlen(cmd))
 		snprintf(buf, len, "%s (at '%.*s')", msg, (int)strcspn(cmd + col, " "), cmd + col);
 	else

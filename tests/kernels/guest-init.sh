@@ -142,14 +142,17 @@ if [ -n "$BENCH" ]; then
 	echo "@@ CASE bench"
 	rounds=$(sed -n 's/.*kt_rounds=\([0-9]*\).*/\1/p' /proc/cmdline)
 	for r in $(seq "${rounds:-3}"); do
-		for how in none kprobe tracepoint; do
+		for how in none kprobe tracepoint setup-kprobe setup-tracepoint; do
 			t0=$(cut -d' ' -f1 /proc/uptime)
-			if [ $how = none ]; then
-				/ipcwork --loops "$BENCH" > /dev/null
-			else
+			case $how in
+			none) /ipcwork --loops "$BENCH" > /dev/null ;;
+			setup-*)	# start-up and teardown alone: no IPC at all
+				ktrail -q --probes ${how#setup-} -e ipc,net_snd_rcv -o csv:/tmp/bench.csv \
+					-- /ipcwork --loops 0 > /dev/null ;;
+			*)
 				ktrail -q --probes $how -e ipc,net_snd_rcv -o csv:/tmp/bench.csv \
-					-- /ipcwork --loops "$BENCH" > /dev/null
-			fi
+					-- /ipcwork --loops "$BENCH" > /dev/null ;;
+			esac
 			t1=$(cut -d' ' -f1 /proc/uptime)
 			echo "@@ BENCH round=$r how=$how seconds=$(awk -v a=$t0 -v b=$t1 'BEGIN { printf "%.2f", b - a }') rows=$([ $how = none ] || grep -c . /tmp/bench.csv)"
 		done

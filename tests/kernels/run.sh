@@ -23,6 +23,8 @@
 #   KT_CASE_TIMEOUT     seconds per ktrail run in the guest (default 35)
 #   KT_RETRIES  boots again when a guest printed no marker at all (default 1)
 #   KAPPEND     extra kernel command line;  QEMU_EXTRA  extra qemu arguments
+#   KT_BOOT_ONLY=1  boot and keep the console log, check nothing (for the
+#               guest benchmark, bench/ipc-bench-guest.sh)
 #   SMP MEM     default 2 and 512
 # Exit status: 0 if every case of every flavor passed, 1 otherwise, 2 on a
 # setup error (missing binary, download failure).
@@ -431,6 +433,9 @@ for FL in "${FLAVORS[@]}"; do
 	say "   boot + tests + poweroff: ${BOOT_WALL} s wall; $(grep -o '^@@ ALLDONE.*' "$WORK/$FL/console.log" || echo 'NO @@ ALLDONE (the guest stopped early)')"
 	if [ -f "$WORK/$FL/info/info.txt" ]; then
 		grep -E '^ipcwork32|^raw_syscalls' "$WORK/$FL/info/info.txt" | sed 's/^/   info: /'
+	fi
+	if [ "${KT_BOOT_ONLY:-0}" = 1 ]; then
+		continue	# bench/ipc-bench-guest.sh reads the console log itself
 	fi
 	for c in "${CASES[@]}"; do check_case "$FL" "$KVER" "$c"; done
 	dm=$WORK/$FL/dmesg/dmesg.txt
