@@ -86,6 +86,7 @@ struct session {
 	const struct kt_event_def **cols;
 	bool selected[KT_MAX_EVENTS];
 	bool compat_on[KT_MAX_EVENTS];
+	unsigned long long traced[KT_MAX_EVENTS][2];	/* complete records: native, 32-bit */
 	int64_t epoch;
 	clockid_t clock_id;
 	bool clock_known;
@@ -202,6 +203,8 @@ static int emit_record(struct kt_record *r, void *arg)
 	} else {
 		r->comm = "";
 	}
+	if (r->state == KT_ST_COMPLETE)
+		s->traced[r->ev - kt_events][r->compat]++;
 	return emit_to_outputs(s, r);
 }
 
@@ -652,9 +655,11 @@ static void drop_probes(struct kt_plan_entry *e, bool compat, bool base)
  */
 static int probes_setup(struct session *s, char *err, size_t errlen)
 {
-	/* Test hook (tests/kernels): a fetch argument no kernel accepts, on
-	 * the probe named, to see the kernel's rejection handled. */
+	/* Test hooks (tests/kernels): a fetch argument no kernel accepts, on
+	 * the probe named, to see the kernel's rejection handled; and
+	 * EVENT=SYMBOL, to put a probe on a function the compiler inlined. */
 	const char *bad = getenv("KTRAIL_TEST_BAD_FETCH");
+	const char *move = getenv("KTRAIL_TEST_PROBE_SYMBOL");
 
 	snprintf(s->probes.group, sizeof(s->probes.group), "%s", s->in.name);
 	for (unsigned int i = 0; i < s->plan.n; i++) {
@@ -673,6 +678,9 @@ static int probes_setup(struct session *s, char *err, size_t errlen)
 
 				snprintf(d->fetch + n, sizeof(d->fetch) - n, " bad=+0(%%nosuchreg):u32");
 			}
+			if (move && !strncmp(move, d->event, strlen(d->event)) &&
+			    move[strlen(d->event)] == '=')
+				snprintf(d->symbol, sizeof(d->symbol), "%s", move + strlen(d->event) + 1);
 			if (kt_probe_create(&s->probes, d, msg, sizeof(msg)) == 0)
 				continue;
 			if (s->o->probes == KT_PROBES_KPROBE && d->role != KT_PR_DETAIL) {
@@ -1122,13 +1130,47 @@ static int plan_all(const struct kt_features *f, const struct kt_selection *sel,
 	return 0;
 }
 
-static void report_missed(const char *event, unsigned long long missed, void *arg)
-{
-	struct kt_session_result *res = arg;
+struct profile_ctx {
+	struct session *s;
+	struct kt_session_result *res;
+};
 
-	res->lost += missed;
-	fprintf(stderr, "ktrail: kprobe %s missed %llu hits: those calls are incomplete or "
-		"missing\n", event, missed);
+/*
+ * A kprobe's hits and misses at the end.  Misses are lost events.  A
+ * detail probe on an inner function that never fired while calls of its
+ * event were traced sits on a function the compiler inlined (kallsyms
+ * still lists it): say so, its values are empty.
+ */
+static void report_profile(const char *event, unsigned long long hits,
+			   unsigned long long missed, void *arg)
+{
+	struct profile_ctx *c = arg;
+	const struct kt_event_def *ev;
+	enum kt_probe_role role;
+	bool compat;
+
+	if (missed) {
+		c->res->lost += missed;
+		fprintf(stderr, "ktrail: kprobe %s missed %llu hits: those calls are incomplete or "
+			"missing\n", event, missed);
+	}
+	if (hits || kt_probe_event_parse(event, &ev, &role, &compat) < 0 || role != KT_PR_DETAIL)
+		return;
+	for (unsigned int i = 0; i < c->s->plan.n; i++) {
+		const struct kt_plan_entry *e = &c->s->plan.e[i];
+
+		for (unsigned int j = 0; e->ev == ev && j < e->nprobes; j++) {
+			const struct kt_probe_def *d = &e->probes[j];
+			const unsigned long long *t = c->s->traced[ev - kt_events];
+			unsigned long long n = d->any_abi ? t[0] + t[1] : t[d->compat];
+
+			if (!strcmp(d->event, event) && n)
+				fprintf(stderr, "ktrail: kprobe %s on %s never fired although %llu %s "
+					"calls were traced: the function is probably inlined; their "
+					"user-memory arguments are empty\n", event, d->symbol, n,
+					ev->name);
+		}
+	}
 }
 
 int kt_session_run(const struct kt_opts *o, struct kt_session_result *res,
@@ -1351,8 +1393,11 @@ int kt_session_run(const struct kt_opts *o, struct kt_session_result *res,
 	merge(s, ~0ull);
 	kt_pair_flush(s->pair);
 	report_lost(s, res);
-	if (s->probes.n)
-		kt_probes_missed(&s->f, s->probes.group, report_missed, res);
+	if (s->probes.n) {
+		struct profile_ctx pc = { s, res };
+
+		kt_probes_profile(&s->f, s->probes.group, report_profile, &pc);
+	}
 	if (kt_pair_unmatched(s->pair) && !o->quiet)
 		fprintf(stderr, "ktrail: %lu kprobe detail records found no call to complete "
 			"(its entry was lost or came before tracing began)\n",

@@ -156,11 +156,12 @@ int kt_probe_create(struct kt_probes *ps, const struct kt_probe_def *d, char *er
  * Returns 0, or -1 if one could not be removed.  Safe to call twice. */
 int kt_probes_destroy(struct kt_probes *ps);
 /*
- * The kprobe_profile misses of the group's probes: @cb(event, missed) for
- * each probe that missed hits (a kretprobe out of instances, a recursion).
+ * The kprobe_profile line of each of the group's probes: @cb(event, hits,
+ * missed) (missed: a kretprobe out of instances, a recursion...).
  */
-int kt_probes_missed(const struct kt_features *f, const char *group,
-		     void (*cb)(const char *event, unsigned long long missed, void *arg), void *arg);
+int kt_probes_profile(const struct kt_features *f, const char *group,
+		      void (*cb)(const char *event, unsigned long long hits,
+				 unsigned long long missed, void *arg), void *arg);
 /* Read the symbols of /proc/kallsyms the recipes may use on @arch. */
 struct kt_symset *kt_kallsyms_load(enum kt_arch arch);
 

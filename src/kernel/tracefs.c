@@ -711,8 +711,9 @@ int kt_probes_destroy(struct kt_probes *ps)
 	return ret;
 }
 
-int kt_probes_missed(const struct kt_features *f, const char *group,
-		     void (*cb)(const char *event, unsigned long long missed, void *arg), void *arg)
+int kt_probes_profile(const struct kt_features *f, const char *group,
+		      void (*cb)(const char *event, unsigned long long hits,
+				 unsigned long long missed, void *arg), void *arg)
 {
 	char path[512], *text, *save = NULL;
 	size_t glen = strlen(group);
@@ -734,8 +735,7 @@ int kt_probes_missed(const struct kt_features *f, const char *group,
 			ev = name + glen + 1;
 		else if (strchr(name, '/'))
 			continue;
-		if (missed)
-			cb(ev, missed, arg);
+		cb(ev, hits, missed, arg);
 	}
 	free(text);
 	return 0;

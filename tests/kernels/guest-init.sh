@@ -173,6 +173,9 @@ run_case i386_tp auto /ipcwork32 --probes tracepoint
 # A definition the kernel rejects (a test hook adds a bad fetch argument
 # to msgsnd's detail probe): the error_log text, and the rest still works.
 KTRAIL_TEST_BAD_FETCH=msgsnd_d run_case bad_fetch auto /ipcwork
+# A detail probe on a function kallsyms lists but the compiler inlined
+# (ksys_msgsnd, into __x64_sys_msgsnd): ktrail says it never fired.
+KTRAIL_TEST_PROBE_SYMBOL=msgsnd_d=ksys_msgsnd run_case inlined auto /ipcwork
 # Nothing left after SIGTERM; after SIGKILL, 'ktrail cleanup' removes it.
 kill_case sigterm TERM
 kill_case sigkill KILL

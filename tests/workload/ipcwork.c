@@ -64,6 +64,8 @@
 #include <sys/msg.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/un.h>
@@ -518,6 +520,24 @@ static void wl_sockets(int loop)
 	wl_line("recvfrom", r, (long)sizeof(sbuf),
 		"sockfd=%d buf=0x%lx len=%zu flags=%d addrlen=0x%lx",
 		bound, wl_p(rbuf), rlen, f, 0UL);
+
+	/* An IPv4 destination: a UDP socket bound on the loopback. */
+	{
+		struct sockaddr_in in = { .sin_family = AF_INET };
+		socklen_t inlen = sizeof(in);
+		int u = socket(AF_INET, SOCK_DGRAM, 0);
+
+		in.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		if (u < 0 || bind(u, (struct sockaddr *)&in, inlen) < 0 ||
+		    getsockname(u, (struct sockaddr *)&in, &inlen) < 0)
+			wl_die("udp socket on 127.0.0.1");
+		r = wl_ret(syscall(SYS_sendto, (long)u, sbuf, (unsigned long)len, (long)f,
+				   &in, (long)inlen));
+		wl_line("sendto", r, (long)len,
+			"sockfd=%d buf=0x%lx len=%zu flags=%d addrlen=%d | dest_addr=AF_INET:127.0.0.1:%u",
+			u, wl_p(sbuf), len, f, (int)inlen, (unsigned int)ntohs(in.sin_port));
+		close(u);
+	}
 
 	close(snd);
 	close(bound);
