@@ -26,7 +26,7 @@ const char *kt_state_name(enum kt_state st);
 struct kt_sockaddr {
 	int family;		/* AF_* */
 	uint16_t port;		/* host order; AF_INET/AF_INET6 */
-	char addr[108];		/* printable address or unix path */
+	char addr[112];		/* printable address, unix path, or "@" and an abstract name (up to 108 bytes) */
 };
 
 struct kt_value {

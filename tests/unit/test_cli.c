@@ -37,6 +37,7 @@ static void test_defaults(void **state)
 	assert_string_equal(o.outputs[0].format, "table");
 	assert_null(o.outputs[0].path);
 	assert_int_equal(o.reader, KT_READER_AUTO);
+	assert_int_equal(o.probes, KT_PROBES_AUTO);
 	assert_null(o.argv);
 	assert_int_equal(o.npids, 0);
 }
@@ -109,7 +110,11 @@ static void test_errors(void **state)
 	assert_int_equal(PARSE(&o, err, "-e"), -1);
 	assert_string_equal(err, "option '-e' needs a value");
 	assert_int_equal(PARSE(&o, err, "frob"), -1);
-	assert_string_equal(err, "unknown command 'frob' (use trace, list or cleanup)");
+	assert_string_equal(err, "unknown command 'frob' (use trace, list, check or cleanup)");
+	assert_int_equal(PARSE(&o, err, "--probes", "uprobe"), -1);
+	assert_string_equal(err, "unknown --probes 'uprobe' (use auto, kprobe or tracepoint)");
+	assert_int_equal(PARSE(&o, err, "check", "--", "ls"), -1);
+	assert_string_equal(err, "unexpected argument 'ls'");
 	assert_int_equal(PARSE(&o, err, "list", "extra"), -1);
 	assert_int_equal(PARSE(&o, err, "-e", "-ipc,-net_snd_rcv"), -1);
 	assert_string_equal(err, "-e -ipc,-net_snd_rcv selects no event");
@@ -124,6 +129,14 @@ static void test_commands(void **state)
 	assert_int_equal(o.cmd, KT_CMD_LIST);
 	assert_int_equal(PARSE(&o, err, "cleanup"), 0);
 	assert_int_equal(o.cmd, KT_CMD_CLEANUP);
+	assert_int_equal(PARSE(&o, err, "check", "-e", "mq_open,sendto", "--probes", "kprobe",
+			       "--compat", "off"), 0);
+	assert_int_equal(o.cmd, KT_CMD_CHECK);
+	assert_int_equal(o.sel.count, 2);
+	assert_int_equal(o.probes, KT_PROBES_KPROBE);
+	assert_int_equal(o.compat, KT_COMPAT_OFF);
+	assert_int_equal(PARSE(&o, err, "--probes", "tracepoint"), 0);
+	assert_int_equal(o.probes, KT_PROBES_TRACEPOINT);
 	assert_int_equal(PARSE(&o, err, "--help"), 0);
 	assert_int_equal(o.cmd, KT_CMD_HELP);
 	assert_int_equal(PARSE(&o, err, "-V"), 0);
