@@ -347,26 +347,22 @@ static const struct detail details[] = {
 
 /* ----------------------------------------------------------- expansion */
 
-/* Offsets of user-space struct members: [LP64, ILP32]. */
+/*
+ * Struct member offsets: {o:X} user-space structs by the task's ABI
+ * [LP64, ILP32]; {k:X} kernel structs by the kernel's word [64, 32-bit].
+ */
 static const struct {
 	const char *name;
 	int off[2];
-} user_offsets[] = {
-	{ "msghdr.name", { 0, 0 } },
-	{ "msghdr.iovlen", { 24, 12 } },
-	{ "msghdr.controllen", { 40, 20 } },
-	{ "msghdr.flags", { 48, 24 } },
-	{ "msgbuf.mtext", { 8, 4 } },
-};
-
-/* Offsets of kernel struct members: [64-bit, 32-bit kernel]. */
-static const struct {
-	const char *name;
-	int off[2];
-} kernel_offsets[] = {
-	{ "mq_attr.maxmsg", { 8, 4 } },
-	{ "mq_attr.msgsize", { 16, 8 } },
-	{ "timespec64.nsec", { 8, 8 } },
+} struct_offsets[] = {
+	{ "o:msghdr.name", { 0, 0 } },
+	{ "o:msghdr.iovlen", { 24, 12 } },
+	{ "o:msghdr.controllen", { 40, 20 } },
+	{ "o:msghdr.flags", { 48, 24 } },
+	{ "o:msgbuf.mtext", { 8, 4 } },
+	{ "k:mq_attr.maxmsg", { 8, 4 } },
+	{ "k:mq_attr.msgsize", { 16, 8 } },
+	{ "k:timespec64.nsec", { 8, 8 } },
 };
 
 struct expand {
@@ -460,19 +456,14 @@ static void sys_arg(struct expand *x, int n)
 	}
 }
 
-static int offset_of(const struct expand *x, bool kernel, const char *name, size_t len)
+/* The offset a placeholder "o:X" or "k:X" names, or -1. */
+static int offset_of(const struct expand *x, const char *name, size_t len)
 {
-	if (kernel) {
-		for (size_t i = 0; i < KT_ARRAY_SIZE(kernel_offsets); i++)
-			if (strlen(kernel_offsets[i].name) == len &&
-			    !memcmp(kernel_offsets[i].name, name, len))
-				return kernel_offsets[i].off[kernel_long(x->env->arch) == 8 ? 0 : 1];
-	} else {
-		for (size_t i = 0; i < KT_ARRAY_SIZE(user_offsets); i++)
-			if (strlen(user_offsets[i].name) == len &&
-			    !memcmp(user_offsets[i].name, name, len))
-				return user_offsets[i].off[task_lp64(x) ? 0 : 1];
-	}
+	bool wide = name[0] == 'k' ? kernel_long(x->env->arch) == 8 : task_lp64(x);
+
+	for (size_t i = 0; i < KT_ARRAY_SIZE(struct_offsets); i++)
+		if (strlen(struct_offsets[i].name) == len && !memcmp(struct_offsets[i].name, name, len))
+			return struct_offsets[i].off[wide ? 0 : 1];
 	return -1;
 }
 
@@ -527,7 +518,7 @@ static void placeholder(struct expand *x, const char *p, size_t len)
 	} else if (len == 2 && !memcmp(p, "KL", 2)) {
 		put(x, "%s", kernel_long(x->env->arch) == 8 ? "s64" : "s32");
 	} else if (len > 2 && (p[0] == 'o' || p[0] == 'k') && p[1] == ':') {
-		int off = offset_of(x, p[0] == 'k', p + 2, len - 2);
+		int off = offset_of(x, p, len);
 
 		if (off < 0)
 			fail(x, "unknown offset {%.*s}", (int)len, p);
