@@ -430,7 +430,9 @@ static void cursor_load(struct session *s, struct cpu_state *c)
 	while (!c->ev && c->head) {
 		struct page *p = c->head;
 
-		if (kbuffer_load_subbuffer(c->kb, p->data) == 0) {
+		/* A commit length past the sub-buffer is not walked. */
+		if (kt_subbuf_valid(p->data, s->subbuf_size, kt_decoder_long_size(s->dec)) &&
+		    kbuffer_load_subbuffer(c->kb, p->data) == 0) {
 			long long missed = kt_subbuf_missed(p->data, s->subbuf_size,
 							     kt_decoder_long_size(s->dec));
 			uint64_t base = kbuffer_subbuf_timestamp(c->kb, p->data);
@@ -538,7 +540,10 @@ static void merge(struct session *s, unsigned long long limit)
 			loss_report(s, best->cpu, best->loss_ts, best->loss);
 			best->loss = 0;
 		}
-		handle_event(s, best->cpu, best->ev, kbuffer_event_size(best->kb), best->ev_ts);
+		if (kt_event_in_subbuf(best->head->data, s->subbuf_size, best->ev,
+				       kbuffer_event_size(best->kb)))
+			handle_event(s, best->cpu, best->ev, kbuffer_event_size(best->kb),
+				     best->ev_ts);
 		cursor_next(s, best);
 	}
 }

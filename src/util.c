@@ -176,6 +176,11 @@ void *kt_imap_put(struct kt_imap *m, int32_t key, int *isnew)
 
 	if (isnew)
 		*isnew = 0;
+	if (key == KT_IMAP_EMPTY) {
+		/* Not a thread id; only corrupt data has it. */
+		errno = EINVAL;
+		return NULL;
+	}
 	if ((m->count + 1) * 2 > m->cap && imap_grow(m) < 0)
 		return NULL;
 	i = imap_hash(key, m->cap);
@@ -196,6 +201,8 @@ void kt_imap_del(struct kt_imap *m, int32_t key)
 {
 	size_t i = imap_hash(key, m->cap), j;
 
+	if (key == KT_IMAP_EMPTY)
+		return;
 	while (m->keys[i] != key) {
 		if (m->keys[i] == KT_IMAP_EMPTY)
 			return;

@@ -7,6 +7,7 @@
 #ifndef KTRAIL_RING_H
 #define KTRAIL_RING_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -47,6 +48,15 @@ size_t kt_ring_subbuf_size(const struct kt_ring *r);
  * Returns 1 with data, 0 if nothing is ready, -1 with errno on error.
  */
 int kt_ring_next(struct kt_ring *r, void *buf, unsigned int *skip, uint64_t *lost);
+
+/*
+ * Is @subbuf (@subbuf_size bytes: header, then data) one kbuffer may walk:
+ * its commit length within the sub-buffer?  Readers and recordings are
+ * checked with it before kbuffer_load_subbuffer().
+ */
+bool kt_subbuf_valid(const void *subbuf, size_t subbuf_size, int long_size);
+/* Does the event @ev of @size bytes lie within the sub-buffer? */
+bool kt_event_in_subbuf(const void *subbuf, size_t subbuf_size, const void *ev, int size);
 
 /*
  * Events the kernel lost before a sub-buffer, from its header's commit

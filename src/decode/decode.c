@@ -646,7 +646,7 @@ int kt_decode(struct kt_decoder *d, const void *vdata, unsigned int size,
 		return 0;
 	out->ev = r->ev;
 	out->raw = r->raw;
-	out->kprobe = false;
+	out->kprobe = out->compat = out->any_abi = false;
 	if (r->kprobe) {
 		if (decode_kprobe(d, r, data, size, out) < 0)
 			goto bad;

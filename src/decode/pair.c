@@ -277,7 +277,7 @@ static int cmp_flush(const void *a, const void *b)
 
 	if (x->pe.ts != y->pe.ts)
 		return x->pe.ts < y->pe.ts ? -1 : 1;
-	return x->tid - y->tid;
+	return (x->tid > y->tid) - (x->tid < y->tid);
 }
 
 static int flush_before(struct kt_pairer *p, uint64_t before, enum kt_state st)

@@ -295,6 +295,31 @@ static int next_mmap(struct kt_ring *r, void *buf, unsigned int *skip, uint64_t 
 	return 1;
 }
 
+bool kt_subbuf_valid(const void *subbuf, size_t subbuf_size, int long_size)
+{
+	const unsigned char *p = subbuf;
+	uint64_t commit;
+
+	if (long_size == 8) {
+		memcpy(&commit, p + 8, 8);
+	} else {
+		uint32_t c;
+
+		memcpy(&c, p + 8, 4);
+		commit = c;
+	}
+	return subbuf_size >= (size_t)(8 + long_size) &&
+	       (commit & KT_RB_COMMIT_MASK) <= subbuf_size - 8 - long_size;
+}
+
+bool kt_event_in_subbuf(const void *subbuf, size_t subbuf_size, const void *ev, int size)
+{
+	const unsigned char *b = subbuf, *e = ev;
+
+	return e >= b && size >= 0 && (size_t)(e - b) <= subbuf_size &&
+	       (size_t)size <= subbuf_size - (size_t)(e - b);
+}
+
 long long kt_subbuf_missed(const void *subbuf, size_t subbuf_size, int long_size)
 {
 	const unsigned char *p = subbuf;
