@@ -43,7 +43,7 @@ run_none() {
 run_ktrail() {
 	/usr/bin/time -f "%U %S %M" -o "$out/time.txt" \
 		"$KTRAIL" -e sendmsg,recvmsg,mq_timedsend,mq_timedreceive,msgsnd,msgrcv \
-		-o csv:"$out/k.csv" -- "$out/workload" "$N" all > "$out/wl.txt" 2> "$out/err.txt"
+		--overwrite -o csv:"$out/k.csv" -- "$out/workload" "$N" all > "$out/wl.txt" 2> "$out/err.txt"
 }
 run_tracecmd() {
 	(cd "$out" && LD_PRELOAD="$out/hide.so" /usr/bin/time -f "%U %S %M" -o "$out/time.txt" \

@@ -14,6 +14,7 @@ enum {
 	OPT_BUFFER,
 	OPT_COMPAT,
 	OPT_PROBES,
+	OPT_OVERWRITE,
 	OPT_HELP,
 	OPT_VERSION,
 };
@@ -27,6 +28,7 @@ static const struct option long_opts[] = {
 	{ "buffer-size", required_argument, NULL, OPT_BUFFER },
 	{ "compat", required_argument, NULL, OPT_COMPAT },
 	{ "probes", required_argument, NULL, OPT_PROBES },
+	{ "overwrite", no_argument, NULL, OPT_OVERWRITE },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -45,7 +47,10 @@ void kt_cli_usage(FILE *fp)
 	      "  -e, --events LIST      events and sets, comma-separated; '-NAME' excludes\n"
 	      "                         (default: " KT_DEFAULT_EVENTS "; see 'ktrail list')\n"
 	      "  -o, --output FMT[:FILE] csv, json or table, to FILE or standard output;\n"
-	      "                         repeat for several outputs (default: table)\n"
+	      "                         repeat for several outputs (default: table);\n"
+	      "                         an existing file is not replaced, nor a\n"
+	      "                         symbolic link followed\n"
+	      "      --overwrite        replace existing output files\n"
 	      "  -p, --pid PID[,PID...] trace these processes, their threads and the\n"
 	      "                         children they fork from now on\n"
 	      "      --reader KIND      auto, mmap (Linux >= 6.10) or read (default: auto)\n"
@@ -208,6 +213,9 @@ int kt_cli_parse(int argc, char **argv, struct kt_opts *o, char *err, size_t err
 					 optarg);
 				return -1;
 			}
+			break;
+		case OPT_OVERWRITE:
+			o->overwrite = true;
 			break;
 		case OPT_PROBES:
 			if (!strcmp(optarg, "auto")) {

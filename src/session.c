@@ -61,6 +61,7 @@ struct output {
 	struct kt_writer w;
 	FILE *fp;
 	bool is_std;
+	bool seekable;		/* a regular file: cut back to whole rows on failure */
 	bool failed;
 	char *buf;		/* stdio buffer of a file output */
 	off_t good;		/* file size at the last flush that succeeded:
@@ -225,6 +226,50 @@ static int emit_lost(struct session *s, int cpu, uint64_t ts, long long count)
 	return emit_to_outputs(s, &r);
 }
 
+/*
+ * Create an output file safely: never through a symbolic link (one planted
+ * in a shared directory would redirect root's writes), never over an
+ * existing regular file unless --overwrite; an existing FIFO or device
+ * (a pipe, /dev/stderr) is written as it is.  Returns the stream, or NULL
+ * with @err set.
+ */
+static FILE *open_output(const char *path, bool overwrite, bool *seekable,
+			 char *err, size_t errlen)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	struct stat st;
+	FILE *fp;
+
+	*seekable = true;
+	if (fd < 0 && errno == EEXIST && lstat(path, &st) == 0) {
+		if (S_ISLNK(st.st_mode)) {
+			snprintf(err, errlen, "output %s is a symbolic link: ktrail does not write "
+				 "through one (give the path it points to)", path);
+			return NULL;
+		}
+		if (S_ISREG(st.st_mode) && !overwrite) {
+			snprintf(err, errlen, "output %s exists: ktrail does not replace a file "
+				 "unless --overwrite is given", path);
+			return NULL;
+		}
+		if (S_ISREG(st.st_mode)) {
+			fd = open(path, O_RDWR | O_TRUNC | O_NOFOLLOW | O_CLOEXEC);
+		} else if (S_ISDIR(st.st_mode)) {
+			errno = EISDIR;
+		} else {
+			fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+			*seekable = false;
+		}
+	}
+	if (fd < 0 || !(fp = fdopen(fd, *seekable ? "w+" : "w"))) {
+		snprintf(err, errlen, "cannot open output %s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	return fp;
+}
+
 static int outputs_open(struct session *s, char *err, size_t errlen)
 {
 	unsigned int n = 0;
@@ -244,12 +289,9 @@ static int outputs_open(struct session *s, char *err, size_t errlen)
 
 		out->w.ops = kt_writer_find(ko->format);
 		if (ko->path) {
-			out->fp = fopen(ko->path, "we");
-			if (!out->fp) {
-				snprintf(err, errlen, "cannot open output %s: %s", ko->path,
-					 strerror(errno));
+			out->fp = open_output(ko->path, s->o->overwrite, &out->seekable, err, errlen);
+			if (!out->fp)
 				return -1;
-			}
 			/* glibc ignores the size unless it gets the buffer. */
 			out->buf = malloc(OUT_BUF);
 			if (out->buf)
@@ -269,10 +311,36 @@ static int outputs_open(struct session *s, char *err, size_t errlen)
 			snprintf(err, errlen, "cannot write to %s: %s", out->name, strerror(errno));
 			return -1;
 		}
-		if (!out->is_std)
+		if (out->seekable)
 			out->good = ftello(out->fp);
 	}
 	return 0;
+}
+
+/*
+ * After a failed write: the end of the last whole row in the file.  stdio
+ * wrote full buffers by itself since the last flush that ktrail saw
+ * succeed (out->good, a row boundary); from there, a row ends at a newline
+ * outside a quoted CSV field (JSON and table rows hold no raw newline).
+ */
+static off_t last_whole_row(const struct output *out)
+{
+	bool csv = !strcmp(out->w.ops->name, "csv"), quoted = false;
+	off_t end = out->good, pos = out->good;
+	char buf[65536];
+	ssize_t n;
+	int fd = fileno(out->fp);
+
+	while ((n = pread(fd, buf, sizeof(buf), pos)) > 0) {
+		for (ssize_t i = 0; i < n; i++) {
+			if (csv && buf[i] == '"')
+				quoted = !quoted;
+			else if (buf[i] == '\n' && !quoted)
+				end = pos + i + 1;
+		}
+		pos += n;
+	}
+	return end;
 }
 
 static void outputs_flush(struct session *s)
@@ -286,7 +354,7 @@ static void outputs_flush(struct session *s)
 			output_failed(s, out);
 			continue;
 		}
-		if (!out->is_std)
+		if (out->seekable)
 			out->good = ftello(out->fp);
 	}
 }
@@ -298,13 +366,13 @@ static void outputs_close(struct session *s)
 
 		if (!out->failed && kt_writer_end(&out->w) < 0)
 			output_failed(s, out);
-		if (!out->failed && !out->is_std)
+		if (!out->failed && out->seekable)
 			out->good = ftello(out->fp);
-		if (out->failed && !out->is_std) {
+		if (out->failed && out->seekable) {
 			/* Drop the buffered part and cut the file back to the
-			 * end of the last row known to be whole on disk. */
+			 * end of the last row that is whole on disk. */
 			__fpurge(out->fp);
-			if (ftruncate(fileno(out->fp), out->good) < 0) {
+			if (ftruncate(fileno(out->fp), last_whole_row(out)) < 0) {
 				/* the message already names the write error */
 			}
 		}

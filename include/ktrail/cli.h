@@ -50,6 +50,7 @@ struct kt_opts {
 	enum kt_probes_mode probes;
 	size_t buffer_kb;	/* 0: ktrail's default */
 	bool quiet;
+	bool overwrite;		/* --overwrite: replace existing output files */
 	char **argv;		/* command to run, NULL-terminated, or NULL */
 };
 

@@ -147,10 +147,10 @@ if [ -n "$BENCH" ]; then
 			case $how in
 			none) /ipcwork --loops "$BENCH" > /dev/null ;;
 			setup-*)	# start-up and teardown alone: no IPC at all
-				ktrail -q --probes ${how#setup-} -e ipc,net_snd_rcv -o csv:/tmp/bench.csv \
+				ktrail -q --overwrite --probes ${how#setup-} -e ipc,net_snd_rcv -o csv:/tmp/bench.csv \
 					-- /ipcwork --loops 0 > /dev/null ;;
 			*)
-				ktrail -q --probes $how -e ipc,net_snd_rcv -o csv:/tmp/bench.csv \
+				ktrail -q --overwrite --probes $how -e ipc,net_snd_rcv -o csv:/tmp/bench.csv \
 					-- /ipcwork --loops "$BENCH" > /dev/null ;;
 			esac
 			t1=$(cut -d' ' -f1 /proc/uptime)

@@ -76,4 +76,27 @@ rc=0
 run_ktrail -e ipc -o csv:"$T/st.csv" -- sh -c 'exit 7' > /dev/null 2> "$T/err" < /dev/null || rc=$?
 [ $rc = 7 ] || { show "$T/err"; fail "ktrail -- sh -c 'exit 7' exited $rc, want 7"; }
 
+# Output files: an existing one is not replaced without --overwrite, a
+# symbolic link is never followed (its target keeps its content), a FIFO
+# is written as it is.
+echo keep > "$T/exists.csv"
+expect 1 "exists.*--overwrite" -e ipc -o csv:"$T/exists.csv" -- true
+[ "$(cat "$T/exists.csv")" = keep ] || fail "an existing output file was changed"
+echo secret > "$T/target"
+ln -s "$T/target" "$T/link.csv"
+expect 1 "symbolic link" -e ipc --overwrite -o csv:"$T/link.csv" -- true
+[ "$(cat "$T/target")" = secret ] || fail "ktrail wrote through a symbolic link"
+rc=0
+run_ktrail --overwrite -e ipc -o csv:"$T/exists.csv" -- true > /dev/null 2> "$T/err" < /dev/null || rc=$?
+[ $rc = 0 ] && head -n 1 "$T/exists.csv" | grep -q '^timestamp,' ||
+	{ show "$T/err"; fail "--overwrite did not replace the file (exit $rc)"; }
+mkfifo "$T/fifo"
+cat "$T/fifo" > "$T/from-fifo" &
+rc=0
+run_ktrail -e ipc -o csv:"$T/fifo" -- true > /dev/null 2> "$T/err" < /dev/null || rc=$?
+wait
+[ $rc = 0 ] && head -n 1 "$T/from-fifo" | grep -q '^timestamp,' ||
+	{ show "$T/err"; fail "writing into a FIFO failed (exit $rc)"; }
+log "ok: outputs: no replacing without --overwrite, no symbolic link, FIFOs written"
+
 assert_no_leftovers
