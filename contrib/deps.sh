@@ -4,7 +4,7 @@
 set -e
 PKGS="build-essential autoconf automake libtool pkg-config
       libtracefs-dev libtraceevent-dev libcap-dev libcmocka-dev
-      python3 procps"
+      python3 procps valgrind"
 # The i386 build of the test workload (the _time32 events), where the
 # architecture has it.
 case "$(dpkg --print-architecture 2>/dev/null)" in

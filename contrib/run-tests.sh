@@ -1,10 +1,13 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Run every test: unit (cmocka), live (this kernel, root) and kernel tests
-# (Debian's 6.1 and 6.12 kernels under QEMU).  Installs what is missing
-# first.  Run as root from a clone:
+# Run every test: unit (cmocka) and the fuzz targets' corpora, live (this
+# kernel, root), kernel tests (Debian's 6.1 and 6.12 kernels under QEMU),
+# and all but the kernel tests again under ASan+UBSan, plus valgrind on
+# live traces (contrib/sanitize.sh).  Installs what is missing first.  Run
+# as root from a clone:
 #   contrib/run-tests.sh
-# KT_SKIP_KERNELS=1 leaves the QEMU tests out.
+# KT_SKIP_KERNELS=1 leaves the QEMU tests out, KT_SKIP_SANITIZE=1 the
+# sanitizer and valgrind runs.
 set -e
 cd "$(dirname "$0")/.."
 sh contrib/deps.sh
@@ -39,7 +42,22 @@ if [ "${KT_SKIP_KERNELS:-0}" != 1 ]; then
 	fi
 	[ "$kstatus" -eq 0 ] || status=$kstatus
 fi
+if [ "${KT_SKIP_SANITIZE:-0}" != 1 ]; then
+	sstatus=0
+	sh contrib/sanitize.sh > sanitize.log 2>&1 || sstatus=$?
+	cat sanitize.log
+	sline=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' sanitize.log | tail -1)
+	if [ -n "$sline" ]; then
+		pass=$((pass + ${sline%% passed*}))
+		sf=${sline#*passed, }
+		fail=$((fail + ${sf%% failed*}))
+	else
+		fail=$((fail + 1))
+		sstatus=1
+	fi
+	[ "$sstatus" -eq 0 ] || status=$sstatus
+fi
 [ "$fail" -eq 0 ] || [ "$status" -ne 0 ] || status=1
-echo "unit + live + kernel tests:"
+echo "unit + live + kernel + sanitizer tests:"
 echo "$pass passed, $fail failed, $skip skipped"
 exit "$status"

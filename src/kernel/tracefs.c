@@ -263,10 +263,11 @@ static int plan_detail(struct kt_plan_entry *e, const struct kt_probe_env *env, 
 		if (e->probes[i].role == KT_PR_DETAIL && e->probes[i].any_abi && d.any_abi)
 			return 0;	/* one probe serves both ABIs */
 	if (enter && !strcmp(enter->symbol, d.symbol)) {
-		size_t n = strlen(enter->fetch);
+		size_t n = strlen(enter->fetch), dl = strlen(d.fetch);
 
-		if (n + 1 + strlen(d.fetch) < sizeof(enter->fetch)) {
-			snprintf(enter->fetch + n, sizeof(enter->fetch) - n, " %s", d.fetch);
+		if (n + 1 + dl < sizeof(enter->fetch)) {
+			enter->fetch[n] = ' ';
+			memcpy(enter->fetch + n + 1, d.fetch, dl + 1);
 			return 0;
 		}
 	}

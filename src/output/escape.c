@@ -233,8 +233,9 @@ static char *put_ctl(char *o, unsigned char c, unsigned int mode)
 	return o;
 }
 
+/* @guard: the first byte is written as \xHH whatever it is. */
 static int esc(struct kt_buf *out, const char *s, size_t len,
-	       unsigned int mode, bool quote)
+	       unsigned int mode, bool quote, bool guard)
 {
 	const unsigned char *p = (const unsigned char *)s, *end;
 	char *o;
@@ -252,6 +253,8 @@ static int esc(struct kt_buf *out, const char *s, size_t len,
 	o = out->p + out->len;
 	if (quote)
 		*o++ = '"';
+	if (guard && p < end)
+		o = put_x(o, *p++, mode);
 	while (p < end) {
 		unsigned char c = *p;
 		size_t n;
@@ -304,27 +307,34 @@ static int esc(struct kt_buf *out, const char *s, size_t len,
 
 int kt_esc_text(struct kt_buf *out, const char *s, size_t len)
 {
-	return esc(out, s, len, P_TEXT, false);
+	return esc(out, s, len, P_TEXT, false, false);
 }
 
+/*
+ * CSV text.  A value a spreadsheet would take for a formula (it starts with
+ * =, +, -, @, a tab or CR: a process can name itself "=HYPERLINK(...)")
+ * has that first character written as \xHH, like an invalid byte: shown
+ * as text, and the value is still recovered exactly by undoing the escapes.
+ */
 int kt_esc_csv(struct kt_buf *out, const char *s, size_t len)
 {
 	bool quote = len && (s[0] == ' ' || s[len - 1] == ' ');
+	bool guard = len && strchr("=+-@\t\r", s[0]) && s[0];
 
 	for (size_t i = 0; i < len && !quote; i++) {
 		char c = s[i];
 
 		quote = c == ',' || c == '"' || c == '\n' || c == '\r';
 	}
-	return esc(out, s, len, P_CSV, quote);
+	return esc(out, s, len, P_CSV, quote, guard);
 }
 
 int kt_esc_json(struct kt_buf *out, const char *s, size_t len)
 {
-	return esc(out, s, len, P_JSON, true);
+	return esc(out, s, len, P_JSON, true, false);
 }
 
 int kt_esc_table(struct kt_buf *out, const char *s, size_t len)
 {
-	return esc(out, s, len, P_TABLE, false);
+	return esc(out, s, len, P_TABLE, false, false);
 }

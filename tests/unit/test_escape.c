@@ -123,6 +123,15 @@ static void test_csv(void **state)
 	      "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80");
 	check(kt_esc_csv, S("\x1b[31m"), "\x1b[31m");
 	check(kt_esc_csv, S("tab\there"), "tab\there");
+	/* formula prefixes: the first character escaped, the rest as ever */
+	check(kt_esc_csv, S("=HYPERLINK(\"http://x\")"), "\"\\x3dHYPERLINK(\"\"http://x\"\")\"");
+	check(kt_esc_csv, S("+1"), "\\x2b1");
+	check(kt_esc_csv, S("-bash"), "\\x2dbash");
+	check(kt_esc_csv, S("@SUM(A1)"), "\\x40SUM(A1)");
+	check(kt_esc_csv, S("\tx"), "\\x09x");
+	check(kt_esc_csv, S("\r,x"), "\"\\x0d,x\"");
+	check(kt_esc_csv, S("a=b"), "a=b");
+	check(kt_esc_csv, S("="), "\\x3d");
 }
 
 static void test_json(void **state)
