@@ -15,6 +15,7 @@ enum {
 	OPT_COMPAT,
 	OPT_PROBES,
 	OPT_OVERWRITE,
+	OPT_USER,
 	OPT_HELP,
 	OPT_VERSION,
 };
@@ -29,6 +30,7 @@ static const struct option long_opts[] = {
 	{ "compat", required_argument, NULL, OPT_COMPAT },
 	{ "probes", required_argument, NULL, OPT_PROBES },
 	{ "overwrite", no_argument, NULL, OPT_OVERWRITE },
+	{ "user", required_argument, NULL, OPT_USER },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -51,6 +53,8 @@ void kt_cli_usage(FILE *fp)
 	      "                         an existing file is not replaced, nor a\n"
 	      "                         symbolic link followed\n"
 	      "      --overwrite        replace existing output files\n"
+	      "      --user NAME        after setup run as NAME (default: nobody), and\n"
+	      "                         create the output files as NAME\n"
 	      "  -p, --pid PID[,PID...] trace these processes, their threads and the\n"
 	      "                         children they fork from now on\n"
 	      "      --reader KIND      auto, mmap (Linux >= 6.10) or read (default: auto)\n"
@@ -213,6 +217,9 @@ int kt_cli_parse(int argc, char **argv, struct kt_opts *o, char *err, size_t err
 					 optarg);
 				return -1;
 			}
+			break;
+		case OPT_USER:
+			o->user = optarg;
 			break;
 		case OPT_OVERWRITE:
 			o->overwrite = true;

@@ -25,6 +25,7 @@
 #include "ktrail/pair.h"
 #include "ktrail/proc.h"
 #include "ktrail/ring.h"
+#include "ktrail/priv.h"
 #include "ktrail/session.h"
 #include "ktrail/util.h"
 #include "ktrail/writer.h"
@@ -75,6 +76,10 @@ struct session {
 	struct kt_plan plan;
 	struct kt_instance in;
 	struct kt_probes probes;
+	struct kt_guard guard;	/* cleans up once this process gave up root */
+	bool dropped;		/* root given up: cleanup is the guard's */
+	uid_t uid;		/* who ktrail becomes after setup */
+	gid_t gid;
 	struct kt_decoder *dec;
 	struct kt_pairer *pair;
 	struct kt_proc *proc;
@@ -233,10 +238,16 @@ static int emit_lost(struct session *s, int cpu, uint64_t ts, long long count)
  * (a pipe, /dev/stderr) is written as it is.  Returns the stream, or NULL
  * with @err set.
  */
-static FILE *open_output(const char *path, bool overwrite, bool *seekable,
+static FILE *open_output(const struct session *s, const char *path, bool *seekable,
 			 char *err, size_t errlen)
 {
-	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	/* With --user the file is opened as that user would (its checks,
+	 * its ownership); otherwise as root. */
+	uid_t u = s->o->user ? s->uid : 0;
+	gid_t g = s->o->user ? s->gid : 0;
+	bool overwrite = s->o->overwrite;
+	int fd = kt_priv_open_as(u, g, path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+				 0644);
 	struct stat st;
 	FILE *fp;
 
@@ -253,11 +264,11 @@ static FILE *open_output(const char *path, bool overwrite, bool *seekable,
 			return NULL;
 		}
 		if (S_ISREG(st.st_mode)) {
-			fd = open(path, O_RDWR | O_TRUNC | O_NOFOLLOW | O_CLOEXEC);
+			fd = kt_priv_open_as(u, g, path, O_RDWR | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0);
 		} else if (S_ISDIR(st.st_mode)) {
 			errno = EISDIR;
 		} else {
-			fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+			fd = kt_priv_open_as(u, g, path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0);
 			*seekable = false;
 		}
 	}
@@ -289,7 +300,7 @@ static int outputs_open(struct session *s, char *err, size_t errlen)
 
 		out->w.ops = kt_writer_find(ko->format);
 		if (ko->path) {
-			out->fp = open_output(ko->path, s->o->overwrite, &out->seekable, err, errlen);
+			out->fp = open_output(s, ko->path, &out->seekable, err, errlen);
 			if (!out->fp)
 				return -1;
 			/* glibc ignores the size unless it gets the buffer. */
@@ -735,6 +746,7 @@ static int probes_setup(struct session *s, char *err, size_t errlen)
 	const char *move = getenv("KTRAIL_TEST_PROBE_SYMBOL");
 
 	snprintf(s->probes.group, sizeof(s->probes.group), "%s", s->in.name);
+	s->probes.profile_fd = -1;
 	for (unsigned int i = 0; i < s->plan.n; i++) {
 		struct kt_plan_entry *e = &s->plan.e[i];
 
@@ -1173,6 +1185,51 @@ static void report_lost(struct session *s, struct kt_session_result *res)
 }
 
 /*
+ * In the guard, once ktrail is gone: remove its instance and kprobes by
+ * name.  The guard is forked right after the instance is made, before any
+ * buffer or output is open: it holds nothing that keeps the instance busy.
+ */
+static int guard_cleanup(void *arg)
+{
+	struct session *s = arg;
+
+	return kt_remove_run(&s->f, s->in.name);
+}
+
+/*
+ * Setup is done: keep open what the trace still needs, leave the cleanup
+ * to the guard, and give up root (priv.h).
+ */
+static int drop_privileges(struct session *s, char *err, size_t errlen)
+{
+	if (kt_instance_hold(&s->in, s->f.ncpus) < 0) {
+		snprintf(err, errlen, "cannot hold %s/tracing_on open: %s", s->in.dir,
+			 strerror(errno));
+		return -1;
+	}
+	if (s->probes.n && kt_probes_hold(&s->probes, &s->f) < 0) {
+		snprintf(err, errlen, "cannot hold kprobe_profile open: %s", strerror(errno));
+		return -1;
+	}
+	/* raw_syscalls' calls are kept by the task's executable, read from
+	 * /proc/PID/exe: other users' need CAP_SYS_PTRACE. */
+	if (kt_priv_drop(s->uid, s->gid, s->plan.compat, err, errlen) < 0)
+		return -1;
+	s->dropped = true;
+	/* Test hook (tests/live/privileges.sh): try to open a file now. */
+	if (getenv("KTRAIL_TEST_OPEN_AFTER_DROP")) {
+		const char *path = getenv("KTRAIL_TEST_OPEN_AFTER_DROP");
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+		fprintf(stderr, "ktrail: test: open %s after the drop: %s\n", path,
+			fd < 0 ? strerror(errno) : "opened");
+		if (fd >= 0)
+			close(fd);
+	}
+	return 0;
+}
+
+/*
  * The plan for @o on this kernel, kprobes included.  Returns 0, or an
  * exit status with @err set.
  */
@@ -1262,6 +1319,8 @@ int kt_session_run(const struct kt_opts *o, struct kt_session_result *res,
 	}
 	s->o = o;
 	s->go_fd = -1;
+	s->in.on_fd = -1;		/* nothing held yet */
+	s->probes.profile_fd = -1;
 	stop_signal = 0;
 	if (geteuid() != 0 && access("/sys/kernel/tracing/instances", W_OK) < 0) {
 		snprintf(err, errlen,
@@ -1269,6 +1328,27 @@ int kt_session_run(const struct kt_opts *o, struct kt_session_result *res,
 			 "to /sys/kernel/tracing)");
 		free(s);
 		return KT_EXIT_ERROR;
+	}
+	{
+		bool mounted = access("/sys/kernel/tracing/README", F_OK) == 0 ||
+			       access("/sys/kernel/debug/tracing/README", F_OK) == 0;
+		char why[600];
+
+		if (kt_priv_check(!mounted, why, sizeof(why)) < 0) {
+			snprintf(err, errlen, "ktrail cannot run with this process's privileges: %s",
+				 why);
+			free(s);
+			return KT_EXIT_ERROR;
+		}
+		if (kt_priv_user(o->user ? o->user : "nobody", &s->uid, &s->gid, why,
+				 sizeof(why)) < 0) {
+			if (o->user) {
+				snprintf(err, errlen, "--user: %s", why);
+				free(s);
+				return KT_EXIT_ERROR;
+			}
+			s->uid = s->gid = 65534;	/* no "nobody": its usual ids */
+		}
 	}
 	if (kt_features_probe(&s->f) < 0) {
 		ret = features_error(err, errlen);
@@ -1370,6 +1450,11 @@ int kt_session_run(const struct kt_opts *o, struct kt_session_result *res,
 	}
 	if (kt_instance_create(&s->in, &s->f, &io, err, errlen) < 0)
 		goto out;
+	/* The guard that keeps root for the cleanup (drop_privileges). */
+	if (kt_guard_start(&s->guard, guard_cleanup, s) < 0) {
+		snprintf(err, errlen, "cannot start the cleanup guard: %s", strerror(errno));
+		goto out;
+	}
 	if (o->npids && attach_late_forks(s) < 0) {
 		snprintf(err, errlen, "set_event_pid: %s", strerror(errno));
 		goto out;
@@ -1396,7 +1481,7 @@ int kt_session_run(const struct kt_opts *o, struct kt_session_result *res,
 			goto out;
 		}
 	}
-	if (outputs_open(s, err, errlen) < 0)
+	if (outputs_open(s, err, errlen) < 0 || drop_privileges(s, err, errlen) < 0)
 		goto out;
 	if (clock_setup(s) < 0) {
 		snprintf(err, errlen, "clock: %s", strerror(errno));
@@ -1469,7 +1554,7 @@ int kt_session_run(const struct kt_opts *o, struct kt_session_result *res,
 	if (s->probes.n) {
 		struct profile_ctx pc = { s, res };
 
-		kt_probes_profile(&s->f, s->probes.group, report_profile, &pc);
+		kt_probes_profile(&s->f, &s->probes, report_profile, &pc);
 	}
 	if (kt_pair_unmatched(s->pair) && !o->quiet)
 		fprintf(stderr, "ktrail: %lu kprobe detail records found no call to complete "
@@ -1490,16 +1575,33 @@ out:
 	if (ret != KT_EXIT_OK && s->write_err && !err[0])
 		snprintf(err, errlen, "writing %s: %s", s->write_err_name, strerror(s->write_err));
 	rings_close(s);
-	if (kt_instance_destroy(&s->in) < 0 && ret == KT_EXIT_OK) {
-		snprintf(err, errlen, "cannot remove tracefs instance %s: %s", s->in.name,
-			 strerror(errno));
-		ret = KT_EXIT_ERROR;
-	}
-	/* The probes after the instance that enabled them. */
-	if (kt_probes_destroy(&s->probes) < 0 && ret == KT_EXIT_OK) {
-		snprintf(err, errlen, "cannot remove the kprobes of group %s: %s", s->probes.group,
-			 strerror(errno));
-		ret = KT_EXIT_ERROR;
+	if (s->guard.pid && s->dropped) {
+		/* Root is gone: the guard removes the instance and probes,
+		 * once nothing here holds the instance open. */
+		kt_instance_release(&s->in);
+		if (kt_guard_finish(&s->guard) < 0 && ret == KT_EXIT_OK) {
+			snprintf(err, errlen, "the cleanup guard could not remove instance %s or "
+				 "its kprobes (see 'ktrail cleanup')", s->in.name);
+			ret = KT_EXIT_ERROR;
+		}
+		s->in.created = false;		/* only free what describes it */
+		kt_instance_destroy(&s->in);
+		kt_probes_forget(&s->probes);
+	} else {
+		/* Still root (setup failed before the drop): clean up here,
+		 * then let the guard go (it finds nothing left). */
+		if (kt_instance_destroy(&s->in) < 0 && ret == KT_EXIT_OK) {
+			snprintf(err, errlen, "cannot remove tracefs instance %s: %s", s->in.name,
+				 strerror(errno));
+			ret = KT_EXIT_ERROR;
+		}
+		/* The probes after the instance that enabled them. */
+		if (kt_probes_destroy(&s->probes) < 0 && ret == KT_EXIT_OK) {
+			snprintf(err, errlen, "cannot remove the kprobes of group %s: %s",
+				 s->probes.group, strerror(errno));
+			ret = KT_EXIT_ERROR;
+		}
+		kt_guard_finish(&s->guard);
 	}
 	if (s->go_fd >= 0)
 		close(s->go_fd);	/* the command never started: it exits 127 */

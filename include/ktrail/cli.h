@@ -51,6 +51,7 @@ struct kt_opts {
 	size_t buffer_kb;	/* 0: ktrail's default */
 	bool quiet;
 	bool overwrite;		/* --overwrite: replace existing output files */
+	const char *user;	/* --user: who ktrail becomes, and writes as */
 	char **argv;		/* command to run, NULL-terminated, or NULL */
 };
 

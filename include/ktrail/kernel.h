@@ -113,6 +113,11 @@ struct kt_instance {
 	char name[64];
 	char dir[512];
 	bool created;
+	/* Held open by kt_instance_hold() for after privileges are dropped
+	 * (-1: not held): tracing_on, and each CPU's stats. */
+	int on_fd;
+	int *stats_fd;
+	int nstats;
 };
 
 struct kt_instance_opts {
@@ -134,6 +139,15 @@ int kt_instance_enable(struct kt_instance *in, const char *sys, const char *ev,
 		       const char *filter, char *err, size_t errlen);
 int kt_instance_add_pids(struct kt_instance *in, const pid_t *pids, unsigned int n);
 int kt_instance_tracing(struct kt_instance *in, bool on);
+/*
+ * Open the files a trace still needs once ktrail has given up its
+ * privileges (tracing_on, per_cpu/cpuN/stats): the two calls above and
+ * below use them from then on.  Returns 0, or -1 with errno.
+ */
+int kt_instance_hold(struct kt_instance *in, int ncpus);
+/* Close what kt_instance_hold() opened: an open file keeps the instance
+ * busy, it cannot be removed while one is. */
+void kt_instance_release(struct kt_instance *in);
 /* Read the per-CPU "overrun" + "dropped events" statistics. */
 int kt_instance_cpu_lost(struct kt_instance *in, int cpu, unsigned long long *lost);
 /* Disable everything and remove the instance.  Safe to call twice. */
@@ -145,6 +159,7 @@ struct kt_probes {
 	char group[64];
 	struct tracefs_dynevent **ev;
 	unsigned int n;
+	int profile_fd;		/* kprobe_profile, held open; -1: not held */
 };
 
 /*
@@ -155,15 +170,25 @@ int kt_probe_create(struct kt_probes *ps, const struct kt_probe_def *d, char *er
 /* Remove every probe created (after the instance that enabled them).
  * Returns 0, or -1 if one could not be removed.  Safe to call twice. */
 int kt_probes_destroy(struct kt_probes *ps);
+/* Free the descriptions only (another process removed the probes). */
+void kt_probes_forget(struct kt_probes *ps);
 /*
  * The kprobe_profile line of each of the group's probes: @cb(event, hits,
  * missed) (missed: a kretprobe out of instances, a recursion...).
  */
-int kt_probes_profile(const struct kt_features *f, const char *group,
+/* Hold kprobe_profile open (for kt_probes_profile after the drop). */
+int kt_probes_hold(struct kt_probes *ps, const struct kt_features *f);
+int kt_probes_profile(const struct kt_features *f, const struct kt_probes *ps,
 		      void (*cb)(const char *event, unsigned long long hits,
 				 unsigned long long missed, void *arg), void *arg);
 /* Read the symbols of /proc/kallsyms the recipes may use on @arch. */
 struct kt_symset *kt_kallsyms_load(enum kt_arch arch);
+
+/*
+ * Remove the instance @name and the kprobes of group @name, whatever
+ * process made them (the guard's cleanup, priv.h).  0, or -1 if one stays.
+ */
+int kt_remove_run(const struct kt_features *f, const char *name);
 
 /* The instance name for process @pid. */
 void kt_instance_name(pid_t pid, char *buf, size_t len);

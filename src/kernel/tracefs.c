@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <signal.h>
 #include <stdio.h>
@@ -405,6 +406,7 @@ int kt_instance_create(struct kt_instance *in, const struct kt_features *f,
 	pid_t self = getpid();
 
 	memset(in, 0, sizeof(*in));
+	in->on_fd = -1;
 	kt_instance_name(self, in->name, sizeof(in->name));
 	if (tracefs_instance_exists(in->name)) {
 		/* Left by an earlier process with our pid: not ours to keep. */
@@ -490,7 +492,41 @@ int kt_instance_enable(struct kt_instance *in, const char *sys, const char *ev,
 
 int kt_instance_tracing(struct kt_instance *in, bool on)
 {
+	if (in->on_fd >= 0)
+		return pwrite(in->on_fd, on ? "1" : "0", 1, 0) == 1 ? 0 : -1;
 	return tracefs_instance_file_write(in->ti, "tracing_on", on ? "1" : "0") < 0 ? -1 : 0;
+}
+
+int kt_instance_hold(struct kt_instance *in, int ncpus)
+{
+	char path[1024];
+
+	snprintf(path, sizeof(path), "%s/tracing_on", in->dir);
+	in->on_fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (in->on_fd < 0)
+		return -1;
+	in->stats_fd = malloc(ncpus * sizeof(*in->stats_fd));
+	if (!in->stats_fd)
+		return -1;
+	in->nstats = ncpus;
+	for (int c = 0; c < ncpus; c++) {
+		snprintf(path, sizeof(path), "%s/per_cpu/cpu%d/stats", in->dir, c);
+		in->stats_fd[c] = open(path, O_RDONLY | O_CLOEXEC);
+	}
+	return 0;
+}
+
+void kt_instance_release(struct kt_instance *in)
+{
+	if (in->on_fd >= 0)
+		close(in->on_fd);
+	in->on_fd = -1;
+	for (int c = 0; c < in->nstats; c++)
+		if (in->stats_fd[c] >= 0)
+			close(in->stats_fd[c]);
+	free(in->stats_fd);
+	in->stats_fd = NULL;
+	in->nstats = 0;
 }
 
 static unsigned long long stat_field(const char *s, const char *key)
@@ -505,8 +541,18 @@ int kt_instance_cpu_lost(struct kt_instance *in, int cpu, unsigned long long *lo
 	char path[1024];
 	char *s;
 
-	snprintf(path, sizeof(path), "%s/per_cpu/cpu%d/stats", in->dir, cpu);
-	s = kt_read_file(path, NULL);
+	if (cpu < in->nstats && in->stats_fd[cpu] >= 0) {
+		char buf[1024];
+		ssize_t n = pread(in->stats_fd[cpu], buf, sizeof(buf) - 1, 0);
+
+		if (n < 0)
+			return -1;
+		buf[n] = '\0';
+		s = strdup(buf);
+	} else {
+		snprintf(path, sizeof(path), "%s/per_cpu/cpu%d/stats", in->dir, cpu);
+		s = kt_read_file(path, NULL);
+	}
 	if (!s)
 		return -1;
 	*lost = stat_field(s, "\noverrun: ") + stat_field(s, "commit overrun: ") +
@@ -521,6 +567,7 @@ int kt_instance_destroy(struct kt_instance *in)
 {
 	int ret = 0;
 
+	kt_instance_release(in);
 	if (!in->ti)
 		return 0;
 	if (in->created) {
@@ -626,6 +673,29 @@ int kt_cleanup_stale(const struct kt_features *f,
 	return count;
 }
 
+int kt_remove_run(const struct kt_features *f, const char *name)
+{
+	struct tracefs_instance *ti;
+	struct tracefs_dynevent **all;
+	int ret = 0;
+
+	if (tracefs_instance_exists(name) && (ti = tracefs_instance_alloc(NULL, name))) {
+		tracefs_instance_file_write(ti, "tracing_on", "0");
+		tracefs_event_disable(ti, NULL, NULL);
+		if (tracefs_instance_destroy(ti) < 0)
+			ret = -1;
+		tracefs_instance_free(ti);
+	}
+	if (!f->kprobe_events)
+		return ret;
+	all = tracefs_dynevent_get_all(TRACEFS_DYNEVENT_KPROBE | TRACEFS_DYNEVENT_KRETPROBE, name);
+	for (size_t i = 0; all && all[i]; i++)
+		if (tracefs_dynevent_destroy(all[i], true) < 0)
+			ret = -1;
+	tracefs_dynevent_list_free(all);
+	return ret;
+}
+
 /*
  * The kernel's last error_log entry on one line: its message, and the
  * word of the command its caret points at.
@@ -697,6 +767,18 @@ int kt_probe_create(struct kt_probes *ps, const struct kt_probe_def *d, char *er
 	return 0;
 }
 
+void kt_probes_forget(struct kt_probes *ps)
+{
+	for (unsigned int i = 0; i < ps->n; i++)
+		tracefs_dynevent_free(ps->ev[i]);
+	free(ps->ev);
+	ps->ev = NULL;
+	ps->n = 0;
+	if (ps->profile_fd >= 0)
+		close(ps->profile_fd);
+	ps->profile_fd = -1;
+}
+
 int kt_probes_destroy(struct kt_probes *ps)
 {
 	int ret = 0;
@@ -709,18 +791,57 @@ int kt_probes_destroy(struct kt_probes *ps)
 	free(ps->ev);
 	ps->ev = NULL;
 	ps->n = 0;
+	if (ps->profile_fd >= 0)
+		close(ps->profile_fd);
+	ps->profile_fd = -1;
 	return ret;
 }
 
-int kt_probes_profile(const struct kt_features *f, const char *group,
+int kt_probes_hold(struct kt_probes *ps, const struct kt_features *f)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/kprobe_profile", f->tracefs);
+	ps->profile_fd = open(path, O_RDONLY | O_CLOEXEC);
+	return ps->profile_fd < 0 ? -1 : 0;
+}
+
+/* The whole of a held file, from its start. */
+static char *read_fd(int fd)
+{
+	size_t cap = 8192, len = 0;
+	char *buf = malloc(cap);
+	ssize_t n;
+
+	if (!buf || lseek(fd, 0, SEEK_SET) < 0) {
+		free(buf);
+		return NULL;
+	}
+	while ((n = read(fd, buf + len, cap - len - 1)) > 0) {
+		len += n;
+		if (cap - len < 2) {
+			char *nb = realloc(buf, cap * 2);
+
+			if (!nb)
+				break;
+			buf = nb;
+			cap *= 2;
+		}
+	}
+	buf[len] = '\0';
+	return buf;
+}
+
+int kt_probes_profile(const struct kt_features *f, const struct kt_probes *ps,
 		      void (*cb)(const char *event, unsigned long long hits,
 				 unsigned long long missed, void *arg), void *arg)
 {
 	char path[512], *text, *save = NULL;
+	const char *group = ps->group;
 	size_t glen = strlen(group);
 
 	snprintf(path, sizeof(path), "%s/kprobe_profile", f->tracefs);
-	text = kt_read_file(path, NULL);
+	text = ps->profile_fd >= 0 ? read_fd(ps->profile_fd) : kt_read_file(path, NULL);
 	if (!text)
 		return -1;
 	/* "  <group>/<event>   <hits>   <missed>" (older: "<event> ...") */

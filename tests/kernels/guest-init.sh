@@ -43,6 +43,20 @@ dump() { # NAME PATH
 	fi
 }
 
+# watchdog NAME: when a case outlives its timeout by 10 s, show on the
+# console what its processes are doing (and where in the kernel).
+watchdog() {
+	sleep $((CASE_TIMEOUT + 10))
+	echo "@@ STUCK $1 uptime=$(up)"
+	ps -o pid,ppid,user,stat,comm,args
+	for p in $(pidof ktrail ktrail-guard ipcwork ipcwork32); do
+		echo "== $p $(cat /proc/$p/comm) $(grep State /proc/$p/status) wchan=$(cat /proc/$p/wchan)"
+		cat /proc/$p/stack 2> /dev/null | head -12
+	done
+	tail -5 /tmp/$1.err 2> /dev/null
+	echo "@@ STUCK end"
+}
+
 # run_case NAME READER WORKLOAD [OPTION...]: ktrail on the workload (and its
 # forked child)
 run_case() {
@@ -50,9 +64,12 @@ run_case() {
 	shift 3
 	echo "@@ CASE $n uptime=$(up)"
 	rc=0
+	watchdog $n &
+	wd=$!
 	timeout -s INT "$CASE_TIMEOUT" ktrail --reader "$reader" -e ipc,net_snd_rcv "$@" \
 		-o "csv:/tmp/$n.csv" -o "json:/tmp/$n.jsonl" -- "$wl" --fork \
 		> "/tmp/$n.wl" 2> "/tmp/$n.err" || rc=$?
+	kill $wd 2> /dev/null
 	for f in wl err csv jsonl; do dump "$n.$f" "/tmp/$n.$f"; done
 	echo "@@ END $n rc=$rc uptime=$(up)"
 }
@@ -65,8 +82,9 @@ leftovers() {
 	done
 }
 
-# kill_case NAME SIGNAL: ktrail traces the whole system until SIGNAL; what
-# is left after it, and after 'ktrail cleanup'.
+# kill_case NAME SIGNAL [guard]: ktrail traces the whole system until SIGNAL
+# (with "guard": its cleanup guard gets it too); what is left after it (the
+# guard given 20 s to remove it), and after 'ktrail cleanup'.
 kill_case() {
 	n=$1
 	echo "@@ CASE $n uptime=$(up)"
@@ -78,19 +96,31 @@ kill_case() {
 		[ $i -gt 200 ] && break
 		sleep 0.1
 	done
+	guard=$(pgrep -P $kt)
+	echo "guard: ${guard:-none}" > /tmp/$n.guard
 	{ echo "--- before"; leftovers; } > /tmp/$n.state 2>&1
 	for f in $T/events/ktrail_*/*/format; do
 		[ -f "$f" ] && { echo "== ${f#$T/events/}"; cat "$f"; }
 	done > /tmp/$n.formats 2>&1
-	kill -$2 $kt
+	if [ "${3:-}" = guard ]; then
+		kill -$2 $guard $kt
+	else
+		kill -$2 $kt
+	fi
 	wait $kt
 	rc=$?
+	i=0
+	while [ -n "$guard" ] && kill -0 $guard 2> /dev/null && [ $i -lt 200 ]; do
+		i=$((i + 1))
+		sleep 0.1
+	done
 	{ echo "--- after $2 (rc=$rc)"; leftovers; } >> /tmp/$n.state 2>&1
 	ktrail cleanup >> /tmp/$n.err 2>&1
 	{ echo "--- after cleanup (rc=$?)"; leftovers; } >> /tmp/$n.state 2>&1
 	dump "$n.err" /tmp/$n.err
 	dump "$n.state" /tmp/$n.state
 	dump "$n.formats" /tmp/$n.formats
+	dump "$n.guard" /tmp/$n.guard
 	echo "@@ END $n rc=$rc uptime=$(up)"
 }
 
@@ -178,7 +208,8 @@ KTRAIL_TEST_BAD_FETCH=msgsnd_d run_case bad_fetch auto /ipcwork
 KTRAIL_TEST_PROBE_SYMBOL=msgsnd_d=ksys_msgsnd run_case inlined auto /ipcwork
 # Nothing left after SIGTERM; after SIGKILL, 'ktrail cleanup' removes it.
 kill_case sigterm TERM
-kill_case sigkill KILL
+kill_case sigkill_main KILL
+kill_case sigkill KILL guard
 
 # Nothing may be left behind in tracefs: no instance, and nothing in the
 # top-level instance (ktrail works in a private instance only).

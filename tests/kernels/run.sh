@@ -301,7 +301,7 @@ check_case() {
 			cat "$d/instances.txt" "$d/toplevel.txt" 2> /dev/null | show
 		fi
 		return ;;
-	sigterm|sigkill)
+	sigterm|sigkill|sigkill_main)
 		check_kill "$fl" "$c" "$rc" "$d"
 		return ;;
 	esac
@@ -405,6 +405,9 @@ check_kill() {
 	elif [ "$c" = sigterm ] && { [ "$rc" != 0 ] || [ "$after" != 0 ]; }; then
 		result "$fl" "$c" FAIL "after SIGTERM: exit $rc (want 0), $after objects left (want 0)"
 		show < "$d/$c.state"
+	elif [ "$c" = sigkill_main ] && [ "$after" != 0 ]; then
+		result "$fl" "$c" FAIL "after SIGKILL of ktrail its guard left $after objects (want 0)"
+		show < "$d/$c.state"; show < "$d/$c.guard"
 	elif [ "$c" = sigkill ] && { [ "$after" = 0 ] || [ "$clean" != 0 ] ||
 				      ! grep -q 'removed stale probe' "$d/$c.err"; }; then
 		result "$fl" "$c" FAIL "after SIGKILL $after objects, after 'ktrail cleanup' $clean (want some, then 0)"
@@ -415,7 +418,7 @@ check_kill() {
 }
 
 CASES=(native_auto i386_auto native_read native_mmap native_kprobe native_tp i386_tp bad_fetch
-       inlined sigterm sigkill leftovers)
+       inlined sigterm sigkill_main sigkill leftovers)
 
 mkdir -p "$WORK" "$CACHE"
 exec 9> "$CACHE/.lock"

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # SIGINT, SIGTERM and SIGHUP end a whole-system trace normally: exit 0
 # within 10 s, a CSV with its header and only complete rows (the calls made
-# before the signal included), nothing left in tracefs.  After SIGKILL the
+# before the signal included), nothing left in tracefs.  After SIGKILL its
+# guard removes the instance; after SIGKILL of ktrail and its guard the
 # instance ktrail_<pid> is left behind, and `ktrail cleanup` removes it.
 . "$TESTLIB"
 require_root
@@ -34,14 +35,30 @@ for sig in INT TERM HUP; do
 	log "SIG$sig: ok"
 done
 
-# SIGKILL: no chance to clean up.
+# SIGKILL of ktrail: its guard (the process that kept root for the
+# cleanup) sees it go and removes the instance.
 "$KTRAIL" -e ipc -o csv:"$T/kill.csv" 2> "$T/kill.err" < /dev/null &
 kt=$!
 kt_bg $kt
 wait_ready "$T/kill.err" $kt
 inst=$TRACEFS/instances/ktrail_$kt
 [ -d "$inst" ] || fail "ktrail $kt is tracing but there is no $inst"
+guard=$(pgrep -P $kt -x ktrail-guard) || fail "ktrail $kt has no ktrail-guard child"
 kill -KILL $kt
+wait $kt 2> /dev/null
+kt_rmdir_at_exit "$inst"
+wait_exit "$guard" 10 || fail "the guard $guard is still there 10 s after ktrail's SIGKILL"
+[ -d "$inst" ] && fail "$inst is left after SIGKILL: the guard did not remove it"
+log "ok: SIGKILL: the guard removed ktrail_$kt"
+
+# SIGKILL of both: nothing can clean up; 'ktrail cleanup' removes it.
+"$KTRAIL" -e ipc -o csv:"$T/kill2.csv" 2> "$T/kill2.err" < /dev/null &
+kt=$!
+kt_bg $kt
+wait_ready "$T/kill2.err" $kt
+inst=$TRACEFS/instances/ktrail_$kt
+guard=$(pgrep -P $kt -x ktrail-guard) || fail "ktrail $kt has no ktrail-guard child"
+kill -KILL $guard $kt
 wait $kt 2> /dev/null
 kt_rmdir_at_exit "$inst"
 [ -d "$inst" ] || fail "no $inst after SIGKILL: was it not ktrail's?"

@@ -137,6 +137,11 @@ static void test_commands(void **state)
 	assert_int_equal(o.compat, KT_COMPAT_OFF);
 	assert_int_equal(PARSE(&o, err, "--probes", "tracepoint"), 0);
 	assert_int_equal(o.probes, KT_PROBES_TRACEPOINT);
+	assert_false(o.overwrite);
+	assert_null(o.user);
+	assert_int_equal(PARSE(&o, err, "--overwrite", "--user", "daemon", "-o", "csv:x"), 0);
+	assert_true(o.overwrite);
+	assert_string_equal(o.user, "daemon");
 	assert_int_equal(PARSE(&o, err, "--help"), 0);
 	assert_int_equal(o.cmd, KT_CMD_HELP);
 	assert_int_equal(PARSE(&o, err, "-V"), 0);
