@@ -598,6 +598,22 @@ static bool pid_is_ktrail(pid_t pid)
 	return yes;
 }
 
+/* Stop, disable and remove instance @name.  0, or -1 with errno. */
+static int remove_instance(const char *name)
+{
+	struct tracefs_instance *ti = tracefs_instance_alloc(NULL, name);
+	int r;
+
+	if (!ti)
+		return -1;
+	tracefs_instance_file_write(ti, "tracing_on", "0");
+	tracefs_event_disable(ti, NULL, NULL);
+	errno = 0;
+	r = tracefs_instance_destroy(ti);
+	tracefs_instance_free(ti);
+	return r < 0 ? -1 : 0;
+}
+
 int kt_cleanup_stale(const struct kt_features *f,
 		     void (*report)(const char *name, int err, void *arg), void *arg)
 {
@@ -611,7 +627,6 @@ int kt_cleanup_stale(const struct kt_features *f,
 	if (!d)
 		return -1;
 	while ((de = readdir(d))) {
-		struct tracefs_instance *ti;
 		char *end;
 		long pid;
 
@@ -622,15 +637,7 @@ int kt_cleanup_stale(const struct kt_features *f,
 			continue;
 		if (pid == getpid() || pid_is_ktrail(pid))
 			continue;
-		ti = tracefs_instance_alloc(NULL, de->d_name);
-		if (!ti) {
-			if (report)
-				report(de->d_name, errno, arg);
-			continue;
-		}
-		tracefs_instance_file_write(ti, "tracing_on", "0");
-		tracefs_event_disable(ti, NULL, NULL);
-		if (tracefs_instance_destroy(ti) < 0) {
+		if (remove_instance(de->d_name) < 0) {
 			if (report)
 				report(de->d_name, errno ? errno : EBUSY, arg);
 		} else {
@@ -638,7 +645,6 @@ int kt_cleanup_stale(const struct kt_features *f,
 			if (report)
 				report(de->d_name, 0, arg);
 		}
-		tracefs_instance_free(ti);
 	}
 	closedir(d);
 	/* Probes of dead runs: no instance enables them any more. */
@@ -675,17 +681,11 @@ int kt_cleanup_stale(const struct kt_features *f,
 
 int kt_remove_run(const struct kt_features *f, const char *name)
 {
-	struct tracefs_instance *ti;
 	struct tracefs_dynevent **all;
 	int ret = 0;
 
-	if (tracefs_instance_exists(name) && (ti = tracefs_instance_alloc(NULL, name))) {
-		tracefs_instance_file_write(ti, "tracing_on", "0");
-		tracefs_event_disable(ti, NULL, NULL);
-		if (tracefs_instance_destroy(ti) < 0)
-			ret = -1;
-		tracefs_instance_free(ti);
-	}
+	if (tracefs_instance_exists(name) && remove_instance(name) < 0)
+		ret = -1;
 	if (!f->kprobe_events)
 		return ret;
 	all = tracefs_dynevent_get_all(TRACEFS_DYNEVENT_KPROBE | TRACEFS_DYNEVENT_KRETPROBE, name);
@@ -783,17 +783,10 @@ int kt_probes_destroy(struct kt_probes *ps)
 {
 	int ret = 0;
 
-	for (unsigned int i = ps->n; i-- > 0;) {
+	for (unsigned int i = ps->n; i-- > 0;)
 		if (tracefs_dynevent_destroy(ps->ev[i], true) < 0)
 			ret = -1;
-		tracefs_dynevent_free(ps->ev[i]);
-	}
-	free(ps->ev);
-	ps->ev = NULL;
-	ps->n = 0;
-	if (ps->profile_fd >= 0)
-		close(ps->profile_fd);
-	ps->profile_fd = -1;
+	kt_probes_forget(ps);
 	return ret;
 }
 

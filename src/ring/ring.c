@@ -295,19 +295,24 @@ static int next_mmap(struct kt_ring *r, void *buf, unsigned int *skip, uint64_t 
 	return 1;
 }
 
-bool kt_subbuf_valid(const void *subbuf, size_t subbuf_size, int long_size)
+/* The sub-buffer header's commit word: length and flag bits. */
+static uint64_t subbuf_commit(const unsigned char *p, int long_size)
 {
-	const unsigned char *p = subbuf;
 	uint64_t commit;
+	uint32_t c;
 
 	if (long_size == 8) {
 		memcpy(&commit, p + 8, 8);
-	} else {
-		uint32_t c;
-
-		memcpy(&c, p + 8, 4);
-		commit = c;
+		return commit;
 	}
+	memcpy(&c, p + 8, 4);
+	return c;
+}
+
+bool kt_subbuf_valid(const void *subbuf, size_t subbuf_size, int long_size)
+{
+	uint64_t commit = subbuf_commit(subbuf, long_size);
+
 	return subbuf_size >= (size_t)(8 + long_size) &&
 	       (commit & KT_RB_COMMIT_MASK) <= subbuf_size - 8 - long_size;
 }
@@ -323,17 +328,9 @@ bool kt_event_in_subbuf(const void *subbuf, size_t subbuf_size, const void *ev, 
 long long kt_subbuf_missed(const void *subbuf, size_t subbuf_size, int long_size)
 {
 	const unsigned char *p = subbuf;
-	uint64_t commit, count;
+	uint64_t commit = subbuf_commit(p, long_size), count;
 	size_t size;
 
-	if (long_size == 8) {
-		memcpy(&commit, p + 8, 8);
-	} else {
-		uint32_t c;
-
-		memcpy(&c, p + 8, 4);
-		commit = c;
-	}
 	if (!(commit & KT_RB_MISSED_EVENTS))
 		return 0;
 	size = commit & KT_RB_COMMIT_MASK;

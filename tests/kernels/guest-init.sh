@@ -96,7 +96,13 @@ kill_case() {
 		[ $i -gt 200 ] && break
 		sleep 0.1
 	done
-	guard=$(pgrep -P $kt)
+	# ktrail's cleanup guard: its child named ktrail-guard (from /proc:
+	# busybox pgrep has no -P).
+	guard=
+	for st in /proc/[0-9]*/stat; do
+		read -r gpid gcomm gstate gppid grest < "$st" 2> /dev/null || continue
+		[ "$gppid" = "$kt" ] && [ "$gcomm" = "(ktrail-guard)" ] && guard=$gpid
+	done
 	echo "guard: ${guard:-none}" > /tmp/$n.guard
 	{ echo "--- before"; leftovers; } > /tmp/$n.state 2>&1
 	for f in $T/events/ktrail_*/*/format; do

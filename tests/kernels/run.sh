@@ -399,7 +399,9 @@ check_kill() {
 	before=$(sed -n '/^--- before/,/^--- after/p' "$d/$c.state" | grep -c 'kprobe_events: .*ktrail_' || true)
 	after=$(sed -n '/^--- after [A-Z]/,/^--- after cleanup/p' "$d/$c.state" | grep -vc '^---' || true)
 	clean=$(sed -n '/^--- after cleanup/,$p' "$d/$c.state" | grep -vc '^---' || true)
-	if [ "$before" -lt 1 ]; then
+	if grep -q 'guard: none' "$d/$c.guard" 2> /dev/null; then
+		result "$fl" "$c" FAIL "no ktrail-guard child of ktrail during the trace"
+	elif [ "$before" -lt 1 ]; then
 		result "$fl" "$c" FAIL "ktrail had created no kprobe before the signal"
 		show < "$d/$c.state"; show < "$d/$c.err"
 	elif [ "$c" = sigterm ] && { [ "$rc" != 0 ] || [ "$after" != 0 ]; }; then
