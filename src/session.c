@@ -1511,6 +1511,9 @@ int kt_session_run(const struct kt_opts *o, struct kt_session_result *res,
 		fprintf(stderr, "ktrail: tracing %u events on %d CPUs (reader %s, clock %s, "
 			"instance %s)%s\n", usable, s->ncpus, kt_reader_name(kind), s->f.clock,
 			s->in.name, o->argv || o->npids ? "" : "; Ctrl-C to stop");
+		if (s->probes.n && !s->f.probe.uderef)
+			fprintf(stderr, "ktrail: this kernel has no ustring or +u fetch: the kprobes "
+				"read user memory as kernel memory, which works on x86 only\n");
 		if (!o->quiet)
 			fprintf(stderr, "ktrail: recipes: %u syscall tracepoints, %u kprobes, "
 				"32-bit tasks: %u kprobes, %u raw_syscalls; %u kprobes in group %s\n",

@@ -44,7 +44,9 @@ int kt_pair_exit(struct kt_pairer *p, const struct kt_raw *x,
 /*
  * A detail kprobe's values for the call @d->tid is in: they fill the
  * pending enter if it is a call of @ev by a task of the same ABI (any ABI
- * with @any_abi); otherwise they are counted as unmatched and dropped.
+ * with @any_abi).  Otherwise they are dropped: silently when the thread is
+ * in another call (one that reaches the same kernel function), counted as
+ * unmatched when it is in none (its entry was lost or predates tracing).
  */
 int kt_pair_detail(struct kt_pairer *p, const struct kt_raw *d,
 		   const struct kt_event_def *ev, bool compat, bool any_abi);

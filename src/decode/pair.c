@@ -316,10 +316,14 @@ int kt_pair_detail(struct kt_pairer *p, const struct kt_raw *d,
 {
 	struct pending *pe = kt_imap_get(&p->map, d->tid);
 
-	if (!pe || pe->ev != ev || (!any_abi && pe->compat != compat)) {
+	if (!pe) {
 		p->unmatched++;
 		return 0;
 	}
+	/* The thread is in another call that reaches the same kernel
+	 * function (mq_timedsend_time32 calls do_mq_timedsend): not ours. */
+	if (pe->ev != ev || (!any_abi && pe->compat != compat))
+		return 0;
 	return take_vals(pe, d);
 }
 

@@ -352,6 +352,11 @@ check_case() {
 		show < "$d/$c.err"
 		return
 	fi
+	# Every detail probe's record completes a call of the workload.
+	if grep -q 'detail records found no call' "$d/$c.err"; then
+		result "$fl" "$c" FAIL "$(grep -o '[0-9]* kprobe detail records found no call.*' "$d/$c.err")"
+		return
+	fi
 	local wl=$d/$c.wl
 	if [ "$c" = inlined ]; then
 		local nmsg
