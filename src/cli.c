@@ -41,6 +41,7 @@ void kt_cli_usage(FILE *fp)
 	fputs("Usage: ktrail [trace] [OPTIONS] [-- COMMAND [ARGS...]]\n"
 	      "       ktrail list\n"
 	      "       ktrail check [-e LIST] [--probes KIND] [--compat MODE]\n"
+	      "       ktrail describe EVENT...\n"
 	      "       ktrail cleanup\n"
 	      "\n"
 	      "Trace kernel events (the IPC syscall family) without BPF, through tracefs,\n"
@@ -78,6 +79,9 @@ void kt_cli_usage(FILE *fp)
 	      "  check     for each selected event, the recipe this kernel gets (the\n"
 	      "            tracepoints, kprobes and their fetch arguments) and why\n"
 	      "            the others were not chosen\n"
+	      "  describe  an event's card: what it is, its arguments with types and\n"
+	      "            origin tags, its sets and recipes, and what this kernel\n"
+	      "            would use (as check); every card is in ktrail-events(7)\n"
 	      "  cleanup   remove tracefs instances and kprobes left by ktrail processes\n"
 	      "            that died\n"
 	      "\n"
@@ -171,9 +175,11 @@ int kt_cli_parse(int argc, char **argv, struct kt_opts *o, char *err, size_t err
 			o->cmd = KT_CMD_CLEANUP;
 		} else if (!strcmp(argv[1], "check")) {
 			o->cmd = KT_CMD_CHECK;
+		} else if (!strcmp(argv[1], "describe")) {
+			o->cmd = KT_CMD_DESCRIBE;
 		} else if (strcmp(argv[1], "trace")) {
 			snprintf(err, errlen,
-				 "unknown command '%s' (use trace, list, check or cleanup)",
+				 "unknown command '%s' (use trace, list, check, describe or cleanup)",
 				 argv[1]);
 			return -1;
 		}
@@ -269,6 +275,22 @@ int kt_cli_parse(int argc, char **argv, struct kt_opts *o, char *err, size_t err
 				snprintf(err, errlen, "unknown option '%s'", argv[optind - 1]);
 			return -1;
 		}
+	}
+	if (o->cmd == KT_CMD_DESCRIBE) {
+		if (optind >= argc) {
+			snprintf(err, errlen, "describe needs an event name (see 'ktrail list')");
+			return -1;
+		}
+		for (int i = optind; i < argc; i++) {
+			const struct kt_event_def *ev = kt_event_by_name(argv[i]);
+
+			if (!ev || ev->kind != KT_EV_SYSCALL) {
+				snprintf(err, errlen, "unknown event '%s' (see 'ktrail list')", argv[i]);
+				return -1;
+			}
+		}
+		o->argv = &argv[optind];
+		return 0;
 	}
 	if (optind < argc) {
 		if (o->cmd != KT_CMD_TRACE) {

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 
 #include "ktrail/cli.h"
+#include "ktrail/describe.h"
 #include "ktrail/kernel.h"
 #include "ktrail/session.h"
 
@@ -66,6 +67,23 @@ int main(int argc, char **argv)
 		return KT_EXIT_OK;
 	case KT_CMD_CLEANUP:
 		return cmd_cleanup();
+	case KT_CMD_DESCRIBE:
+		for (char **name = o.argv; *name; name++) {
+			const struct kt_event_def *ev = kt_event_by_name(*name);
+			struct kt_opts one = o;
+
+			if (name != o.argv)
+				printf("\n");
+			kt_describe(stdout, ev);
+			printf("\non this kernel (ktrail check -e %s):\n", ev->name);
+			memset(&one.sel, 0, sizeof(one.sel));
+			one.sel.on[ev - kt_events] = one.sel.named[ev - kt_events] = true;
+			one.sel.count = 1;
+			fflush(stdout);
+			if (kt_session_check(stdout, &one, err, sizeof(err)) != KT_EXIT_OK)
+				printf("  (cannot tell: %s)\n", err);
+		}
+		return KT_EXIT_OK;
 	case KT_CMD_CHECK:
 		rc = kt_session_check(stdout, &o, err, sizeof(err));
 		if (rc != KT_EXIT_OK)

@@ -131,6 +131,11 @@ int kt_probe_exit(const struct kt_probe_env *env, const struct kt_probe_def *ent
 int kt_probe_detail(const struct kt_probe_env *env, const struct kt_event_def *ev,
 		    bool compat, struct kt_probe_def *def, char *why, size_t whylen);
 
+/* The functions the detail recipes of @ev use, best first ("@": the
+ * syscall's entry function); returns how many (at most @max). */
+unsigned int kt_probe_detail_functions(const struct kt_event_def *ev, const char **fn,
+				       unsigned int max);
+
 /*
  * Expand one fetch template for @ev (exposed for the unit tests).  Returns
  * 0, or -1 with the reason in @why.

@@ -873,3 +873,21 @@ fail:
 	kt_symset_free(s);
 	return NULL;
 }
+
+unsigned int kt_probe_detail_functions(const struct kt_event_def *ev, const char **fn,
+				       unsigned int max)
+{
+	unsigned int n = 0;
+
+	for (size_t i = 0; i < KT_ARRAY_SIZE(details) && n < max; i++) {
+		bool dup = false;
+
+		if (strcmp(details[i].event, ev->name))
+			continue;
+		for (unsigned int j = 0; j < n; j++)
+			dup |= !strcmp(fn[j], details[i].symbol);
+		if (!dup)
+			fn[n++] = details[i].symbol;
+	}
+	return n;
+}

@@ -110,7 +110,11 @@ static void test_errors(void **state)
 	assert_int_equal(PARSE(&o, err, "-e"), -1);
 	assert_string_equal(err, "option '-e' needs a value");
 	assert_int_equal(PARSE(&o, err, "frob"), -1);
-	assert_string_equal(err, "unknown command 'frob' (use trace, list, check or cleanup)");
+	assert_string_equal(err, "unknown command 'frob' (use trace, list, check, describe or cleanup)");
+	assert_int_equal(PARSE(&o, err, "describe"), -1);
+	assert_string_equal(err, "describe needs an event name (see 'ktrail list')");
+	assert_int_equal(PARSE(&o, err, "describe", "msgsnd", "nosuch"), -1);
+	assert_string_equal(err, "unknown event 'nosuch' (see 'ktrail list')");
 	assert_int_equal(PARSE(&o, err, "--probes", "uprobe"), -1);
 	assert_string_equal(err, "unknown --probes 'uprobe' (use auto, kprobe or tracepoint)");
 	assert_int_equal(PARSE(&o, err, "check", "--", "ls"), -1);
@@ -135,6 +139,11 @@ static void test_commands(void **state)
 	assert_int_equal(o.sel.count, 2);
 	assert_int_equal(o.probes, KT_PROBES_KPROBE);
 	assert_int_equal(o.compat, KT_COMPAT_OFF);
+	assert_int_equal(PARSE(&o, err, "describe", "msgsnd", "mq_open"), 0);
+	assert_int_equal(o.cmd, KT_CMD_DESCRIBE);
+	assert_string_equal(o.argv[0], "msgsnd");
+	assert_string_equal(o.argv[1], "mq_open");
+	assert_null(o.argv[2]);
 	assert_int_equal(PARSE(&o, err, "--probes", "tracepoint"), 0);
 	assert_int_equal(o.probes, KT_PROBES_TRACEPOINT);
 	assert_false(o.overwrite);

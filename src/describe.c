@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Documentation from the catalog (describe.h). */
+#include <string.h>
+
+#include "ktrail/describe.h"
+#include "ktrail/probe.h"
+
+static const char *const origin_help =
+	"K: a kernel value; U: read from user memory; TOCTOU: user memory that may "
+	"change after it is read; OPT: may be absent (NULL)";
+
+/* The recipes that can produce @ev, as text lines through @line. */
+static void recipes(const struct kt_event_def *ev, void (*line)(FILE *fp, const char *s),
+		    FILE *fp)
+{
+	const char *fn[8];
+	unsigned int n = kt_probe_detail_functions(ev, fn, 8);
+	char buf[512];
+
+	if (ev->nr[KT_ABI_X86_64] >= 0 || ev->nr[KT_ABI_ARM64] >= 0) {
+		snprintf(buf, sizeof(buf), "syscall tracepoints syscalls/sys_enter_%s and "
+			 "sys_exit_%s (64-bit tasks)", ev->tp, ev->tp);
+		line(fp, buf);
+	}
+	snprintf(buf, sizeof(buf), "kprobe and kretprobe on the syscall's entry function "
+		 "(__x64_sys_%s, __ia32_sys_%s or __ia32_compat_sys_%s for 32-bit tasks, "
+		 "__arm64_sys_%s, sys_%s ...)", ev->tp, ev->tp, ev->tp, ev->tp, ev->tp);
+	line(fp, buf);
+	if (ev->nr[KT_ABI_I386] >= 0 || ev->nr[KT_ABI_ARM] >= 0) {
+		snprintf(buf, sizeof(buf), "raw_syscalls filtered by the 32-bit syscall number "
+			 "(32-bit tasks, without kprobes)");
+		line(fp, buf);
+	}
+	for (unsigned int i = 0; i < n; i++) {
+		snprintf(buf, sizeof(buf), "detail kprobe for the user-memory arguments on %s",
+			 strcmp(fn[i], "@") ? fn[i] : "the syscall's entry function");
+		line(fp, buf);
+	}
+}
+
+static void text_line(FILE *fp, const char *s)
+{
+	fprintf(fp, "  - %s\n", s);
+}
+
+void kt_describe(FILE *fp, const struct kt_event_def *ev)
+{
+	char sets[256], origin[64];
+
+	kt_sets_format(ev->sets, sets, sizeof(sets));
+	fprintf(fp, "%s\n  %s\n\n", ev->name, ev->doc);
+	fprintf(fp, "id:       %d (x86_64), %d (arm64)\n", ev->id_x86_64, ev->id_arm64);
+	fprintf(fp, "sets:     %s\n", sets);
+	fprintf(fp, "syscall:  %s; number x86_64 %d, i386 %d, arm64 %d, arm %d (-1: none)\n",
+		ev->tp, ev->nr[KT_ABI_X86_64], ev->nr[KT_ABI_I386], ev->nr[KT_ABI_ARM64],
+		ev->nr[KT_ABI_ARM]);
+	fprintf(fp, "arguments:\n");
+	fprintf(fp, "  %-16s %-26s %-14s %s\n", "NAME", "C TYPE", "TYPE", "ORIGIN");
+	for (unsigned int i = 0; i < ev->nargs; i++) {
+		const struct kt_arg_def *a = &ev->args[i];
+
+		kt_origin_format(a->origin, origin, sizeof(origin));
+		fprintf(fp, "  %-16s %-26s %-14s %s%s%s%s\n", a->name, a->ctype,
+			kt_type_name(a->type), origin, a->extra ? " (ktrail's own, read through " : "",
+			a->extra ? a->guard : "", a->extra ? ")" : "");
+	}
+	fprintf(fp, "  (%s)\n", origin_help);
+	fprintf(fp, "recipes:\n");
+	recipes(ev, text_line, fp);
+}
+
+/* roff text: a backslash and a leading dot or quote would be markup. */
+static void roff(FILE *fp, const char *s)
+{
+	if (*s == '.' || *s == '\'')
+		fputs("\\&", fp);
+	for (; *s; s++) {
+		if (*s == '\\')
+			fputs("\\e", fp);
+		else if (*s == '-')
+			fputs("\\-", fp);
+		else
+			fputc(*s, fp);
+	}
+}
+
+static void man_line(FILE *fp, const char *s)
+{
+	fputs(".IP \\(bu 2\n", fp);
+	roff(fp, s);
+	fputc('\n', fp);
+}
+
+void kt_describe_man(FILE *fp, const char *version, const char *date)
+{
+	char sets[256], origin[64];
+
+	fprintf(fp, ".\\\" SPDX-License-Identifier: GPL-2.0-or-later\n"
+		".\\\" Generated from src/catalog/events.def by tools/gen_events_man: do not edit.\n"
+		".TH KTRAIL-EVENTS 7 \"%s\" \"ktrail %s\" \"ktrail\"\n"
+		".SH NAME\nktrail-events \\- the events ktrail traces\n"
+		".SH DESCRIPTION\n"
+		"Every event of this ktrail, from its catalog, with Tracee's names, ids and "
+		"argument names.  \\fBktrail describe\\fR \\fIEVENT\\fR prints the same card and "
+		"what the running kernel would use; \\fBktrail check\\fR the recipes of a "
+		"selection.  Origin tags: ", date, version);
+	roff(fp, origin_help);
+	fputs(".\n.SH EVENTS\n", fp);
+	for (unsigned int e = 0; e < kt_nevents; e++) {
+		const struct kt_event_def *ev = &kt_events[e];
+
+		if (ev->kind != KT_EV_SYSCALL)
+			continue;
+		kt_sets_format(ev->sets, sets, sizeof(sets));
+		fprintf(fp, ".SS %s\n", ev->name);
+		roff(fp, ev->doc);
+		fprintf(fp, ".\n.br\nid %d (x86_64), %d (arm64); sets ", ev->id_x86_64, ev->id_arm64);
+		roff(fp, sets);
+		fprintf(fp, "; syscall %s (x86_64 %d, i386 %d, arm64 %d, arm %d).\n",
+			ev->tp, ev->nr[KT_ABI_X86_64], ev->nr[KT_ABI_I386], ev->nr[KT_ABI_ARM64],
+			ev->nr[KT_ABI_ARM]);
+		fputs(".TS\nl l l l.\nNAME\tC TYPE\tTYPE\tORIGIN\n", fp);
+		for (unsigned int i = 0; i < ev->nargs; i++) {
+			const struct kt_arg_def *a = &ev->args[i];
+
+			kt_origin_format(a->origin, origin, sizeof(origin));
+			fprintf(fp, "%s\t", a->name);
+			roff(fp, a->ctype);
+			fprintf(fp, "\t%s\t%s%s\n", kt_type_name(a->type), origin,
+				a->extra ? " (ktrail's own)" : "");
+		}
+		fputs(".TE\nRecipes:\n", fp);
+		recipes(ev, man_line, fp);
+		fputs(".PP\n", fp);
+	}
+	fputs(".SH SEE ALSO\n.BR ktrail (8)\n", fp);
+}
