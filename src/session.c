@@ -1634,8 +1634,7 @@ static void recipe_text(const struct kt_plan *plan, const struct kt_plan_entry *
 	bool detail = false;
 
 	for (unsigned int j = 0; j < e->nprobes; j++)
-		if (e->probes[j].role == KT_PR_DETAIL ||
-		    strchr(e->probes[j].fetch, '(') /* a dereference merged into an entry */)
+		if (e->probes[j].role == KT_PR_DETAIL || e->probes[j].reads_user)
 			detail = true;
 	if (native && compat)
 		snprintf(buf, len, "yes: %s; %s tasks via %s%s", native,

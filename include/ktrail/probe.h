@@ -91,6 +91,7 @@ struct kt_probe_def {
 	bool compat;		/* a 32-bit task's probe (compat entry) */
 	bool any_abi;		/* DETAIL on a function both ABIs reach */
 	bool ret;		/* kretprobe */
+	bool reads_user;	/* an ENTER that also reads a detail's fields */
 	char event[64];		/* the probe event's name: <event>_e ... */
 	char symbol[96];
 	char fetch[1024];	/* the fetch arguments */

@@ -87,7 +87,7 @@ int kt_arg_index(const struct kt_event_def *ev, const char *name)
 	return -1;
 }
 
-int kt_arg_guard(const struct kt_event_def *ev, unsigned int i)
+static int arg_guard(const struct kt_event_def *ev, unsigned int i)
 {
 	const struct kt_arg_def *a = &ev->args[i];
 
@@ -103,7 +103,7 @@ int kt_arg_guard(const struct kt_event_def *ev, unsigned int i)
 	}
 }
 
-int kt_arg_bound(const struct kt_event_def *ev, unsigned int i)
+static int arg_bound(const struct kt_event_def *ev, unsigned int i)
 {
 	static const char *const bodies[][2] = {
 		{ "mtext", "msgsz" },
@@ -115,6 +115,36 @@ int kt_arg_bound(const struct kt_event_def *ev, unsigned int i)
 		if (!strcmp(ev->args[i].name, bodies[k][0]))
 			return kt_arg_index(ev, bodies[k][1]);
 	return -1;
+}
+
+/* Guard and bound of every argument, resolved by name once (the pairer
+ * asks per record). */
+static signed char arg_links[KT_MAX_EVENTS][KT_MAX_ARGS][2];
+
+static void links_init(void)
+{
+	static bool done;
+
+	if (done)
+		return;
+	for (unsigned int e = 0; e < kt_nevents; e++)
+		for (unsigned int i = 0; i < kt_events[e].nargs && i < KT_MAX_ARGS; i++) {
+			arg_links[e][i][0] = (signed char)arg_guard(&kt_events[e], i);
+			arg_links[e][i][1] = (signed char)arg_bound(&kt_events[e], i);
+		}
+	done = true;
+}
+
+int kt_arg_guard(const struct kt_event_def *ev, unsigned int i)
+{
+	links_init();
+	return arg_links[ev - kt_events][i][0];
+}
+
+int kt_arg_bound(const struct kt_event_def *ev, unsigned int i)
+{
+	links_init();
+	return arg_links[ev - kt_events][i][1];
 }
 
 const struct kt_event_def *kt_event_by_name(const char *name)

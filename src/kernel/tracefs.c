@@ -269,6 +269,7 @@ static int plan_detail(struct kt_plan_entry *e, const struct kt_probe_env *env, 
 		if (n + 1 + dl < sizeof(enter->fetch)) {
 			enter->fetch[n] = ' ';
 			memcpy(enter->fetch + n + 1, d.fetch, dl + 1);
+			enter->reads_user = true;
 			return 0;
 		}
 	}
