@@ -50,7 +50,7 @@ else
 		out=$(mktemp -d)
 		timeout 600 valgrind -q --error-exitcode=99 --leak-check=full \
 			--errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect \
-			./ktrail --reader $reader -e ipc,net_snd_rcv -o csv:"$out/v.csv" -o json:"$out/v.jsonl" \
+			./ktrail --reader $reader -e ipc_msgq,net_snd_rcv -o csv:"$out/v.csv" -o json:"$out/v.jsonl" \
 			-- tests/workload/ipcwork --fork --loops 10 > "$out/wl" 2> "$out/err" || rc=$?
 		if [ $rc = 3 ]; then
 			ok "valgrind, --reader $reader: skipped, the kernel lacks it ($(grep ktrail: "$out/err" | tail -1))"

@@ -284,7 +284,7 @@ int kt_cli_parse(int argc, char **argv, struct kt_opts *o, char *err, size_t err
 		for (int i = optind; i < argc; i++) {
 			const struct kt_event_def *ev = kt_event_by_name(argv[i]);
 
-			if (!ev || ev->kind != KT_EV_SYSCALL) {
+			if (!ev || ev->kind == KT_EV_PSEUDO) {
 				snprintf(err, errlen, "unknown event '%s' (see 'ktrail list')", argv[i]);
 				return -1;
 			}

@@ -17,6 +17,14 @@ static void recipes(const struct kt_event_def *ev, void (*line)(FILE *fp, const 
 	unsigned int n = kt_probe_detail_functions(ev, fn, 8);
 	char buf[512];
 
+	if (ev->kind == KT_EV_TASK) {
+		snprintf(buf, sizeof(buf), "the %s tracepoint%s", ev->tp,
+			 !strcmp(ev->name, "sched_process_exit") ?
+			 "; the status from exit(2) and exit_group(2) (syscall tracepoints) "
+			 "and the killing signal from signal/signal_deliver and signal_generate" : "");
+		line(fp, buf);
+		return;
+	}
 	if (ev->nr[KT_ABI_X86_64] >= 0 || ev->nr[KT_ABI_ARM64] >= 0) {
 		snprintf(buf, sizeof(buf), "syscall tracepoints syscalls/sys_enter_%s and "
 			 "sys_exit_%s (64-bit tasks)", ev->tp, ev->tp);
@@ -51,9 +59,12 @@ void kt_describe(FILE *fp, const struct kt_event_def *ev)
 	fprintf(fp, "%s\n  %s\n\n", ev->name, ev->doc);
 	fprintf(fp, "id:       %d (x86_64), %d (arm64)\n", ev->id_x86_64, ev->id_arm64);
 	fprintf(fp, "sets:     %s\n", sets);
-	fprintf(fp, "syscall:  %s; number x86_64 %d, i386 %d, arm64 %d, arm %d (-1: none)\n",
-		ev->tp, ev->nr[KT_ABI_X86_64], ev->nr[KT_ABI_I386], ev->nr[KT_ABI_ARM64],
-		ev->nr[KT_ABI_ARM]);
+	if (ev->kind == KT_EV_SYSCALL)
+		fprintf(fp, "syscall:  %s; number x86_64 %d, i386 %d, arm64 %d, arm %d (-1: none)\n",
+			ev->tp, ev->nr[KT_ABI_X86_64], ev->nr[KT_ABI_I386], ev->nr[KT_ABI_ARM64],
+			ev->nr[KT_ABI_ARM]);
+	else
+		fprintf(fp, "source:   tracepoint %s\n", ev->tp);
 	fprintf(fp, "arguments:\n");
 	fprintf(fp, "  %-16s %-26s %-14s %s\n", "NAME", "C TYPE", "TYPE", "ORIGIN");
 	for (unsigned int i = 0; i < ev->nargs; i++) {
@@ -61,8 +72,9 @@ void kt_describe(FILE *fp, const struct kt_event_def *ev)
 
 		kt_origin_format(a->origin, origin, sizeof(origin));
 		fprintf(fp, "  %-16s %-26s %-14s %s%s%s%s\n", a->name, a->ctype,
-			kt_type_name(a->type), origin, a->extra ? " (ktrail's own, read through " : "",
-			a->extra ? a->guard : "", a->extra ? ")" : "");
+			kt_type_name(a->type), origin,
+			!a->extra ? "" : a->guard ? " (ktrail's own, read through " : " (ktrail's own)",
+			a->extra && a->guard ? a->guard : "", a->extra && a->guard ? ")" : "");
 	}
 	fprintf(fp, "  (%s)\n", origin_help);
 	fprintf(fp, "recipes:\n");
@@ -109,16 +121,19 @@ void kt_describe_man(FILE *fp, const char *version, const char *date)
 	for (unsigned int e = 0; e < kt_nevents; e++) {
 		const struct kt_event_def *ev = &kt_events[e];
 
-		if (ev->kind != KT_EV_SYSCALL)
+		if (ev->kind == KT_EV_PSEUDO)
 			continue;
 		kt_sets_format(ev->sets, sets, sizeof(sets));
 		fprintf(fp, ".SS %s\n", ev->name);
 		roff(fp, ev->doc);
 		fprintf(fp, ".\n.br\nid %d (x86_64), %d (arm64); sets ", ev->id_x86_64, ev->id_arm64);
 		roff(fp, sets);
-		fprintf(fp, "; syscall %s (x86_64 %d, i386 %d, arm64 %d, arm %d).\n",
-			ev->tp, ev->nr[KT_ABI_X86_64], ev->nr[KT_ABI_I386], ev->nr[KT_ABI_ARM64],
-			ev->nr[KT_ABI_ARM]);
+		if (ev->kind == KT_EV_SYSCALL)
+			fprintf(fp, "; syscall %s (x86_64 %d, i386 %d, arm64 %d, arm %d).\n",
+				ev->tp, ev->nr[KT_ABI_X86_64], ev->nr[KT_ABI_I386],
+				ev->nr[KT_ABI_ARM64], ev->nr[KT_ABI_ARM]);
+		else
+			fprintf(fp, "; tracepoint %s.\n", ev->tp);
 		fputs(".TS\nl l l l.\nNAME\tC TYPE\tTYPE\tORIGIN\n", fp);
 		for (unsigned int i = 0; i < ev->nargs; i++) {
 			const struct kt_arg_def *a = &ev->args[i];

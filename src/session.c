@@ -91,6 +91,10 @@ struct session {
 	unsigned int nouts;
 	const struct kt_event_def **cols;
 	bool selected[KT_MAX_EVENTS];
+	/* Process lifecycle events wanted, and the catalog rows involved. */
+	bool want_fork, want_exec, want_exit;
+	const struct kt_event_def *ev_fork, *ev_exec, *ev_exit_task;
+	const struct kt_event_def *ev_exit, *ev_exit_group;
 	bool compat_on[KT_MAX_EVENTS];
 	unsigned long long traced[KT_MAX_EVENTS][2];	/* complete records: native, 32-bit */
 	int64_t epoch;
@@ -206,6 +210,11 @@ static int emit_record(struct kt_record *r, void *arg)
 	if (t) {
 		r->pid = t->tgid;
 		r->comm = t->comm;
+		r->has_ctx = t->has_ctx;
+		r->ppid = t->ppid;
+		r->uid = t->uid;
+		r->mntns = t->mntns;
+		r->pidns = t->pidns;
 	} else {
 		r->comm = "";
 	}
@@ -421,13 +430,88 @@ static void handle_syscall(struct session *s, const struct kt_raw *raw)
 		if (!ev || !s->compat_on[ev - kt_events])
 			return;
 		compat = true;
-	} else if (!ev || !s->selected[ev - kt_events]) {
-		return;
+	} else if (ev && raw->kind == KT_RAW_ENTER && (ev == s->ev_exit || ev == s->ev_exit_group)) {
+		/* The status a thread or its group ends with (sched_process_exit). */
+		kt_proc_exit_call(s->proc, raw->tid, (long)raw->args[0], ev == s->ev_exit_group);
 	}
-	if (raw->kind == KT_RAW_ENTER)
+	if (!compat && (!ev || !s->selected[ev - kt_events]))
+		return;
+	if (raw->kind == KT_RAW_ENTER) {
 		kt_pair_enter(s->pair, raw, ev, compat);
-	else
+		if (ev == s->ev_exit || ev == s->ev_exit_group)
+			kt_pair_noreturn(s->pair, raw->tid);
+	} else
 		kt_pair_exit(s->pair, raw, ev, compat);
+}
+
+/* A string value pointing at @len bytes of @p. */
+static void str_val(struct kt_value *v, const char *p, size_t len)
+{
+	v->set = true;
+	v->str = p;
+	v->len = (uint32_t)len;
+}
+
+static void int_val(struct kt_value *v, int64_t i)
+{
+	v->set = true;
+	v->i = i;
+}
+
+/* Process lifecycle records: made in the task's context at the time of
+ * the tracepoint (the process table is already up to date). */
+static void emit_fork(struct session *s, const struct kt_raw *raw)
+{
+	struct kt_record r = {
+		.ts = raw->ts + s->epoch, .cpu = raw->cpu, .tid = raw->tid,
+		.ev = s->ev_fork, .state = KT_ST_COMPLETE,
+	};
+	const struct kt_task *parent = kt_proc_get(s->proc, raw->tid);
+	int ppid = parent ? parent->tgid : 0;
+	const struct kt_task *child = kt_proc_get(s->proc, raw->pid);
+
+	int_val(&r.args[0], raw->tid);
+	if (ppid)
+		int_val(&r.args[1], ppid);
+	int_val(&r.args[2], raw->pid);
+	if (child && child->tgid)
+		int_val(&r.args[3], child->tgid);
+	r.args[4].set = true;
+	r.args[4].u = raw->clone_flags;
+	str_val(&r.args[5], raw->comm, strnlen(raw->comm, sizeof(raw->comm)));
+	emit_record(&r, s);
+}
+
+static void emit_exec(struct session *s, const struct kt_raw *raw, const char *prev_comm)
+{
+	struct kt_record r = {
+		.ts = raw->ts + s->epoch, .cpu = raw->cpu, .tid = raw->pid,
+		.ev = s->ev_exec, .state = KT_ST_COMPLETE,
+	};
+
+	str_val(&r.args[0], raw->filename, raw->filename_len);
+	str_val(&r.args[1], prev_comm, strlen(prev_comm));
+	int_val(&r.args[2], raw->old_pid);
+	emit_record(&r, s);
+}
+
+static void emit_exit(struct session *s, const struct kt_raw *raw)
+{
+	struct kt_record r = {
+		.ts = raw->ts + s->epoch, .cpu = raw->cpu, .tid = raw->pid,
+		.ev = s->ev_exit_task, .state = KT_ST_COMPLETE,
+	};
+	int status, sig;
+
+	if (kt_proc_exit_cause(s->proc, raw->pid, &status, &sig)) {
+		int_val(&r.args[0], status);
+		int_val(&r.args[1], sig);
+	}
+	if (raw->group_dead >= 0) {
+		r.args[2].set = true;
+		r.args[2].u = (uint64_t)raw->group_dead;
+	}
+	emit_record(&r, s);
 }
 
 static void handle_event(struct session *s, int cpu, void *data, unsigned int size,
@@ -452,15 +536,35 @@ static void handle_event(struct session *s, int cpu, void *data, unsigned int si
 		break;
 	case KT_RAW_NEWTASK:
 		kt_proc_newtask(s->proc, raw.tid, raw.pid, raw.clone_flags, raw.comm);
+		if (s->want_fork)
+			emit_fork(s, &raw);
 		break;
 	case KT_RAW_RENAME:
 		kt_proc_rename(s->proc, raw.pid, raw.comm);
 		break;
-	case KT_RAW_EXEC:
+	case KT_RAW_EXEC: {
+		char prev[17] = "";
+		const struct kt_task *t;
+
+		/* exec renamed the task (task_rename) before this tracepoint. */
+		if (s->want_exec && (t = kt_proc_get(s->proc, raw.pid)))
+			memcpy(prev, t->prev_comm[0] ? t->prev_comm : t->comm, sizeof(prev));
 		kt_proc_exec(s->proc, raw.pid, raw.old_pid, raw.filename, raw.filename_len);
+		if (s->want_exec)
+			emit_exec(s, &raw, prev);
 		break;
+	}
 	case KT_RAW_TASK_EXIT:
+		if (s->want_exit)
+			emit_exit(s, &raw);
 		kt_proc_exit(s->proc, raw.pid);
+		break;
+	case KT_RAW_SIG_DELIVER:
+		kt_proc_signal_deliver(s->proc, raw.tid, raw.sig, raw.handler);
+		break;
+	case KT_RAW_SIG_GENERATE:
+		if (raw.result == 0)
+			kt_proc_signal_generate(s->proc, raw.pid, raw.sig, raw.group);
 		break;
 	default:
 		break;
@@ -841,6 +945,27 @@ static int enable_events(struct session *s, char *err, size_t errlen)
 		}
 	}
 	fclose(fm);
+	/* sched_process_exit's causes: exit(2), exit_group(2) and signals. */
+	if (s->want_exit) {
+		static const char *const feeds[][2] = {
+			{ "syscalls", "sys_enter_exit" },
+			{ "syscalls", "sys_enter_exit_group" },
+			{ "signal", "signal_deliver" },
+			{ "signal", "signal_generate" },
+		};
+
+		for (size_t i = 0; i < KT_ARRAY_SIZE(feeds); i++) {
+			const struct kt_event_def *ev = i == 0 ? s->ev_exit : i == 1 ? s->ev_exit_group : NULL;
+
+			if ((ev && s->selected[ev - kt_events]) ||
+			    !kt_features_has_event(&s->f, feeds[i][0], feeds[i][1]))
+				continue;
+			if (enable(s, feeds[i][0], feeds[i][1], NULL, err, errlen) < 0) {
+				free(filter);
+				return -1;
+			}
+		}
+	}
 	/* ktrail's kprobes (those the kernel accepted). */
 	for (unsigned int i = 0; i < s->plan.n; i++) {
 		const struct kt_plan_entry *e = &s->plan.e[i];
@@ -1435,6 +1560,20 @@ int kt_session_run(const struct kt_opts *o, struct kt_session_result *res,
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
+	s->ev_fork = kt_event_by_name("sched_process_fork");
+	s->ev_exec = kt_event_by_name("sched_process_exec");
+	s->ev_exit_task = kt_event_by_name("sched_process_exit");
+	s->ev_exit = kt_event_by_name("exit");
+	s->ev_exit_group = kt_event_by_name("exit_group");
+	for (unsigned int i = 0; i < s->plan.n; i++) {
+		const struct kt_plan_entry *e = &s->plan.e[i];
+
+		if (e->recipe != KT_R_TASK_TP)
+			continue;
+		s->want_fork |= e->ev == s->ev_fork;
+		s->want_exec |= e->ev == s->ev_exec;
+		s->want_exit |= e->ev == s->ev_exit_task;
+	}
 	/* What runs now, so that a task that ends before its records are
 	 * written keeps its process id and name. */
 	if (o->npids) {
@@ -1629,7 +1768,8 @@ static void recipe_text(const struct kt_plan *plan, const struct kt_plan_entry *
 			char *buf, size_t len)
 {
 	const char *native = e->recipe == KT_R_SYSCALL_TP ? "syscall tracepoints" :
-			     e->recipe == KT_R_KPROBE ? "kprobes" : NULL;
+			     e->recipe == KT_R_KPROBE ? "kprobes" :
+			     e->recipe == KT_R_TASK_TP ? e->ev->tp : NULL;
 	const char *compat = e->compat_kprobe ? "kprobes" : e->compat ? "raw_syscalls" : NULL;
 	bool detail = false;
 
@@ -1712,13 +1852,13 @@ void kt_session_list(FILE *fp, const struct kt_features *f)
 
 	if (f && plan_all(f, NULL, KT_COMPAT_AUTO, KT_PROBES_AUTO, &plan, NULL, err, sizeof(err)))
 		f = NULL;
-	fprintf(fp, "%-24s %-5s %-44s %s\n", "EVENT", "ID", "SETS", f ? "ON THIS KERNEL" : "");
+	fprintf(fp, "%-28s %-5s %-44s %s\n", "EVENT", "ID", "SETS", f ? "ON THIS KERNEL" : "");
 	for (unsigned int i = 0; i < kt_nevents; i++) {
 		const struct kt_event_def *ev = &kt_events[i];
 		const char *how = "";
 		char buf[512] = "";
 
-		if (ev->kind != KT_EV_SYSCALL)
+		if (ev->kind == KT_EV_PSEUDO)
 			continue;
 		kt_sets_format(ev->sets, sets, sizeof(sets));
 		for (unsigned int j = 0; j < plan.n; j++) {
@@ -1729,9 +1869,16 @@ void kt_session_list(FILE *fp, const struct kt_features *f)
 			recipe_text(&plan, e, buf, sizeof(buf));
 			how = buf;
 		}
-		fprintf(fp, "%-24s %-5d %-44s %s\n", ev->name, kt_event_id(ev), sets, how);
+		fprintf(fp, "%-28s %-5d %-44s %s\n", ev->name, kt_event_id(ev), sets, how);
 	}
-	fprintf(fp, "\nSETS: syscalls ipc ipc_msgq net net_snd_rcv 32bit_unique all\n");
+	fprintf(fp, "\nSETS (and 'all'; a word such as open* is a pattern over event names):\n");
+	for (unsigned int i = 0; i < KT_NSETS; i++) {
+		unsigned int n = 0;
+
+		for (unsigned int j = 0; j < kt_nevents; j++)
+			n += !!(kt_events[j].sets & (1ull << i));
+		fprintf(fp, "  %-16s %4u  %s\n", kt_set_name_at(i), n, kt_set_doc_at(i));
+	}
 	if (!f)
 		fprintf(fp, "(tracefs not readable: run as root to see what this kernel supports)\n");
 	kt_plan_free(&plan);

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define KT_MAX_ARGS 8
+#define KT_MAX_ARGS 12
 #define KT_MAX_EVENTS 1024
 
 /* How an argument's value is typed and printed. */
@@ -25,6 +25,7 @@ enum kt_type {
 	KT_T_STR,	/* a string read from user memory */
 	KT_T_SOCKADDR,	/* struct sockaddr read from user memory */
 	KT_T_TIMESPEC,	/* struct timespec read from user memory, seconds */
+	KT_T_BOOL,	/* true or false (in u) */
 	KT_T_NTYPES
 };
 
@@ -46,17 +47,20 @@ enum kt_abi {
 	KT_ABI_NONE = -1
 };
 
-enum kt_set {
-	KT_SET_SYSCALLS = 1u << 0,
-	KT_SET_IPC = 1u << 1,
-	KT_SET_IPC_MSGQ = 1u << 2,
-	KT_SET_NET = 1u << 3,
-	KT_SET_NET_SND_RCV = 1u << 4,
-	KT_SET_32BIT_UNIQUE = 1u << 5,
+/* Set bits, from sets.def: KT_SET_FS, KT_SET_IPC_MSGQ ... */
+enum kt_set_index {
+#define SET(m, name, doc) KT_SETI_##m,
+#include "ktrail/sets.def"
+#undef SET
+	KT_NSETS
 };
+#define SET(m, name, doc) static const uint64_t KT_SET_##m = 1ull << KT_SETI_##m;
+#include "ktrail/sets.def"
+#undef SET
 
 enum kt_event_kind {
 	KT_EV_SYSCALL,	/* syscall enter/exit pair */
+	KT_EV_TASK,	/* process lifecycle, from a task or sched tracepoint */
 	KT_EV_PSEUDO,	/* made by ktrail itself (lost_events) */
 };
 
@@ -80,8 +84,9 @@ struct kt_event_def {
 	enum kt_event_kind kind;
 	int id_x86_64;		/* Tracee's event id on x86_64 */
 	int id_arm64;		/* Tracee's event id on arm64 */
-	unsigned int sets;	/* KT_SET_* bits */
-	const char *tp;		/* syscall tracepoint base: syscalls/sys_enter_<tp> */
+	uint64_t sets;		/* KT_SET_* bits */
+	const char *tp;		/* syscall tracepoint base: syscalls/sys_enter_<tp>;
+				 * KT_EV_TASK: "system/tracepoint" */
 	int nr[KT_ABI_MAX];	/* syscall number per ABI, -1: none */
 	const char *doc;	/* one line */
 	const struct kt_arg_def *args;
@@ -109,10 +114,13 @@ const struct kt_event_def *kt_event_by_name(const char *name);
 const struct kt_event_def *kt_event_by_nr(enum kt_abi abi, long nr);
 
 /* Sets */
-unsigned int kt_set_by_name(const char *name);	/* 0: unknown */
-const char *kt_set_name(unsigned int bit);
+uint64_t kt_set_by_name(const char *name);	/* 0: unknown */
+const char *kt_set_name(uint64_t bit);
+/* The set of index @i < KT_NSETS: its name and one line. */
+const char *kt_set_name_at(unsigned int i);
+const char *kt_set_doc_at(unsigned int i);
 /* Writes "syscalls,ipc,ipc_msgq" into buf. */
-void kt_sets_format(unsigned int sets, char *buf, size_t len);
+void kt_sets_format(uint64_t sets, char *buf, size_t len);
 
 const char *kt_type_name(enum kt_type t);	/* Tracee's Go type name */
 void kt_origin_format(unsigned int origin, char *buf, size_t len);

@@ -13,7 +13,7 @@
 
 #define KT_MAX_OUTPUTS 8
 #define KT_MAX_PIDS 256
-#define KT_DEFAULT_EVENTS "ipc,net_snd_rcv"
+#define KT_DEFAULT_EVENTS "ipc_msgq,net_snd_rcv"
 
 /* Exit statuses of ktrail itself (a traced command's own status wins). */
 enum {

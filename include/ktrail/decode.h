@@ -23,6 +23,8 @@ enum kt_raw_kind {
 	KT_RAW_EXEC,		/* sched/sched_process_exec */
 	KT_RAW_TASK_EXIT,	/* sched/sched_process_exit */
 	KT_RAW_DETAIL,		/* a detail kprobe: values for the pending enter */
+	KT_RAW_SIG_DELIVER,	/* signal/signal_deliver (exit causes) */
+	KT_RAW_SIG_GENERATE,	/* signal/signal_generate (exit causes) */
 };
 
 /* One decoded kernel event, before pairing. */
@@ -52,6 +54,13 @@ struct kt_raw {
 	char comm[16];		/* NEWTASK, RENAME: not NUL-terminated if 16 */
 	const char *filename;	/* EXEC: points into the record */
 	unsigned int filename_len;
+	/* TASK_EXIT: group_dead (Linux 6.16+; -1 when the kernel lacks it) */
+	int group_dead;
+	/* SIG_DELIVER / SIG_GENERATE (pid: the target, group: to its
+	 * process, result: 0 delivered) */
+	int sig;
+	uint64_t handler;	/* sa_handler: 0 SIG_DFL, 1 SIG_IGN */
+	int group, result;
 };
 
 struct kt_decoder;

@@ -48,6 +48,13 @@ struct kt_record {
 	int pid;		/* process (thread group) id, 0 if unknown */
 	int tid;		/* thread id */
 	const char *comm;	/* process name, NUL-terminated, may be "" */
+	/* Process context (issue #4), from the process table: has_ctx false
+	 * when the task is unknown (the fields are then 0). */
+	bool has_ctx;
+	int ppid;		/* parentProcessId: the parent's process id */
+	uint32_t uid;		/* userId: real uid */
+	uint32_t mntns;		/* mountNamespace: inode of /proc/PID/ns/mnt, 0 unknown */
+	uint32_t pidns;		/* pidNamespace: inode of /proc/PID/ns/pid, 0 unknown */
 	const struct kt_event_def *ev;
 	bool compat;		/* 32-bit task through the compat syscall ABI */
 	enum kt_state state;

@@ -64,6 +64,7 @@ enum kt_recipe {
 	KT_R_NONE,		/* cannot be produced here */
 	KT_R_SYSCALL_TP,	/* syscalls/sys_enter_X + sys_exit_X */
 	KT_R_KPROBE,		/* kprobe + kretprobe on the entry function */
+	KT_R_TASK_TP,		/* a task or sched tracepoint (KT_EV_TASK) */
 };
 
 /* --probes */

@@ -51,6 +51,9 @@ int kt_pair_exit(struct kt_pairer *p, const struct kt_raw *x,
 int kt_pair_detail(struct kt_pairer *p, const struct kt_raw *d,
 		   const struct kt_event_def *ev, bool compat, bool any_abi);
 unsigned long kt_pair_unmatched(const struct kt_pairer *p);
+/* The pending call of @tid never returns (exit, exit_group): emit it now,
+ * complete without a return value. */
+int kt_pair_noreturn(struct kt_pairer *p, int tid);
 /*
  * Events were lost before @ts (trace clock): emit every enter older than
  * that as no_exit (oldest first) and forget it.

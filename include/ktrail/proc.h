@@ -16,9 +16,24 @@
 struct kt_task {
 	int tgid;		/* 0: unknown */
 	char comm[17];		/* raw bytes, NUL-terminated */
+	char prev_comm[17];	/* the name before the last rename (exec's) */
 	signed char abi;	/* enum kt_abi; KT_ABI_NONE: not known yet */
 	bool abi_checked;
 	bool dead;
+	/* Process context: inherited at fork, read from /proc when a task
+	 * is first seen or its credentials or namespaces changed. */
+	bool has_ctx;
+	bool ctx_stale;		/* re-read at the next look-up */
+	bool born;		/* created while ktrail traced (pid=new) */
+	int ppid;		/* the parent process's id */
+	uint32_t uid;		/* real uid */
+	uint32_t mntns, pidns;	/* namespace inodes, 0: unknown */
+	/* How it ends (sched_process_exit): its own exit(2), or (kept on
+	 * the group leader) the group's exit_group(2) or fatal signal. */
+	bool has_exit, g_has_exit;
+	int exit_code, g_exit_code;	/* exit status 0..255 */
+	int g_exit_signal;	/* the signal that killed the group, 0: none */
+	int fatal_pending;	/* a default-fatal signal sent to the group */
 };
 
 struct kt_proc;
@@ -45,6 +60,23 @@ void kt_proc_exit(struct kt_proc *t, int tid);
 int kt_proc_scan(struct kt_proc *t, int pid);
 /* A task known before it runs (a command ktrail starts). */
 void kt_proc_add(struct kt_proc *t, int tid, int tgid, const char *comm);
+
+/* Credentials or namespaces of @tid changed (setuid, unshare, setns
+ * returned 0): read them again when next needed. */
+void kt_proc_ctx_stale(struct kt_proc *t, int tid);
+
+/*
+ * Exit causes.  @code of exit(2) (@group false) or exit_group(2) (@group
+ * true) as the syscall got it; a signal delivered with its default action
+ * (@handler 0) that kills; a signal generated for a process (the kernel
+ * kills a whole group at once when the action is the default, and its
+ * threads then report SIGKILL).  kt_proc_exit_cause() gives the status and
+ * signal of a thread that exits now (false if unknown).
+ */
+void kt_proc_exit_call(struct kt_proc *t, int tid, long code, bool group);
+void kt_proc_signal_deliver(struct kt_proc *t, int tid, int sig, uint64_t handler);
+void kt_proc_signal_generate(struct kt_proc *t, int pid, int sig, bool group);
+bool kt_proc_exit_cause(struct kt_proc *t, int tid, int *status, int *sig);
 
 /* The ABI of the task's executable (KT_ABI_NONE if it cannot be told). */
 enum kt_abi kt_proc_abi(struct kt_proc *t, int tid);

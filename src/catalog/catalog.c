@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The event catalog built from events.def, and look-ups over it. */
 #include <errno.h>
+#include <fnmatch.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -8,12 +9,8 @@
 #include "ktrail/util.h"
 
 /* Shorthands used inside events.def. */
-#define SYS KT_SET_SYSCALLS
-#define IPC KT_SET_IPC
-#define IPC_MSGQ KT_SET_IPC_MSGQ
-#define NET KT_SET_NET
-#define NET_SND_RCV KT_SET_NET_SND_RCV
-#define B32 KT_SET_32BIT_UNIQUE
+#define SYS (1ull << KT_SETI_SYSCALLS)
+#define S(m) (1ull << KT_SETI_##m)
 #define K KT_O_K
 #define U KT_O_U
 #define TOCTOU KT_O_TOCTOU
@@ -22,24 +19,34 @@
 /* Pass 1: one argument array per event. */
 #define SYSCALL(n, idx, ida, sets, tp, n64, n32, na64, na, doc) \
 	static const struct kt_arg_def args_##n[] = {
+#define EVENT(n, idx, ida, sets, tp, doc) static const struct kt_arg_def args_##n[] = {
 #define ARG(n, ct, t, o) { .name = #n, .ctype = ct, .type = KT_T_##t, .origin = (o) },
+#define ARGO(n, ct, t, o) { .name = #n, .ctype = ct, .type = KT_T_##t, .origin = (o), .extra = true },
 #define ARGX(n, ct, t, o, g) { .name = #n, .ctype = ct, .type = KT_T_##t, .origin = (o), \
 			       .extra = true, .guard = #g },
 #define END(n) };
 #include "events.def"
+#include "syscalls.def"
 #undef SYSCALL
+#undef EVENT
 #undef ARG
+#undef ARGO
 #undef ARGX
 #undef END
 
 /* Pass 2: the count of syscall (positional) arguments per event. */
 #define SYSCALL(n, idx, ida, sets, tp, n64, n32, na64, na, doc) enum { npos_##n = 0
+#define EVENT(n, idx, ida, sets, tp, doc) enum { npos_##n = 0
 #define ARG(n, ct, t, o) + 1
+#define ARGO(n, ct, t, o)
 #define ARGX(n, ct, t, o, g)
 #define END(n) };
 #include "events.def"
+#include "syscalls.def"
 #undef SYSCALL
+#undef EVENT
 #undef ARG
+#undef ARGO
 #undef ARGX
 #undef END
 
@@ -55,11 +62,19 @@ static const struct kt_arg_def args_lost_events[] = {
 		  [KT_ABI_ARM64] = na64, [KT_ABI_ARM] = na },		\
 	  .doc = d, .args = args_##n, .nargs = KT_ARRAY_SIZE(args_##n), \
 	  .npos = npos_##n },
+#define EVENT(n, idx, ida, s, t, d)					\
+	{ .name = #n, .kind = KT_EV_TASK, .id_x86_64 = idx,		\
+	  .id_arm64 = ida, .sets = (s), .tp = t,			\
+	  .nr = { -1, -1, -1, -1 },					\
+	  .doc = d, .args = args_##n, .nargs = KT_ARRAY_SIZE(args_##n), \
+	  .npos = npos_##n },
 #define ARG(n, ct, t, o)
+#define ARGO(n, ct, t, o)
 #define ARGX(n, ct, t, o, g)
 #define END(n)
 const struct kt_event_def kt_events[] = {
 #include "events.def"
+#include "syscalls.def"
 	/* Not an event of the kernel: marks where a CPU's buffer lost events. */
 	{ .name = "lost_events", .kind = KT_EV_PSEUDO, .id_x86_64 = 9990,
 	  .id_arm64 = 9990, .sets = 0, .tp = NULL,
@@ -68,7 +83,9 @@ const struct kt_event_def kt_events[] = {
 	  .args = args_lost_events, .nargs = 1, .npos = 0 },
 };
 #undef SYSCALL
+#undef EVENT
 #undef ARG
+#undef ARGO
 #undef ARGX
 #undef END
 
@@ -92,7 +109,7 @@ static int arg_guard(const struct kt_event_def *ev, unsigned int i)
 	const struct kt_arg_def *a = &ev->args[i];
 
 	if (a->extra)
-		return kt_arg_index(ev, a->guard);
+		return a->guard ? kt_arg_index(ev, a->guard) : -1;
 	switch (a->type) {
 	case KT_T_STR:
 	case KT_T_SOCKADDR:
@@ -165,45 +182,55 @@ const struct kt_event_def *kt_event_by_nr(enum kt_abi abi, long nr)
 	return NULL;
 }
 
-static const struct {
-	const char *name;
-	unsigned int bit;
-} set_names[] = {
-	{ "syscalls", KT_SET_SYSCALLS },
-	{ "ipc", KT_SET_IPC },
-	{ "ipc_msgq", KT_SET_IPC_MSGQ },
-	{ "net", KT_SET_NET },
-	{ "net_snd_rcv", KT_SET_NET_SND_RCV },
-	{ "32bit_unique", KT_SET_32BIT_UNIQUE },
+static const char *const set_names[KT_NSETS] = {
+#define SET(m, name, doc) [KT_SETI_##m] = name,
+#include "ktrail/sets.def"
+#undef SET
 };
 
-unsigned int kt_set_by_name(const char *name)
+static const char *const set_docs[KT_NSETS] = {
+#define SET(m, name, doc) [KT_SETI_##m] = doc,
+#include "ktrail/sets.def"
+#undef SET
+};
+
+uint64_t kt_set_by_name(const char *name)
 {
-	for (size_t i = 0; i < KT_ARRAY_SIZE(set_names); i++)
-		if (!strcmp(set_names[i].name, name))
-			return set_names[i].bit;
+	for (unsigned int i = 0; i < KT_NSETS; i++)
+		if (!strcmp(set_names[i], name))
+			return 1ull << i;
 	return 0;
 }
 
-const char *kt_set_name(unsigned int bit)
+const char *kt_set_name(uint64_t bit)
 {
-	for (size_t i = 0; i < KT_ARRAY_SIZE(set_names); i++)
-		if (set_names[i].bit == bit)
-			return set_names[i].name;
+	for (unsigned int i = 0; i < KT_NSETS; i++)
+		if (bit == 1ull << i)
+			return set_names[i];
 	return NULL;
 }
 
-void kt_sets_format(unsigned int sets, char *buf, size_t len)
+const char *kt_set_name_at(unsigned int i)
+{
+	return i < KT_NSETS ? set_names[i] : NULL;
+}
+
+const char *kt_set_doc_at(unsigned int i)
+{
+	return i < KT_NSETS ? set_docs[i] : NULL;
+}
+
+void kt_sets_format(uint64_t sets, char *buf, size_t len)
 {
 	size_t used = 0;
 
 	if (len)
 		buf[0] = '\0';
-	for (size_t i = 0; i < KT_ARRAY_SIZE(set_names); i++) {
-		if (!(sets & set_names[i].bit))
+	for (unsigned int i = 0; i < KT_NSETS; i++) {
+		if (!(sets & (1ull << i)))
 			continue;
 		int n = snprintf(buf + used, len - used, "%s%s",
-				 used ? "," : "", set_names[i].name);
+				 used ? "," : "", set_names[i]);
 		if (n < 0 || (size_t)n >= len - used)
 			return;
 		used += n;
@@ -220,6 +247,7 @@ static const char *const type_names[KT_T_NTYPES] = {
 	[KT_T_STR] = "string",
 	[KT_T_SOCKADDR] = "SockAddr",
 	[KT_T_TIMESPEC] = "float64",
+	[KT_T_BOOL] = "bool",
 };
 
 const char *kt_type_name(enum kt_type t)
@@ -286,20 +314,28 @@ int kt_event_id(const struct kt_event_def *ev)
 #endif
 }
 
+/*
+ * One word of an event list: a set (sets win over an event of the same
+ * name: `ipc` and `time` are both), an event, a shell pattern over event
+ * names (`open*`, `*at`, `[i]pc` for the ipc syscall alone) or "all".
+ */
 static int select_word(const char *w, bool on, struct kt_selection *sel)
 {
-	unsigned int set = kt_set_by_name(w);
+	uint64_t set = kt_set_by_name(w);
+	bool glob = strpbrk(w, "*?[") != NULL;
+	bool all = !strcmp(w, "all");
 	bool any = false;
 
 	for (unsigned int i = 0; i < kt_nevents; i++) {
 		const struct kt_event_def *ev = &kt_events[i];
+		bool named;
 
 		if (ev->kind == KT_EV_PSEUDO)
 			continue;
-		if (!strcmp(w, ev->name) || (set && (ev->sets & set)) ||
-		    !strcmp(w, "all")) {
+		named = set ? false : glob ? fnmatch(w, ev->name, 0) == 0 : !strcmp(w, ev->name);
+		if (named || all || (set && (ev->sets & set))) {
 			sel->on[i] = on;
-			sel->named[i] = on && !strcmp(w, ev->name);
+			sel->named[i] = on && named;
 			any = true;
 		}
 	}

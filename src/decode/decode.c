@@ -55,6 +55,7 @@ struct kt_role {
 	unsigned int nargs;
 	struct kt_fld ret;
 	struct kt_fld pid, old_pid, comm, clone_flags, filename;
+	struct kt_fld group_dead, sig, handler, group, result;
 };
 
 struct kt_decoder {
@@ -332,7 +333,21 @@ static int assign_role(struct kt_decoder *d, struct tep_event *ev, struct kt_rol
 		}
 		if (!strcmp(name, "sched_process_exit")) {
 			r->kind = KT_RAW_TASK_EXIT;
+			if (fld_find(&r->group_dead, ev, "group_dead") < 0)
+				r->group_dead.size = 0;
 			return fld_find(&r->pid, ev, "pid");
+		}
+	} else if (!strcmp(sys, "signal")) {
+		if (!strcmp(name, "signal_deliver")) {
+			r->kind = KT_RAW_SIG_DELIVER;
+			return fld_find(&r->sig, ev, "sig") < 0 ||
+			       fld_find(&r->handler, ev, "sa_handler") < 0 ? -1 : 0;
+		}
+		if (!strcmp(name, "signal_generate")) {
+			r->kind = KT_RAW_SIG_GENERATE;
+			return fld_find(&r->sig, ev, "sig") < 0 || fld_find(&r->pid, ev, "pid") < 0 ||
+			       fld_find(&r->group, ev, "group") < 0 ||
+			       fld_find(&r->result, ev, "result") < 0 ? -1 : 0;
 		}
 	}
 	(void)d;
@@ -708,6 +723,23 @@ int kt_decode(struct kt_decoder *d, const void *vdata, unsigned int size,
 		if (!fld_ok(&r->pid, size))
 			goto bad;
 		out->pid = rd_s(d, data, &r->pid);
+		out->group_dead = r->group_dead.size && fld_ok(&r->group_dead, size) ?
+				  (int)(rd_u(d, data, &r->group_dead) != 0) : -1;
+		break;
+	case KT_RAW_SIG_DELIVER:
+		if (!fld_ok(&r->sig, size) || !fld_ok(&r->handler, size))
+			goto bad;
+		out->sig = rd_s(d, data, &r->sig);
+		out->handler = rd_u(d, data, &r->handler);
+		break;
+	case KT_RAW_SIG_GENERATE:
+		if (!fld_ok(&r->sig, size) || !fld_ok(&r->pid, size) || !fld_ok(&r->group, size) ||
+		    !fld_ok(&r->result, size))
+			goto bad;
+		out->sig = rd_s(d, data, &r->sig);
+		out->pid = rd_s(d, data, &r->pid);
+		out->group = rd_s(d, data, &r->group);
+		out->result = rd_s(d, data, &r->result);
 		break;
 	default:
 		return 0;

@@ -235,6 +235,21 @@ int kt_pair_enter(struct kt_pairer *p, const struct kt_raw *e,
 	return rc;
 }
 
+int kt_pair_noreturn(struct kt_pairer *p, int tid)
+{
+	struct pending *pe = kt_imap_get(&p->map, tid);
+	struct pending cur;
+	int rc;
+
+	if (!pe)
+		return 0;
+	cur = *pe;
+	kt_imap_del(&p->map, tid);
+	rc = emit_pending(p, tid, &cur, KT_ST_COMPLETE, NULL);
+	pending_release(&cur);
+	return rc;
+}
+
 int kt_pair_exit(struct kt_pairer *p, const struct kt_raw *x,
 		 const struct kt_event_def *ev, bool compat)
 {

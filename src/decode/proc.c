@@ -12,7 +12,12 @@
 #include "ktrail/proc.h"
 #include "ktrail/util.h"
 
-#define CLONE_THREAD_FLAG 0x00010000ull	/* CLONE_THREAD, uapi sched.h */
+/* uapi <linux/sched.h>, the same on every arch */
+#define CLONE_THREAD_FLAG 0x00010000ull
+#define CLONE_PARENT_FLAG 0x00008000ull
+#define CLONE_NEWNS_FLAG 0x00020000ull
+#define CLONE_NEWPID_FLAG 0x20000000ull
+#define CLONE_NEWUSER_FLAG 0x10000000ull
 #define SWEEP_DEAD 4096
 
 struct kt_proc {
@@ -87,19 +92,59 @@ static void comm_set(struct kt_task *k, const char *s, size_t max)
 	k->comm[n] = '\0';
 }
 
-/* The Tgid line of /proc/<tid>/status, 0 if unreadable. */
-static int read_tgid(const struct kt_proc *t, int tid)
+/* A number after @key in a /proc status text, -1 if absent. */
+static long status_field(const char *s, const char *key)
+{
+	const char *p = strstr(s, key);
+
+	return p ? strtol(p + strlen(key), NULL, 10) : -1;
+}
+
+/* The inode of a namespace link ("mnt:[4026531841]"), 0 if unreadable. */
+static uint32_t ns_inode(const struct kt_proc *t, int tid, const char *ns)
+{
+	char path[128], link[64];
+	ssize_t n;
+	const char *p;
+
+	snprintf(path, sizeof(path), "%s/%d/ns/%s", t->procfs, tid, ns);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n <= 0)
+		return 0;
+	link[n] = '\0';
+	p = strchr(link, '[');
+	return p ? (uint32_t)strtoul(p + 1, NULL, 10) : 0;
+}
+
+/*
+ * /proc/<tid>/status: the Tgid (returned, 0 if unreadable) and, into @k
+ * when not NULL, the context: PPid, real Uid and the namespaces.
+ */
+static int read_status(const struct kt_proc *t, int tid, struct kt_task *k)
 {
 	char path[128];
-	char *s, *p;
-	int tgid = 0;
+	char *s;
+	long tgid, ppid, uid;
 
 	snprintf(path, sizeof(path), "%s/%d/status", t->procfs, tid);
 	s = kt_read_file(path, NULL);
-	if (s && (p = strstr(s, "\nTgid:")))
-		tgid = atoi(p + 6);
+	if (!s)
+		return 0;
+	tgid = status_field(s, "\nTgid:");
+	ppid = status_field(s, "\nPPid:");
+	uid = status_field(s, "\nUid:");
 	free(s);
-	return tgid;
+	if (tgid <= 0)
+		return 0;
+	if (k && ppid >= 0 && uid >= 0) {
+		k->ppid = (int)ppid;
+		k->uid = (uint32_t)uid;
+		k->mntns = ns_inode(t, tid, "mnt");
+		k->pidns = ns_inode(t, tid, "pid");
+		k->has_ctx = true;
+		k->ctx_stale = false;
+	}
+	return (int)tgid;
 }
 
 /* A comm file: the name and a newline. */
@@ -123,7 +168,7 @@ static void from_procfs(struct kt_proc *t, int tid, struct kt_task *k)
 
 	if (!t->procfs[0])
 		return;
-	k->tgid = read_tgid(t, tid);
+	k->tgid = read_status(t, tid, k);
 	snprintf(path, sizeof(path), "%s/%d/comm", t->procfs, tid);
 	read_comm(k, path);
 }
@@ -156,8 +201,14 @@ const struct kt_task *kt_proc_get(struct kt_proc *t, int tid)
 	struct kt_task *k = kt_imap_get(&t->map, tid);
 	int isnew;
 
-	if (k)
+	if (k) {
+		if (k->ctx_stale) {
+			k->ctx_stale = false;
+			if (t->procfs[0])
+				read_status(t, tid, k);
+		}
 		return k;
+	}
 	if (t->ndead >= SWEEP_DEAD)
 		sweep(t);
 	k = task_put(t, tid, &isnew);
@@ -177,6 +228,8 @@ void kt_proc_add(struct kt_proc *t, int tid, int tgid, const char *comm)
 		return;
 	k->tgid = tgid;
 	comm_set(k, comm, 16);
+	if (t->procfs[0])
+		read_status(t, tid, k);
 }
 
 static int scan_process(struct kt_proc *t, int pid)
@@ -186,6 +239,10 @@ static int scan_process(struct kt_proc *t, int pid)
 	struct dirent *de;
 	int n = 0;
 
+	struct kt_task ctx = { 0 };
+
+	if (read_status(t, pid, &ctx) != pid)
+		return 0;
 	snprintf(path, sizeof(path), "%s/%d/task", t->procfs, pid);
 	d = opendir(path);
 	if (!d)
@@ -202,6 +259,11 @@ static int scan_process(struct kt_proc *t, int pid)
 		if (!k)
 			break;
 		k->tgid = pid;
+		k->has_ctx = ctx.has_ctx;
+		k->ppid = ctx.ppid;
+		k->uid = ctx.uid;
+		k->mntns = ctx.mntns;
+		k->pidns = ctx.pidns;
 		snprintf(cpath, sizeof(cpath), "%s/%d/task/%d/comm", t->procfs, pid, tid);
 		read_comm(k, cpath);
 		n++;
@@ -220,7 +282,7 @@ int kt_proc_scan(struct kt_proc *t, int pid)
 		return 0;
 	/* Threads are found through their group leader only. */
 	if (pid > 0)
-		return read_tgid(t, pid) == pid ? scan_process(t, pid) : 0;
+		return scan_process(t, pid);
 	d = opendir(t->procfs);
 	if (!d)
 		return -1;
@@ -247,6 +309,16 @@ void kt_proc_newtask(struct kt_proc *t, int parent_tid, int child_tid,
 	memset(k, 0, sizeof(*k));
 	k->tgid = (clone_flags & CLONE_THREAD_FLAG) ? pcopy.tgid : child_tid;
 	comm_set(k, comm, 16);
+	k->born = true;
+	/* The context is the parent's: a thread or CLONE_PARENT child has
+	 * its parent's parent; new namespaces are read when first needed. */
+	k->has_ctx = pcopy.has_ctx;
+	k->ppid = clone_flags & (CLONE_THREAD_FLAG | CLONE_PARENT_FLAG) ? pcopy.ppid : pcopy.tgid;
+	k->uid = pcopy.uid;
+	k->mntns = pcopy.mntns;
+	k->pidns = pcopy.pidns;
+	if (clone_flags & (CLONE_NEWNS_FLAG | CLONE_NEWPID_FLAG | CLONE_NEWUSER_FLAG))
+		k->ctx_stale = true;
 	/* A child runs its parent's program until it execs. */
 	k->abi = pcopy.abi;
 	k->abi_checked = pcopy.abi_checked;
@@ -268,6 +340,9 @@ void kt_proc_exec(struct kt_proc *t, int tid, int old_tid, const char *filename,
 	if (isnew)
 		from_procfs(t, tid, k);
 	k->tgid = tid;	/* after exec the thread is the group leader */
+	/* Threads killed by the exec (de_thread) do not end the process. */
+	k->has_exit = k->g_has_exit = false;
+	k->exit_code = k->g_exit_code = k->g_exit_signal = k->fatal_pending = 0;
 	if (len > PATH_MAX)
 		len = PATH_MAX;
 	base = memrchr(filename, '/', len);
@@ -299,8 +374,10 @@ void kt_proc_rename(struct kt_proc *t, int tid, const char comm[16])
 	if (!kt_proc_get(t, tid))
 		return;
 	k = task_put(t, tid, &isnew);
-	if (k)
+	if (k) {
+		memcpy(k->prev_comm, k->comm, sizeof(k->prev_comm));
 		comm_set(k, comm, 16);
+	}
 }
 
 void kt_proc_exit(struct kt_proc *t, int tid)
@@ -327,4 +404,102 @@ enum kt_abi kt_proc_abi(struct kt_proc *t, int tid)
 		k->abi_checked = true;
 	}
 	return k->abi;
+}
+
+void kt_proc_ctx_stale(struct kt_proc *t, int tid)
+{
+	struct kt_task *k = kt_imap_get(&t->map, tid);
+
+	if (k)
+		k->ctx_stale = true;
+}
+
+/* Signals whose default action ends the process (signal(7)): all but
+ * the ignored SIGCHLD, SIGCONT, SIGURG, SIGWINCH and the stop signals. */
+static bool kills_by_default(int sig)
+{
+	switch (sig) {
+	case 17: case 18: case 19: case 20: case 21: case 22: case 23: case 28:
+		/* SIGCHLD SIGCONT SIGSTOP SIGTSTP SIGTTIN SIGTTOU SIGURG SIGWINCH */
+		return false;
+	default:
+		return sig > 0 && sig < 65;
+	}
+}
+
+static struct kt_task *leader_of(struct kt_proc *t, int tid)
+{
+	const struct kt_task *k = kt_proc_get(t, tid);
+
+	if (!k)
+		return NULL;
+	return kt_imap_get(&t->map, k->tgid > 0 ? k->tgid : tid) ?:
+	       kt_imap_get(&t->map, tid);
+}
+
+void kt_proc_exit_call(struct kt_proc *t, int tid, long code, bool group)
+{
+	struct kt_task *k, *l;
+
+	if (!kt_proc_get(t, tid) || !(k = kt_imap_get(&t->map, tid)))
+		return;
+	if (!group) {
+		k->has_exit = true;
+		k->exit_code = (int)(code & 0xff);
+	} else if ((l = leader_of(t, tid)) && !l->g_has_exit) {
+		l->g_has_exit = true;
+		l->g_exit_code = (int)(code & 0xff);
+		l->g_exit_signal = 0;
+	}
+}
+
+void kt_proc_signal_deliver(struct kt_proc *t, int tid, int sig, uint64_t handler)
+{
+	struct kt_task *l = leader_of(t, tid);
+
+	if (!l)
+		return;
+	if (handler != 0) {
+		/* A handler (or SIG_IGN) takes it: it kills no one. */
+		if (l->fatal_pending == sig)
+			l->fatal_pending = 0;
+		return;
+	}
+	if (!kills_by_default(sig) || l->g_has_exit)
+		return;
+	/* A group killed at once reports SIGKILL in each thread: the signal
+	 * sent to the group is the cause. */
+	if (sig == 9 && l->fatal_pending)
+		sig = l->fatal_pending;
+	l->g_has_exit = true;
+	l->g_exit_code = 0;
+	l->g_exit_signal = sig;
+}
+
+void kt_proc_signal_generate(struct kt_proc *t, int pid, int sig, bool group)
+{
+	struct kt_task *l;
+
+	(void)group;
+	if (sig == 9 || !kills_by_default(sig) || !(l = leader_of(t, pid)) || l->g_has_exit)
+		return;
+	l->fatal_pending = sig;
+}
+
+bool kt_proc_exit_cause(struct kt_proc *t, int tid, int *status, int *sig)
+{
+	struct kt_task *k = kt_imap_get(&t->map, tid), *l;
+
+	if (k && k->has_exit) {
+		*status = k->exit_code;
+		*sig = 0;
+		return true;
+	}
+	l = leader_of(t, tid);
+	if (l && l->g_has_exit) {
+		*status = l->g_exit_code;
+		*sig = l->g_exit_signal;
+		return true;
+	}
+	return false;
 }

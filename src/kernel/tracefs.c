@@ -169,12 +169,23 @@ int kt_plan_make(const struct kt_features *f, const struct kt_selection *sel,
 		char enter[128], exit_[128];
 		bool native_nr, compat_nr;
 
-		if (ev->kind != KT_EV_SYSCALL)
+		if (ev->kind == KT_EV_PSEUDO)
 			continue;
 		if (sel && !sel->on[i])
 			continue;
 		e = &p->e[p->n++];
 		e->ev = ev;
+		if (ev->kind == KT_EV_TASK) {
+			char sys[32];
+			const char *slash = strchr(ev->tp, '/');
+
+			snprintf(sys, sizeof(sys), "%.*s", (int)(slash - ev->tp), ev->tp);
+			if (kt_features_has_event(f, sys, slash + 1))
+				e->recipe = KT_R_TASK_TP;
+			else
+				snprintf(e->why, sizeof(e->why), "no %s tracepoint on this kernel", ev->tp);
+			continue;
+		}
 		native_nr = p->native != KT_ABI_NONE && ev->nr[p->native] >= 0;
 		compat_nr = p->compat_abi != KT_ABI_NONE && ev->nr[p->compat_abi] >= 0;
 		snprintf(enter, sizeof(enter), "sys_enter_%s", ev->tp);
@@ -307,6 +318,8 @@ int kt_plan_probes(struct kt_plan *p, const struct kt_probe_env *env,
 		bool native_nr = env->native != KT_ABI_NONE && e->ev->nr[env->native] >= 0;
 		char why[512];
 
+		if (e->ev->kind != KT_EV_SYSCALL)
+			continue;
 		if (mode != KT_PROBES_TRACEPOINT && native_nr &&
 		    (mode == KT_PROBES_KPROBE || e->recipe == KT_R_NONE)) {
 			if (plan_entry(e, env, false, why, sizeof(why)) == 0) {

@@ -66,7 +66,7 @@ run_case() {
 	rc=0
 	watchdog $n &
 	wd=$!
-	timeout -s INT "$CASE_TIMEOUT" ktrail --reader "$reader" -e ipc,net_snd_rcv "$@" \
+	timeout -s INT "$CASE_TIMEOUT" ktrail --reader "$reader" -e ipc_msgq,net_snd_rcv "$@" \
 		-o "csv:/tmp/$n.csv" -o "json:/tmp/$n.jsonl" -- "$wl" --fork \
 		> "/tmp/$n.wl" 2> "/tmp/$n.err" || rc=$?
 	kill $wd 2> /dev/null
@@ -88,7 +88,7 @@ leftovers() {
 kill_case() {
 	n=$1
 	echo "@@ CASE $n uptime=$(up)"
-	ktrail -e ipc,net_snd_rcv -o csv:/tmp/$n.csv 2> /tmp/$n.err &
+	ktrail -e ipc_msgq,net_snd_rcv -o csv:/tmp/$n.csv 2> /tmp/$n.err &
 	kt=$!
 	i=0
 	while ! grep -q ktrail_ $T/kprobe_events 2> /dev/null || ! grep -q tracing /tmp/$n.err; do
@@ -166,7 +166,7 @@ echo "@@ CASE info"
 	timeout "$CASE_TIMEOUT" ktrail list 2>&1
 	echo "rc=$?"
 	echo "--- ktrail check"
-	timeout "$CASE_TIMEOUT" ktrail check -e ipc,net_snd_rcv 2>&1
+	timeout "$CASE_TIMEOUT" ktrail check -e ipc_msgq,net_snd_rcv 2>&1
 	echo "rc=$?"
 } > /tmp/info.txt 2>&1
 dump info.txt /tmp/info.txt
@@ -183,10 +183,10 @@ if [ -n "$BENCH" ]; then
 			case $how in
 			none) /ipcwork --loops "$BENCH" > /dev/null ;;
 			setup-*)	# start-up and teardown alone: no IPC at all
-				ktrail -q --overwrite --probes ${how#setup-} -e ipc,net_snd_rcv -o csv:/tmp/bench.csv \
+				ktrail -q --overwrite --probes ${how#setup-} -e ipc_msgq,net_snd_rcv -o csv:/tmp/bench.csv \
 					-- /ipcwork --loops 0 > /dev/null ;;
 			*)
-				ktrail -q --overwrite --probes $how -e ipc,net_snd_rcv -o csv:/tmp/bench.csv \
+				ktrail -q --overwrite --probes $how -e ipc_msgq,net_snd_rcv -o csv:/tmp/bench.csv \
 					-- /ipcwork --loops "$BENCH" > /dev/null ;;
 			esac
 			t1=$(cut -d' ' -f1 /proc/uptime)

@@ -48,6 +48,7 @@ import csv
 import difflib
 import io
 import json
+import fnmatch
 import os
 import platform
 import re
@@ -116,20 +117,25 @@ def load_catalog(path):
         raise Fatal("cannot read the catalog %s: %s" % (path, e.strerror))
     text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
     events = []
-    tok = re.compile(r'SYSCALL\(\s*(\w+)\s*,\s*(-?\d+)\s*,\s*(-?\d+)\s*,\s*([\w\s|]+?)\s*,'
-                     r'|ARG(X?)\(\s*(\w+)\s*,\s*"([^"]*)"\s*,\s*(\w+)\s*,'
+    # The generated rows of every other syscall sit next to events.def.
+    gen = os.path.join(os.path.dirname(path), "syscalls.def")
+    if os.path.exists(gen):
+        with open(gen, encoding="utf-8") as f:
+            text += re.sub(r"/\*.*?\*/", "", f.read(), flags=re.S)
+    tok = re.compile(r'(?:SYSCALL|EVENT)\(\s*(\w+)\s*,\s*(-?\d+)\s*,\s*(-?\d+)\s*,\s*([\w\s|()]+?)\s*,'
+                     r'|ARG([XO]?)\(\s*(\w+)\s*,\s*"([^"]*)"\s*,\s*(\w+)\s*,'
                      r'|END\(\s*(\w+)\s*\)')
     cur = None
     for m in tok.finditer(text):
         if m.group(1):
-            sets = {SET_NAMES.get(s.strip(), s.strip().lower())
+            sets = {SET_NAMES.get(s.strip(), re.sub(r"^S\((\w+)\)$", r"\1", s.strip()).lower())
                     for s in m.group(4).split("|")}
             cur = Event(m.group(1), (int(m.group(2)), int(m.group(3))), sets)
             events.append(cur)
         elif m.group(6):
             if cur is None:
                 raise Fatal("%s: ARG(%s) outside an event" % (path, m.group(6)))
-            cur.args.append((m.group(6), m.group(7), m.group(8), m.group(5) == "X"))
+            cur.args.append((m.group(6), m.group(7), m.group(8), m.group(5) != ""))
         else:
             cur = None
     if not events:
@@ -165,8 +171,11 @@ def select(events, spec):
                 for e in events:
                     on[e.name] = True
         hit = False
+        isset = any(word in e.sets for e in events)
         for e in events:
-            if word in ("all", e.name) or word in e.sets:
+            named = not isset and (fnmatch.fnmatchcase(e.name, word) if re.search(r"[*?[]", word)
+                                   else word == e.name)
+            if word == "all" or named or word in e.sets:
                 on[e.name] = val
                 hit = True
         if not hit:

@@ -14,7 +14,7 @@ require_workload
 I=$TRACEFS/instances
 
 # A running ktrail first: starting a trace also removes stale instances.
-"$KTRAIL" -e ipc -o csv:"$T/live.csv" 2> "$T/ktrail.err" < /dev/null &
+"$KTRAIL" -e ipc_msgq -o csv:"$T/live.csv" 2> "$T/ktrail.err" < /dev/null &
 kt=$!
 kt_bg $kt
 wait_ready "$T/ktrail.err" $kt

@@ -25,7 +25,7 @@ expect() {
 
 out=csv:$T/x.csv
 expect 2 "nosuchevent" -e nosuchevent -o "$out" -- true
-expect 2 "nosuchevent" -e ipc,nosuchevent -o "$out" -- true
+expect 2 "nosuchevent" -e ipc_msgq,nosuchevent -o "$out" -- true
 expect 2 "xml" -o xml -- true
 expect 2 "xml" -o xml:"$T/x.xml" -- true
 expect 2 "bogus" --reader bogus -o "$out" -- true
@@ -43,7 +43,7 @@ if command -v setpriv > /dev/null; then
 	cp "$KTRAIL" "$T/ktrail" && chmod 755 "$T/ktrail"
 	rc=0
 	timeout -k 5 30 setpriv --reuid=65534 --regid=65534 --clear-groups \
-		"$T/ktrail" -e ipc -o csv:/dev/null -- true > /dev/null 2> "$T/err" < /dev/null || rc=$?
+		"$T/ktrail" -e ipc_msgq -o csv:/dev/null -- true > /dev/null 2> "$T/err" < /dev/null || rc=$?
 	show "$T/err" "ktrail as uid 65534"
 	[ $rc = 1 ] || fail "ktrail as uid 65534: exit $rc, want 1"
 	grep -Eqi "permission|root|capabilit|privilege" "$T/err" ||
@@ -73,27 +73,27 @@ done
 
 # With -- CMD, ktrail exits with the command's status.
 rc=0
-run_ktrail -e ipc -o csv:"$T/st.csv" -- sh -c 'exit 7' > /dev/null 2> "$T/err" < /dev/null || rc=$?
+run_ktrail -e ipc_msgq -o csv:"$T/st.csv" -- sh -c 'exit 7' > /dev/null 2> "$T/err" < /dev/null || rc=$?
 [ $rc = 7 ] || { show "$T/err"; fail "ktrail -- sh -c 'exit 7' exited $rc, want 7"; }
 
 # Output files: an existing one is not replaced without --overwrite, a
 # symbolic link is never followed (its target keeps its content), a FIFO
 # is written as it is.
 echo keep > "$T/exists.csv"
-expect 1 "exists.*--overwrite" -e ipc -o csv:"$T/exists.csv" -- true
+expect 1 "exists.*--overwrite" -e ipc_msgq -o csv:"$T/exists.csv" -- true
 [ "$(cat "$T/exists.csv")" = keep ] || fail "an existing output file was changed"
 echo secret > "$T/target"
 ln -s "$T/target" "$T/link.csv"
-expect 1 "symbolic link" -e ipc --overwrite -o csv:"$T/link.csv" -- true
+expect 1 "symbolic link" -e ipc_msgq --overwrite -o csv:"$T/link.csv" -- true
 [ "$(cat "$T/target")" = secret ] || fail "ktrail wrote through a symbolic link"
 rc=0
-run_ktrail --overwrite -e ipc -o csv:"$T/exists.csv" -- true > /dev/null 2> "$T/err" < /dev/null || rc=$?
+run_ktrail --overwrite -e ipc_msgq -o csv:"$T/exists.csv" -- true > /dev/null 2> "$T/err" < /dev/null || rc=$?
 [ $rc = 0 ] && head -n 1 "$T/exists.csv" | grep -q '^timestamp,' ||
 	{ show "$T/err"; fail "--overwrite did not replace the file (exit $rc)"; }
 mkfifo "$T/fifo"
 cat "$T/fifo" > "$T/from-fifo" &
 rc=0
-run_ktrail -e ipc -o csv:"$T/fifo" -- true > /dev/null 2> "$T/err" < /dev/null || rc=$?
+run_ktrail -e ipc_msgq -o csv:"$T/fifo" -- true > /dev/null 2> "$T/err" < /dev/null || rc=$?
 wait
 [ $rc = 0 ] && head -n 1 "$T/from-fifo" | grep -q '^timestamp,' ||
 	{ show "$T/err"; fail "writing into a FIFO failed (exit $rc)"; }

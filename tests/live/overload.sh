@@ -15,7 +15,7 @@ require_workload
 for reader in mmap read; do
 	rc=0
 	# The command ends with a pause in which the test reads the stats.
-	run_ktrail --reader $reader --buffer-size 4 -e ipc,net_snd_rcv -o csv:"$T/$reader.csv" \
+	run_ktrail --reader $reader --buffer-size 4 -e ipc_msgq,net_snd_rcv -o csv:"$T/$reader.csv" \
 		-- sh -c "for i in 1 2 3 4; do '$IPCWORK' --loops 300 > /dev/null & done; wait;
 			  echo done > '$T/$reader.done'; sleep 2" \
 		> /dev/null 2> "$T/$reader.err" < /dev/null &
@@ -64,7 +64,7 @@ print("per CPU, ktrail's lost_events rows vs the kernel's stats:",
 sys.exit("differ on cpu " + ",".join(sorted(bad)) if bad else 0)
 PY
 	grep -Eq "events lost \(cpu0 [0-9]+" "$T/$reader.err" || fail "$reader: no per-CPU loss line on stderr"
-	check_rows --csv "$T/$reader.csv" --events ipc,net_snd_rcv --allow-lost ||
+	check_rows --csv "$T/$reader.csv" --events ipc_msgq,net_snd_rcv --allow-lost ||
 		fail "$reader: the CSV is not well-formed under overload"
 	log "ok: $reader: $kernel events lost, every one reported on its CPU, $(($(wc -l < "$T/$reader.csv") - 1)) rows"
 	assert_no_leftovers

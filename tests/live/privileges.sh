@@ -14,7 +14,7 @@ getent passwd daemon > /dev/null || skip "no user 'daemon' for --user"
 # has dropped its privileges (a test hook of ktrail's).
 echo secret > "$T/root-only"
 chmod 600 "$T/root-only"
-KTRAIL_TEST_OPEN_AFTER_DROP=$T/root-only "$KTRAIL" -e ipc -o csv:"$T/a.csv" \
+KTRAIL_TEST_OPEN_AFTER_DROP=$T/root-only "$KTRAIL" -e ipc_msgq -o csv:"$T/a.csv" \
 	2> "$T/a.err" < /dev/null &
 kt=$!
 kt_bg $kt
@@ -41,7 +41,7 @@ nobody=$(id -u nobody 2> /dev/null || echo 65534)
 [ -n "$guard" ] || fail "no ktrail-guard process during the trace"
 grep -q "test: open $T/root-only after the drop: Permission denied" "$T/a.err" ||
 	fail "after the drop ktrail could open a root-only file"
-check_rows --workload "$T/a.wl" --csv "$T/a.csv" --events ipc --allow-lost ||
+check_rows --workload "$T/a.wl" --csv "$T/a.csv" --events ipc_msgq --allow-lost ||
 	fail "the rows written as nobody do not match the workload"
 log "ok: as nobody with no capability (uid $uid, CapEff $capeff), root-only file refused, rows right"
 assert_no_leftovers
@@ -50,20 +50,20 @@ assert_no_leftovers
 mkdir -m 0777 "$T/open"
 mkdir -m 0700 "$T/closed"
 rc=0
-run_ktrail --user daemon -e ipc -o csv:"$T/open/d.csv" -- "$IPCWORK" > /dev/null \
+run_ktrail --user daemon -e ipc_msgq -o csv:"$T/open/d.csv" -- "$IPCWORK" > /dev/null \
 	2> "$T/d.err" < /dev/null || rc=$?
 show "$T/d.err" "ktrail --user daemon"
 [ $rc = 0 ] || fail "--user daemon: exit $rc"
 [ "$(stat -c %U "$T/open/d.csv")" = daemon ] ||
 	fail "--user daemon: the output belongs to $(stat -c %U "$T/open/d.csv")"
 expect_rc=0
-run_ktrail --user daemon -e ipc -o csv:"$T/closed/d.csv" -- true > /dev/null \
+run_ktrail --user daemon -e ipc_msgq -o csv:"$T/closed/d.csv" -- true > /dev/null \
 	2> "$T/c.err" < /dev/null || expect_rc=$?
 [ $expect_rc = 1 ] && grep -q "closed/d.csv: Permission denied" "$T/c.err" ||
 	{ show "$T/c.err"; fail "--user daemon wrote where daemon may not (exit $expect_rc)"; }
 [ -e "$T/closed/d.csv" ] && fail "--user daemon created a file in a root-only directory"
 rc=0
-run_ktrail --user nosuchuser-kt -e ipc -o csv:"$T/x.csv" -- true > /dev/null 2> "$T/u.err" || rc=$?
+run_ktrail --user nosuchuser-kt -e ipc_msgq -o csv:"$T/x.csv" -- true > /dev/null 2> "$T/u.err" || rc=$?
 [ $rc = 1 ] && grep -q "no such user: nosuchuser-kt" "$T/u.err" ||
 	{ show "$T/u.err"; fail "--user with an unknown name: exit $rc"; }
 log "ok: --user daemon: files owned by daemon, a root-only directory refused, unknown user refused"

@@ -11,7 +11,7 @@ require_tracefs
 require_workload
 
 for sig in INT TERM HUP; do
-	"$KTRAIL" -e ipc -o csv:"$T/$sig.csv" 2> "$T/$sig.err" < /dev/null &
+	"$KTRAIL" -e ipc_msgq -o csv:"$T/$sig.csv" 2> "$T/$sig.err" < /dev/null &
 	kt=$!
 	kt_bg $kt
 	wait_ready "$T/$sig.err" $kt
@@ -28,7 +28,7 @@ for sig in INT TERM HUP; do
 	[ $rc = 0 ] || fail "SIG$sig: ktrail exited $rc, want 0"
 	# The whole system is traced: other processes' rows, maybe lost
 	# events; the workload's own rows must all be there and complete.
-	check_rows --workload "$T/$sig.wl" --csv "$T/$sig.csv" --events ipc \
+	check_rows --workload "$T/$sig.wl" --csv "$T/$sig.csv" --events ipc_msgq \
 		--allow-lost --comm "$(comm_of "$IPCWORK")" ||
 		fail "SIG$sig: the CSV is malformed or lacks the workload's rows (see above)"
 	assert_no_leftovers
@@ -37,7 +37,7 @@ done
 
 # SIGKILL of ktrail: its guard (the process that kept root for the
 # cleanup) sees it go and removes the instance.
-"$KTRAIL" -e ipc -o csv:"$T/kill.csv" 2> "$T/kill.err" < /dev/null &
+"$KTRAIL" -e ipc_msgq -o csv:"$T/kill.csv" 2> "$T/kill.err" < /dev/null &
 kt=$!
 kt_bg $kt
 wait_ready "$T/kill.err" $kt
@@ -52,7 +52,7 @@ wait_exit "$guard" 10 || fail "the guard $guard is still there 10 s after ktrail
 log "ok: SIGKILL: the guard removed ktrail_$kt"
 
 # SIGKILL of both: nothing can clean up; 'ktrail cleanup' removes it.
-"$KTRAIL" -e ipc -o csv:"$T/kill2.csv" 2> "$T/kill2.err" < /dev/null &
+"$KTRAIL" -e ipc_msgq -o csv:"$T/kill2.csv" 2> "$T/kill2.err" < /dev/null &
 kt=$!
 kt_bg $kt
 wait_ready "$T/kill2.err" $kt

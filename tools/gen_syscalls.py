@@ -1,0 +1,201 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Generate src/catalog/syscalls.def: one catalog row per syscall event.
+
+A maintainer's tool, run when the sources below change; its output is
+committed, so building ktrail needs none of them:
+
+  tools/gen_syscalls.py --tracee REF.md --unistd64 H --unistd32 H \
+      --unistd-arm H --tracepoints LIST > src/catalog/syscalls.def
+
+  REF.md       Tracee's event definitions as facts (names, ids, sets,
+               argument names and types): Appendix A of
+               shared/reference/tracee-events.md
+  --unistd64   <asm/unistd_64.h> of x86_64 (native numbers)
+  --unistd32   <asm/unistd_32.h> of x86_64 (i386 numbers)
+  --unistd-arm <asm/unistd-eabi.h> of armhf (ARM EABI numbers)
+  --tracepoints  a list of syscalls/sys_enter_* names of a kernel, one a
+               line (tools/data/): the tracepoint base when it is not the
+               event's own name (newstat, sendfile64, umount ...)
+  whatis(1) (manpages-dev) gives each syscall's one-line description.
+
+Events already written by hand in events.def are skipped.
+"""
+import argparse
+import re
+import subprocess
+import sys
+
+GO_TYPES = {
+    "int32": ("INT", "K"),
+    "uint32": ("UINT", "K"),
+    "int64": ("LONG", "K"),
+    "uint64": ("ULONG", "K"),
+    "uint16": ("U16", "K"),
+    "uint8": ("UINT", "K"),
+    "bool": ("INT", "K"),
+    "trace.Pointer": ("PTR", "K"),
+    "string": ("STR", "U | TOCTOU"),
+    "SockAddr": ("SOCKADDR", "U | TOCTOU"),
+    "float64": ("TIMESPEC", "U | TOCTOU | OPT"),
+    # What only user memory holds and no recipe reads yet: the pointer.
+    "[]string": ("PTR", "K"),
+    "[2]int": ("PTR", "K"),
+    "[2]int32": ("PTR", "K"),
+    "[]uint64": ("PTR", "K"),
+    "[]byte": ("PTR", "K"),
+}
+
+# Tracee event -> the 32-bit syscall's name where the rules below miss it.
+NAME32 = {
+    "select": "_newselect",
+    "old_select": "select",
+    "llseek": "_llseek",
+    "sendfile": "sendfile64",
+    "sendfile32": "sendfile",
+    "getrlimit": "ugetrlimit",
+    "old_getrlimit": "getrlimit",
+    "newfstatat": "fstatat64",
+    # The 32-bit mmap (old_mmap) takes one pointer to its arguments: its
+    # calls are not mmap's; 32-bit tasks call mmap2 (an event of its own).
+    "mmap": None,
+}
+
+# Tracepoint bases that are not the event's own name.
+TP = {
+    "stat": "newstat",
+    "lstat": "newlstat",
+    "fstat": "newfstat",
+    "uname": "newuname",
+    "sendfile": "sendfile64",
+    "umount2": "umount",
+}
+
+
+def parse_unistd(path):
+    nrs = {}
+    for line in open(path):
+        m = re.match(r"#define\s+__NR_(\w+)\s+(?:\(__NR_SYSCALL_BASE\s*\+\s*)?(\d+)", line)
+        if m:
+            nrs[m.group(1)] = int(m.group(2))
+    return nrs
+
+
+def nr32(name, nrs):
+    if name in NAME32:
+        n = NAME32[name]
+        return nrs.get(n, -1) if n else -1
+    if name.endswith("16") and name[:-2] in nrs:
+        return nrs[name[:-2]]
+    if name.endswith("_time32") and name[:-7] in nrs:
+        return nrs[name[:-7]]
+    for cand in (name + "_time64", name + "32", name):
+        if cand in nrs:
+            return nrs[cand]
+    return -1
+
+
+def whatis(name):
+    try:
+        out = subprocess.run(["whatis", "-s", "2", name], capture_output=True,
+                             text=True, check=False).stdout
+    except OSError:
+        return ""
+    for line in out.splitlines():
+        m = re.match(r"(\S+) \(2\)\s+- (.*)", line)
+        if m and m.group(1) == name:
+            return m.group(2).strip()
+    return ""
+
+
+def cstr(s):
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--tracee", required=True)
+    ap.add_argument("--events-def", required=True)
+    ap.add_argument("--unistd64", required=True)
+    ap.add_argument("--unistd32", required=True)
+    ap.add_argument("--unistd-arm", required=True)
+    ap.add_argument("--tracepoints", required=True)
+    a = ap.parse_args()
+
+    hand = set(re.findall(r"^SYSCALL\((\w+),", open(a.events_def).read(), re.M))
+    n64 = parse_unistd(a.unistd64)
+    n32 = parse_unistd(a.unistd32)
+    narm = parse_unistd(a.unistd_arm)
+    tps = set(l.strip() for l in open(a.tracepoints) if l.strip())
+
+    rows = []
+    in_a = False
+    for line in open(a.tracee):
+        if line.startswith("## Appendix A"):
+            in_a = True
+            continue
+        if in_a and line.startswith("## "):
+            break
+        if not in_a:
+            continue
+        m = re.match(r"\| (\w+) \| (\d+) \| (\d+) \| ([^|]*) \| ([^|]*) \|", line)
+        if not m:
+            continue
+        name, idx, ida, sets, fields = m.groups()
+        sets = [s.strip() for s in sets.split(",") if s.strip()]
+        if "syscalls" not in sets or name in hand:
+            continue
+        rows.append((name, int(idx), int(ida), sets, fields.strip()))
+
+    used32, usedarm = {}, {}
+    print("/* SPDX-License-Identifier: GPL-2.0-or-later */")
+    print("/*")
+    print(" * Every other syscall event: GENERATED by tools/gen_syscalls.py from")
+    print(" * Tracee's event definitions (names, ids, sets, argument names and")
+    print(" * types), the kernels' syscall tables and whatis(1).  Do not edit:")
+    print(" * change the generator or move the event to events.def (hand-written")
+    print(" * rows win) and regenerate.  Format: see events.def.")
+    print(" */")
+    for name, idx, ida, sets, fields in rows:
+        native = n64.get(name, -1)
+        if native != -1 and native != idx:
+            print(f"gen_syscalls: {name}: x86_64 {native} != Tracee id {idx}", file=sys.stderr)
+            native = -1
+        b32 = "32bit_unique" in sets
+        nat64 = -1 if b32 else native
+        arm64 = ida if ida < 9000 and not b32 else -1
+        i386 = nr32(name, n32)
+        arm = nr32(name, narm)
+        for nr, used, abi in ((i386, used32, "i386"), (arm, usedarm, "arm")):
+            if nr >= 0:
+                if nr in used:
+                    print(f"gen_syscalls: {abi} {nr}: {name} and {used[nr]}", file=sys.stderr)
+                used[nr] = name
+        tp = TP.get(name, name)
+        if tp not in tps and name in tps:
+            tp = name
+        setexpr = " | ".join("S(" + s.upper() + ")" for s in sets if s != "syscalls")
+        setexpr = "SYS" + (" | " + setexpr if setexpr else "")
+        doc = whatis(name) or whatis(re.sub(r"(16|32|64|_time32|_time64)$", "", name))
+        if not doc:
+            doc = "the " + name + " system call"
+        print()
+        print(f"SYSCALL({name}, {idx}, {ida}, {setexpr}, {cstr(tp)}, {nat64}, {i386}, {arm64}, {arm},")
+        print(f"\t{cstr(doc)})")
+        for f in [f.strip() for f in fields.split(";") if f.strip()]:
+            fm = re.match(r"(\w+):(\S+)(?: \[(.*)\])?$", f)
+            if not fm:
+                print(f"gen_syscalls: {name}: cannot parse field {f!r}", file=sys.stderr)
+                sys.exit(1)
+            an, gt, ct = fm.groups()
+            if gt not in GO_TYPES:
+                print(f"gen_syscalls: {name}.{an}: unknown type {gt}", file=sys.stderr)
+                sys.exit(1)
+            t, o = GO_TYPES[gt]
+            ct = ct or gt
+            print(f"\tARG({an}, {cstr(ct)}, {t}, {o})")
+        print(f"END({name})")
+
+
+if __name__ == "__main__":
+    main()
