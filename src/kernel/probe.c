@@ -780,21 +780,73 @@ int kt_probe_exit(const struct kt_probe_env *env, const struct kt_probe_def *ent
 			    def->fetch, sizeof(def->fetch), why, whylen);
 }
 
+/*
+ * The generic detail recipe of an event probes.def does not list: the
+ * entry function reading each user-memory argument (a string, a socket
+ * address; a timespec for native tasks, whose layout is the kernel's).
+ * Returns false when the event has none.
+ */
+static bool generic_template(const struct kt_event_def *ev, bool compat, char *out, size_t len)
+{
+	size_t n = 0;
+
+	out[0] = '\0';
+	for (unsigned int i = 0; i < ev->npos && i < 6; i++) {
+		const struct kt_arg_def *a = &ev->args[i];
+		int w = 0;
+
+		switch (a->type) {
+		case KT_T_STR:
+			w = snprintf(out + n, len - n, "%s%s=+{u}0({s%u}):string", n ? " " : "",
+				     a->name, i + 1);
+			break;
+		case KT_T_SOCKADDR:
+			w = snprintf(out + n, len - n, "%s%%SA(%s,{s%u})", n ? " " : "", a->name, i + 1);
+			break;
+		case KT_T_TIMESPEC:
+			if (compat)
+				continue;
+			w = snprintf(out + n, len - n, "%s%s__sec=+{u}0({s%u}):s64 "
+				     "%s__nsec=+{u}8({s%u}):s64", n ? " " : "", a->name, i + 1,
+				     a->name, i + 1);
+			break;
+		default:
+			continue;
+		}
+		if (w < 0 || (size_t)w >= len - n) {
+			out[0] = '\0';
+			return false;
+		}
+		n += w;
+	}
+	return n > 0;
+}
+
 int kt_probe_detail(const struct kt_probe_env *env, const struct kt_event_def *ev,
 		    bool compat, struct kt_probe_def *def, char *why, size_t whylen)
 {
 	bool any = false;
 	size_t n = 0;
+	char generic[512];
+	struct detail gen = { .event = ev->name, .scope = S_BOTH, .symbol = "@", .tmpl = generic };
+	bool listed = false;
 
 	memset(def, 0, sizeof(*def));
 	why[0] = '\0';
-	for (size_t i = 0; i < KT_ARRAY_SIZE(details); i++) {
-		const struct detail *d = &details[i];
+	for (size_t i = 0; i < KT_ARRAY_SIZE(details); i++)
+		listed |= !strcmp(details[i].event, ev->name);
+	for (size_t i = 0; i <= KT_ARRAY_SIZE(details); i++) {
+		const struct detail *d = i < KT_ARRAY_SIZE(details) ? &details[i] : &gen;
 		char sym[96], r[200];
 		enum wrap_style style = W_DIRECT;
 
-		if (strcmp(d->event, ev->name))
+		if (d == &gen) {
+			if (listed || ev->kind != KT_EV_SYSCALL ||
+			    !generic_template(ev, compat, generic, sizeof(generic)))
+				continue;
+		} else if (strcmp(d->event, ev->name)) {
 			continue;
+		}
 		if ((d->scope == S_NAT && compat) || (d->scope == S_CMP && !compat))
 			continue;
 		any = true;
@@ -888,6 +940,12 @@ unsigned int kt_probe_detail_functions(const struct kt_event_def *ev, const char
 			dup |= !strcmp(fn[j], details[i].symbol);
 		if (!dup)
 			fn[n++] = details[i].symbol;
+	}
+	if (n == 0 && n < max && ev->kind == KT_EV_SYSCALL) {
+		char t[512];
+
+		if (generic_template(ev, false, t, sizeof(t)))
+			fn[n++] = "@";
 	}
 	return n;
 }

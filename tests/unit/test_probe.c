@@ -289,6 +289,30 @@ static void test_unavailable(void **state)
 	assert_string_equal(d.symbol, "__x64_sys_msgsnd");
 	assert_false(d.any_abi);
 	assert_string_equal(d.fetch, "mtype=+u0(+104($arg1)):s64 mtext=+u8(+104($arg1)):string");
+	/* An event probes.def does not list: the generic recipe reads its
+	 * strings, socket addresses and (native) timespecs at the entry. */
+	kt_symset_add(s, "__x64_sys_openat", strlen("__x64_sys_openat"));
+	kt_symset_add(s, "__x64_sys_connect", strlen("__x64_sys_connect"));
+	kt_symset_add(s, "__x64_sys_nanosleep", strlen("__x64_sys_nanosleep"));
+	kt_symset_add(s, "__ia32_compat_sys_nanosleep_time32",
+		      strlen("__ia32_compat_sys_nanosleep_time32"));
+	assert_int_equal(kt_probe_detail(&env, ev("openat"), false, &d, why, sizeof(why)), 1);
+	assert_string_equal(d.symbol, "__x64_sys_openat");
+	assert_string_equal(d.event, "openat_d");
+	assert_string_equal(d.fetch, "pathname=+u0(+104($arg1)):string");
+	assert_int_equal(kt_probe_detail(&env, ev("connect"), false, &d, why, sizeof(why)), 1);
+	assert_string_equal(d.fetch,
+			    "addr__fam=+u0(+104($arg1)):u16 addr__port=+u2(+104($arg1)):u16 "
+			    "addr__in4=+u4(+104($arg1)):u32 addr__in6a=+u8(+104($arg1)):u64 "
+			    "addr__in6b=+u16(+104($arg1)):u64 addr__path=+u2(+104($arg1)):string "
+			    "addr__abs=+u3(+104($arg1)):string");
+	assert_int_equal(kt_probe_detail(&env, ev("nanosleep"), false, &d, why, sizeof(why)), 1);
+	assert_string_equal(d.fetch, "req__sec=+u0(+112($arg1)):s64 req__nsec=+u8(+112($arg1)):s64 "
+			    "rem__sec=+u0(+104($arg1)):s64 rem__nsec=+u8(+104($arg1)):s64");
+	/* No timespec for 32-bit tasks (old_timespec32): nothing to read. */
+	assert_int_equal(kt_probe_detail(&env, ev("nanosleep"), true, &d, why, sizeof(why)), 0);
+	/* No user memory at all: no detail probe. */
+	assert_int_equal(kt_probe_detail(&env, ev("close"), false, &d, why, sizeof(why)), 0);
 	/* Nothing for mq_open at all. */
 	assert_int_equal(kt_probe_detail(&env, ev("mq_open"), false, &d, why, sizeof(why)), -1);
 	assert_string_equal(why, "do_mq_open: not in the kernel's symbols; no entry function in "
