@@ -93,6 +93,7 @@ struct session {
 	bool selected[KT_MAX_EVENTS];
 	/* Process lifecycle events wanted, and the catalog rows involved. */
 	bool want_fork, want_exec, want_exit;
+	bool child_execd;	/* the command's child has exec'd it */
 	const struct kt_event_def *ev_fork, *ev_exec, *ev_exit_task;
 	const struct kt_event_def *ev_exit, *ev_exit_group;
 	bool compat_on[KT_MAX_EVENTS];
@@ -205,7 +206,13 @@ static int emit_to_outputs(struct session *s, struct kt_record *r)
 static int emit_record(struct kt_record *r, void *arg)
 {
 	struct session *s = arg;
-	const struct kt_task *t = kt_proc_get(s->proc, r->tid);
+	const struct kt_task *t;
+
+	/* The command's child before its exec is ktrail's own code (the wait
+	 * for tracing to start, execvp's search of PATH): not the command. */
+	if (s->child > 0 && r->tid == s->child && !s->child_execd && s->f.sched_exec)
+		return 0;
+	t = kt_proc_get(s->proc, r->tid);
 
 	if (t) {
 		r->pid = t->tgid;
@@ -550,6 +557,8 @@ static void handle_event(struct session *s, int cpu, void *data, unsigned int si
 		if (s->want_exec && (t = kt_proc_get(s->proc, raw.pid)))
 			memcpy(prev, t->prev_comm[0] ? t->prev_comm : t->comm, sizeof(prev));
 		kt_proc_exec(s->proc, raw.pid, raw.old_pid, raw.filename, raw.filename_len);
+		if (raw.pid == s->child)
+			s->child_execd = true;
 		if (s->want_exec)
 			emit_exec(s, &raw, prev);
 		break;
@@ -1158,7 +1167,6 @@ static pid_t start_child(struct session *s, char *err, size_t errlen)
 		/* Wait until ktrail traces this pid (or gives up: EOF). */
 		if (read(go[0], &c, 1) != 1)
 			_exit(127);
-		close(go[0]);
 		execvp(s->o->argv[0], s->o->argv);
 		fprintf(stderr, "ktrail: cannot run '%s': %s\n", s->o->argv[0], strerror(errno));
 		_exit(errno == ENOENT ? 127 : 126);

@@ -45,7 +45,7 @@ SMP=${SMP:-2}
 MEM=${MEM:-512}
 KAPPEND=${KAPPEND:-}
 QEMU_EXTRA=${QEMU_EXTRA:-}
-EVENTS=ipc,net_snd_rcv
+EVENTS=ipc_msgq,net_snd_rcv
 FLAVORS=("$@")
 [ ${#FLAVORS[@]} -gt 0 ] || FLAVORS=(6.1 6.12)
 

@@ -7,7 +7,7 @@
 require_root
 require_tracefs
 require_workload
-events=ipc,net_snd_rcv
+events=ipc_msgq,net_snd_rcv
 
 mkfifo "$T/go" "$T/go2" || fail "mkfifo"
 # Hold both fifos open read-write: the workloads' opens do not block, and

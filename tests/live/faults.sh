@@ -11,7 +11,7 @@
 require_root
 require_tracefs
 require_workload
-events=ipc,net_snd_rcv
+events=ipc_msgq,net_snd_rcv
 
 # -- full disk
 mnt=$T/small

@@ -8,7 +8,7 @@
 require_root
 require_tracefs
 require_workload
-events=ipc,net_snd_rcv
+events=ipc_msgq,net_snd_rcv
 name=$'a,b"c\nd\xff\\z'		# 9 bytes: prctl keeps up to 15
 want=$'a,b"c\nd\\xff\\\\z'	# what the writers must show
 rc=0

@@ -27,7 +27,7 @@ case $(uname -m) in
 x86_64 | aarch64 | arm64) compat=1 ;;
 *) compat=0 ;;
 esac
-events=ipc,net_snd_rcv,mq_timedsend_time32,mq_timedreceive_time32
+events=ipc_msgq,net_snd_rcv,mq_timedsend_time32,mq_timedreceive_time32
 ipc_trace auto "$IPCWORK32" $events --compat $compat
 for ev in mq_timedsend_time32 mq_timedreceive_time32 mq_timedsend mq_timedreceive recvmmsg; do
 	grep -q "^@@ $ev tid=" "$T/wl.txt" ||

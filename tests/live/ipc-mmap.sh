@@ -7,4 +7,4 @@
 require_root
 require_tracefs
 require_workload
-ipc_trace mmap "$IPCWORK" ipc,net_snd_rcv
+ipc_trace mmap "$IPCWORK" ipc_msgq,net_snd_rcv

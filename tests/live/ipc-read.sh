@@ -6,4 +6,4 @@
 require_root
 require_tracefs
 require_workload
-ipc_trace read "$IPCWORK" ipc,net_snd_rcv
+ipc_trace read "$IPCWORK" ipc_msgq,net_snd_rcv
