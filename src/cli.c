@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ktrail/cli.h"
+#include "ktrail/filter.h"
 #include "ktrail/writer.h"
 
 enum {
@@ -15,6 +16,8 @@ enum {
 	OPT_COMPAT,
 	OPT_PROBES,
 	OPT_OVERWRITE,
+	OPT_SCOPE,
+	OPT_RAW,
 	OPT_USER,
 	OPT_HELP,
 	OPT_VERSION,
@@ -30,6 +33,8 @@ static const struct option long_opts[] = {
 	{ "compat", required_argument, NULL, OPT_COMPAT },
 	{ "probes", required_argument, NULL, OPT_PROBES },
 	{ "overwrite", no_argument, NULL, OPT_OVERWRITE },
+	{ "scope", required_argument, NULL, OPT_SCOPE },
+	{ "raw", no_argument, NULL, OPT_RAW },
 	{ "user", required_argument, NULL, OPT_USER },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -44,10 +49,18 @@ void kt_cli_usage(FILE *fp)
 	      "       ktrail describe EVENT...\n"
 	      "       ktrail cleanup\n"
 	      "\n"
-	      "Trace kernel events (the IPC syscall family) without BPF, through tracefs,\n"
+	      "Trace kernel events (every syscall, process lifecycle) without BPF, through tracefs,\n"
 	      "and write them as CSV, JSON lines or a table.\n"
 	      "\n"
-	      "  -e, --events LIST      events and sets, comma-separated; '-NAME' excludes\n"
+	      "  -e, --events LIST      events, sets and patterns (open*), comma-separated;\n"
+	      "                         '-NAME' excludes; repeat to add.  A filter such as\n"
+	      "                         openat.data.pathname=/etc/*, sendto.retval<0 or\n"
+	      "                         openat.scope.comm=bash (one per -e) selects its\n"
+	      "                         event and keeps only its matching records\n"
+	      "      --scope EXPR       only these tasks: pid, tid, ppid, uid, mntns, pidns\n"
+	      "                         (= != < > <= >=), comm=NAME, follow, pid=new;\n"
+	      "                         repeat to combine (AND)\n"
+	      "      --raw              flags, modes and enums as numbers, not names\n"
 	      "                         (default: " KT_DEFAULT_EVENTS "; see 'ktrail list')\n"
 	      "  -o, --output FMT[:FILE] csv, json or table, to FILE or standard output;\n"
 	      "                         repeat for several outputs (default: table);\n"
@@ -158,7 +171,43 @@ static int parse_output(char *s, struct kt_opts *o, char *err, size_t errlen)
 	return 0;
 }
 
-int kt_cli_parse(int argc, char **argv, struct kt_opts *o, char *err, size_t errlen)
+void kt_cli_free(struct kt_opts *o)
+{
+	kt_filter_free(o->filter);
+	o->filter = NULL;
+}
+
+/* Append one -e list to o->evbuf (comma-joined). */
+static int add_events(struct kt_opts *o, const char *list, char *err, size_t errlen)
+{
+	size_t n = strlen(o->evbuf), l = strlen(list);
+
+	if (n + l + 2 > sizeof(o->evbuf)) {
+		snprintf(err, errlen, "too many -e events (more than %zu characters)",
+			 sizeof(o->evbuf) - 1);
+		return -1;
+	}
+	if (n)
+		o->evbuf[n++] = ',';
+	memcpy(o->evbuf + n, list, l + 1);
+	return 0;
+}
+
+static int parse_filter(struct kt_opts *o, const char *expr, bool scope, char *err,
+			size_t errlen)
+{
+	int r;
+
+	if (!o->filter && !(o->filter = kt_filter_new())) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	r = scope ? kt_filter_add_scope(o->filter, expr, err, errlen) :
+		    kt_filter_add_event(o->filter, expr, err, errlen);
+	return r;
+}
+
+static int cli_parse(int argc, char **argv, struct kt_opts *o, char *err, size_t errlen)
 {
 	char bad[128];
 	int c;
@@ -191,7 +240,18 @@ int kt_cli_parse(int argc, char **argv, struct kt_opts *o, char *err, size_t err
 	while ((c = getopt_long(argc, argv, "+:e:o:p:qhV", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'e':
-			o->events = optarg;
+			/* Event names have no '.': a word with one is a filter,
+			 * whole (its values may hold commas). */
+			if (strchr(optarg, '.') ? parse_filter(o, optarg, false, err, errlen) < 0 :
+			    add_events(o, optarg, err, errlen) < 0)
+				return -1;
+			break;
+		case OPT_SCOPE:
+			if (parse_filter(o, optarg, true, err, errlen) < 0)
+				return -1;
+			break;
+		case OPT_RAW:
+			o->raw = true;
 			break;
 		case 'o':
 			if (parse_output(optarg, o, err, errlen) < 0)
@@ -303,13 +363,28 @@ int kt_cli_parse(int argc, char **argv, struct kt_opts *o, char *err, size_t err
 		snprintf(err, errlen, "-p and a COMMAND cannot be combined");
 		return -1;
 	}
-	if (kt_select(o->events, &o->sel, bad, sizeof(bad)) < 0) {
+	if (o->evbuf[0])
+		o->events = o->evbuf;
+	else if (o->filter)
+		o->events = NULL;	/* only the filtered events */
+	if (o->events && kt_select(o->events, &o->sel, bad, sizeof(bad)) < 0) {
 		if (errno == ENOENT)
 			snprintf(err, errlen, "unknown event or set '%s' in -e %s (see 'ktrail list')",
 				 bad, o->events);
 		else
 			snprintf(err, errlen, "malformed event list '%s'", o->events);
 		return -1;
+	}
+	/* An event filter selects its event. */
+	if (o->filter) {
+		for (unsigned int i = 0; i < kt_nevents; i++) {
+			if (!o->sel.on[i] && kt_filter_has_event(o->filter, &kt_events[i])) {
+				o->sel.on[i] = o->sel.named[i] = true;
+				o->sel.count++;
+			}
+		}
+		if (!o->events)
+			o->events = "(the filtered events)";
 	}
 	if (!o->sel.count) {
 		snprintf(err, errlen, "-e %s selects no event", o->events);
@@ -320,4 +395,13 @@ int kt_cli_parse(int argc, char **argv, struct kt_opts *o, char *err, size_t err
 		o->noutputs = 1;
 	}
 	return 0;
+}
+
+int kt_cli_parse(int argc, char **argv, struct kt_opts *o, char *err, size_t errlen)
+{
+	int r = cli_parse(argc, argv, o, err, errlen);
+
+	if (r < 0)
+		kt_cli_free(o);
+	return r;
 }

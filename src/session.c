@@ -22,6 +22,7 @@
 #include <kbuffer.h>
 
 #include "ktrail/decode.h"
+#include "ktrail/filter.h"
 #include "ktrail/pair.h"
 #include "ktrail/proc.h"
 #include "ktrail/ring.h"
@@ -94,8 +95,11 @@ struct session {
 	/* Process lifecycle events wanted, and the catalog rows involved. */
 	bool want_fork, want_exec, want_exit;
 	bool child_execd;	/* the command's child has exec'd it */
+	unsigned int kfilters;	/* tracepoints given a kernel filter */
+	unsigned long long filtered;	/* records the filters dropped in user space */
 	const struct kt_event_def *ev_fork, *ev_exec, *ev_exit_task;
 	const struct kt_event_def *ev_exit, *ev_exit_group;
+	const struct kt_event_def *ev_ctx[7];	/* setuid ... unshare, setns */
 	bool compat_on[KT_MAX_EVENTS];
 	unsigned long long traced[KT_MAX_EVENTS][2];	/* complete records: native, 32-bit */
 	int64_t epoch;
@@ -225,6 +229,14 @@ static int emit_record(struct kt_record *r, void *arg)
 	} else {
 		r->comm = "";
 	}
+	if (s->o->filter) {
+		unsigned int fl = (t && t->born ? KT_FM_NEW : 0) | (t && t->followed ? KT_FM_FOLLOWED : 0);
+
+		if (!kt_filter_match(s->o->filter, r, fl)) {
+			s->filtered++;
+			return 0;
+		}
+	}
 	if (r->state == KT_ST_COMPLETE)
 		s->traced[r->ev - kt_events][r->compat]++;
 	return emit_to_outputs(s, r);
@@ -333,6 +345,7 @@ static int outputs_open(struct session *s, char *err, size_t errlen)
 		out->w.events = s->cols;
 		out->w.nevents = n;
 		out->w.hostname = s->hostname[0] ? s->hostname : NULL;
+		out->w.raw = s->o->raw;
 		s->nouts++;
 		if (kt_writer_begin(&out->w) < 0 || fflush(out->fp) == EOF) {
 			snprintf(err, errlen, "cannot write to %s: %s", out->name, strerror(errno));
@@ -437,6 +450,10 @@ static void handle_syscall(struct session *s, const struct kt_raw *raw)
 		if (!ev || !s->compat_on[ev - kt_events])
 			return;
 		compat = true;
+	} else if (ev && raw->kind == KT_RAW_EXIT && raw->ret == 0) {
+		for (size_t i = 0; i < KT_ARRAY_SIZE(s->ev_ctx); i++)
+			if (ev == s->ev_ctx[i])
+				kt_proc_ctx_stale(s->proc, raw->tid);
 	} else if (ev && raw->kind == KT_RAW_ENTER && (ev == s->ev_exit || ev == s->ev_exit_group)) {
 		/* The status a thread or its group ends with (sched_process_exit). */
 		kt_proc_exit_call(s->proc, raw->tid, (long)raw->args[0], ev == s->ev_exit_group);
@@ -521,6 +538,29 @@ static void emit_exit(struct session *s, const struct kt_raw *raw)
 	emit_record(&r, s);
 }
 
+/* --scope follow: a child is followed when its parent matched the scope
+ * or was followed itself. */
+static void follow_fork(struct session *s, const struct kt_raw *raw)
+{
+	const struct kt_task *p = kt_proc_get(s->proc, raw->tid);
+	struct kt_record r = { .tid = raw->tid, .ev = s->ev_fork, .state = KT_ST_COMPLETE };
+
+	if (!p)
+		return;
+	if (!p->followed) {
+		r.pid = p->tgid;
+		r.comm = p->comm;
+		r.has_ctx = p->has_ctx;
+		r.ppid = p->ppid;
+		r.uid = p->uid;
+		r.mntns = p->mntns;
+		r.pidns = p->pidns;
+		if (!kt_filter_scope_match(s->o->filter, &r, p->born ? KT_FM_NEW : 0))
+			return;
+	}
+	kt_proc_set_followed(s->proc, raw->pid);
+}
+
 static void handle_event(struct session *s, int cpu, void *data, unsigned int size,
 			 unsigned long long ts)
 {
@@ -543,6 +583,8 @@ static void handle_event(struct session *s, int cpu, void *data, unsigned int si
 		break;
 	case KT_RAW_NEWTASK:
 		kt_proc_newtask(s->proc, raw.tid, raw.pid, raw.clone_flags, raw.comm);
+		if (s->o->filter && kt_filter_follow(s->o->filter))
+			follow_fork(s, &raw);
 		if (s->want_fork)
 			emit_fork(s, &raw);
 		break;
@@ -834,6 +876,42 @@ static int enable(struct session *s, const char *sys, const char *ev, const char
 	return add_format(s, sys, ev, err, errlen);
 }
 
+/*
+ * A syscall tracepoint of @ev, with the part of the filters the kernel
+ * can evaluate (filter.h).  A filter the kernel refuses is left to user
+ * space, with a warning.
+ */
+static int enable_syscall(struct session *s, const char *name, const struct kt_event_def *ev,
+			  char *err, size_t errlen)
+{
+	char filter[2048] = "";
+	struct kt_kfield kf[8];
+	unsigned int n;
+	bool exit_side = !strncmp(name, "sys_exit_", 9);
+
+	if (!s->o->filter)
+		return enable(s, "syscalls", name, NULL, err, errlen);
+	if (add_format(s, "syscalls", name, err, errlen) < 0)
+		return -1;
+	n = kt_decoder_kfields(s->dec, "syscalls", name, kf, KT_ARRAY_SIZE(kf));
+	/* Arguments only where the kernel's fields are the catalog's. */
+	if (!exit_side && n != ev->npos)
+		n = 0;
+	if (kt_filter_kernel(s->o->filter, ev, kf, n, exit_side, filter, sizeof(filter)) <= 0)
+		filter[0] = '\0';
+	if (filter[0]) {
+		if (kt_instance_enable(&s->in, "syscalls", name, filter, err, errlen) == 0) {
+			s->kfilters++;
+			if (getenv("KTRAIL_DEBUG_FILTERS"))
+				fprintf(stderr, "ktrail: filter syscalls/%s: %s\n", name, filter);
+			return 0;
+		}
+		fprintf(stderr, "ktrail: the kernel refused the filter '%s' on syscalls/%s (%s); "
+			"it is applied in user space only\n", filter, name, err);
+	}
+	return kt_instance_enable(&s->in, "syscalls", name, NULL, err, errlen);
+}
+
 /* Forget the probes of one role pair: they will not be enabled. */
 static void drop_probes(struct kt_plan_entry *e, bool compat, bool base)
 {
@@ -939,8 +1017,8 @@ static int enable_events(struct session *s, char *err, size_t errlen)
 		if (e->recipe == KT_R_SYSCALL_TP) {
 			snprintf(enter, sizeof(enter), "sys_enter_%s", e->ev->tp);
 			snprintf(exit_, sizeof(exit_), "sys_exit_%s", e->ev->tp);
-			if (enable(s, "syscalls", enter, NULL, err, errlen) < 0 ||
-			    enable(s, "syscalls", exit_, NULL, err, errlen) < 0) {
+			if (enable_syscall(s, enter, e->ev, err, errlen) < 0 ||
+			    enable_syscall(s, exit_, e->ev, err, errlen) < 0) {
 				fclose(fm);
 				free(filter);
 				return -1;
@@ -973,6 +1051,21 @@ static int enable_events(struct session *s, char *err, size_t errlen)
 				free(filter);
 				return -1;
 			}
+		}
+	}
+	/* The process context's changes: a task's uid or namespaces (read
+	 * again from /proc when the call succeeded). */
+	for (size_t i = 0; i < KT_ARRAY_SIZE(s->ev_ctx); i++) {
+		char name[64];
+
+		if (!s->ev_ctx[i] || s->selected[s->ev_ctx[i] - kt_events])
+			continue;
+		snprintf(name, sizeof(name), "sys_exit_%s", s->ev_ctx[i]->tp);
+		if (!kt_features_has_event(&s->f, "syscalls", name))
+			continue;
+		if (enable(s, "syscalls", name, NULL, err, errlen) < 0) {
+			free(filter);
+			return -1;
 		}
 	}
 	/* ktrail's kprobes (those the kernel accepted). */
@@ -1311,6 +1404,15 @@ static void report_lost(struct session *s, struct kt_session_result *res)
 	if (!s->o->quiet || total)
 		fprintf(stderr, "ktrail: %llu records %s, %llu events lost (%s)\n",
 			s->records, s->write_err ? "decoded" : "written", total, line);
+	if (s->o->filter && !s->o->quiet) {
+		char desc[512];
+
+		kt_filter_describe(s->o->filter, desc, sizeof(desc));
+		for (char *p = desc; (p = strchr(p, '\n'));)
+			*p = ';';
+		fprintf(stderr, "ktrail: filters (%s): %u tracepoints filtered in the kernel, "
+			"%llu records dropped in user space\n", desc, s->kfilters, s->filtered);
+	}
 	if (s->unattributed && !s->o->quiet)
 		fprintf(stderr,
 			"ktrail: %llu raw_syscalls events of tasks whose ABI could not be told "
@@ -1573,6 +1675,13 @@ int kt_session_run(const struct kt_opts *o, struct kt_session_result *res,
 	s->ev_exit_task = kt_event_by_name("sched_process_exit");
 	s->ev_exit = kt_event_by_name("exit");
 	s->ev_exit_group = kt_event_by_name("exit_group");
+	{
+		static const char *const ctx[] = { "setuid", "setreuid", "setresuid", "unshare",
+						   "setns", "setfsuid", "capset" };
+
+		for (size_t i = 0; i < KT_ARRAY_SIZE(ctx) && i < KT_ARRAY_SIZE(s->ev_ctx); i++)
+			s->ev_ctx[i] = kt_event_by_name(ctx[i]);
+	}
 	for (unsigned int i = 0; i < s->plan.n; i++) {
 		const struct kt_plan_entry *e = &s->plan.e[i];
 

@@ -38,9 +38,14 @@ struct kt_output {
 	const char *path;	/* NULL: standard output */
 };
 
+struct kt_filter;
+
 struct kt_opts {
 	enum kt_command cmd;
 	const char *events;	/* the -e text, for messages */
+	char evbuf[4096];	/* every -e list, comma-joined */
+	struct kt_filter *filter;	/* --scope and event filters, or NULL */
+	bool raw;		/* --raw: numbers, not names */
 	struct kt_selection sel;
 	struct kt_output outputs[KT_MAX_OUTPUTS];
 	unsigned int noutputs;
@@ -62,5 +67,7 @@ struct kt_opts {
  */
 int kt_cli_parse(int argc, char **argv, struct kt_opts *o, char *err, size_t errlen);
 void kt_cli_usage(FILE *fp);
+/* Free what kt_cli_parse allocated (the filter). */
+void kt_cli_free(struct kt_opts *o);
 
 #endif

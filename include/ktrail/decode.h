@@ -86,6 +86,16 @@ int kt_decode(struct kt_decoder *d, const void *data, unsigned int size,
 
 int kt_decoder_long_size(const struct kt_decoder *d);
 
+/*
+ * The fields a kernel filter of events/@sys/@name (added before) can use:
+ * of a syscall enter, its arguments (arg = position); of an exit, "ret"
+ * (arg = KT_KF_RET).  Returns how many were written to @out (at most
+ * @max), 0 for other events or an unknown one.
+ */
+struct kt_kfield;
+unsigned int kt_decoder_kfields(struct kt_decoder *d, const char *sys, const char *name,
+				struct kt_kfield *out, unsigned int max);
+
 /* A new kbuffer for this decoder's word size and endianness (one per
  * CPU cursor); free with kbuffer_free(). */
 struct kbuffer;

@@ -25,6 +25,7 @@ struct kt_task {
 	bool has_ctx;
 	bool ctx_stale;		/* re-read at the next look-up */
 	bool born;		/* created while ktrail traced (pid=new) */
+	bool followed;		/* --scope follow: a descendant of a match */
 	int ppid;		/* the parent process's id */
 	uint32_t uid;		/* real uid */
 	uint32_t mntns, pidns;	/* namespace inodes, 0: unknown */
@@ -60,6 +61,9 @@ void kt_proc_exit(struct kt_proc *t, int tid);
 int kt_proc_scan(struct kt_proc *t, int pid);
 /* A task known before it runs (a command ktrail starts). */
 void kt_proc_add(struct kt_proc *t, int tid, int tgid, const char *comm);
+
+/* --scope follow took @tid in. */
+void kt_proc_set_followed(struct kt_proc *t, int tid);
 
 /* Credentials or namespaces of @tid changed (setuid, unshare, setns
  * returned 0): read them again when next needed. */

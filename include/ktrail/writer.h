@@ -6,6 +6,7 @@
 #ifndef KTRAIL_WRITER_H
 #define KTRAIL_WRITER_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "ktrail/event.h"
@@ -27,6 +28,12 @@ struct kt_writer {
 	const struct kt_event_def *const *events;
 	unsigned int nevents;
 	const char *hostname;	/* for JSON's hostName, may be NULL */
+	/*
+	 * Every argument as its number (--raw).  Otherwise flags and enums
+	 * print by name (flags.h): the text in CSV and the table, and in
+	 * JSON as the "value" string with the number kept in "raw".
+	 */
+	bool raw;
 	void *priv;		/* the format's own state */
 };
 

@@ -17,6 +17,7 @@
 #include <kbuffer.h>
 
 #include "ktrail/decode.h"
+#include "ktrail/filter.h"
 #include "ktrail/probe.h"
 #include "ktrail/util.h"
 
@@ -749,4 +750,35 @@ int kt_decode(struct kt_decoder *d, const void *vdata, unsigned int size,
 bad:
 	errno = EINVAL;
 	return -1;
+}
+
+unsigned int kt_decoder_kfields(struct kt_decoder *d, const char *sys, const char *name,
+				struct kt_kfield *out, unsigned int max)
+{
+	struct tep_event *ev = tep_find_event_by_name(d->tep, sys, name);
+	struct tep_format_field *tf;
+	unsigned int n = 0;
+	bool enter, seen_nr = false;
+
+	if (!ev || strcmp(sys, "syscalls"))
+		return 0;
+	enter = !strncmp(name, "sys_enter_", 10);
+	for (tf = ev->format.fields; tf && n < max; tf = tf->next) {
+		if (!enter) {
+			if (strcmp(tf->name, "ret"))
+				continue;
+			out[n++] = (struct kt_kfield){ .arg = KT_KF_RET, .name = tf->name,
+						       .size = tf->size,
+						       .is_signed = tf->flags & TEP_FIELD_IS_SIGNED };
+			break;
+		}
+		if (!seen_nr) {
+			seen_nr = !strcmp(tf->name, "__syscall_nr") || !strcmp(tf->name, "nr");
+			continue;
+		}
+		out[n] = (struct kt_kfield){ .arg = (int)n, .name = tf->name, .size = tf->size,
+					     .is_signed = tf->flags & TEP_FIELD_IS_SIGNED };
+		n++;
+	}
+	return n;
 }

@@ -139,8 +139,14 @@ static int read_status(const struct kt_proc *t, int tid, struct kt_task *k)
 	if (k && ppid >= 0 && uid >= 0) {
 		k->ppid = (int)ppid;
 		k->uid = (uint32_t)uid;
-		k->mntns = ns_inode(t, tid, "mnt");
-		k->pidns = ns_inode(t, tid, "pid");
+		uint32_t mnt = ns_inode(t, tid, "mnt"), pid = ns_inode(t, tid, "pid");
+
+		/* After the privilege drop another user's links are closed to
+		 * ktrail: a value read before stays. */
+		if (mnt || !k->has_ctx)
+			k->mntns = mnt;
+		if (pid || !k->has_ctx)
+			k->pidns = pid;
 		k->has_ctx = true;
 		k->ctx_stale = false;
 	}
@@ -502,4 +508,12 @@ bool kt_proc_exit_cause(struct kt_proc *t, int tid, int *status, int *sig)
 		return true;
 	}
 	return false;
+}
+
+void kt_proc_set_followed(struct kt_proc *t, int tid)
+{
+	struct kt_task *k = kt_imap_get(&t->map, tid);
+
+	if (k)
+		k->followed = true;
 }

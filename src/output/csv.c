@@ -2,15 +2,21 @@
 /*
  * CSV (RFC 4180) with a header row, one column scheme for all events:
  *
- *   timestamp,processorId,processId,threadId,processName,eventId,
+ *   timestamp,processorId,processId,threadId,processName,
+ *   parentProcessId,userId,mountNamespace,pidNamespace,eventId,
  *   eventName,isCompat,state,returnValue,<arg columns>
  *
- * The argument columns are the distinct argument names over w->events, in
- * the order the events and their arguments come; events that share an
- * argument name share its column.  Every row has as many fields as the
- * header, so the file loads as it is into sqlite3 .import, DuckDB and
- * pandas.  The layout is computed once in begin(); a row is built in one
- * reused buffer and written with a single fwrite.
+ * The process context columns are empty when the process table does not
+ * know the task (and a namespace when it could not be read).  The argument
+ * columns are the distinct argument names over w->events, in the order the
+ * events and their arguments come; events that share an argument name
+ * share its column.  A flag or enum argument holds its text
+ * (O_RDWR|O_CREAT, IPC_CREAT|0600, AT_FDCWD: flags.h), or its number when
+ * w->raw; pointers are 0x hex, other integers decimal, a bool true or
+ * false.  Every row has as many fields as the header, so the file loads
+ * as it is into sqlite3 .import, DuckDB and pandas.  The layout is
+ * computed once in begin(); a row is built in one reused buffer and
+ * written with a single fwrite.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -18,6 +24,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ktrail/flags.h"
 #include "ktrail/util.h"
 #include "ktrail/writer.h"
 
@@ -25,11 +32,13 @@
 
 static const char *const fixed_cols[] = {
 	"timestamp", "processorId", "processId", "threadId", "processName",
+	"parentProcessId", "userId", "mountNamespace", "pidNamespace",
 	"eventId", "eventName", "isCompat", "state", "returnValue",
 };
 
 static const char header_fixed[] =
 	"timestamp,processorId,processId,threadId,processName,"
+	"parentProcessId,userId,mountNamespace,pidNamespace,"
 	"eventId,eventName,isCompat,state,returnValue";
 
 struct csv_priv {
@@ -159,11 +168,18 @@ static int csv_slot(const struct kt_writer *w, const struct csv_priv *c,
 	return -1;
 }
 
+/* Argument @i of @ev; @f its rendering (KT_FMT_NONE: the number). */
 static int csv_value(struct csv_priv *c, struct kt_buf *b,
-		     const struct kt_arg_def *a, const struct kt_value *v)
+		     const struct kt_event_def *ev, unsigned int i,
+		     const struct kt_value *v, enum kt_fmt f)
 {
+	const struct kt_arg_def *a = &ev->args[i];
+
 	if (!v->set)
 		return 0;
+	/* the text is names, digits, '|' and '+': no escape needed */
+	if (f != KT_FMT_NONE)
+		return kt_fmt_render(b, f, kt_value_bits(a->type, v));
 	switch (a->type) {
 	case KT_T_INT:
 	case KT_T_LONG:
@@ -184,6 +200,8 @@ static int csv_value(struct csv_priv *c, struct kt_buf *b,
 		if (kt_sockaddr_text(&c->tmp, v->sa) < 0)
 			return -1;
 		return kt_esc_csv(b, c->tmp.p, c->tmp.len);
+	case KT_T_BOOL:
+		return v->u ? PUT_LIT(b, "true") : PUT_LIT(b, "false");
 	default:
 		return 0;
 	}
@@ -219,6 +237,20 @@ static int csv_event(struct kt_writer *w, const struct kt_record *r)
 	err |= kt_buf_putc(b, ',');
 	err |= kt_esc_csv(b, comm, strlen(comm));
 	err |= kt_buf_putc(b, ',');
+	if (r->has_ctx) {
+		err |= kt_buf_i64(b, r->ppid);
+		err |= kt_buf_putc(b, ',');
+		err |= kt_buf_u64(b, r->uid);
+		err |= kt_buf_putc(b, ',');
+		if (r->mntns)
+			err |= kt_buf_u64(b, r->mntns);
+		err |= kt_buf_putc(b, ',');
+		if (r->pidns)
+			err |= kt_buf_u64(b, r->pidns);
+		err |= kt_buf_putc(b, ',');
+	} else {
+		err |= PUT_LIT(b, ",,,,");
+	}
 	err |= kt_buf_i64(b, kt_event_id(ev));
 	err |= kt_buf_putc(b, ',');
 	err |= kt_esc_csv(b, ev->name, strlen(ev->name));
@@ -232,10 +264,12 @@ static int csv_event(struct kt_writer *w, const struct kt_record *r)
 	if (r->has_ret)
 		err |= kt_buf_i64(b, r->ret);
 	for (unsigned int col = 0; col < c->ncols; col++) {
+		int i = argof[col];
+
 		err |= kt_buf_putc(b, ',');
-		if (argof[col] >= 0)
-			err |= csv_value(c, b, &ev->args[argof[col]],
-					 &r->args[argof[col]]);
+		if (i >= 0)
+			err |= csv_value(c, b, ev, i, &r->args[i],
+					 w->raw ? KT_FMT_NONE : kt_arg_fmt(ev, i));
 	}
 	err |= kt_buf_putc(b, '\n');
 	if (err) {

@@ -5,15 +5,23 @@
  *
  *   {"timestamp":N,"processorId":N,"processId":N,"threadId":N,
  *    "hostProcessId":N,"hostThreadId":N,"processName":"..",
+ *    "parentProcessId":N,"hostParentProcessId":N,"userId":N,
+ *    "mountNamespace":N,"pidNamespace":N,
  *    "hostName":"..","eventId":"69","eventName":"msgsnd",
  *    "syscall":"msgsnd","argsNum":4,"returnValue":0,
  *    "contextFlags":{"containerStarted":false,"isCompat":false},
- *    "args":[{"name":"msqid","type":"int","value":3},...],
+ *    "args":[{"name":"msqid","type":"int","value":3},
+ *            {"name":"msgflg","type":"int","value":"IPC_NOWAIT","raw":2048},...],
  *    "ktrail":{"state":"complete"}}
  *
- * hostName only when known, returnValue only when seen; the lost_events
- * pseudo-event has no syscall and no state.  One line per record, built in
- * a reused buffer and written with a single fwrite.
+ * The five process context members only when the process table knows the
+ * task (a namespace it could not read is 0), always in that place;
+ * hostName only when known, returnValue (a number) only when seen; the
+ * lost_events pseudo-event has no syscall and no state.  A flag or enum
+ * argument (flags.h) has its text as "value" and its number as "raw",
+ * unless w->raw: then "value" is the number and there is no "raw".  One
+ * line per record, built in a reused buffer and written with a single
+ * fwrite.
  */
 #include <errno.h>
 #include <math.h>
@@ -22,6 +30,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "ktrail/flags.h"
 #include "ktrail/writer.h"
 
 #define PUT_LIT(b, s) kt_buf_put((b), (s), sizeof(s) - 1)
@@ -78,13 +87,22 @@ static int json_sockaddr(struct kt_buf *b, const struct kt_sockaddr *sa)
 	return err ? -1 : 0;
 }
 
+/* The "value" of an argument, and its "raw" member when @f renders it. */
 static int json_value(struct kt_buf *b, const struct kt_arg_def *a,
-		      const struct kt_value *v)
+		      const struct kt_value *v, enum kt_fmt f)
 {
 	int err = 0;
 
 	if (!v->set)
 		return PUT_LIT(b, "null");
+	if (f != KT_FMT_NONE) {
+		/* names, digits, '|' and '+': nothing to escape */
+		err |= PUT_LIT(b, "\"");
+		err |= kt_fmt_render(b, f, kt_value_bits(a->type, v));
+		err |= PUT_LIT(b, "\",\"raw\":");
+		err |= kt_buf_number(b, a->type, v);
+		return err ? -1 : 0;
+	}
 	switch (a->type) {
 	case KT_T_INT:
 	case KT_T_LONG:
@@ -105,6 +123,8 @@ static int json_value(struct kt_buf *b, const struct kt_arg_def *a,
 		return kt_buf_printf(b, "%.9f", v->d);
 	case KT_T_SOCKADDR:
 		return v->sa ? json_sockaddr(b, v->sa) : PUT_LIT(b, "null");
+	case KT_T_BOOL:
+		return v->u ? PUT_LIT(b, "true") : PUT_LIT(b, "false");
 	default:
 		return PUT_LIT(b, "null");
 	}
@@ -134,6 +154,18 @@ static int json_event(struct kt_writer *w, const struct kt_record *r)
 	err |= kt_buf_i64(b, r->tid);
 	err |= PUT_LIT(b, ",\"processName\":");
 	err |= put_str(b, r->comm ? r->comm : "");
+	if (r->has_ctx) {
+		err |= PUT_LIT(b, ",\"parentProcessId\":");
+		err |= kt_buf_i64(b, r->ppid);
+		err |= PUT_LIT(b, ",\"hostParentProcessId\":");
+		err |= kt_buf_i64(b, r->ppid);
+		err |= PUT_LIT(b, ",\"userId\":");
+		err |= kt_buf_u64(b, r->uid);
+		err |= PUT_LIT(b, ",\"mountNamespace\":");
+		err |= kt_buf_u64(b, r->mntns);
+		err |= PUT_LIT(b, ",\"pidNamespace\":");
+		err |= kt_buf_u64(b, r->pidns);
+	}
 	if (w->hostname) {
 		err |= PUT_LIT(b, ",\"hostName\":");
 		err |= put_str(b, w->hostname);
@@ -164,7 +196,8 @@ static int json_event(struct kt_writer *w, const struct kt_record *r)
 		err |= PUT_LIT(b, ",\"type\":");
 		err |= put_str(b, a->ctype);
 		err |= PUT_LIT(b, ",\"value\":");
-		err |= json_value(b, a, &r->args[i]);
+		err |= json_value(b, a, &r->args[i],
+				  w->raw ? KT_FMT_NONE : kt_arg_fmt(ev, i));
 		err |= PUT_LIT(b, "}");
 	}
 	err |= PUT_LIT(b, "]");

@@ -2,8 +2,12 @@
 /*
  * A table for people, laid out like Tracee's:
  *
- *   TIME             CPU COMM             PID     TID     RET              EVENT                ARGS
- *   12:34:56.789012  3   ipcwork          4242    4242    0                msgsnd               msqid: 3, ...
+ *   TIME             CPU UID    COMM             PID     TID     PPID    RET              EVENT                ARGS
+ *   12:34:56.789012  3   1000   ipcwork          4242    4242    4200    0                msgsnd               msqid: 3, ...
+ *
+ * UID and PPID are blank when the process table does not know the task.
+ * Flags and enums print by name (flags.h: msgflg: IPC_NOWAIT) unless
+ * w->raw.
  *
  * Every string that reaches the terminal goes through kt_esc_table, so no
  * control character or escape sequence from a traced process gets there.
@@ -17,19 +21,21 @@
 #include <string.h>
 #include <time.h>
 
+#include "ktrail/flags.h"
 #include "ktrail/writer.h"
 
 #define PUT_LIT(b, s) kt_buf_put((b), (s), sizeof(s) - 1)
 
 #define W_TIME 15
 #define W_CPU 3
+#define W_UID 6
 #define W_COMM 16
 #define W_ID 7
 #define W_RET 16
 #define W_EVENT 20
 
 static const char header[] =
-	"TIME             CPU COMM             PID     TID     RET              EVENT                ARGS\n";
+	"TIME             CPU UID    COMM             PID     TID     PPID    RET              EVENT                ARGS\n";
 
 struct table_priv {
 	struct kt_buf line;
@@ -130,11 +136,15 @@ static int put_time(struct table_priv *t, struct kt_buf *b, uint64_t ts)
 	return kt_buf_printf(b, "%s.%06u  ", t->hms, usec);
 }
 
+/* An argument's value; @f its rendering (KT_FMT_NONE: the number). */
 static int table_value(struct table_priv *t, struct kt_buf *b,
-		       const struct kt_arg_def *a, const struct kt_value *v)
+		       const struct kt_arg_def *a, const struct kt_value *v,
+		       enum kt_fmt f)
 {
 	if (!v->set)
 		return PUT_LIT(b, "?");
+	if (f != KT_FMT_NONE)
+		return kt_fmt_render(b, f, kt_value_bits(a->type, v));
 	switch (a->type) {
 	case KT_T_INT:
 	case KT_T_LONG:
@@ -155,6 +165,8 @@ static int table_value(struct table_priv *t, struct kt_buf *b,
 		if (kt_sockaddr_text(&t->tmp, v->sa) < 0)
 			return -1;
 		return kt_esc_table(b, t->tmp.p, t->tmp.len);
+	case KT_T_BOOL:
+		return v->u ? PUT_LIT(b, "true") : PUT_LIT(b, "false");
 	default:
 		return PUT_LIT(b, "?");
 	}
@@ -175,6 +187,8 @@ static int table_event(struct kt_writer *w, const struct kt_record *r)
 	err |= put_time(t, b, r->ts);
 	snprintf(num, sizeof(num), "%d", r->cpu);
 	err |= put_field(b, num, W_CPU);
+	snprintf(num, sizeof(num), "%u", r->uid);
+	err |= put_field(b, r->has_ctx ? num : "", W_UID);
 
 	tmp->len = 0;
 	err |= kt_esc_table(tmp, comm, strlen(comm));
@@ -185,6 +199,8 @@ static int table_event(struct kt_writer *w, const struct kt_record *r)
 	err |= put_field(b, pseudo && !r->pid ? "" : num, W_ID);
 	snprintf(num, sizeof(num), "%d", r->tid);
 	err |= put_field(b, pseudo && !r->tid ? "" : num, W_ID);
+	snprintf(num, sizeof(num), "%d", r->ppid);
+	err |= put_field(b, r->has_ctx ? num : "", W_ID);
 
 	tmp->len = 0;
 	err |= kt_buf_put(tmp, "", 0);
@@ -214,7 +230,8 @@ static int table_event(struct kt_writer *w, const struct kt_record *r)
 			err |= PUT_LIT(b, ", ");
 		err |= kt_buf_put(b, a->name, strlen(a->name));
 		err |= PUT_LIT(b, ": ");
-		err |= table_value(t, b, a, &r->args[i]);
+		err |= table_value(t, b, a, &r->args[i],
+				   w->raw ? KT_FMT_NONE : kt_arg_fmt(ev, i));
 	}
 	err |= PUT_LIT(b, "\n");
 	if (err) {

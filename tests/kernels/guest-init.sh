@@ -206,6 +206,18 @@ run_case native_mmap mmap /ipcwork
 run_case native_kprobe auto /ipcwork --probes kprobe
 run_case native_tp auto /ipcwork --probes tracepoint
 run_case i386_tp auto /ipcwork32 --probes tracepoint
+# The other families (famwork, static): the generic detail kprobes read
+# openat's and unlinkat's pathname, bind's and connect's addr.
+echo "@@ CASE families uptime=$(up)"
+rc=0
+watchdog families &
+wd=$!
+timeout -s INT "$CASE_TIMEOUT" ktrail --raw -e openat,pwrite64,close,unlinkat,socket,bind,connect \
+	-o csv:/tmp/families.csv -o json:/tmp/families.jsonl -- /famwork /tmp \
+	> /tmp/families.wl 2> /tmp/families.err || rc=$?
+kill $wd 2> /dev/null
+for f in wl err csv jsonl; do dump "families.$f" "/tmp/families.$f"; done
+echo "@@ END families rc=$rc uptime=$(up)"
 # A definition the kernel rejects (a test hook adds a bad fetch argument
 # to msgsnd's detail probe): the error_log text, and the rest still works.
 KTRAIL_TEST_BAD_FETCH=msgsnd_d run_case bad_fetch auto /ipcwork

@@ -35,6 +35,8 @@ REPO=$(cd "$HERE/../.." && pwd)
 KTRAIL=${KTRAIL:-$REPO/ktrail}
 IPCWORK=${IPCWORK:-$REPO/tests/workload/ipcwork}
 IPCWORK32=${IPCWORK32:-$REPO/tests/workload/ipcwork32}
+FAMWORK=${FAMWORK:-$REPO/tests/workload/famwork}
+FAMEVENTS=openat,pwrite64,close,unlinkat,socket,bind,connect
 CHECKER=${CHECKER:-$REPO/tests/live/check_rows.py}
 CACHE=${KT_KERNEL_CACHE:-/var/cache/ktrail-kernels}
 WORK=${KT_WORK:-/tmp/ktrail-kernels}
@@ -57,8 +59,8 @@ elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'
 for f in "${FLAVORS[@]}"; do
 	case "$f" in 6.1|6.12|6.1-generic|6.12-generic) ;; *) die "unknown flavor '$f' (6.1, 6.12, 6.1-generic, 6.12-generic)" ;; esac
 done
-for b in "$KTRAIL" "$IPCWORK" "$IPCWORK32"; do
-	[ -x "$b" ] || die "$b is missing: build it first (make -j2 && make -j2 tests/workload/ipcwork tests/workload/ipcwork32)"
+for b in "$KTRAIL" "$IPCWORK" "$IPCWORK32" "$FAMWORK"; do
+	[ -x "$b" ] || die "$b is missing: build it first (make -j2 && make -j2 tests/workload/ipcwork tests/workload/ipcwork32 tests/workload/famwork)"
 done
 [ -f "$CHECKER" ] || die "$CHECKER is missing"
 # A binary older than its sources is tested anyway, with a warning (this
@@ -190,6 +192,7 @@ build_initrd() {
 	cp "$KTRAIL" "$ROOT/bin/ktrail"
 	cp "$IPCWORK" "$ROOT/ipcwork"
 	cp "$IPCWORK32" "$ROOT/ipcwork32"
+	cp "$FAMWORK" "$ROOT/famwork"
 	install -m 0755 "$HERE/guest-init.sh" "$ROOT/init"
 	local l libs
 	for b in "$KTRAIL" "$IPCWORK"; do
@@ -303,6 +306,20 @@ check_case() {
 		return ;;
 	sigterm|sigkill|sigkill_main)
 		check_kill "$fl" "$c" "$rc" "$d"
+		return ;;
+	families)
+		local frc=0
+		if [ "$rc" = 0 ]; then
+			python3 "$CHECKER" --events "$FAMEVENTS" --user-memory --workload "$d/$c.wl" \
+				--csv "$d/$c.csv" --json "$d/$c.jsonl" > "$d/check.txt" 2>&1 || frc=$?
+		fi
+		if [ "$rc" = 0 ] && [ $frc = 0 ]; then
+			result "$fl" "$c" PASS "$(grep -o 'recipes: [^;]*' "$d/$c.err" | head -1); check_rows --user-memory -> $(tail -1 "$d/check.txt")"
+		else
+			result "$fl" "$c" FAIL "ktrail exit $rc, check_rows exit $frc"
+			grep -v '^[0-9]* passed' "$d/check.txt" 2> /dev/null | show 40
+			show 20 < "$d/$c.err"
+		fi
 		return ;;
 	esac
 	reader=$(grep -o 'reader [a-z]*' "$d/$c.err" 2> /dev/null | head -1 | cut -d' ' -f2 || true)
@@ -424,7 +441,7 @@ check_kill() {
 	fi
 }
 
-CASES=(native_auto i386_auto native_read native_mmap native_kprobe native_tp i386_tp bad_fetch
+CASES=(native_auto i386_auto native_read native_mmap native_kprobe native_tp i386_tp families bad_fetch
        inlined sigterm sigkill_main sigkill leftovers)
 
 mkdir -p "$WORK" "$CACHE"

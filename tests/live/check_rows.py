@@ -37,6 +37,16 @@ line an object of the documented shape; values typed as the catalog says;
 eventId the catalog's; no lost_events rows unless --allow-lost.  With both
 files, they must hold the same records in the same order.
 
+Flag and enum arguments (src/xlat/argfmt.def) may be rendered by name
+(ktrail without --raw): 'IPC_CREAT|0600' in CSV, and in JSON that text as
+"value" with the number as "raw".  The checker turns the names back into
+numbers (Python's os, socket, signal ... modules and the Linux values in
+LINUX_NAMES below) and checks the text against "raw"; a name it does not
+know leaves the CSV text as it is (no comparison with the workload can
+then succeed, and the difference names it).  The process context columns
+(parentProcessId, userId, mountNamespace, pidNamespace) are integers or
+empty.
+
 Exit status: 0 if everything holds (last line 'N passed, 0 failed', N being
 the workload lines checked, per file), 1 otherwise with every difference
 listed, 2 on bad usage or unreadable input.
@@ -58,7 +68,13 @@ import subprocess
 import sys
 
 FIXED = ["timestamp", "processorId", "processId", "threadId", "processName",
+         "parentProcessId", "userId", "mountNamespace", "pidNamespace",
          "eventId", "eventName", "isCompat", "state", "returnValue"]
+# The process context: empty in CSV (absent in JSON) when ktrail did not
+# know the process.
+CONTEXT = ["parentProcessId", "userId", "mountNamespace", "pidNamespace"]
+JSON_CONTEXT = ["parentProcessId", "hostParentProcessId", "userId",
+                "mountNamespace", "pidNamespace"]
 STATES = {"complete", "unfinished", "no_exit", "no_enter"}
 # Catalog types whose value is read from user memory: the syscall
 # tracepoints cannot show them, the workload does not print them.
@@ -95,6 +111,7 @@ class Event:
         self.ids = ids                  # (x86_64, arm64)
         self.sets = sets
         self.args = []                  # [(name, ctype, TYPE, extra)]
+        self.rendered = set()           # argument names argfmt.def renders
 
     def scalar_args(self):
         return [a for a in self.args if a[2] not in USER_TYPES and not a[3]]
@@ -142,7 +159,116 @@ def load_catalog(path):
         raise Fatal("%s: no events found" % path)
     lost = Event("lost_events", (9990, 9990), set())
     lost.args.append(("lost", "unsigned long", "ULONG", False))
+    load_argfmt(os.path.join(os.path.dirname(path), "..", "xlat", "argfmt.def"), events)
     return events, lost
+
+
+def load_argfmt(path, events):
+    """Mark the arguments src/xlat/argfmt.def renders by name ("*": an
+    argument of that name in every event)."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            text = re.sub(r"/\*.*?\*/", "", f.read(), flags=re.S)
+    except OSError:
+        return                          # an older tree: numbers only
+    rows = re.findall(r'ARGFMT\(\s*"([^"]+)"\s*,\s*"([^"]+)"\s*,\s*(\w+)\s*\)', text)
+    for e in events:
+        for ev, arg, _ in rows:
+            a = e.arg(arg)
+            if ev in ("*", e.name) and a is not None and a[2] in INT_RANGE and a[2] != "PTR":
+                e.rendered.add(arg)
+
+
+# ----------------------------------------------------- flags and enums
+
+def _linux_names():
+    """Names ktrail's tables (src/xlat/) print, and their values here:
+    first the Linux values every arch ktrail knows shares (or the kernel's
+    own where Python has the C library's: O_LARGEFILE is 0 in a 64-bit
+    glibc, SIGRTMIN is glibc's 34), then what Python's modules know."""
+    import fcntl
+    import mmap
+    import resource
+    import select
+    import signal
+    import socket
+    import stat
+    import time
+    arm = platform.machine().lower().startswith(("aarch64", "arm"))
+    names = {
+        "O_LARGEFILE": 0o400000 if arm else 0o100000, "__O_SYNC": 0o4000000,
+        "__O_TMPFILE": 0o20000000, "O_ACCMODE": 3,
+        "AT_FDCWD": -100, "AT_SYMLINK_NOFOLLOW": 0x100, "AT_EACCESS": 0x200,
+        "AT_REMOVEDIR": 0x200, "AT_SYMLINK_FOLLOW": 0x400, "AT_NO_AUTOMOUNT": 0x800,
+        "AT_EMPTY_PATH": 0x1000, "AT_STATX_SYNC_AS_STAT": 0, "AT_STATX_FORCE_SYNC": 0x2000,
+        "AT_STATX_DONT_SYNC": 0x4000, "AT_RECURSIVE": 0x8000,
+        "IPC_CREAT": 0o1000, "IPC_EXCL": 0o2000, "IPC_NOWAIT": 0o4000, "IPC_RMID": 0,
+        "IPC_SET": 1, "IPC_STAT": 2, "IPC_INFO": 3, "IPC_64": 0x100,
+        "MSG_NOERROR": 0o10000, "MSG_EXCEPT": 0o20000, "MSG_COPY": 0o40000,
+        "MSG_STAT": 11, "MSG_INFO": 12, "MSG_STAT_ANY": 13,
+        "SHM_RDONLY": 0o10000, "SHM_RND": 0o20000, "SHM_REMAP": 0o40000,
+        "SHM_EXEC": 0o100000, "SHM_HUGETLB": 0o4000, "SHM_NORESERVE": 0o10000,
+        "SHM_LOCK": 11, "SHM_UNLOCK": 12, "SHM_STAT": 13, "SHM_INFO": 14, "SHM_STAT_ANY": 15,
+        "GETPID": 11, "GETVAL": 12, "GETALL": 13, "GETNCNT": 14, "GETZCNT": 15,
+        "SETVAL": 16, "SETALL": 17, "SEM_STAT": 18, "SEM_INFO": 19, "SEM_STAT_ANY": 20,
+        "F_GETLK64": 12, "F_SETLK64": 13, "F_SETLKW64": 14, "SIGRTMIN": 32,
+        "__WNOTHREAD": 0x20000000, "__WALL": 0x40000000, "__WCLONE": 0x80000000,
+        "EPOLL_CTL_ADD": 1, "EPOLL_CTL_DEL": 2, "EPOLL_CTL_MOD": 3, "PROT_NONE": 0,
+        "MAP_SHARED_VALIDATE": 3, "MAP_FIXED": 0x10, "MAP_GROWSDOWN": 0x100,
+        "MAP_LOCKED": 0x2000, "MAP_NORESERVE": 0x4000, "MAP_NONBLOCK": 0x10000,
+        "MAP_HUGETLB": 0x40000, "MAP_SYNC": 0x80000, "MAP_FIXED_NOREPLACE": 0x100000,
+    }
+    for mod, prefixes in ((os, ("O_", "SEEK_", "P_", "W", "SCHED_", "EFD_", "MFD_",
+                                "CLONE_", "F_OK", "R_OK", "W_OK", "X_OK")),
+                          (fcntl, ("F_", "LOCK_")),
+                          (socket, ("AF_", "SOCK_", "MSG_", "SOL_", "IPPROTO_", "SHUT_")),
+                          (mmap, ("PROT_", "MAP_", "MADV_")), (select, ("EPOLL",)),
+                          (time, ("CLOCK_",)), (resource, ("RLIMIT_",)),
+                          (stat, ("S_IF", "S_IS")), (signal, ("SIG",))):
+        for n in dir(mod):
+            v = getattr(mod, n)
+            if n.startswith(prefixes) and isinstance(v, int) and n not in names:
+                names[n] = int(v)
+    return names
+
+
+LINUX_NAMES = _linux_names()
+SYM_PART = re.compile(r"^(?:0x([0-9a-f]+)|0([0-7]+)|(-?[0-9]+)|SIGRTMIN\+([0-9]+)"
+                      r"|([A-Za-z_][A-Za-z0-9_]*))$")
+UNKNOWN = object()
+
+
+def symbolic(text):
+    """The number of a rendering ('O_RDWR|O_CREAT|0x40000000', '0600',
+    'AT_FDCWD'): None if @text is not of that form, UNKNOWN if it names
+    something the checker does not know."""
+    total = 0
+    for part in text.split("|"):
+        m = SYM_PART.match(part)
+        if not m:
+            return None
+        if m.group(1) is not None:
+            total |= int(m.group(1), 16)
+        elif m.group(2) is not None:
+            total |= int(m.group(2), 8)
+        elif m.group(3) is not None:
+            total |= int(m.group(3))
+        elif m.group(4) is not None:
+            total |= LINUX_NAMES["SIGRTMIN"] + int(m.group(4))
+        elif m.group(5) in LINUX_NAMES:
+            total |= LINUX_NAMES[m.group(5)]
+        else:
+            return UNKNOWN
+    return total
+
+
+def to_type(v, t):
+    """@v cut to the width of catalog type @t, signed or not."""
+    bits = {"INT": 32, "UINT": 32, "U16": 16, "LONG": 64, "ULONG": 64}[t]
+    v &= (1 << bits) - 1
+    if t in ("INT", "LONG") and v >= 1 << (bits - 1):
+        v -= 1 << bits
+    return v
 
 
 def default_catalog():
@@ -337,6 +463,8 @@ class Row:
         self.compat = None
         self.ts = None
         self.cpu = None
+        self.ppid = None                # the process context, if known
+        self.uid = None
         self.args = {}                  # name: int, str or None
 
     def where(self):
@@ -347,11 +475,35 @@ class Row:
                 tuple(self.args.get(a[0]) for a in ev.scalar_args()))
 
 
-def typed(ev, a, value, where, is_json):
-    """Check a value's form; return it normalised (int, str or None)."""
+def typed(ev, a, value, where, is_json, raw=None):
+    """Check a value's form; return it normalised (int, str or None).
+    @raw: the JSON "raw" member, if any."""
     name, t = a[0], a[2]
+    if is_json and raw is not None and not (name in ev.rendered and isinstance(value, str)):
+        fail("%s: %s %s has \"raw\":%r, only a value rendered by name has one"
+             % (where, ev.name, name, raw))
     if value is None or (not is_json and value == ""):
         return None
+    if name in ev.rendered and isinstance(value, str):
+        # a flag or enum by name, or (--raw) its number; "0600" is octal
+        sym = symbolic(value)
+        if sym is None:
+            fail("%s: %s %s=%r: neither a number nor flags or an enum by name"
+                 % (where, ev.name, name, value))
+            return value
+        if is_json:
+            if not isinstance(raw, int) or isinstance(raw, bool):
+                fail("%s: %s %s=%r: a value by name needs its number in \"raw\" (%r)"
+                     % (where, ev.name, name, value, raw))
+                return value
+            if sym is not UNKNOWN and to_type(sym, t) != raw:
+                fail("%s: %s %s=%r is %d, but \"raw\" is %d"
+                     % (where, ev.name, name, value, to_type(sym, t), raw))
+            value = raw
+        elif sym is UNKNOWN:
+            return value
+        else:
+            value = str(to_type(sym, t))
     if t in INT_RANGE:
         if t == "PTR":
             ok = isinstance(value, str) and PTR_RE.match(value)
@@ -449,10 +601,17 @@ def read_csv(path, byname, lost, header_want, ids_arm):
             continue
         r.comm = v["processName"]
         r.state = v["state"] if ev is not lost else None
-        for k in ("timestamp", "processorId", "processId", "threadId", "returnValue"):
+        for k in ["timestamp", "processorId", "processId", "threadId", "returnValue"] + CONTEXT:
             if v[k] != "" and not INT_RE.match(v[k]):
                 fail("%s: %s=%r is not an integer" % (where, k, v[k]))
                 v[k] = ""
+        if v["parentProcessId"] == "" and any(v[k] for k in CONTEXT):
+            fail("%s: a process context without parentProcessId: %s"
+                 % (where, ",".join(v[k] for k in CONTEXT)))
+        if ev is lost and any(v[k] for k in CONTEXT):
+            fail("%s: lost_events has a process context" % where)
+        r.ppid = int(v["parentProcessId"]) if v["parentProcessId"] else None
+        r.uid = int(v["userId"]) if v["userId"] else None
         r.ts = int(v["timestamp"]) if v["timestamp"] else None
         r.cpu = int(v["processorId"]) if v["processorId"] else None
         r.pid = int(v["processId"]) if v["processId"] else None
@@ -570,6 +729,17 @@ def read_json(path, byname, lost, ids_arm):
         r.ts, r.pid, r.tid = o["timestamp"], o["processId"], o["threadId"]
         r.cpu = o["processorId"]
         r.comm = o["processName"]
+        ctx = [k for k in JSON_CONTEXT if k in o]
+        if ctx and ctx != JSON_CONTEXT:
+            fail("%s: process context %s, want all of %s or none" % (where, ctx, JSON_CONTEXT))
+        for k in ctx:
+            if not isinstance(o[k], int) or isinstance(o[k], bool) or o[k] < 0:
+                fail("%s: %s is %r, want a non-negative integer" % (where, k, o[k]))
+        if ctx == JSON_CONTEXT:
+            if o["parentProcessId"] != o["hostParentProcessId"]:
+                fail("%s: parentProcessId %r, hostParentProcessId %r"
+                     % (where, o["parentProcessId"], o["hostParentProcessId"]))
+            r.ppid, r.uid = o["parentProcessId"], o["userId"]
         if "returnValue" in o:
             if not isinstance(o["returnValue"], int) or isinstance(o["returnValue"], bool):
                 fail("%s: returnValue %r is not an integer" % (where, o["returnValue"]))
@@ -600,7 +770,7 @@ def read_json(path, byname, lost, ids_arm):
             if j.get("type") != a[1]:
                 fail("%s: %s arg %s type %r, the catalog's is %r"
                      % (where, ev.name, a[0], j.get("type"), a[1]))
-            r.args[a[0]] = typed(ev, a, j["value"], where, True)
+            r.args[a[0]] = typed(ev, a, j["value"], where, True, j.get("raw"))
         rows.append(r)
     return rows
 
@@ -799,8 +969,8 @@ def main():
                      % (r.where(), r.pid, r.tid, fmt_row(r, byname[r.event])))
     if "csv" in results and "json" in results:
         # The lost_events pseudo-event has no process: empty in CSV, 0 in JSON.
-        ck = [(r.ts, r.cpu, r.tid or 0, r.event, r.ret) for r in results["csv"]]
-        jk = [(r.ts, r.cpu, r.tid or 0, r.event, r.ret) for r in results["json"]]
+        ck = [(r.ts, r.cpu, r.tid or 0, r.event, r.ret, r.ppid, r.uid) for r in results["csv"]]
+        jk = [(r.ts, r.cpu, r.tid or 0, r.event, r.ret, r.ppid, r.uid) for r in results["json"]]
         if ck != jk:
             fail("csv and json hold different records (%d and %d rows); first difference "
                  "at row %d" % (len(ck), len(jk), next(

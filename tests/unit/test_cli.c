@@ -7,19 +7,26 @@
 #include <string.h>
 
 #include "ktrail/cli.h"
+#include "ktrail/filter.h"
 
 static int parse(struct kt_opts *o, char *err, const char *const *args)
 {
 	static char store[32][128];
 	static char *argv[33];
-	int argc = 0;
+	static struct kt_filter *last;	/* the previous parse's, freed now */
+	int argc = 0, r;
 
+	kt_filter_free(last);
+	last = NULL;
 	for (; args[argc]; argc++) {
 		snprintf(store[argc], sizeof(store[argc]), "%s", args[argc]);
 		argv[argc] = store[argc];
 	}
 	argv[argc] = NULL;
-	return kt_cli_parse(argc, argv, o, err, 256);
+	r = kt_cli_parse(argc, argv, o, err, 256);
+	if (r == 0)
+		last = o->filter;
+	return r;
 }
 
 #define PARSE(o, err, ...) parse(o, err, (const char *const[]){ "ktrail", __VA_ARGS__, NULL })
@@ -124,6 +131,40 @@ static void test_errors(void **state)
 	assert_string_equal(err, "-e -all selects no event");
 }
 
+/* Several -e lists add up; a filter selects its event; --scope; --raw. */
+static void test_filters(void **state)
+{
+	struct kt_opts o;
+	char err[256];
+	const struct kt_event_def *openat = kt_event_by_name("openat");
+
+	(void)state;
+	assert_int_equal(PARSE(&o, err, "-e", "close", "-e", "open*,-open"), 0);
+	assert_string_equal(o.events, "close,open*,-open");
+	assert_int_equal(o.sel.count, 5);
+	assert_false(o.raw);
+	assert_null(o.filter);
+	/* Only a filter: only its event. */
+	assert_int_equal(PARSE(&o, err, "-e", "openat.data.pathname=/etc/*", "--raw"), 0);
+	assert_int_equal(o.sel.count, 1);
+	assert_true(o.sel.on[openat - kt_events]);
+	assert_true(o.raw);
+	assert_non_null(o.filter);
+	assert_true(kt_filter_has_event(o.filter, openat));
+	/* A filter's commas are its own (a list of values). */
+	assert_int_equal(PARSE(&o, err, "-e", "ipc_msgq", "-e", "msgsnd.data.msqid=1,2"), 0);
+	assert_int_equal(o.sel.count, 12);
+	assert_int_equal(PARSE(&o, err, "--scope", "comm=bash", "--scope", "uid>=1000",
+			       "-e", "sendto.retval<0"), 0);
+	assert_int_equal(o.sel.count, 1);
+	assert_int_equal(PARSE(&o, err, "-e", "openat.data.pathnme=/etc/*"), -1);
+	assert_string_equal(err, "filter \"openat.data.pathnme=/etc/*\": openat has no argument "
+			    "\"pathnme\"\n  openat.data.pathnme=/etc/*\n              ^");
+	assert_null(o.filter);
+	assert_int_equal(PARSE(&o, err, "--scope", "tree=1"), -1);
+	assert_non_null(strstr(err, "unknown scope \"tree\""));
+}
+
 static void test_commands(void **state)
 {
 	struct kt_opts o;
@@ -167,6 +208,7 @@ int main(void)
 		cmocka_unit_test(test_pids),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_commands),
+		cmocka_unit_test(test_filters),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

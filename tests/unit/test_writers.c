@@ -10,10 +10,13 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ipc.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -30,12 +33,16 @@
 #define ID_SENDMSG "211"
 #define ID_SENDTO "206"
 #define ID_MQ_TIMEDSEND "182"
+#define ID_OPENAT "56"
+#define ID_MSGCTL "187"
 #else
 #define ID_MSGSND "69"
 #define ID_MQ_OPEN "240"
 #define ID_SENDMSG "46"
 #define ID_SENDTO "44"
 #define ID_MQ_TIMEDSEND "242"
+#define ID_OPENAT "257"
+#define ID_MSGCTL "71"
 #endif
 
 #define TS 1700000000123456789ull	/* 2023-11-14 22:13:20.123456789 UTC */
@@ -148,6 +155,7 @@ static void rec_lost(struct kt_record *r)
 /* ---------------------------------------------------------------- CSV */
 
 #define FIXED "timestamp,processorId,processId,threadId,processName," \
+	      "parentProcessId,userId,mountNamespace,pidNamespace," \
 	      "eventId,eventName,isCompat,state,returnValue"
 
 static void test_find(void **state)
@@ -220,16 +228,16 @@ static void test_csv_rows(void **state)
 		FIXED ",msqid,msgp,msgsz,msgflg,mtype,mtext,name,oflag,mode,attr,"
 		"mq_maxmsg,mq_msgsize,sockfd,msg,flags,msg_name,msg_iovlen,"
 		"msg_controllen,msg_flags,lost\n"
-		"1700000000123456789,3,4242,4243,ipcwork," ID_MSGSND ",msgsnd,0,"
-		"complete,0,3,0x7ffd1234abcd,64,2048,,,,,,,,,,,,,,,,\n"
-		"1700000000123457789,0,4242,4242,ipc work," ID_MQ_OPEN ",mq_open,1,"
-		"unfinished,,,,,,,,\"/q,\"\"x\"\"\nnext\",66,384,0x0,,,,,,,,,,\n"
-		"1700000000123458789,1,77,78,sender," ID_SENDMSG ",sendmsg,0,"
+		"1700000000123456789,3,4242,4243,ipcwork,,,,," ID_MSGSND ",msgsnd,0,"
+		"complete,0,3,0x7ffd1234abcd,64,IPC_NOWAIT,,,,,,,,,,,,,,,,\n"
+		"1700000000123457789,0,4242,4242,ipc work,,,,," ID_MQ_OPEN ",mq_open,1,"
+		"unfinished,,,,,,,,\"/q,\"\"x\"\"\nnext\",O_RDWR|O_CREAT,0600,0x0,,,,,,,,,,\n"
+		"1700000000123458789,1,77,78,sender,,,,," ID_SENDMSG ",sendmsg,0,"
 		"no_enter,-32,,,,,,,,,,,,,,,,,,,,\n"
-		"1700000000123459789,2,,,,9990,lost_events,0,,,,,,,,,,,,,,,,,,,,,,17\n"
-		"1700000000123459789,2,,,,9990,lost_events,0,,,,,,,,,,,,,,,,,,,,,,\n"
-		"1700000000123456789,3,4242,4243,ipcwork," ID_MSGSND ",msgsnd,0,"
-		"no_exit,,3,,64,-1,,,,,,,,,,,,,,,,\n");
+		"1700000000123459789,2,,,,,,,,9990,lost_events,0,,,,,,,,,,,,,,,,,,,,,,17\n"
+		"1700000000123459789,2,,,,,,,,9990,lost_events,0,,,,,,,,,,,,,,,,,,,,,,\n"
+		"1700000000123456789,3,4242,4243,ipcwork,,,,," ID_MSGSND ",msgsnd,0,"
+		"no_exit,,3,,64,IPC_NOWAIT|0xfffff7ff,,,,,,,,,,,,,,,,\n");
 	close_out(&o);
 }
 
@@ -275,15 +283,15 @@ static void test_csv_types(void **state)
 	assert_string_equal(end_out(&o),
 		FIXED ",sockfd,buf,len,flags,dest_addr,addrlen,mqdes,msg_ptr,"
 		"msg_len,msg_prio,abs_timeout\n"
-		"1,0,5,5,c," ID_SENDTO ",sendto,0,complete,9,-1,0xdeadbeef,"
+		"1,0,5,5,c,,,,," ID_SENDTO ",sendto,0,complete,9,-1,0xdeadbeef,"
 		"18446744073709551615,0,family=AF_INET addr=10.0.0.1 port=80,16,"
 		",,,,\n"
-		"1,0,5,5,c," ID_SENDTO ",sendto,0,complete,9,-1,0xdeadbeef,"
+		"1,0,5,5,c,,,,," ID_SENDTO ",sendto,0,complete,9,-1,0xdeadbeef,"
 		"18446744073709551615,0,\"family=AF_UNIX path=/run/a b,c\",16,"
 		",,,,\n"
-		"1,0,5,5,c," ID_SENDTO ",sendto,0,complete,9,-1,0xdeadbeef,"
+		"1,0,5,5,c,,,,," ID_SENDTO ",sendto,0,complete,9,-1,0xdeadbeef,"
 		"18446744073709551615,0,family=42,16,,,,,\n"
-		"2,0,5,5,c," ID_MQ_TIMEDSEND ",mq_timedsend,0,complete,,,,,,,,"
+		"2,0,5,5,c,,,,," ID_MQ_TIMEDSEND ",mq_timedsend,0,complete,,,,,,,,"
 		"3,m\\\\,2,4294967295,1700000000.500000000\n");
 	close_out(&o);
 }
@@ -413,8 +421,8 @@ static void test_csv_round_trip(void **state)
 
 	p = data;
 	nhdr = csv_record(&p, fields, 32);
-	assert_int_equal(nhdr, 10 + 6 + 6 + 1);
-	assert_string_equal(fields[16], "name");
+	assert_int_equal(nhdr, 14 + 6 + 6 + 1);
+	assert_string_equal(fields[20], "name");
 	while (*p) {
 		int n = csv_record(&p, fields, 32);
 		struct kt_buf want = { 0 };
@@ -423,18 +431,18 @@ static void test_csv_round_trip(void **state)
 
 		assert_int_equal(n, nhdr);
 		if (row % 2 == 0) {
-			assert_string_equal(fields[6], "mq_open");
+			assert_string_equal(fields[10], "mq_open");
 			assert_int_equal(kt_esc_text(&want, s, len), 0);
-			assert_string_equal(fields[16], want.p);
+			assert_string_equal(fields[20], want.p);
 			want.len = 0;
 			len = strnlen(s, len < 15 ? len : 15);
 			assert_int_equal(kt_esc_text(&want, s, len), 0);
 			assert_string_equal(fields[4], want.p);
-			assert_string_equal(fields[17], "66");
+			assert_string_equal(fields[21], "O_RDWR|O_CREAT");
 		} else {
-			assert_string_equal(fields[6], "msgsnd");
-			assert_string_equal(fields[10], "3");
-			assert_string_equal(fields[16], "");
+			assert_string_equal(fields[10], "msgsnd");
+			assert_string_equal(fields[14], "3");
+			assert_string_equal(fields[20], "");
 		}
 		kt_buf_free(&want);
 		row++;
@@ -475,7 +483,7 @@ static void test_json(void **state)
 		"\"args\":[{\"name\":\"msqid\",\"type\":\"int\",\"value\":3},"
 		"{\"name\":\"msgp\",\"type\":\"struct msgbuf*\",\"value\":\"0x7ffd1234abcd\"},"
 		"{\"name\":\"msgsz\",\"type\":\"size_t\",\"value\":64},"
-		"{\"name\":\"msgflg\",\"type\":\"int\",\"value\":2048},"
+		"{\"name\":\"msgflg\",\"type\":\"int\",\"value\":\"IPC_NOWAIT\",\"raw\":2048},"
 		"{\"name\":\"mtype\",\"type\":\"long\",\"value\":null},"
 		"{\"name\":\"mtext\",\"type\":\"char*\",\"value\":null}],"
 		"\"ktrail\":{\"state\":\"complete\"}}\n"
@@ -488,8 +496,8 @@ static void test_json(void **state)
 		"\"contextFlags\":{\"containerStarted\":false,\"isCompat\":true},"
 		"\"args\":[{\"name\":\"name\",\"type\":\"const char*\","
 		"\"value\":\"/q,\\\"x\\\"\\nnext\"},"
-		"{\"name\":\"oflag\",\"type\":\"int\",\"value\":66},"
-		"{\"name\":\"mode\",\"type\":\"umode_t\",\"value\":384},"
+		"{\"name\":\"oflag\",\"type\":\"int\",\"value\":\"O_RDWR|O_CREAT\",\"raw\":66},"
+		"{\"name\":\"mode\",\"type\":\"umode_t\",\"value\":\"0600\",\"raw\":384},"
 		"{\"name\":\"attr\",\"type\":\"struct mq_attr*\",\"value\":null},"
 		"{\"name\":\"mq_maxmsg\",\"type\":\"long\",\"value\":null},"
 		"{\"name\":\"mq_msgsize\",\"type\":\"long\",\"value\":null}],"
@@ -579,7 +587,7 @@ static void test_json_types(void **state)
 			 "\"args\":[{\"name\":\"sockfd\",\"type\":\"int\",\"value\":-1},"
 			 "{\"name\":\"buf\",\"type\":\"void*\",\"value\":\"0x0\"},"
 			 "{\"name\":\"len\",\"type\":\"size_t\",\"value\":18446744073709551615},"
-			 "{\"name\":\"flags\",\"type\":\"int\",\"value\":0},"
+			 "{\"name\":\"flags\",\"type\":\"int\",\"value\":\"0\",\"raw\":0},"
 			 "{\"name\":\"dest_addr\",\"type\":\"struct sockaddr*\",\"value\":%s},"
 			 "{\"name\":\"addrlen\",\"type\":\"int\",\"value\":16}],"
 			 "\"ktrail\":{\"state\":\"complete\"}}\n", want_sa[i]);
@@ -608,7 +616,7 @@ static void test_json_types(void **state)
 
 /* -------------------------------------------------------------- table */
 
-#define THEAD "TIME             CPU COMM             PID     TID     RET              EVENT                ARGS\n"
+#define THEAD "TIME             CPU UID    COMM             PID     TID     PPID    RET              EVENT                ARGS\n"
 
 static void test_table(void **state)
 {
@@ -647,20 +655,219 @@ static void test_table(void **state)
 	write_rec(&o, &r);
 	assert_string_equal(end_out(&o),
 		THEAD
-		"22:13:20.123456  3   ipcwork          4242    4243    0                msgsnd               "
-		"msqid: 3, msgp: 0x7ffd1234abcd, msgsz: 64, msgflg: 2048\n"
-		"22:13:20.123456  3   \\e[31mevil\\e[0m  4242    4243    0                msgsnd               "
-		"msqid: 3, msgp: 0x7ffd1234abcd, msgsz: 64, msgflg: 2048\n"
-		"22:13:20.123456  3   aaaaaaaaaaaaaa   4242    4243    0                msgsnd               "
-		"msqid: 3, msgp: 0x7ffd1234abcd, msgsz: 64, msgflg: 2048\n"
-		"22:13:20.123457  0   ipc work         4242    4242    ? unfinished     mq_open              "
-		"name: /q,\"x\"\\nnext, oflag: 66, mode: 384, attr: 0x0\n"
-		"22:13:20.123458  1   sender           77      78      -32 no_enter     sendmsg              "
+		"22:13:20.123456  3          ipcwork          4242    4243            0                msgsnd               "
+		"msqid: 3, msgp: 0x7ffd1234abcd, msgsz: 64, msgflg: IPC_NOWAIT\n"
+		"22:13:20.123456  3          \\e[31mevil\\e[0m  4242    4243            0                msgsnd               "
+		"msqid: 3, msgp: 0x7ffd1234abcd, msgsz: 64, msgflg: IPC_NOWAIT\n"
+		"22:13:20.123456  3          aaaaaaaaaaaaaa   4242    4243            0                msgsnd               "
+		"msqid: 3, msgp: 0x7ffd1234abcd, msgsz: 64, msgflg: IPC_NOWAIT\n"
+		"22:13:20.123457  0          ipc work         4242    4242            ? unfinished     mq_open              "
+		"name: /q,\"x\"\\nnext, oflag: O_RDWR|O_CREAT, mode: 0600, attr: 0x0\n"
+		"22:13:20.123458  1          sender           77      78              -32 no_enter     sendmsg              "
 		"sockfd: ?, msg: ?, flags: ?\n"
-		"22:13:20.123459  2                                                     lost_events          "
+		"22:13:20.123459  2                                                                    lost_events          "
 		"lost: 17\n"
-		"22:13:21.123456  11  caf\xc3\xa9             1234567 12345678 ? no_exit        sendto               "
+		"22:13:21.123456  11         caf\xc3\xa9             1234567 12345678         ? no_exit        sendto               "
 		"sockfd: 4, buf: 0x1000, len: 5, flags: 0, dest_addr: family=AF_INET addr=1.2.3.4 port=80, addrlen: ?\n");
+	close_out(&o);
+}
+
+/* ------------------------------------ flags by name, raw, process context */
+
+/* With the process context: all of it known. */
+static void rec_openat(struct kt_record *r)
+{
+	*r = (struct kt_record){
+		.ts = 10, .cpu = 1, .pid = 100, .tid = 101, .comm = "cat",
+		.has_ctx = true, .ppid = 99, .uid = 1000,
+		.mntns = 4026531841u, .pidns = 4026531836u,
+		.ev = ev("openat"), .state = KT_ST_COMPLETE, .has_ret = true, .ret = 3,
+		.args = {
+			{ .set = true, .i = AT_FDCWD },
+			{ .set = true, .str = "/etc/passwd", .len = 11 },
+			{ .set = true, .i = O_RDONLY | O_CLOEXEC },
+			{ .set = true, .u = 0 },
+		},
+	};
+}
+
+/* With the process context, the namespaces unknown; glibc's IPC_64. */
+static void rec_msgctl(struct kt_record *r)
+{
+	*r = (struct kt_record){
+		.ts = 11, .cpu = 0, .pid = 200, .tid = 200, .comm = "ipcrm",
+		.has_ctx = true, .ppid = 1, .uid = 0,
+		.ev = ev("msgctl"), .state = KT_ST_COMPLETE, .has_ret = true, .ret = 0,
+		.args = {
+			{ .set = true, .i = 3 },
+			{ .set = true, .i = 0x100 | IPC_STAT },
+			{ .set = true, .u = 0x1000 },
+		},
+	};
+}
+
+/* A task event without the process context; a bool argument. */
+static void rec_exit(struct kt_record *r)
+{
+	*r = (struct kt_record){
+		.ts = 12, .cpu = 2, .pid = 300, .tid = 300, .comm = "victim",
+		.ev = ev("sched_process_exit"), .state = KT_ST_COMPLETE,
+		.args = {
+			{ .set = true, .i = 0 },
+			{ .set = true, .i = SIGKILL },
+			{ .set = true, .u = 1 },
+		},
+	};
+}
+
+static const char *write_three(struct out *o, const char *format, bool raw)
+{
+	struct kt_record r;
+
+	open_out(o, format, "openat,msgctl,sched_process_exit");
+	o->w.raw = raw;
+	rec_openat(&r);
+	write_rec(o, &r);
+	rec_msgctl(&r);
+	write_rec(o, &r);
+	rec_exit(&r);
+	write_rec(o, &r);
+	return end_out(o);
+}
+
+#define HDR3 FIXED ",dirfd,pathname,flags,mode,msqid,cmd,buf,exit_code,signal_code," \
+	"process_group_exit\n"
+
+static void test_csv_flags_context(void **state)
+{
+	struct out o;
+
+	assert_string_equal(write_three(&o, "csv", false),
+		HDR3
+		"10,1,100,101,cat,99,1000,4026531841,4026531836," ID_OPENAT ",openat,0,"
+		"complete,3,AT_FDCWD,/etc/passwd,O_RDONLY|O_CLOEXEC,0000,,,,,,\n"
+		"11,0,200,200,ipcrm,1,0,,," ID_MSGCTL ",msgctl,0,complete,0,,,,,"
+		"3,IPC_64|IPC_STAT,0x1000,,,\n"
+		"12,2,300,300,victim,,,,,716,sched_process_exit,0,complete,,,,,,,,,"
+		"0,SIGKILL,true\n");
+	close_out(&o);
+
+	/* --raw: the numbers */
+	assert_string_equal(write_three(&o, "csv", true),
+		HDR3
+		"10,1,100,101,cat,99,1000,4026531841,4026531836," ID_OPENAT ",openat,0,"
+		"complete,3,-100,/etc/passwd,524288,0,,,,,,\n"
+		"11,0,200,200,ipcrm,1,0,,," ID_MSGCTL ",msgctl,0,complete,0,,,,,"
+		"3,258,0x1000,,,\n"
+		"12,2,300,300,victim,,,,,716,sched_process_exit,0,complete,,,,,,,,,"
+		"0,9,true\n");
+	close_out(&o);
+}
+
+#define CTX_OPENAT "\"processName\":\"cat\",\"parentProcessId\":99," \
+	"\"hostParentProcessId\":99,\"userId\":1000,\"mountNamespace\":4026531841," \
+	"\"pidNamespace\":4026531836,"
+#define CTX_MSGCTL "\"processName\":\"ipcrm\",\"parentProcessId\":1," \
+	"\"hostParentProcessId\":1,\"userId\":0,\"mountNamespace\":0," \
+	"\"pidNamespace\":0,"
+#define NOCOMPAT "\"contextFlags\":{\"containerStarted\":false,\"isCompat\":false},"
+
+static void test_json_flags_context(void **state)
+{
+	struct out o;
+
+	assert_string_equal(write_three(&o, "json", false),
+		"{\"timestamp\":10,\"processorId\":1,\"processId\":100,\"threadId\":101,"
+		"\"hostProcessId\":100,\"hostThreadId\":101," CTX_OPENAT
+		"\"eventId\":\"" ID_OPENAT "\",\"eventName\":\"openat\",\"syscall\":\"openat\","
+		"\"argsNum\":4,\"returnValue\":3," NOCOMPAT
+		"\"args\":[{\"name\":\"dirfd\",\"type\":\"int\",\"value\":\"AT_FDCWD\",\"raw\":-100},"
+		"{\"name\":\"pathname\",\"type\":\"const char*\",\"value\":\"/etc/passwd\"},"
+		"{\"name\":\"flags\",\"type\":\"int\",\"value\":\"O_RDONLY|O_CLOEXEC\",\"raw\":524288},"
+		"{\"name\":\"mode\",\"type\":\"umode_t\",\"value\":\"0000\",\"raw\":0}],"
+		"\"ktrail\":{\"state\":\"complete\"}}\n"
+
+		"{\"timestamp\":11,\"processorId\":0,\"processId\":200,\"threadId\":200,"
+		"\"hostProcessId\":200,\"hostThreadId\":200," CTX_MSGCTL
+		"\"eventId\":\"" ID_MSGCTL "\",\"eventName\":\"msgctl\",\"syscall\":\"msgctl\","
+		"\"argsNum\":3,\"returnValue\":0," NOCOMPAT
+		"\"args\":[{\"name\":\"msqid\",\"type\":\"int\",\"value\":3},"
+		"{\"name\":\"cmd\",\"type\":\"int\",\"value\":\"IPC_64|IPC_STAT\",\"raw\":258},"
+		"{\"name\":\"buf\",\"type\":\"struct msqid_ds*\",\"value\":\"0x1000\"}],"
+		"\"ktrail\":{\"state\":\"complete\"}}\n"
+
+		"{\"timestamp\":12,\"processorId\":2,\"processId\":300,\"threadId\":300,"
+		"\"hostProcessId\":300,\"hostThreadId\":300,\"processName\":\"victim\","
+		"\"eventId\":\"716\",\"eventName\":\"sched_process_exit\","
+		"\"argsNum\":3," NOCOMPAT
+		"\"args\":[{\"name\":\"exit_code\",\"type\":\"int\",\"value\":0},"
+		"{\"name\":\"signal_code\",\"type\":\"int\",\"value\":\"SIGKILL\",\"raw\":9},"
+		"{\"name\":\"process_group_exit\",\"type\":\"bool\",\"value\":true}],"
+		"\"ktrail\":{\"state\":\"complete\"}}\n");
+	close_out(&o);
+
+	/* --raw: "value" is the number, and there is no "raw" */
+	assert_string_equal(write_three(&o, "json", true),
+		"{\"timestamp\":10,\"processorId\":1,\"processId\":100,\"threadId\":101,"
+		"\"hostProcessId\":100,\"hostThreadId\":101," CTX_OPENAT
+		"\"eventId\":\"" ID_OPENAT "\",\"eventName\":\"openat\",\"syscall\":\"openat\","
+		"\"argsNum\":4,\"returnValue\":3," NOCOMPAT
+		"\"args\":[{\"name\":\"dirfd\",\"type\":\"int\",\"value\":-100},"
+		"{\"name\":\"pathname\",\"type\":\"const char*\",\"value\":\"/etc/passwd\"},"
+		"{\"name\":\"flags\",\"type\":\"int\",\"value\":524288},"
+		"{\"name\":\"mode\",\"type\":\"umode_t\",\"value\":0}],"
+		"\"ktrail\":{\"state\":\"complete\"}}\n"
+
+		"{\"timestamp\":11,\"processorId\":0,\"processId\":200,\"threadId\":200,"
+		"\"hostProcessId\":200,\"hostThreadId\":200," CTX_MSGCTL
+		"\"eventId\":\"" ID_MSGCTL "\",\"eventName\":\"msgctl\",\"syscall\":\"msgctl\","
+		"\"argsNum\":3,\"returnValue\":0," NOCOMPAT
+		"\"args\":[{\"name\":\"msqid\",\"type\":\"int\",\"value\":3},"
+		"{\"name\":\"cmd\",\"type\":\"int\",\"value\":258},"
+		"{\"name\":\"buf\",\"type\":\"struct msqid_ds*\",\"value\":\"0x1000\"}],"
+		"\"ktrail\":{\"state\":\"complete\"}}\n"
+
+		"{\"timestamp\":12,\"processorId\":2,\"processId\":300,\"threadId\":300,"
+		"\"hostProcessId\":300,\"hostThreadId\":300,\"processName\":\"victim\","
+		"\"eventId\":\"716\",\"eventName\":\"sched_process_exit\","
+		"\"argsNum\":3," NOCOMPAT
+		"\"args\":[{\"name\":\"exit_code\",\"type\":\"int\",\"value\":0},"
+		"{\"name\":\"signal_code\",\"type\":\"int\",\"value\":9},"
+		"{\"name\":\"process_group_exit\",\"type\":\"bool\",\"value\":true}],"
+		"\"ktrail\":{\"state\":\"complete\"}}\n");
+	close_out(&o);
+}
+
+static void test_table_flags_context(void **state)
+{
+	struct out o;
+
+	setenv("TZ", "UTC", 1);
+	tzset();
+	assert_string_equal(write_three(&o, "table", false),
+		THEAD
+		"00:00:00.000000  1   1000   cat              100     101     99      "
+		"3                openat               "
+		"dirfd: AT_FDCWD, pathname: /etc/passwd, flags: O_RDONLY|O_CLOEXEC, mode: 0000\n"
+		"00:00:00.000000  0   0      ipcrm            200     200     1       "
+		"0                msgctl               "
+		"msqid: 3, cmd: IPC_64|IPC_STAT, buf: 0x1000\n"
+		"00:00:00.000000  2          victim           300     300             "
+		"?                sched_process_exit   "
+		"exit_code: 0, signal_code: SIGKILL, process_group_exit: true\n");
+	close_out(&o);
+
+	assert_string_equal(write_three(&o, "table", true),
+		THEAD
+		"00:00:00.000000  1   1000   cat              100     101     99      "
+		"3                openat               "
+		"dirfd: -100, pathname: /etc/passwd, flags: 524288, mode: 0\n"
+		"00:00:00.000000  0   0      ipcrm            200     200     1       "
+		"0                msgctl               "
+		"msqid: 3, cmd: 258, buf: 0x1000\n"
+		"00:00:00.000000  2          victim           300     300             "
+		"?                sched_process_exit   "
+		"exit_code: 0, signal_code: 9, process_group_exit: true\n");
 	close_out(&o);
 }
 
@@ -758,6 +965,9 @@ int main(void)
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_json_types),
 		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_csv_flags_context),
+		cmocka_unit_test(test_json_flags_context),
+		cmocka_unit_test(test_table_flags_context),
 		cmocka_unit_test(test_write_errors),
 		cmocka_unit_test(test_bad_args),
 	};
