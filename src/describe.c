@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "ktrail/describe.h"
+#include "ktrail/flags.h"
 #include "ktrail/probe.h"
 
 static const char *const origin_help =
@@ -71,10 +72,13 @@ void kt_describe(FILE *fp, const struct kt_event_def *ev)
 		const struct kt_arg_def *a = &ev->args[i];
 
 		kt_origin_format(a->origin, origin, sizeof(origin));
-		fprintf(fp, "  %-16s %-26s %-14s %s%s%s%s\n", a->name, a->ctype,
+		enum kt_fmt f = kt_arg_fmt(ev, i);
+
+		fprintf(fp, "  %-16s %-26s %-14s %s%s%s%s%s%s\n", a->name, a->ctype,
 			kt_type_name(a->type), origin,
 			!a->extra ? "" : a->guard ? " (ktrail's own, read through " : " (ktrail's own)",
-			a->extra && a->guard ? a->guard : "", a->extra && a->guard ? ")" : "");
+			a->extra && a->guard ? a->guard : "", a->extra && a->guard ? ")" : "",
+			f != KT_FMT_NONE ? "; printed as " : "", f != KT_FMT_NONE ? kt_fmt_name(f) : "");
 	}
 	fprintf(fp, "  (%s)\n", origin_help);
 	fprintf(fp, "recipes:\n");
@@ -141,8 +145,10 @@ void kt_describe_man(FILE *fp, const char *version, const char *date)
 			kt_origin_format(a->origin, origin, sizeof(origin));
 			fprintf(fp, "%s\t", a->name);
 			roff(fp, a->ctype);
-			fprintf(fp, "\t%s\t%s%s\n", kt_type_name(a->type), origin,
-				a->extra ? " (ktrail's own)" : "");
+			fprintf(fp, "\t%s\t%s%s%s%s\n", kt_type_name(a->type), origin,
+				a->extra ? " (ktrail's own)" : "",
+				kt_arg_fmt(ev, i) != KT_FMT_NONE ? "; printed as " : "",
+				kt_arg_fmt(ev, i) != KT_FMT_NONE ? kt_fmt_name(kt_arg_fmt(ev, i)) : "");
 		}
 		fputs(".TE\nRecipes:\n", fp);
 		recipes(ev, man_line, fp);
