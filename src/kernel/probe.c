@@ -786,6 +786,27 @@ int kt_probe_exit(const struct kt_probe_env *env, const struct kt_probe_def *ent
  * address; a timespec for native tasks, whose layout is the kernel's).
  * Returns false when the event has none.
  */
+/* Arguments the kernel fills (outputs): at the entry they hold whatever
+ * the caller left there, so the generic recipe does not read them. */
+static const char *const generic_outputs[] = {
+	"recvfrom.src_addr", "accept.addr", "accept4.addr", "getsockname.addr",
+	"getpeername.addr", "nanosleep.rem", "clock_nanosleep.remain", "clock_gettime.tp",
+	"clock_getres.res", "sched_rr_get_interval.tp", "getcwd.buf", "readlink.buf",
+	"readlinkat.buf", "syslog.bufp", "listxattr.list", "llistxattr.list",
+	"flistxattr.list", "lookup_dcookie.buffer",
+};
+
+static bool is_output(const struct kt_event_def *ev, const char *arg)
+{
+	size_t n = strlen(ev->name);
+
+	for (size_t i = 0; i < KT_ARRAY_SIZE(generic_outputs); i++)
+		if (!strncmp(generic_outputs[i], ev->name, n) && generic_outputs[i][n] == '.' &&
+		    !strcmp(generic_outputs[i] + n + 1, arg))
+			return true;
+	return false;
+}
+
 static bool generic_template(const struct kt_event_def *ev, bool compat, char *out, size_t len)
 {
 	size_t n = 0;
@@ -795,6 +816,8 @@ static bool generic_template(const struct kt_event_def *ev, bool compat, char *o
 		const struct kt_arg_def *a = &ev->args[i];
 		int w = 0;
 
+		if (is_output(ev, a->name))
+			continue;
 		switch (a->type) {
 		case KT_T_STR:
 			w = snprintf(out + n, len - n, "%s%s=+{u}0({s%u}):string", n ? " " : "",
