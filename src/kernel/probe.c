@@ -793,7 +793,7 @@ static const char *const generic_outputs[] = {
 	"getpeername.addr", "nanosleep.rem", "clock_nanosleep.remain", "clock_gettime.tp",
 	"clock_getres.res", "sched_rr_get_interval.tp", "getcwd.buf", "readlink.buf",
 	"readlinkat.buf", "syslog.bufp", "listxattr.list", "llistxattr.list",
-	"flistxattr.list", "lookup_dcookie.buffer",
+	"flistxattr.list", "lookup_dcookie.buffer", "mq_timedreceive_time32.u_msg_ptr",
 };
 
 static bool is_output(const struct kt_event_def *ev, const char *arg)

@@ -313,6 +313,8 @@ static void test_unavailable(void **state)
 	assert_int_equal(kt_probe_detail(&env, ev("nanosleep"), true, &d, why, sizeof(why)), 0);
 	/* An output (recvfrom's src_addr) holds garbage at the entry: not read. */
 	assert_int_equal(kt_probe_detail(&env, ev("recvfrom"), false, &d, why, sizeof(why)), 0);
+	assert_int_equal(kt_probe_detail(&env, ev("mq_timedreceive_time32"), true, &d, why,
+					 sizeof(why)), 0);
 	/* No user memory at all: no detail probe. */
 	assert_int_equal(kt_probe_detail(&env, ev("close"), false, &d, why, sizeof(why)), 0);
 	/* Nothing for mq_open at all. */
