@@ -300,6 +300,92 @@ static void test_raw_syscalls_and_exec(void **state)
 	kt_decoder_free(d);
 }
 
+static void add_captured(struct kt_decoder *d, const char *sys, const char *name)
+{
+	char path[512];
+	size_t len;
+	char *buf;
+
+	snprintf(path, sizeof(path), "%s/linux-6.18-x86_64/formats/%s/%s.format", KT_TEST_DATA,
+		 sys, name);
+	buf = kt_read_file(path, &len);
+	assert_non_null(buf);
+	assert_int_equal(kt_decoder_add_format(d, sys, buf, len), 0);
+	free(buf);
+}
+
+/* The exit causes' feeds: signal_deliver, signal_generate (captured on
+ * 6.18), and sched_process_exit with group_dead (6.16+) and without. */
+static void test_signals_and_exit(void **state)
+{
+	static const char fmt_exit_6_1[] =
+		"name: sched_process_exit\nID: 300\nformat:\n" COMMON64
+		"\tfield:char comm[16];\toffset:8;\tsize:16;\tsigned:0;\n"
+		"\tfield:pid_t pid;\toffset:24;\tsize:4;\tsigned:1;\n"
+		"\tfield:int prio;\toffset:28;\tsize:4;\tsigned:1;\n\n"
+		"print fmt: \"comm=%s pid=%d prio=%d\", REC->comm, REC->pid, REC->prio\n";
+	struct kt_decoder *d = kt_decoder_new(8, false);
+	unsigned char rec[48] = { 0 };
+	struct kt_raw raw;
+
+	(void)state;
+	add_captured(d, "signal", "signal_deliver");
+	add_captured(d, "signal", "signal_generate");
+	add_captured(d, "sched", "sched_process_exit");
+	assert_int_equal(kt_decoder_add_format(d, "sched", fmt_exit_6_1, strlen(fmt_exit_6_1)), 0);
+
+	/* signal_deliver: sig 15 at 8, sa_handler at 24 (SIG_DFL). */
+	put16(rec, 260);
+	put32(rec + 4, 77);
+	put32(rec + 8, 15);
+	put64(rec + 24, 0);
+	assert_int_equal(kt_decode(d, rec, 40, 1, 0, &raw), 0);
+	assert_int_equal(raw.kind, KT_RAW_SIG_DELIVER);
+	assert_int_equal(raw.tid, 77);
+	assert_int_equal(raw.sig, 15);
+	assert_int_equal(raw.handler, 0);
+	put64(rec + 24, 0x401000);
+	assert_int_equal(kt_decode(d, rec, 40, 1, 0, &raw), 0);
+	assert_int_equal(raw.handler, 0x401000);
+
+	/* signal_generate: sig 9, comm at 20, pid 36, group 40, result 44. */
+	memset(rec, 0, sizeof(rec));
+	put16(rec, 261);
+	put32(rec + 4, 1);
+	put32(rec + 8, 9);
+	put32(rec + 36, 4242);
+	put32(rec + 40, 1);
+	put32(rec + 44, 0);
+	assert_int_equal(kt_decode(d, rec, 48, 2, 0, &raw), 0);
+	assert_int_equal(raw.kind, KT_RAW_SIG_GENERATE);
+	assert_int_equal(raw.sig, 9);
+	assert_int_equal(raw.pid, 4242);
+	assert_int_equal(raw.group, 1);
+	assert_int_equal(raw.result, 0);
+	/* Cut short: refused. */
+	assert_int_equal(kt_decode(d, rec, 40, 2, 0, &raw), -1);
+
+	/* sched_process_exit of 6.18: pid 24, group_dead 32. */
+	memset(rec, 0, sizeof(rec));
+	put16(rec, 369);
+	put32(rec + 4, 90);
+	put32(rec + 24, 90);
+	rec[32] = 1;
+	assert_int_equal(kt_decode(d, rec, 40, 3, 0, &raw), 0);
+	assert_int_equal(raw.kind, KT_RAW_TASK_EXIT);
+	assert_int_equal(raw.pid, 90);
+	assert_int_equal(raw.group_dead, 1);
+	rec[32] = 0;
+	assert_int_equal(kt_decode(d, rec, 40, 3, 0, &raw), 0);
+	assert_int_equal(raw.group_dead, 0);
+	/* 6.1 has no group_dead: -1 (unknown). */
+	put16(rec, 300);
+	assert_int_equal(kt_decode(d, rec, 32, 3, 0, &raw), 0);
+	assert_int_equal(raw.kind, KT_RAW_TASK_EXIT);
+	assert_int_equal(raw.group_dead, -1);
+	kt_decoder_free(d);
+}
+
 static void test_bad_formats(void **state)
 {
 	struct kt_decoder *d = kt_decoder_new(8, false);
@@ -656,6 +742,7 @@ int main(void)
 		cmocka_unit_test(test_2632_lock_depth),
 		cmocka_unit_test(test_raw_syscalls_and_exec),
 		cmocka_unit_test(test_bad_formats),
+		cmocka_unit_test(test_signals_and_exit),
 		cmocka_unit_test(test_hand_built_subbuffer),
 		cmocka_unit_test(test_captured_6_18),
 	};

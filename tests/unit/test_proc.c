@@ -138,12 +138,98 @@ static void test_fake_procfs(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* Process context from /proc, inherited at fork; exit causes. */
+static void test_context_and_exit(void **state)
+{
+	char dir[] = "/tmp/ktrail-procXXXXXX";
+	char path[600], cmd[600];
+	const char comm[16] = "child";
+	struct kt_proc *t;
+	const struct kt_task *k;
+	int status, sig;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	mk(dir, "50");
+	mk(dir, "50/ns");
+	put(dir, "50/status", "Name:\tsh\nTgid:\t50\nPid:\t50\nPPid:\t1\n"
+	    "Uid:\t1000\t1000\t1000\t1000\n");
+	put(dir, "50/comm", "sh\n");
+	snprintf(path, sizeof(path), "%s/50/ns/mnt", dir);
+	assert_int_equal(symlink("mnt:[4026531841]", path), 0);
+	snprintf(path, sizeof(path), "%s/50/ns/pid", dir);
+	assert_int_equal(symlink("pid:[4026531836]", path), 0);
+
+	t = kt_proc_new(dir);
+	k = kt_proc_get(t, 50);
+	assert_true(k->has_ctx);
+	assert_int_equal(k->ppid, 1);
+	assert_int_equal(k->uid, 1000);
+	assert_int_equal(k->mntns, 4026531841u);
+	assert_int_equal(k->pidns, 4026531836u);
+	assert_false(k->born);
+	/* A child process: its parent is 50; a thread of it: 50's parent. */
+	kt_proc_newtask(t, 50, 51, 0x11, comm);
+	k = kt_proc_get(t, 51);
+	assert_true(k->born);
+	assert_int_equal(k->ppid, 50);
+	assert_int_equal(k->uid, 1000);
+	assert_int_equal(k->mntns, 4026531841u);
+	kt_proc_newtask(t, 50, 52, 0x3d0f00, comm);
+	assert_int_equal(kt_proc_get(t, 52)->ppid, 1);
+	assert_int_equal(kt_proc_get(t, 52)->tgid, 50);
+	/* CLONE_NEWNS: read again when next looked up (53 has no /proc entry:
+	 * the inherited values stay). */
+	kt_proc_newtask(t, 50, 53, 0x20011, comm);
+	assert_int_equal(kt_proc_get(t, 53)->mntns, 4026531841u);
+
+	/* exit_group(3) in thread 52: the whole group ends with 3; a
+	 * SIGKILL delivered to the others afterwards changes nothing. */
+	kt_proc_exit_call(t, 52, 0x103, true);
+	kt_proc_signal_deliver(t, 50, 9, 0);
+	assert_true(kt_proc_exit_cause(t, 50, &status, &sig));
+	assert_int_equal(status, 3);
+	assert_int_equal(sig, 0);
+	/* exit(5) of one thread: its own status. */
+	kt_proc_exit_call(t, 51, 5, false);
+	assert_true(kt_proc_exit_cause(t, 51, &status, &sig));
+	assert_int_equal(status, 5);
+	/* SIGTERM sent to a process with the default action: the kernel kills
+	 * it whole and each thread reports SIGKILL: the cause is SIGTERM. */
+	kt_proc_add(t, 60, 60, "victim");
+	kt_proc_signal_generate(t, 60, 15, true);
+	kt_proc_signal_deliver(t, 60, 9, 0);
+	assert_true(kt_proc_exit_cause(t, 60, &status, &sig));
+	assert_int_equal(sig, 15);
+	assert_int_equal(status, 0);
+	/* A handled SIGTERM kills no one; a later SIGKILL does. */
+	kt_proc_add(t, 61, 61, "handler");
+	kt_proc_signal_generate(t, 61, 15, true);
+	kt_proc_signal_deliver(t, 61, 15, 0x401000);
+	assert_false(kt_proc_exit_cause(t, 61, &status, &sig));
+	kt_proc_signal_deliver(t, 61, 9, 0);
+	assert_true(kt_proc_exit_cause(t, 61, &status, &sig));
+	assert_int_equal(sig, 9);
+	/* SIGCHLD's default is to ignore: no cause. */
+	kt_proc_add(t, 62, 62, "parent");
+	kt_proc_signal_deliver(t, 62, 17, 0);
+	assert_false(kt_proc_exit_cause(t, 62, &status, &sig));
+	/* An exec forgets what the threads it killed reported. */
+	kt_proc_signal_deliver(t, 62, 9, 0);
+	kt_proc_exec(t, 62, 62, "/bin/true", 9);
+	assert_false(kt_proc_exit_cause(t, 62, &status, &sig));
+	kt_proc_free(t);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_elf_abi),
 		cmocka_unit_test(test_fork_thread_exec_rename),
 		cmocka_unit_test(test_fake_procfs),
+		cmocka_unit_test(test_context_and_exit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
