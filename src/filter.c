@@ -759,6 +759,16 @@ bool kt_filter_on_args(const struct kt_filter *f, const struct kt_event_def *ev)
 	return has_subj(f, ev, S_ARG);
 }
 
+bool kt_filter_on_arg(const struct kt_filter *f, const struct kt_event_def *ev, unsigned int i)
+{
+	if (!f || !ev)
+		return false;
+	for (unsigned int k = 0; k < f->n; k++)
+		if (f->t[k].ev == ev && f->t[k].subj == S_ARG && f->t[k].arg == (int)i)
+			return true;
+	return false;
+}
+
 bool kt_filter_on_retval(const struct kt_filter *f, const struct kt_event_def *ev)
 {
 	return has_subj(f, ev, S_RET);

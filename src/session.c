@@ -990,6 +990,40 @@ static int probes_setup(struct session *s, char *err, size_t errlen)
 	return 0;
 }
 
+/* A filter on a value no recipe reads here (a string without kprobes)
+ * can match nothing: say so before tracing. */
+static void warn_unreadable_filters(struct session *s)
+{
+	for (unsigned int i = 0; i < s->plan.n; i++) {
+		const struct kt_plan_entry *e = &s->plan.e[i];
+
+		for (unsigned int a = 0; a < e->ev->nargs; a++) {
+			const struct kt_arg_def *ad = &e->ev->args[a];
+			bool user = ad->extra || ad->type == KT_T_STR || ad->type == KT_T_SOCKADDR ||
+				    ad->type == KT_T_TIMESPEC;
+			bool read = false;
+
+			if (e->ev->kind != KT_EV_SYSCALL || !user ||
+			    !kt_filter_on_arg(s->o->filter, e->ev, a))
+				continue;
+			for (unsigned int j = 0; j < e->nprobes; j++) {
+				const struct kt_probe_def *d = &e->probes[j];
+				const char *p = d->event[0] ? strstr(d->fetch, ad->name) : NULL;
+
+				if (p && (p == d->fetch || p[-1] == ' ' || p[-1] == '(') &&
+				    (p[strlen(ad->name)] == '=' || p[strlen(ad->name)] == '_' ||
+				     p[strlen(ad->name)] == ','))
+					read = true;
+			}
+			if (!read)
+				fprintf(stderr, "ktrail: %s.data.%s: this kernel gives no %s (only a "
+					"kprobe reads it: see 'ktrail check -e %s'); the filter matches "
+					"no %s record\n", e->ev->name, ad->name, ad->name, e->ev->name,
+					e->ev->name);
+		}
+	}
+}
+
 static int enable_events(struct session *s, char *err, size_t errlen)
 {
 	char *filter = NULL;
@@ -1726,6 +1760,8 @@ int kt_session_run(const struct kt_opts *o, struct kt_session_result *res,
 			goto out;
 		}
 	}
+	if (s->o->filter && !o->quiet)
+		warn_unreadable_filters(s);
 	if (enable_events(s, err, errlen) < 0)
 		goto out;
 	{

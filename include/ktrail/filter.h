@@ -85,6 +85,8 @@ bool kt_filter_empty(const struct kt_filter *f);
 bool kt_filter_has_event(const struct kt_filter *f, const struct kt_event_def *ev);
 /* @ev has argument filters (enter side) / return value filters (exit side). */
 bool kt_filter_on_args(const struct kt_filter *f, const struct kt_event_def *ev);
+/* Whether a filter of @ev tests its argument @i. */
+bool kt_filter_on_arg(const struct kt_filter *f, const struct kt_event_def *ev, unsigned int i);
 bool kt_filter_on_retval(const struct kt_filter *f, const struct kt_event_def *ev);
 
 /* --scope follow */
