@@ -218,6 +218,13 @@ timeout -s INT "$CASE_TIMEOUT" ktrail --raw -e openat,pwrite64,close,unlinkat,so
 kill $wd 2> /dev/null
 for f in wl err csv jsonl; do dump "families.$f" "/tmp/families.$f"; done
 echo "@@ END families rc=$rc uptime=$(up)"
+# A string filter, which only a kprobe can feed: famwork's first openat.
+echo "@@ CASE filter_str uptime=$(up)"
+rc=0
+timeout -s INT "$CASE_TIMEOUT" ktrail -e 'openat.data.pathname=/tmp/famwork-*' \
+	-o csv:/tmp/filter_str.csv -- /famwork /tmp > /tmp/filter_str.wl 2> /tmp/filter_str.err || rc=$?
+for f in wl err csv; do dump "filter_str.$f" "/tmp/filter_str.$f"; done
+echo "@@ END filter_str rc=$rc uptime=$(up)"
 # A definition the kernel rejects (a test hook adds a bad fetch argument
 # to msgsnd's detail probe): the error_log text, and the rest still works.
 KTRAIL_TEST_BAD_FETCH=msgsnd_d run_case bad_fetch auto /ipcwork

@@ -307,6 +307,18 @@ check_case() {
 	sigterm|sigkill|sigkill_main)
 		check_kill "$fl" "$c" "$rc" "$d"
 		return ;;
+	filter_str)
+		# Exactly famwork's openat of /tmp/famwork-file, with its fd.
+		local want got
+		want=$(sed -n 's/^@@ openat tid=[0-9]* ret=\([0-9]*\) .*| pathname=\/tmp\/famwork-file$/\1/p' "$d/$c.wl")
+		got=$(python3 -c 'import csv,sys; r=list(csv.DictReader(open(sys.argv[1]))); print(" ".join(x["eventName"]+":"+x["pathname"]+":"+x["returnValue"] for x in r))' "$d/$c.csv" 2>&1)
+		if [ "$rc" = 0 ] && [ -n "$want" ] && [ "$got" = "openat:/tmp/famwork-file:$want" ]; then
+			result "$fl" "$c" PASS "one row: $got; $(grep -o '[0-9]* records dropped in user space' "$d/$c.err")"
+		else
+			result "$fl" "$c" FAIL "ktrail exit $rc; rows '$got', want 'openat:/tmp/famwork-file:$want'"
+			show 20 < "$d/$c.err"
+		fi
+		return ;;
 	families)
 		local frc=0
 		if [ "$rc" = 0 ]; then
@@ -441,7 +453,7 @@ check_kill() {
 	fi
 }
 
-CASES=(native_auto i386_auto native_read native_mmap native_kprobe native_tp i386_tp families bad_fetch
+CASES=(native_auto i386_auto native_read native_mmap native_kprobe native_tp i386_tp families filter_str bad_fetch
        inlined sigterm sigkill_main sigkill leftovers)
 
 mkdir -p "$WORK" "$CACHE"
