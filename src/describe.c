@@ -18,6 +18,14 @@ static void recipes(const struct kt_event_def *ev, void (*line)(FILE *fp, const 
 	unsigned int n = kt_probe_detail_functions(ev, fn, 8);
 	char buf[512];
 
+	if (ev->kind == KT_EV_KPROBE) {
+		snprintf(buf, sizeof(buf), "a kprobe on %s reading the file through BTF argument "
+			 "names (kernels with kprobe events and <argname>->field, 6.6+); "
+			 "syscall_pathname from the detail kprobe of the open call it is in",
+			 ev->tp + 7);
+		line(fp, buf);
+		return;
+	}
 	if (ev->kind == KT_EV_TASK) {
 		snprintf(buf, sizeof(buf), "the %s tracepoint%s", ev->tp,
 			 !strcmp(ev->name, "sched_process_exit") ?
@@ -64,6 +72,8 @@ void kt_describe(FILE *fp, const struct kt_event_def *ev)
 		fprintf(fp, "syscall:  %s; number x86_64 %d, i386 %d, arm64 %d, arm %d (-1: none)\n",
 			ev->tp, ev->nr[KT_ABI_X86_64], ev->nr[KT_ABI_I386], ev->nr[KT_ABI_ARM64],
 			ev->nr[KT_ABI_ARM]);
+	else if (ev->kind == KT_EV_KPROBE)
+		fprintf(fp, "source:   kprobe on %s\n", ev->tp + 7);
 	else
 		fprintf(fp, "source:   tracepoint %s\n", ev->tp);
 	fprintf(fp, "arguments:\n");
@@ -136,6 +146,8 @@ void kt_describe_man(FILE *fp, const char *version, const char *date)
 			fprintf(fp, "; syscall %s (x86_64 %d, i386 %d, arm64 %d, arm %d).\n",
 				ev->tp, ev->nr[KT_ABI_X86_64], ev->nr[KT_ABI_I386],
 				ev->nr[KT_ABI_ARM64], ev->nr[KT_ABI_ARM]);
+		else if (ev->kind == KT_EV_KPROBE)
+			fprintf(fp, "; kprobe on %s.\n", ev->tp + 7);
 		else
 			fprintf(fp, "; tracepoint %s.\n", ev->tp);
 		fputs(".TS\nl l l l.\nNAME\tC TYPE\tTYPE\tORIGIN\n", fp);

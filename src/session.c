@@ -538,6 +538,27 @@ static void emit_exit(struct session *s, const struct kt_raw *raw)
 	emit_record(&r, s);
 }
 
+/* A kernel-function event (security_file_open): its kprobe's values, and
+ * the path the thread's pending open call was given. */
+static void emit_hook(struct session *s, const struct kt_raw *raw)
+{
+	struct kt_record r = {
+		.ts = raw->ts + s->epoch, .cpu = raw->cpu, .tid = raw->tid,
+		.ev = raw->ev, .state = KT_ST_COMPLETE,
+	};
+	int sp = kt_arg_index(raw->ev, "syscall_pathname");
+
+	for (unsigned int i = 0; i < raw->ev->nargs && i < KT_MAX_ARGS; i++)
+		r.args[i] = raw->vals[i];
+	if (sp >= 0 && !r.args[sp].set) {
+		const struct kt_value *v = kt_pair_pending_val(s->pair, raw->tid, "pathname", NULL);
+
+		if (v && v->str)
+			r.args[sp] = *v;
+	}
+	emit_record(&r, s);
+}
+
 /* --scope follow: a child is followed when its parent matched the scope
  * or was followed itself. */
 static void follow_fork(struct session *s, const struct kt_raw *raw)
@@ -571,6 +592,10 @@ static void handle_event(struct session *s, int cpu, void *data, unsigned int si
 	switch (raw.kind) {
 	case KT_RAW_ENTER:
 	case KT_RAW_EXIT:
+		if (raw.kprobe && raw.ev && raw.ev->kind == KT_EV_KPROBE) {
+			emit_hook(s, &raw);
+			break;
+		}
 		if (!raw.kprobe)
 			handle_syscall(s, &raw);
 		else if (raw.kind == KT_RAW_ENTER)

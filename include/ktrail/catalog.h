@@ -61,6 +61,7 @@ enum kt_set_index {
 enum kt_event_kind {
 	KT_EV_SYSCALL,	/* syscall enter/exit pair */
 	KT_EV_TASK,	/* process lifecycle, from a task or sched tracepoint */
+	KT_EV_KPROBE,	/* a kernel function's kprobe (hooks.def), e.g. an LSM hook */
 	KT_EV_PSEUDO,	/* made by ktrail itself (lost_events) */
 };
 

@@ -51,6 +51,10 @@ int kt_pair_exit(struct kt_pairer *p, const struct kt_raw *x,
 int kt_pair_detail(struct kt_pairer *p, const struct kt_raw *d,
 		   const struct kt_event_def *ev, bool compat, bool any_abi);
 unsigned long kt_pair_unmatched(const struct kt_pairer *p);
+/* A kprobe-read value @arg of the call @tid is in (its event in @ev), or
+ * NULL.  Valid until the next call of the pairer. */
+const struct kt_value *kt_pair_pending_val(struct kt_pairer *p, int tid, const char *arg,
+					   const struct kt_event_def **ev);
 /* The pending call of @tid never returns (exit, exit_group): emit it now,
  * complete without a return value. */
 int kt_pair_noreturn(struct kt_pairer *p, int tid);

@@ -55,6 +55,7 @@ struct kt_probe_feats {
 	bool eprobe;		/* e: event probes (5.15+) */
 	bool fprobe;		/* f: fprobes (6.4+) */
 	bool retargs;		/* $arg<N> in return probes (6.10+) */
+	bool btfargs;		/* <argname>[->field] from BTF (6.6+) */
 };
 
 /* Parse README text; @kprobe_events: the kprobe_events file exists. */
@@ -131,6 +132,13 @@ int kt_probe_exit(const struct kt_probe_env *env, const struct kt_probe_def *ent
  */
 int kt_probe_detail(const struct kt_probe_env *env, const struct kt_event_def *ev,
 		    bool compat, struct kt_probe_def *def, char *why, size_t whylen);
+
+/*
+ * The kprobe of a kernel-function event (KT_EV_KPROBE, hooks.def): 0 with
+ * @def filled (role ENTER), or -1 with the reason in @why.
+ */
+int kt_probe_hook(const struct kt_probe_env *env, const struct kt_event_def *ev,
+		  struct kt_probe_def *def, char *why, size_t whylen);
 
 /* The functions the detail recipes of @ev use, best first ("@": the
  * syscall's entry function); returns how many (at most @max). */

@@ -20,6 +20,7 @@
 #define SYSCALL(n, idx, ida, sets, tp, n64, n32, na64, na, doc) \
 	static const struct kt_arg_def args_##n[] = {
 #define EVENT(n, idx, ida, sets, tp, doc) static const struct kt_arg_def args_##n[] = {
+#define KEVENT(n, idx, ida, sets, fn, doc) static const struct kt_arg_def args_##n[] = {
 #define ARG(n, ct, t, o) { .name = #n, .ctype = ct, .type = KT_T_##t, .origin = (o) },
 #define ARGO(n, ct, t, o) { .name = #n, .ctype = ct, .type = KT_T_##t, .origin = (o), .extra = true },
 #define ARGX(n, ct, t, o, g) { .name = #n, .ctype = ct, .type = KT_T_##t, .origin = (o), \
@@ -29,6 +30,7 @@
 #include "syscalls.def"
 #undef SYSCALL
 #undef EVENT
+#undef KEVENT
 #undef ARG
 #undef ARGO
 #undef ARGX
@@ -37,6 +39,7 @@
 /* Pass 2: the count of syscall (positional) arguments per event. */
 #define SYSCALL(n, idx, ida, sets, tp, n64, n32, na64, na, doc) enum { npos_##n = 0
 #define EVENT(n, idx, ida, sets, tp, doc) enum { npos_##n = 0
+#define KEVENT(n, idx, ida, sets, fn, doc) enum { npos_##n = 0
 #define ARG(n, ct, t, o) + 1
 #define ARGO(n, ct, t, o)
 #define ARGX(n, ct, t, o, g)
@@ -45,6 +48,7 @@
 #include "syscalls.def"
 #undef SYSCALL
 #undef EVENT
+#undef KEVENT
 #undef ARG
 #undef ARGO
 #undef ARGX
@@ -68,6 +72,12 @@ static const struct kt_arg_def args_lost_events[] = {
 	  .nr = { -1, -1, -1, -1 },					\
 	  .doc = d, .args = args_##n, .nargs = KT_ARRAY_SIZE(args_##n), \
 	  .npos = npos_##n },
+#define KEVENT(n, idx, ida, s, fn, d)					\
+	{ .name = #n, .kind = KT_EV_KPROBE, .id_x86_64 = idx,		\
+	  .id_arm64 = ida, .sets = (s), .tp = "kprobe/" fn,		\
+	  .nr = { -1, -1, -1, -1 },					\
+	  .doc = d, .args = args_##n, .nargs = KT_ARRAY_SIZE(args_##n), \
+	  .npos = npos_##n },
 #define ARG(n, ct, t, o)
 #define ARGO(n, ct, t, o)
 #define ARGX(n, ct, t, o, g)
@@ -84,6 +94,7 @@ const struct kt_event_def kt_events[] = {
 };
 #undef SYSCALL
 #undef EVENT
+#undef KEVENT
 #undef ARG
 #undef ARGO
 #undef ARGX

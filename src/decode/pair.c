@@ -235,6 +235,19 @@ int kt_pair_enter(struct kt_pairer *p, const struct kt_raw *e,
 	return rc;
 }
 
+const struct kt_value *kt_pair_pending_val(struct kt_pairer *p, int tid, const char *arg,
+					   const struct kt_event_def **ev)
+{
+	struct pending *pe = kt_imap_get(&p->map, tid);
+	int i;
+
+	if (!pe || !pe->has_vals || (i = kt_arg_index(pe->ev, arg)) < 0 || !pe->vals[i].set)
+		return NULL;
+	if (ev)
+		*ev = pe->ev;
+	return &pe->vals[i];
+}
+
 int kt_pair_noreturn(struct kt_pairer *p, int tid)
 {
 	struct pending *pe = kt_imap_get(&p->map, tid);

@@ -156,6 +156,7 @@ void kt_probe_feats_parse(const char *readme, bool kprobe_events, struct kt_prob
 	pf->eprobe = has(readme, "e[:[<group>/]");
 	pf->fprobe = has(readme, "f[:[<group>/]");
 	pf->retargs = has(readme, "return probes support: $retval, $arg<N>");
+	pf->btfargs = has(readme, "<argname>");
 }
 
 void kt_probe_feats_format(const struct kt_probe_feats *pf, char *buf, size_t len)
@@ -175,6 +176,7 @@ void kt_probe_feats_format(const struct kt_probe_feats *pf, char *buf, size_t le
 		{ offsetof(struct kt_probe_feats, eprobe), "eprobes" },
 		{ offsetof(struct kt_probe_feats, fprobe), "fprobes" },
 		{ offsetof(struct kt_probe_feats, retargs), "$arg<N>-at-return" },
+		{ offsetof(struct kt_probe_feats, btfargs), "btf-args" },
 	};
 	size_t n = 0;
 
@@ -343,6 +345,16 @@ static const struct detail details[] = {
 #define DETAIL(ev, sc, sym, t) { #ev, S_##sc, sym, t },
 #include "probes.def"
 #undef DETAIL
+};
+
+static const struct hook {
+	const char *event;
+	const char *symbol;
+	const char *fetch;
+} hooks[] = {
+#define HOOK(ev, sym, f) { #ev, sym, f },
+#include "hooks.def"
+#undef HOOK
 };
 
 /* ----------------------------------------------------------- expansion */
@@ -633,7 +645,8 @@ int kt_probe_event_parse(const char *name, const struct kt_event_def **ev,
 				*ev = kt_event_by_name(base);
 				*role = (enum kt_probe_role)r;
 				*compat = c;
-				return *ev && (*ev)->kind == KT_EV_SYSCALL ? 0 : -1;
+				return *ev && ((*ev)->kind == KT_EV_SYSCALL ||
+					       (*ev)->kind == KT_EV_KPROBE) ? 0 : -1;
 			}
 	return -1;
 }
@@ -915,6 +928,35 @@ next:
 	return -1;
 }
 
+int kt_probe_hook(const struct kt_probe_env *env, const struct kt_event_def *ev,
+		  struct kt_probe_def *def, char *why, size_t whylen)
+{
+	memset(def, 0, sizeof(*def));
+	for (size_t i = 0; i < KT_ARRAY_SIZE(hooks); i++) {
+		if (strcmp(hooks[i].event, ev->name))
+			continue;
+		if (!kprobes_usable(env, why, whylen))
+			return -1;
+		if (!env->pf->btfargs) {
+			snprintf(why, whylen, "the kernel's kprobe events have no BTF argument names "
+				 "(<argname>->field: Linux 6.6+ with CONFIG_PROBE_EVENTS_BTF_ARGS)");
+			return -1;
+		}
+		if (!kt_symset_has(env->syms, hooks[i].symbol)) {
+			snprintf(why, whylen, "%s: not in the kernel's symbols", hooks[i].symbol);
+			return -1;
+		}
+		def->ev = ev;
+		def->role = KT_PR_ENTER;
+		snprintf(def->symbol, sizeof(def->symbol), "%s", hooks[i].symbol);
+		snprintf(def->fetch, sizeof(def->fetch), "%s", hooks[i].fetch);
+		kt_probe_event_name(ev, KT_PR_ENTER, false, def->event, sizeof(def->event));
+		return 0;
+	}
+	snprintf(why, whylen, "no kprobe recipe for %s", ev->name);
+	return -1;
+}
+
 struct kt_symset *kt_probe_wanted_symbols(enum kt_arch arch)
 {
 	struct kt_symset *s = kt_symset_new();
@@ -942,6 +984,9 @@ struct kt_symset *kt_probe_wanted_symbols(enum kt_arch arch)
 	for (size_t i = 0; i < KT_ARRAY_SIZE(details); i++)
 		if (strcmp(details[i].symbol, "@") &&
 		    kt_symset_add(s, details[i].symbol, strlen(details[i].symbol)) < 0)
+			goto fail;
+	for (size_t i = 0; i < KT_ARRAY_SIZE(hooks); i++)
+		if (kt_symset_add(s, hooks[i].symbol, strlen(hooks[i].symbol)) < 0)
 			goto fail;
 	return s;
 fail:

@@ -175,6 +175,10 @@ int kt_plan_make(const struct kt_features *f, const struct kt_selection *sel,
 			continue;
 		e = &p->e[p->n++];
 		e->ev = ev;
+		if (ev->kind == KT_EV_KPROBE) {
+			snprintf(e->why, sizeof(e->why), "only a kprobe on %s gives it", ev->tp + 7);
+			continue;
+		}
 		if (ev->kind == KT_EV_TASK) {
 			char sys[32];
 			const char *slash = strchr(ev->tp, '/');
@@ -318,6 +322,26 @@ int kt_plan_probes(struct kt_plan *p, const struct kt_probe_env *env,
 		bool native_nr = env->native != KT_ABI_NONE && e->ev->nr[env->native] >= 0;
 		char why[512];
 
+		if (e->ev->kind == KT_EV_KPROBE) {
+			struct kt_probe_def d;
+
+			if (mode == KT_PROBES_TRACEPOINT) {
+				snprintf(e->why, sizeof(e->why), "only a kprobe gives it (--probes tracepoint)");
+			} else if (kt_probe_hook(env, e->ev, &d, why, sizeof(why)) < 0) {
+				snprintf(e->why, sizeof(e->why), "%.200s", why);
+				if (mode == KT_PROBES_KPROBE) {
+					snprintf(err, errlen, "--probes kprobe: %s: %s", e->ev->name, why);
+					errno = EOPNOTSUPP;
+					return -1;
+				}
+			} else if (add_probe(e, &d) < 0) {
+				return -1;
+			} else {
+				e->recipe = KT_R_KPROBE;
+				e->why[0] = '\0';
+			}
+			continue;
+		}
 		if (e->ev->kind != KT_EV_SYSCALL)
 			continue;
 		if (mode != KT_PROBES_TRACEPOINT && native_nr &&

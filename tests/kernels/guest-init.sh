@@ -218,6 +218,14 @@ timeout -s INT "$CASE_TIMEOUT" ktrail --raw -e openat,pwrite64,close,unlinkat,so
 kill $wd 2> /dev/null
 for f in wl err csv jsonl; do dump "families.$f" "/tmp/families.$f"; done
 echo "@@ END families rc=$rc uptime=$(up)"
+# security_file_open: a kprobe reading the file through BTF names (6.6+).
+echo "@@ CASE lsm uptime=$(up)"
+rc=0
+timeout -s INT "$CASE_TIMEOUT" ktrail -e security_file_open,openat -o csv:/tmp/lsm.csv \
+	-- /famwork /tmp > /tmp/lsm.wl 2> /tmp/lsm.err || rc=$?
+timeout "$CASE_TIMEOUT" ktrail check -e security_file_open > /tmp/lsm.check 2>&1
+for f in wl err csv check; do dump "lsm.$f" "/tmp/lsm.$f"; done
+echo "@@ END lsm rc=$rc uptime=$(up)"
 # A string filter, which only a kprobe can feed: famwork's first openat.
 echo "@@ CASE filter_str uptime=$(up)"
 rc=0

@@ -307,6 +307,45 @@ check_case() {
 	sigterm|sigkill|sigkill_main)
 		check_kill "$fl" "$c" "$rc" "$d"
 		return ;;
+	lsm)
+		local got
+		if ! kver_ge "$kver" 6 6; then
+			# No BTF argument names: ktrail says so, and traces the rest.
+			if [ "$rc" = 0 ] && grep -q 'security_file_open: no: .*BTF argument names' "$d/$c.check"; then
+				result "$fl" "$c" PASS "not on this kernel: $(grep -o 'no: .*' "$d/$c.check" | head -1 | cut -c1-90)"
+			else
+				result "$fl" "$c" FAIL "ktrail exit $rc; want 'no: ... BTF argument names' from check"
+				show 20 < "$d/$c.check"
+			fi
+			return
+		fi
+		got=$(python3 - "$d/$c.wl" "$d/$c.csv" <<'PY' 2>&1
+import csv, re, sys
+wl = open(sys.argv[1]).read()
+ino, kdev = re.search(r"^# file ino=(\d+) kdev=(\d+)$", wl, re.M).groups()
+pid = re.search(r"^@@ start pid=(\d+)$", wl, re.M).group(1)
+rows = [r for r in csv.DictReader(open(sys.argv[2])) if r["eventName"] == "security_file_open"
+        and r["processId"] == pid and r["name"] == "famwork-file"]
+bad = []
+if len(rows) != 1:
+    bad.append("%d rows of famwork-file, want 1" % len(rows))
+else:
+    r = rows[0]
+    for k, want in (("inode", ino), ("dev", kdev), ("syscall_pathname", "/tmp/famwork-file")):
+        if r[k] != want:
+            bad.append("%s %r, want %r" % (k, r[k], want))
+    if not r["flags"].startswith("O_WRONLY") or "O_CLOEXEC" not in r["flags"]:
+        bad.append("flags %r, want O_WRONLY...|O_CLOEXEC" % r["flags"])
+print("; ".join(bad) if bad else "ok inode %s dev %s flags %s" % (ino, kdev, rows[0]["flags"]))
+PY
+)
+		if [ "$rc" = 0 ] && [ "${got#ok }" != "$got" ]; then
+			result "$fl" "$c" PASS "famwork-file: $got"
+		else
+			result "$fl" "$c" FAIL "ktrail exit $rc: $got"
+			show 20 < "$d/$c.err"
+		fi
+		return ;;
 	filter_str)
 		# Exactly famwork's openat of /tmp/famwork-file, with its fd.
 		local want got
@@ -453,7 +492,7 @@ check_kill() {
 	fi
 }
 
-CASES=(native_auto i386_auto native_read native_mmap native_kprobe native_tp i386_tp families filter_str bad_fetch
+CASES=(native_auto i386_auto native_read native_mmap native_kprobe native_tp i386_tp families filter_str lsm bad_fetch
        inlined sigterm sigkill_main sigkill leftovers)
 
 mkdir -p "$WORK" "$CACHE"

@@ -89,7 +89,7 @@ static void test_feats(void **state)
 	readme("linux-6.12-x86_64", true, &pf);
 	kt_probe_feats_format(&pf, buf, sizeof(buf));
 	assert_string_equal(buf, "kprobe_events kretprobe $arg<N> ustring +u<offset> $comm arrays "
-			    "symstr eprobes fprobes $arg<N>-at-return");
+			    "symstr eprobes fprobes $arg<N>-at-return btf-args");
 
 	/* This machine's kernel: no kprobe_events file, no kprobe lines. */
 	readme("linux-6.18-x86_64-nokprobes", false, &pf);
@@ -317,6 +317,31 @@ static void test_unavailable(void **state)
 					 sizeof(why)), 0);
 	/* No user memory at all: no detail probe. */
 	assert_int_equal(kt_probe_detail(&env, ev("close"), false, &d, why, sizeof(why)), 0);
+	/* security_file_open: a kprobe through BTF argument names (6.12). */
+	assert_true(pf.btfargs);
+	assert_int_equal(kt_probe_hook(&env, ev("security_file_open"), &d, why, sizeof(why)), -1);
+	assert_string_equal(why, "security_file_open: not in the kernel's symbols");
+	kt_symset_add(s, "security_file_open", strlen("security_file_open"));
+	assert_int_equal(kt_probe_hook(&env, ev("security_file_open"), &d, why, sizeof(why)), 0);
+	assert_string_equal(d.event, "security_file_open_e");
+	assert_string_equal(d.symbol, "security_file_open");
+	assert_int_equal(d.role, KT_PR_ENTER);
+	assert_string_equal(d.fetch, "flags=file->f_flags:s32 dev=file->f_inode->i_sb->s_dev:u32 "
+			    "inode=file->f_inode->i_ino:u64 "
+			    "name=file->f_path.dentry->d_name.name:string");
+	/* 6.1 has kprobes but no BTF argument names. */
+	{
+		struct kt_probe_feats pf61;
+		struct kt_probe_env env61 = env;
+
+		readme("linux-6.1-x86_64", true, &pf61);
+		env61.pf = &pf61;
+		assert_false(pf61.btfargs);
+		assert_int_equal(kt_probe_hook(&env61, ev("security_file_open"), &d, why,
+					       sizeof(why)), -1);
+		assert_string_equal(why, "the kernel's kprobe events have no BTF argument names "
+				    "(<argname>->field: Linux 6.6+ with CONFIG_PROBE_EVENTS_BTF_ARGS)");
+	}
 	/* Nothing for mq_open at all. */
 	assert_int_equal(kt_probe_detail(&env, ev("mq_open"), false, &d, why, sizeof(why)), -1);
 	assert_string_equal(why, "do_mq_open: not in the kernel's symbols; no entry function in "

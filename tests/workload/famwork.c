@@ -14,6 +14,8 @@
  *
  *   # child pid=<pid> status=<n>    a child that exits with status n
  *   # killed pid=<pid> signal=<n>   a child killed by signal n
+ *   # file ino=<n> kdev=<n>         the opened file's inode, and its device
+ *                                   as the kernel encodes it (major << 20 | minor)
  *
  * Usage: famwork DIR   (DIR: a writable directory for the file family)
  */
@@ -28,6 +30,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -76,6 +80,14 @@ static void files(const char *dir)
 	fd = fw_ret(syscall(SYS_openat, AT_FDCWD, path, flags, 0640));
 	fw_line("openat", fd, -1000, "dirfd=%d flags=%d mode=%u | pathname=%s",
 		AT_FDCWD, flags, 0640u, path);
+	{
+		struct stat st;
+
+		/* fstat: not an event any test traces here. */
+		if (fd >= 0 && fstat((int)fd, &st) == 0)
+			printf("# file ino=%lu kdev=%u\n", (unsigned long)st.st_ino,
+			       (unsigned int)(major(st.st_dev) << 20 | minor(st.st_dev)));
+	}
 	r = fw_ret(syscall(SYS_pwrite64, fd, data, 5, 0));
 	fw_line("pwrite64", r, 5, "fd=%ld buf=0x%lx count=5 offset=0", fd, fw_p(data));
 	r = fw_ret(syscall(SYS_close, fd));
