@@ -100,6 +100,7 @@ struct session {
 	const struct kt_event_def *ev_fork, *ev_exec, *ev_exit_task;
 	const struct kt_event_def *ev_exit, *ev_exit_group;
 	const struct kt_event_def *ev_ctx[7];	/* setuid ... unshare, setns */
+	const struct kt_event_def *ev_forks[4];	/* clone, clone3, fork, vfork */
 	bool compat_on[KT_MAX_EVENTS];
 	unsigned long long traced[KT_MAX_EVENTS][2];	/* complete records: native, 32-bit */
 	int64_t epoch;
@@ -460,6 +461,13 @@ static void handle_syscall(struct session *s, const struct kt_raw *raw)
 	}
 	if (!compat && (!ev || !s->selected[ev - kt_events]))
 		return;
+	/* A new task's first return, from the clone that made it: the call
+	 * is its parent's (Tracee shows it once). */
+	if (raw->kind == KT_RAW_EXIT && raw->ret == 0 && !kt_pair_in_call(s->pair, raw->tid)) {
+		for (size_t i = 0; i < KT_ARRAY_SIZE(s->ev_forks); i++)
+			if (s->ev_forks[i] && ev == s->ev_forks[i])
+				return;
+	}
 	if (raw->kind == KT_RAW_ENTER) {
 		kt_pair_enter(s->pair, raw, ev, compat);
 		if (ev == s->ev_exit || ev == s->ev_exit_group)
@@ -1736,6 +1744,10 @@ int kt_session_run(const struct kt_opts *o, struct kt_session_result *res,
 	s->ev_exit_task = kt_event_by_name("sched_process_exit");
 	s->ev_exit = kt_event_by_name("exit");
 	s->ev_exit_group = kt_event_by_name("exit_group");
+	s->ev_forks[0] = kt_event_by_name("clone");
+	s->ev_forks[1] = kt_event_by_name("clone3");
+	s->ev_forks[2] = kt_event_by_name("fork");
+	s->ev_forks[3] = kt_event_by_name("vfork");
 	{
 		static const char *const ctx[] = { "setuid", "setreuid", "setresuid", "unshare",
 						   "setns", "setfsuid", "capset" };

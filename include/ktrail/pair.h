@@ -55,6 +55,8 @@ unsigned long kt_pair_unmatched(const struct kt_pairer *p);
  * NULL.  Valid until the next call of the pairer. */
 const struct kt_value *kt_pair_pending_val(struct kt_pairer *p, int tid, const char *arg,
 					   const struct kt_event_def **ev);
+/* Whether @tid is in a call ktrail saw begin. */
+bool kt_pair_in_call(const struct kt_pairer *p, int tid);
 /* The pending call of @tid never returns (exit, exit_group): emit it now,
  * complete without a return value. */
 int kt_pair_noreturn(struct kt_pairer *p, int tid);

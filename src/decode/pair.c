@@ -248,6 +248,11 @@ const struct kt_value *kt_pair_pending_val(struct kt_pairer *p, int tid, const c
 	return &pe->vals[i];
 }
 
+bool kt_pair_in_call(const struct kt_pairer *p, int tid)
+{
+	return kt_imap_get((struct kt_imap *)&p->map, tid) != NULL;
+}
+
 int kt_pair_noreturn(struct kt_pairer *p, int tid)
 {
 	struct pending *pe = kt_imap_get(&p->map, tid);

@@ -234,6 +234,8 @@ void kt_proc_add(struct kt_proc *t, int tid, int tgid, const char *comm)
 		return;
 	k->tgid = tgid;
 	comm_set(k, comm, 16);
+	/* The command ktrail starts is new (pid=new). */
+	k->born = true;
 	if (t->procfs[0])
 		read_status(t, tid, k);
 }
