@@ -567,7 +567,7 @@ static int decode_kprobe(struct kt_decoder *d, const struct kt_role *r, const un
 		case K_PTR:
 			/* A syscall argument; for one of ktrail's own, the
 			 * pointer it is read through (NULL: nothing read). */
-			if (k->arg < (int)r->ev->npos && k->arg < 6)
+			if (r->ev->kind == KT_EV_SYSCALL && k->arg < (int)r->ev->npos && k->arg < 6)
 				out->args[k->arg] = rd_u(d, data, &k->f);
 			else
 				null_ptr[k->arg] = !rd_u(d, data, &k->f);
@@ -579,10 +579,12 @@ static int decode_kprobe(struct kt_decoder *d, const struct kt_role *r, const un
 				if (rd_loc(d, data, size, &k->f, &v->str, &v->len) < 0)
 					v->len = 0;
 				v->set = v->len > 0;
-			} else if (k->arg < (int)r->ev->npos && k->arg < 6) {
+			} else if (r->ev->kind == KT_EV_SYSCALL && k->arg < (int)r->ev->npos &&
+				   k->arg < 6) {
 				out->args[k->arg] = rd_u(d, data, &k->f);
 			} else {
-				/* ktrail's own argument, by the catalog's type */
+				/* ktrail's own argument, or a kernel function's
+				 * (KT_EV_KPROBE), by the catalog's type */
 				v->set = true;
 				v->str = NULL;
 				if (k->f.is_signed)
