@@ -43,18 +43,14 @@ static int cmd_cleanup(void)
 	return failed ? KT_EXIT_ERROR : KT_EXIT_OK;
 }
 
-int main(int argc, char **argv)
+static int run(struct kt_opts *op)
 {
-	struct kt_opts o;
+	struct kt_opts o = *op;
 	struct kt_session_result res;
 	struct kt_features f;
 	char err[1024];
 	int rc;
 
-	if (kt_cli_parse(argc, argv, &o, err, sizeof(err)) < 0) {
-		fprintf(stderr, "ktrail: %s\nTry 'ktrail --help' for more information.\n", err);
-		return KT_EXIT_USAGE;
-	}
 	switch (o.cmd) {
 	case KT_CMD_HELP:
 		kt_cli_usage(stdout);
@@ -105,4 +101,19 @@ int main(int argc, char **argv)
 			return 128 + WTERMSIG(res.cmd_status);
 	}
 	return KT_EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	static struct kt_opts o;
+	char err[1024];
+	int rc;
+
+	if (kt_cli_parse(argc, argv, &o, err, sizeof(err)) < 0) {
+		fprintf(stderr, "ktrail: %s\nTry 'ktrail --help' for more information.\n", err);
+		return KT_EXIT_USAGE;
+	}
+	rc = run(&o);
+	kt_cli_free(&o);
+	return rc;
 }
