@@ -363,10 +363,15 @@ static int cli_parse(int argc, char **argv, struct kt_opts *o, char *err, size_t
 		snprintf(err, errlen, "-p and a COMMAND cannot be combined");
 		return -1;
 	}
-	if (o->evbuf[0])
+	if (o->evbuf[0]) {
 		o->events = o->evbuf;
-	else if (o->filter)
-		o->events = NULL;	/* only the filtered events */
+	} else if (o->filter) {
+		/* Event filters alone select only their events; a scope alone
+		 * keeps the default events. */
+		for (unsigned int i = 0; i < kt_nevents; i++)
+			if (kt_filter_has_event(o->filter, &kt_events[i]))
+				o->events = NULL;
+	}
 	if (o->events && kt_select(o->events, &o->sel, bad, sizeof(bad)) < 0) {
 		if (errno == ENOENT)
 			snprintf(err, errlen, "unknown event or set '%s' in -e %s (see 'ktrail list')",

@@ -101,6 +101,7 @@ struct session {
 	const struct kt_event_def *ev_exit, *ev_exit_group;
 	const struct kt_event_def *ev_ctx[7];	/* setuid ... unshare, setns */
 	const struct kt_event_def *ev_forks[4];	/* clone, clone3, fork, vfork */
+	const struct kt_event_def *ev_execve, *ev_execveat;
 	bool compat_on[KT_MAX_EVENTS];
 	unsigned long long traced[KT_MAX_EVENTS][2];	/* complete records: native, 32-bit */
 	int64_t epoch;
@@ -245,6 +246,9 @@ static int emit_record(struct kt_record *r, void *arg)
 
 static int emit_lost(struct session *s, int cpu, uint64_t ts, long long count)
 {
+	/* The command's exec may be among the lost: show its records rather
+	 * than hide them all. */
+	s->child_execd = true;
 	struct kt_record r = {
 		.ts = ts + s->epoch,
 		.cpu = cpu,
@@ -433,6 +437,44 @@ static void outputs_close(struct session *s)
 
 /* ------------------------------------------------------------- decode */
 
+/*
+ * What a syscall tells the process table, whatever recipe saw it and
+ * whether or not it was selected: the status exit(2)/exit_group(2) end
+ * with, a task's credentials or namespaces changing, the command's exec.
+ */
+static void syscall_feeds(struct session *s, const struct kt_raw *raw,
+			  const struct kt_event_def *ev)
+{
+	if (!ev)
+		return;
+	if (raw->kind == KT_RAW_ENTER && (ev == s->ev_exit || ev == s->ev_exit_group)) {
+		kt_proc_exit_call(s->proc, raw->tid, (long)raw->args[0], ev == s->ev_exit_group);
+		return;
+	}
+	if (raw->kind != KT_RAW_EXIT || raw->ret != 0)
+		return;
+	for (size_t i = 0; i < KT_ARRAY_SIZE(s->ev_ctx); i++)
+		if (ev == s->ev_ctx[i])
+			kt_proc_ctx_stale(s->proc, raw->tid);
+	/* The command's exec succeeded (also when its sched_process_exec
+	 * was lost). */
+	if (raw->tid == s->child && (ev == s->ev_execve || ev == s->ev_execveat))
+		s->child_execd = true;
+}
+
+/* Pair one syscall event of @ev; exit and exit_group never return. */
+static void pair_syscall(struct session *s, const struct kt_raw *raw,
+			 const struct kt_event_def *ev, bool compat)
+{
+	if (raw->kind == KT_RAW_ENTER) {
+		kt_pair_enter(s->pair, raw, ev, compat);
+		if (ev == s->ev_exit || ev == s->ev_exit_group)
+			kt_pair_noreturn(s->pair, raw->tid);
+	} else {
+		kt_pair_exit(s->pair, raw, ev, compat);
+	}
+}
+
 static void handle_syscall(struct session *s, const struct kt_raw *raw)
 {
 	const struct kt_event_def *ev = raw->ev;
@@ -448,19 +490,15 @@ static void handle_syscall(struct session *s, const struct kt_raw *raw)
 			return;
 		}
 		ev = kt_event_by_nr(s->plan.compat_abi, raw->nr);
+		syscall_feeds(s, raw, ev);
 		if (!ev || !s->compat_on[ev - kt_events])
 			return;
 		compat = true;
-	} else if (ev && raw->kind == KT_RAW_EXIT && raw->ret == 0) {
-		for (size_t i = 0; i < KT_ARRAY_SIZE(s->ev_ctx); i++)
-			if (ev == s->ev_ctx[i])
-				kt_proc_ctx_stale(s->proc, raw->tid);
-	} else if (ev && raw->kind == KT_RAW_ENTER && (ev == s->ev_exit || ev == s->ev_exit_group)) {
-		/* The status a thread or its group ends with (sched_process_exit). */
-		kt_proc_exit_call(s->proc, raw->tid, (long)raw->args[0], ev == s->ev_exit_group);
+	} else {
+		syscall_feeds(s, raw, ev);
+		if (!ev || !s->selected[ev - kt_events])
+			return;
 	}
-	if (!compat && (!ev || !s->selected[ev - kt_events]))
-		return;
 	/* A new task's first return, from the clone that made it: the call
 	 * is its parent's (Tracee shows it once). */
 	if (raw->kind == KT_RAW_EXIT && raw->ret == 0 && !kt_pair_in_call(s->pair, raw->tid)) {
@@ -468,12 +506,7 @@ static void handle_syscall(struct session *s, const struct kt_raw *raw)
 			if (s->ev_forks[i] && ev == s->ev_forks[i])
 				return;
 	}
-	if (raw->kind == KT_RAW_ENTER) {
-		kt_pair_enter(s->pair, raw, ev, compat);
-		if (ev == s->ev_exit || ev == s->ev_exit_group)
-			kt_pair_noreturn(s->pair, raw->tid);
-	} else
-		kt_pair_exit(s->pair, raw, ev, compat);
+	pair_syscall(s, raw, ev, compat);
 }
 
 /* A string value pointing at @len bytes of @p. */
@@ -559,9 +592,15 @@ static void emit_hook(struct session *s, const struct kt_raw *raw)
 	for (unsigned int i = 0; i < raw->ev->nargs && i < KT_MAX_ARGS; i++)
 		r.args[i] = raw->vals[i];
 	if (sp >= 0 && !r.args[sp].set) {
-		const struct kt_value *v = kt_pair_pending_val(s->pair, raw->tid, "pathname", NULL);
+		const struct kt_event_def *pev = NULL;
+		const struct kt_value *v = kt_pair_pending_val(s->pair, raw->tid, "pathname", &pev);
+		static const char *const opens[] = { "open", "openat", "openat2", "creat",
+						     "execve", "execveat", "uselib" };
+		bool open_call = false;
 
-		if (v && v->str)
+		for (size_t i = 0; pev && i < KT_ARRAY_SIZE(opens); i++)
+			open_call |= !strcmp(pev->name, opens[i]);
+		if (v && v->str && open_call)
 			r.args[sp] = *v;
 	}
 	emit_record(&r, s);
@@ -604,12 +643,12 @@ static void handle_event(struct session *s, int cpu, void *data, unsigned int si
 			emit_hook(s, &raw);
 			break;
 		}
-		if (!raw.kprobe)
+		if (!raw.kprobe) {
 			handle_syscall(s, &raw);
-		else if (raw.kind == KT_RAW_ENTER)
-			kt_pair_enter(s->pair, &raw, raw.ev, raw.compat);
-		else
-			kt_pair_exit(s->pair, &raw, raw.ev, raw.compat);
+		} else {
+			syscall_feeds(s, &raw, raw.ev);
+			pair_syscall(s, &raw, raw.ev, raw.compat);
+		}
 		break;
 	case KT_RAW_DETAIL:
 		kt_pair_detail(s->pair, &raw, raw.ev, raw.compat, raw.any_abi);
@@ -641,6 +680,9 @@ static void handle_event(struct session *s, int cpu, void *data, unsigned int si
 	case KT_RAW_TASK_EXIT:
 		if (s->want_exit)
 			emit_exit(s, &raw);
+		/* A call the thread is still in never returns (its exit was
+		 * lost or filtered out in the kernel). */
+		kt_pair_thread_gone(s->pair, raw.pid);
 		kt_proc_exit(s->proc, raw.pid);
 		break;
 	case KT_RAW_SIG_DELIVER:
@@ -909,6 +951,18 @@ static int enable(struct session *s, const char *sys, const char *ev, const char
 	return add_format(s, sys, ev, err, errlen);
 }
 
+/* A syscall whose every call the process table needs (exit causes,
+ * context changes): its tracepoints get no kernel filter. */
+static bool is_feed(const struct session *s, const struct kt_event_def *ev)
+{
+	if (ev == s->ev_exit || ev == s->ev_exit_group)
+		return s->want_exit;
+	for (size_t i = 0; i < KT_ARRAY_SIZE(s->ev_ctx); i++)
+		if (ev == s->ev_ctx[i])
+			return true;
+	return false;
+}
+
 /*
  * A syscall tracepoint of @ev, with the part of the filters the kernel
  * can evaluate (filter.h).  A filter the kernel refuses is left to user
@@ -924,7 +978,7 @@ static int enable_syscall(struct session *s, const char *name, const struct kt_e
 
 	/* KTRAIL_TEST_NO_KFILTER (tests/live/filters.sh): user space only,
 	 * to show that both give the same records. */
-	if (!s->o->filter || getenv("KTRAIL_TEST_NO_KFILTER"))
+	if (!s->o->filter || getenv("KTRAIL_TEST_NO_KFILTER") || is_feed(s, ev))
 		return enable(s, "syscalls", name, NULL, err, errlen);
 	if (add_format(s, "syscalls", name, err, errlen) < 0)
 		return -1;
@@ -1744,6 +1798,8 @@ int kt_session_run(const struct kt_opts *o, struct kt_session_result *res,
 	s->ev_exit_task = kt_event_by_name("sched_process_exit");
 	s->ev_exit = kt_event_by_name("exit");
 	s->ev_exit_group = kt_event_by_name("exit_group");
+	s->ev_execve = kt_event_by_name("execve");
+	s->ev_execveat = kt_event_by_name("execveat");
 	s->ev_forks[0] = kt_event_by_name("clone");
 	s->ev_forks[1] = kt_event_by_name("clone3");
 	s->ev_forks[2] = kt_event_by_name("fork");
@@ -1892,8 +1948,9 @@ int kt_session_run(const struct kt_opts *o, struct kt_session_result *res,
 	}
 	if (kt_pair_unmatched(s->pair) && !o->quiet)
 		fprintf(stderr, "ktrail: %lu kprobe detail records found no call to complete "
-			"(its entry was lost or came before tracing began)\n",
-			kt_pair_unmatched(s->pair));
+			"(its entry was lost, came before tracing began%s)\n",
+			kt_pair_unmatched(s->pair),
+			s->kfilters ? ", or was filtered out in the kernel" : "");
 	outputs_close(s);
 	if (s->write_err) {
 		snprintf(err, errlen, "writing %s: %s", s->write_err_name, strerror(s->write_err));

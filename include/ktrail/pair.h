@@ -55,6 +55,9 @@ unsigned long kt_pair_unmatched(const struct kt_pairer *p);
  * NULL.  Valid until the next call of the pairer. */
 const struct kt_value *kt_pair_pending_val(struct kt_pairer *p, int tid, const char *arg,
 					   const struct kt_event_def **ev);
+/* Thread @tid exited: a call it is still in never returns; it is
+ * emitted as no_exit and forgotten (a reused tid starts clean). */
+int kt_pair_thread_gone(struct kt_pairer *p, int tid);
 /* Whether @tid is in a call ktrail saw begin. */
 bool kt_pair_in_call(const struct kt_pairer *p, int tid);
 /* The pending call of @tid never returns (exit, exit_group): emit it now,

@@ -24,6 +24,8 @@ struct kt_task {
 	 * is first seen or its credentials or namespaces changed. */
 	bool has_ctx;
 	bool ctx_stale;		/* re-read at the next look-up */
+	bool kids_stale;	/* its children's too (unshare/setns of a pid
+				 * namespace applies to the children only) */
 	bool born;		/* created while ktrail traced (pid=new) */
 	bool followed;		/* --scope follow: a descendant of a match */
 	int ppid;		/* the parent process's id */

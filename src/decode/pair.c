@@ -248,6 +248,21 @@ const struct kt_value *kt_pair_pending_val(struct kt_pairer *p, int tid, const c
 	return &pe->vals[i];
 }
 
+int kt_pair_thread_gone(struct kt_pairer *p, int tid)
+{
+	struct pending *pe = kt_imap_get(&p->map, tid);
+	struct pending cur;
+	int rc;
+
+	if (!pe)
+		return 0;
+	cur = *pe;
+	kt_imap_del(&p->map, tid);
+	rc = emit_pending(p, tid, &cur, KT_ST_NO_EXIT, NULL);
+	pending_release(&cur);
+	return rc;
+}
+
 bool kt_pair_in_call(const struct kt_pairer *p, int tid)
 {
 	return kt_imap_get((struct kt_imap *)&p->map, tid) != NULL;

@@ -325,7 +325,8 @@ void kt_proc_newtask(struct kt_proc *t, int parent_tid, int child_tid,
 	k->uid = pcopy.uid;
 	k->mntns = pcopy.mntns;
 	k->pidns = pcopy.pidns;
-	if (clone_flags & (CLONE_NEWNS_FLAG | CLONE_NEWPID_FLAG | CLONE_NEWUSER_FLAG))
+	if ((clone_flags & (CLONE_NEWNS_FLAG | CLONE_NEWPID_FLAG | CLONE_NEWUSER_FLAG)) ||
+	    pcopy.kids_stale)
 		k->ctx_stale = true;
 	/* A child runs its parent's program until it execs. */
 	k->abi = pcopy.abi;
@@ -419,7 +420,7 @@ void kt_proc_ctx_stale(struct kt_proc *t, int tid)
 	struct kt_task *k = kt_imap_get(&t->map, tid);
 
 	if (k)
-		k->ctx_stale = true;
+		k->ctx_stale = k->kids_stale = true;
 }
 
 /* Signals whose default action ends the process (signal(7)): all but
@@ -454,7 +455,9 @@ void kt_proc_exit_call(struct kt_proc *t, int tid, long code, bool group)
 	if (!group) {
 		k->has_exit = true;
 		k->exit_code = (int)(code & 0xff);
-	} else if ((l = leader_of(t, tid)) && !l->g_has_exit) {
+	} else if ((l = leader_of(t, tid)) && (!l->g_has_exit || l->g_exit_signal)) {
+		/* A signal seen before does not end a process that still
+		 * calls exit_group (a pid namespace's init ignores them). */
 		l->g_has_exit = true;
 		l->g_exit_code = (int)(code & 0xff);
 		l->g_exit_signal = 0;
@@ -475,10 +478,12 @@ void kt_proc_signal_deliver(struct kt_proc *t, int tid, int sig, uint64_t handle
 	}
 	if (!kills_by_default(sig) || l->g_has_exit)
 		return;
-	/* A group killed at once reports SIGKILL in each thread: the signal
-	 * sent to the group is the cause. */
-	if (sig == 9 && l->fatal_pending)
-		sig = l->fatal_pending;
+	/* A group killed at once reports SIGKILL in each thread, whatever
+	 * signal killed it: the one generated for it is the cause; when
+	 * ktrail did not see it (sent by a task it does not trace), the
+	 * cause is unknown (-1). */
+	if (sig == 9)
+		sig = l->fatal_pending ? l->fatal_pending : -1;
 	l->g_has_exit = true;
 	l->g_exit_code = 0;
 	l->g_exit_signal = sig;
@@ -489,9 +494,11 @@ void kt_proc_signal_generate(struct kt_proc *t, int pid, int sig, bool group)
 	struct kt_task *l;
 
 	(void)group;
-	if (sig == 9 || !kills_by_default(sig) || !(l = leader_of(t, pid)) || l->g_has_exit)
+	if (!kills_by_default(sig) || !(l = leader_of(t, pid)) || l->g_has_exit)
 		return;
-	l->fatal_pending = sig;
+	/* A SIGKILL does not replace the default-fatal signal sent first. */
+	if (sig != 9 || !l->fatal_pending)
+		l->fatal_pending = sig;
 }
 
 bool kt_proc_exit_cause(struct kt_proc *t, int tid, int *status, int *sig)
@@ -504,7 +511,7 @@ bool kt_proc_exit_cause(struct kt_proc *t, int tid, int *status, int *sig)
 		return true;
 	}
 	l = leader_of(t, tid);
-	if (l && l->g_has_exit) {
+	if (l && l->g_has_exit && l->g_exit_signal >= 0) {
 		*status = l->g_exit_code;
 		*sig = l->g_exit_signal;
 		return true;

@@ -119,4 +119,28 @@ for b in bad:
     print("FAIL:", b)
 sys.exit(1 if bad else 0)
 EOF
+# A command killed by a task ktrail does not trace: the kernel reports
+# SIGKILL in the dying thread whatever signal it was, so the cause is
+# unknown (empty), never a wrong SIGKILL.
+"$KTRAIL" -q -e sched_process_exit -o csv:"$T/ext.csv" -- sleep 30 2> "$T/ext.err" < /dev/null &
+kt=$!
+kt_bg $kt
+sl=
+for _ in $(seq 100); do
+	sl=$(pgrep -P $kt -x sleep || true)
+	[ -n "$sl" ] && break
+	sleep 0.1
+done
+[ -n "$sl" ] || fail "the traced sleep did not start"
+sleep 0.5
+kill -TERM "$sl"
+wait $kt || true
+python3 - "$T/ext.csv" <<'EOF' || { show "$T/ext.err"; fail "outside kill: see above"; }
+import csv, sys
+r = [x for x in csv.DictReader(open(sys.argv[1])) if x["eventName"] == "sched_process_exit"]
+if len(r) != 1 or (r[0]["exit_code"], r[0]["signal_code"]) != ("", ""):
+    print("FAIL: outside SIGTERM: rows %r, want one with exit_code and signal_code empty"
+          % [(x["exit_code"], x["signal_code"]) for x in r])
+    sys.exit(1)
+EOF
 echo "PASS: families ($(grep -c '^@@ [a-z]' "$T/wl.txt") calls exact, lifecycle and context)"

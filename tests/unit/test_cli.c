@@ -157,6 +157,10 @@ static void test_filters(void **state)
 	assert_int_equal(PARSE(&o, err, "--scope", "comm=bash", "--scope", "uid>=1000",
 			       "-e", "sendto.retval<0"), 0);
 	assert_int_equal(o.sel.count, 1);
+	/* A scope alone: the default events. */
+	assert_int_equal(PARSE(&o, err, "--scope", "comm=bash"), 0);
+	assert_string_equal(o.events, KT_DEFAULT_EVENTS);
+	assert_int_equal(o.sel.count, 18);
 	assert_int_equal(PARSE(&o, err, "-e", "openat.data.pathnme=/etc/*"), -1);
 	assert_string_equal(err, "filter \"openat.data.pathnme=/etc/*\": openat has no argument "
 			    "\"pathnme\"\n  openat.data.pathnme=/etc/*\n              ^");

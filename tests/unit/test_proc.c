@@ -207,9 +207,23 @@ static void test_context_and_exit(void **state)
 	kt_proc_signal_generate(t, 61, 15, true);
 	kt_proc_signal_deliver(t, 61, 15, 0x401000);
 	assert_false(kt_proc_exit_cause(t, 61, &status, &sig));
+	kt_proc_signal_generate(t, 61, 9, true);
 	kt_proc_signal_deliver(t, 61, 9, 0);
 	assert_true(kt_proc_exit_cause(t, 61, &status, &sig));
 	assert_int_equal(sig, 9);
+	/* A SIGKILL delivered with no signal seen sent (the sender is not
+	 * traced): any default-fatal signal looks so; the cause is unknown. */
+	kt_proc_add(t, 63, 63, "victim2");
+	kt_proc_signal_deliver(t, 63, 9, 0);
+	assert_false(kt_proc_exit_cause(t, 63, &status, &sig));
+	/* A pid namespace's init ignores a default SIGTERM: its later
+	 * exit_group(1) is the cause. */
+	kt_proc_add(t, 64, 64, "init");
+	kt_proc_signal_deliver(t, 64, 15, 0);
+	kt_proc_exit_call(t, 64, 1, true);
+	assert_true(kt_proc_exit_cause(t, 64, &status, &sig));
+	assert_int_equal(status, 1);
+	assert_int_equal(sig, 0);
 	/* SIGCHLD's default is to ignore: no cause. */
 	kt_proc_add(t, 62, 62, "parent");
 	kt_proc_signal_deliver(t, 62, 17, 0);
