@@ -248,27 +248,14 @@ const struct kt_value *kt_pair_pending_val(struct kt_pairer *p, int tid, const c
 	return &pe->vals[i];
 }
 
-int kt_pair_thread_gone(struct kt_pairer *p, int tid)
-{
-	struct pending *pe = kt_imap_get(&p->map, tid);
-	struct pending cur;
-	int rc;
-
-	if (!pe)
-		return 0;
-	cur = *pe;
-	kt_imap_del(&p->map, tid);
-	rc = emit_pending(p, tid, &cur, KT_ST_NO_EXIT, NULL);
-	pending_release(&cur);
-	return rc;
-}
-
 bool kt_pair_in_call(const struct kt_pairer *p, int tid)
 {
 	return kt_imap_get((struct kt_imap *)&p->map, tid) != NULL;
 }
 
-int kt_pair_noreturn(struct kt_pairer *p, int tid)
+/* Emit the pending call of @tid (if any) as @st, without a return
+ * value, and forget it. */
+static int emit_and_forget(struct kt_pairer *p, int tid, enum kt_state st)
 {
 	struct pending *pe = kt_imap_get(&p->map, tid);
 	struct pending cur;
@@ -278,9 +265,19 @@ int kt_pair_noreturn(struct kt_pairer *p, int tid)
 		return 0;
 	cur = *pe;
 	kt_imap_del(&p->map, tid);
-	rc = emit_pending(p, tid, &cur, KT_ST_COMPLETE, NULL);
+	rc = emit_pending(p, tid, &cur, st, NULL);
 	pending_release(&cur);
 	return rc;
+}
+
+int kt_pair_noreturn(struct kt_pairer *p, int tid)
+{
+	return emit_and_forget(p, tid, KT_ST_COMPLETE);
+}
+
+int kt_pair_thread_gone(struct kt_pairer *p, int tid)
+{
+	return emit_and_forget(p, tid, KT_ST_NO_EXIT);
 }
 
 int kt_pair_exit(struct kt_pairer *p, const struct kt_raw *x,

@@ -71,6 +71,52 @@ static void test_complete(void **state)
 }
 
 /* Threads interleave; a negative int arg and a -errno return survive. */
+/* exit_group never returns: emitted at once, complete, no returnValue;
+ * a thread that dies in a call: no_exit; a reused tid starts clean. */
+static void test_noreturn_and_thread_gone(void **state)
+{
+	struct sink s = { 0 };
+	struct kt_pairer *p = kt_pairer_new(0, collect, &s);
+	const struct kt_event_def *eg = kt_event_by_name("exit_group");
+	const struct kt_event_def *rd = kt_event_by_name("read");
+	const struct kt_event_def *clone = kt_event_by_name("clone");
+	struct kt_raw e = enter(7, 10, 0, 3, 0, 0, 0);
+	struct kt_raw x = leave(7, 30, 0, 0);
+
+	(void)state;
+	assert_int_equal(kt_pair_enter(p, &e, eg, false), 0);
+	assert_true(kt_pair_in_call(p, 7));
+	assert_int_equal(kt_pair_noreturn(p, 7), 0);
+	assert_int_equal(s.n, 1);
+	assert_ptr_equal(s.r[0].ev, eg);
+	assert_int_equal(s.r[0].state, KT_ST_COMPLETE);
+	assert_false(s.r[0].has_ret);
+	assert_int_equal(s.r[0].args[0].i, 3);
+	assert_false(kt_pair_in_call(p, 7));
+	/* Nothing pending: nothing more. */
+	assert_int_equal(kt_pair_noreturn(p, 7), 0);
+	assert_int_equal(kt_pair_thread_gone(p, 7), 0);
+	assert_int_equal(s.n, 1);
+	/* A read the thread never returned from. */
+	e = enter(8, 20, 1, 5, 0x1000, 64, 0);
+	assert_int_equal(kt_pair_enter(p, &e, rd, false), 0);
+	assert_int_equal(kt_pair_thread_gone(p, 8), 0);
+	assert_int_equal(s.n, 2);
+	assert_ptr_equal(s.r[1].ev, rd);
+	assert_int_equal(s.r[1].state, KT_ST_NO_EXIT);
+	assert_false(kt_pair_in_call(p, 8));
+	/* tid 8 reused by a new thread: its clone return is not paired with
+	 * the dead thread's read. */
+	x = leave(8, 40, 1, 0);
+	assert_int_equal(kt_pair_exit(p, &x, clone, false), 0);
+	assert_int_equal(s.n, 3);
+	assert_int_equal(s.r[2].tid, 8);
+	assert_ptr_equal(s.r[2].ev, clone);
+	assert_int_equal(s.r[2].state, KT_ST_NO_ENTER);
+	assert_int_equal(kt_pair_pending(p), 0);
+	kt_pairer_free(p);
+}
+
 static void test_interleaved_threads(void **state)
 {
 	struct sink s = { 0 };
@@ -260,6 +306,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_complete),
+		cmocka_unit_test(test_noreturn_and_thread_gone),
 		cmocka_unit_test(test_interleaved_threads),
 		cmocka_unit_test(test_lost_exit),
 		cmocka_unit_test(test_lost_enter),
