@@ -51,8 +51,9 @@ int kt_ring_next(struct kt_ring *r, void *buf, unsigned int *skip, uint64_t *los
 
 /*
  * Is @subbuf (@subbuf_size bytes: header, then data) one kbuffer may walk:
- * its commit length within the sub-buffer?  Readers and recordings are
- * checked with it before kbuffer_load_subbuffer().
+ * its commit length within the sub-buffer, every event within it and of a
+ * length the kernel can write (a multiple of 4)?  Readers and recordings
+ * are checked with it before kbuffer_load_subbuffer().
  */
 bool kt_subbuf_valid(const void *subbuf, size_t subbuf_size, int long_size);
 /* Does the event @ev of @size bytes lie within the sub-buffer? */

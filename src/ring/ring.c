@@ -309,12 +309,53 @@ static uint64_t subbuf_commit(const unsigned char *p, int long_size)
 	return c;
 }
 
+/*
+ * Every event of the kernel's ring buffer is a multiple of 4 bytes long
+ * (RB_ALIGNMENT), so the next one starts 4-byte aligned.  Data that says
+ * otherwise is corrupt, and kbuffer would read it unaligned: a bus error
+ * on 32-bit ARM.  The event header (type_len:5, time_delta:27) is read in
+ * this machine's byte order, as kbuffer does for the data it decodes.
+ */
+static bool events_aligned(const unsigned char *data, size_t len)
+{
+	size_t off = 0;
+
+	while (off + 4 <= len) {
+		uint32_t h, a;
+		unsigned int type_len;
+		size_t ev;
+
+		memcpy(&h, data + off, 4);
+		type_len = h & 0x1f;
+		if (type_len == 29 && !(h >> 5))
+			return true;	/* the null padding ends the data */
+		if (type_len == 0 || type_len == 29) {
+			if (off + 8 > len)
+				return false;
+			memcpy(&a, data + off + 4, 4);
+			if (a % 4)
+				return false;
+			ev = 4 + (size_t)a;
+		} else if (type_len >= 30) {
+			ev = 8;		/* time extend, absolute time stamp */
+		} else {
+			ev = 4 + 4 * (size_t)type_len;
+		}
+		if (ev > len - off)
+			return false;
+		off += ev;
+	}
+	return true;
+}
+
 bool kt_subbuf_valid(const void *subbuf, size_t subbuf_size, int long_size)
 {
 	uint64_t commit = subbuf_commit(subbuf, long_size);
+	size_t hdr = 8 + (size_t)long_size;
 
-	return subbuf_size >= (size_t)(8 + long_size) &&
-	       (commit & KT_RB_COMMIT_MASK) <= subbuf_size - 8 - long_size;
+	return subbuf_size >= hdr &&
+	       (commit & KT_RB_COMMIT_MASK) <= subbuf_size - hdr &&
+	       events_aligned((const unsigned char *)subbuf + hdr, commit & KT_RB_COMMIT_MASK);
 }
 
 bool kt_event_in_subbuf(const void *subbuf, size_t subbuf_size, const void *ev, int size)

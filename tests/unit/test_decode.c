@@ -386,6 +386,43 @@ static void test_signals_and_exit(void **state)
 	kt_decoder_free(d);
 }
 
+/* Sub-buffers kbuffer may walk: commit within, events of lengths the
+ * kernel writes (multiples of 4: a corrupt one would make kbuffer read
+ * unaligned, a bus error on 32-bit ARM). */
+static void test_subbuf_valid(void **state)
+{
+	unsigned char sb[256];
+
+	(void)state;
+	memset(sb, 0, sizeof(sb));
+	/* header: timestamp (8), commit (8); data from 16 */
+	put64(sb + 8, 28);
+	put32(sb + 16, 2);		/* type_len 2: 4 + 8 bytes */
+	put32(sb + 28, 0);		/* type_len 0, array[0] = 12: 16 bytes */
+	put32(sb + 32, 12);
+	assert_true(kt_subbuf_valid(sb, sizeof(sb), 8));
+	put32(sb + 32, 13);		/* not a multiple of 4 */
+	assert_false(kt_subbuf_valid(sb, sizeof(sb), 8));
+	put32(sb + 32, 400);		/* beyond the data */
+	assert_false(kt_subbuf_valid(sb, sizeof(sb), 8));
+	put32(sb + 32, 12);
+	put64(sb + 8, 300);		/* commit beyond the sub-buffer */
+	assert_false(kt_subbuf_valid(sb, sizeof(sb), 8));
+	/* A time extend (8 bytes), then the null padding that ends the data. */
+	put64(sb + 8, 40);
+	put32(sb + 16, 30);
+	put32(sb + 24, 29);
+	assert_true(kt_subbuf_valid(sb, sizeof(sb), 8));
+	/* A discarded event (padding with a time delta): its length counts
+	 * (the data: the time extend, then 4 + 8 bytes). */
+	put64(sb + 8, 20);
+	put32(sb + 24, 29 | 1u << 5);
+	put32(sb + 28, 7);
+	assert_false(kt_subbuf_valid(sb, sizeof(sb), 8));
+	put32(sb + 28, 8);
+	assert_true(kt_subbuf_valid(sb, sizeof(sb), 8));
+}
+
 static void test_bad_formats(void **state)
 {
 	struct kt_decoder *d = kt_decoder_new(8, false);
@@ -742,6 +779,7 @@ int main(void)
 		cmocka_unit_test(test_2632_lock_depth),
 		cmocka_unit_test(test_raw_syscalls_and_exec),
 		cmocka_unit_test(test_bad_formats),
+		cmocka_unit_test(test_subbuf_valid),
 		cmocka_unit_test(test_signals_and_exit),
 		cmocka_unit_test(test_hand_built_subbuffer),
 		cmocka_unit_test(test_captured_6_18),
