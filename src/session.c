@@ -102,6 +102,7 @@ struct session {
 	const struct kt_event_def *ev_ctx[7];	/* setuid ... unshare, setns */
 	const struct kt_event_def *ev_forks[4];	/* clone, clone3, fork, vfork */
 	const struct kt_event_def *ev_execve, *ev_execveat;
+	const struct kt_event_def *ev_opens[7];	/* the calls that open a file by path */
 	bool compat_on[KT_MAX_EVENTS];
 	unsigned long long traced[KT_MAX_EVENTS][2];	/* complete records: native, 32-bit */
 	int64_t epoch;
@@ -208,6 +209,18 @@ static int emit_to_outputs(struct session *s, struct kt_record *r)
 	return 0;
 }
 
+/* The process id, name and context of a record's task. */
+static void record_task(struct kt_record *r, const struct kt_task *t)
+{
+	r->pid = t->tgid;
+	r->comm = t->comm;
+	r->has_ctx = t->has_ctx;
+	r->ppid = t->ppid;
+	r->uid = t->uid;
+	r->mntns = t->mntns;
+	r->pidns = t->pidns;
+}
+
 /* Pairer callback: add the process context and write. */
 static int emit_record(struct kt_record *r, void *arg)
 {
@@ -220,17 +233,10 @@ static int emit_record(struct kt_record *r, void *arg)
 		return 0;
 	t = kt_proc_get(s->proc, r->tid);
 
-	if (t) {
-		r->pid = t->tgid;
-		r->comm = t->comm;
-		r->has_ctx = t->has_ctx;
-		r->ppid = t->ppid;
-		r->uid = t->uid;
-		r->mntns = t->mntns;
-		r->pidns = t->pidns;
-	} else {
+	if (t)
+		record_task(r, t);
+	else
 		r->comm = "";
-	}
 	if (s->o->filter) {
 		unsigned int fl = (t && t->born ? KT_FM_NEW : 0) | (t && t->followed ? KT_FM_FOLLOWED : 0);
 
@@ -594,12 +600,10 @@ static void emit_hook(struct session *s, const struct kt_raw *raw)
 	if (sp >= 0 && !r.args[sp].set) {
 		const struct kt_event_def *pev = NULL;
 		const struct kt_value *v = kt_pair_pending_val(s->pair, raw->tid, "pathname", &pev);
-		static const char *const opens[] = { "open", "openat", "openat2", "creat",
-						     "execve", "execveat", "uselib" };
 		bool open_call = false;
 
-		for (size_t i = 0; pev && i < KT_ARRAY_SIZE(opens); i++)
-			open_call |= !strcmp(pev->name, opens[i]);
+		for (size_t i = 0; pev && i < KT_ARRAY_SIZE(s->ev_opens); i++)
+			open_call |= pev == s->ev_opens[i];
 		if (v && v->str && open_call)
 			r.args[sp] = *v;
 	}
@@ -616,13 +620,7 @@ static void follow_fork(struct session *s, const struct kt_raw *raw)
 	if (!p)
 		return;
 	if (!p->followed) {
-		r.pid = p->tgid;
-		r.comm = p->comm;
-		r.has_ctx = p->has_ctx;
-		r.ppid = p->ppid;
-		r.uid = p->uid;
-		r.mntns = p->mntns;
-		r.pidns = p->pidns;
+		record_task(&r, p);
 		if (!kt_filter_scope_match(s->o->filter, &r, p->born ? KT_FM_NEW : 0))
 			return;
 	}
@@ -1798,6 +1796,13 @@ int kt_session_run(const struct kt_opts *o, struct kt_session_result *res,
 	s->ev_exit_task = kt_event_by_name("sched_process_exit");
 	s->ev_exit = kt_event_by_name("exit");
 	s->ev_exit_group = kt_event_by_name("exit_group");
+	{
+		static const char *const opens[] = { "open", "openat", "openat2", "creat",
+						     "execve", "execveat", "uselib" };
+
+		for (size_t i = 0; i < KT_ARRAY_SIZE(opens) && i < KT_ARRAY_SIZE(s->ev_opens); i++)
+			s->ev_opens[i] = kt_event_by_name(opens[i]);
+	}
 	s->ev_execve = kt_event_by_name("execve");
 	s->ev_execveat = kt_event_by_name("execveat");
 	s->ev_forks[0] = kt_event_by_name("clone");

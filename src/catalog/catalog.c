@@ -183,14 +183,31 @@ const struct kt_event_def *kt_event_by_name(const char *name)
 	return NULL;
 }
 
+/* Syscall numbers per ABI -> catalog index + 1 (0: none), built once:
+ * raw_syscalls asks for every record of a 32-bit task. */
+#define KT_MAX_NR 1024
+static unsigned short nr_index[KT_ABI_MAX][KT_MAX_NR];
+
+static void nr_index_init(void)
+{
+	static bool done;
+
+	if (done)
+		return;
+	for (unsigned int i = kt_nevents; i-- > 0;)
+		for (int abi = 0; abi < KT_ABI_MAX; abi++)
+			if (kt_events[i].kind == KT_EV_SYSCALL && kt_events[i].nr[abi] >= 0 &&
+			    kt_events[i].nr[abi] < KT_MAX_NR)
+				nr_index[abi][kt_events[i].nr[abi]] = (unsigned short)(i + 1);
+	done = true;
+}
+
 const struct kt_event_def *kt_event_by_nr(enum kt_abi abi, long nr)
 {
-	if (abi < 0 || abi >= KT_ABI_MAX || nr < 0)
+	if (abi < 0 || abi >= KT_ABI_MAX || nr < 0 || nr >= KT_MAX_NR)
 		return NULL;
-	for (unsigned int i = 0; i < kt_nevents; i++)
-		if (kt_events[i].kind == KT_EV_SYSCALL && kt_events[i].nr[abi] == nr)
-			return &kt_events[i];
-	return NULL;
+	nr_index_init();
+	return nr_index[abi][nr] ? &kt_events[nr_index[abi][nr] - 1] : NULL;
 }
 
 static const char *const set_names[KT_NSETS] = {
