@@ -21,6 +21,7 @@ enum {
 	OPT_USER,
 	OPT_HELP,
 	OPT_VERSION,
+	OPT_INFO,
 };
 
 static const struct option long_opts[] = {
@@ -36,6 +37,7 @@ static const struct option long_opts[] = {
 	{ "scope", required_argument, NULL, OPT_SCOPE },
 	{ "raw", no_argument, NULL, OPT_RAW },
 	{ "user", required_argument, NULL, OPT_USER },
+	{ "info", no_argument, NULL, OPT_INFO },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -177,6 +179,34 @@ void kt_cli_free(struct kt_opts *o)
 	o->filter = NULL;
 }
 
+/*
+ * Options that make no sense for record (output formats are chosen when
+ * the recording is reported) or report (everything about the kernel was
+ * decided when it was recorded).
+ */
+static int check_mode_options(const struct kt_opts *o, char *err, size_t errlen)
+{
+	if (o->cmd == KT_CMD_RECORD) {
+		if (o->raw) {
+			snprintf(err, errlen, "--raw is an option of 'ktrail report' (a recording "
+				 "holds the kernel's numbers; report prints them as asked)");
+			return -1;
+		}
+		return 0;
+	}
+	if (o->npids || o->reader != KT_READER_AUTO || o->compat != KT_COMPAT_AUTO ||
+	    o->probes != KT_PROBES_AUTO || o->buffer_kb || o->user) {
+		snprintf(err, errlen, "%s is an option of tracing and recording, not of 'ktrail "
+			 "report' (the recording decided it)",
+			 o->npids ? "-p" : o->reader != KT_READER_AUTO ? "--reader" :
+			 o->compat != KT_COMPAT_AUTO ? "--compat" :
+			 o->probes != KT_PROBES_AUTO ? "--probes" :
+			 o->buffer_kb ? "--buffer-size" : "--user");
+		return -1;
+	}
+	return 0;
+}
+
 /* Append one -e list to o->evbuf (comma-joined). */
 static int add_events(struct kt_opts *o, const char *list, char *err, size_t errlen)
 {
@@ -204,8 +234,18 @@ static int parse_filter(struct kt_opts *o, const char *expr, bool scope, char *e
 	}
 	r = scope ? kt_filter_add_scope(o->filter, expr, err, errlen) :
 		    kt_filter_add_event(o->filter, expr, err, errlen);
+	if (r == 0) {
+		if (o->nfexprs >= KT_MAX_FEXPRS) {
+			snprintf(err, errlen, "too many filters (at most %d)", KT_MAX_FEXPRS);
+			return -1;
+		}
+		o->fexprs[o->nfexprs] = expr;
+		o->fscope[o->nfexprs++] = scope;
+	}
 	return r;
 }
+
+static const char default_events[] = KT_DEFAULT_EVENTS;
 
 static int cli_parse(int argc, char **argv, struct kt_opts *o, char *err, size_t errlen)
 {
@@ -215,7 +255,7 @@ static int cli_parse(int argc, char **argv, struct kt_opts *o, char *err, size_t
 	memset(o, 0, sizeof(*o));
 	o->cmd = KT_CMD_TRACE;
 	o->reader = KT_READER_AUTO;
-	o->events = KT_DEFAULT_EVENTS;
+	o->events = default_events;
 	err[0] = '\0';
 	if (argc > 1 && argv[1][0] != '-') {
 		if (!strcmp(argv[1], "list")) {
@@ -226,10 +266,14 @@ static int cli_parse(int argc, char **argv, struct kt_opts *o, char *err, size_t
 			o->cmd = KT_CMD_CHECK;
 		} else if (!strcmp(argv[1], "describe")) {
 			o->cmd = KT_CMD_DESCRIBE;
+		} else if (!strcmp(argv[1], "record")) {
+			o->cmd = KT_CMD_RECORD;
+		} else if (!strcmp(argv[1], "report")) {
+			o->cmd = KT_CMD_REPORT;
 		} else if (strcmp(argv[1], "trace")) {
 			snprintf(err, errlen,
-				 "unknown command '%s' (use trace, list, check, describe or cleanup)",
-				 argv[1]);
+				 "unknown command '%s' (use trace, record, report, list, check, "
+				 "describe or cleanup)", argv[1]);
 			return -1;
 		}
 		argv++;
@@ -237,7 +281,10 @@ static int cli_parse(int argc, char **argv, struct kt_opts *o, char *err, size_t
 	}
 	optind = 0;	/* glibc: 0 resets getopt completely */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:e:o:p:qhV", long_opts, NULL)) != -1) {
+	/* Options stop at COMMAND for trace and record; the others take
+	 * their operands anywhere. */
+	while ((c = getopt_long(argc, argv, o->cmd == KT_CMD_TRACE || o->cmd == KT_CMD_RECORD ?
+				"+:e:o:p:qhV" : ":e:o:p:qhV", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'e':
 			/* Event names have no '.': a word with one is a filter,
@@ -254,8 +301,19 @@ static int cli_parse(int argc, char **argv, struct kt_opts *o, char *err, size_t
 			o->raw = true;
 			break;
 		case 'o':
+			if (o->cmd == KT_CMD_RECORD) {
+				if (o->record_path) {
+					snprintf(err, errlen, "record writes one file (-o given twice)");
+					return -1;
+				}
+				o->record_path = optarg;
+				break;
+			}
 			if (parse_output(optarg, o, err, errlen) < 0)
 				return -1;
+			break;
+		case OPT_INFO:
+			o->info = true;
 			break;
 		case 'p':
 			if (parse_pids(optarg, o, err, errlen) < 0)
@@ -336,6 +394,33 @@ static int cli_parse(int argc, char **argv, struct kt_opts *o, char *err, size_t
 			return -1;
 		}
 	}
+	if (o->cmd == KT_CMD_REPORT || o->cmd == KT_CMD_RECORD) {
+		int r = check_mode_options(o, err, errlen);
+
+		if (r < 0)
+			return -1;
+	}
+	if (o->info && o->cmd != KT_CMD_REPORT) {
+		snprintf(err, errlen, "--info is an option of 'ktrail report'");
+		return -1;
+	}
+	if (o->cmd == KT_CMD_REPORT) {
+		if (optind >= argc) {
+			snprintf(err, errlen, "report needs a recording (ktrail report FILE)");
+			return -1;
+		}
+		if (optind + 1 < argc) {
+			snprintf(err, errlen, "report reads one recording ('%s' is extra)",
+				 argv[optind + 1]);
+			return -1;
+		}
+		o->report_path = argv[optind];
+		optind++;
+	}
+	if (o->cmd == KT_CMD_RECORD && !o->record_path) {
+		snprintf(err, errlen, "record needs -o FILE, the recording to write");
+		return -1;
+	}
 	if (o->cmd == KT_CMD_DESCRIBE) {
 		if (optind >= argc) {
 			snprintf(err, errlen, "describe needs an event name (see 'ktrail list')");
@@ -353,7 +438,7 @@ static int cli_parse(int argc, char **argv, struct kt_opts *o, char *err, size_t
 		return 0;
 	}
 	if (optind < argc) {
-		if (o->cmd != KT_CMD_TRACE) {
+		if (o->cmd != KT_CMD_TRACE && o->cmd != KT_CMD_RECORD) {
 			snprintf(err, errlen, "unexpected argument '%s'", argv[optind]);
 			return -1;
 		}
@@ -363,6 +448,7 @@ static int cli_parse(int argc, char **argv, struct kt_opts *o, char *err, size_t
 		snprintf(err, errlen, "-p and a COMMAND cannot be combined");
 		return -1;
 	}
+	o->events_given = o->evbuf[0] != '\0';
 	if (o->evbuf[0]) {
 		o->events = o->evbuf;
 	} else if (o->filter) {
@@ -395,6 +481,7 @@ static int cli_parse(int argc, char **argv, struct kt_opts *o, char *err, size_t
 		snprintf(err, errlen, "-e %s selects no event", o->events);
 		return -1;
 	}
+	o->sel_default = o->events == default_events;
 	if (!o->noutputs) {
 		o->outputs[0].format = "table";
 		o->noutputs = 1;

@@ -85,7 +85,14 @@ static int run(struct kt_opts *op)
 		if (rc != KT_EXIT_OK)
 			fprintf(stderr, "ktrail: check: %s\n", err);
 		return rc;
+	case KT_CMD_REPORT:
+		err[0] = '\0';
+		rc = kt_session_report(&o, &res, err, sizeof(err));
+		if (rc != KT_EXIT_OK && err[0])
+			fprintf(stderr, "ktrail: report: %s\n", err);
+		return rc;
 	case KT_CMD_TRACE:
+	case KT_CMD_RECORD:
 		break;
 	}
 	err[0] = '\0';

@@ -15,16 +15,19 @@
 #include <string.h>
 #include <stdio_ext.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <kbuffer.h>
+#include <tracefs.h>
 
 #include "ktrail/decode.h"
 #include "ktrail/filter.h"
 #include "ktrail/pair.h"
 #include "ktrail/proc.h"
+#include "ktrail/recfile.h"
 #include "ktrail/ring.h"
 #include "ktrail/priv.h"
 #include "ktrail/session.h"
@@ -36,9 +39,11 @@
 #define OUT_BUF (256 * 1024)
 #define PAGES_PER_ROUND 64	/* per CPU, bounds memory */
 #define MERGE_SLACK_NS 2000000ull	/* events this recent wait a round */
+#define REC_BUF (1024 * 1024)	/* stdio buffer of a recording */
 
 struct page {
 	struct page *next;
+	off_t off;		/* report: its place in the recording */
 	unsigned int skip;
 	uint64_t lost;
 	unsigned char data[];
@@ -121,6 +126,25 @@ struct session {
 	char write_err_name[256];
 	unsigned long long records, unattributed;
 	char hostname[256];
+	/* ktrail record: the descriptions kept during setup, the file. */
+	bool recording;
+	char *header_page;
+	size_t header_page_len;
+	struct rec_format { char sys[64]; char *text; size_t len; } *fmts;
+	unsigned int nfmts;
+	struct kt_recw rec;
+	FILE *rec_fp;
+	char *rec_buf;
+	void *pagebuf;
+	unsigned long long rec_pages, rec_bytes;
+	/* ktrail report: the recording, the next page of each CPU. */
+	struct kt_recr *rd;
+	unsigned int *rd_next;
+	unsigned long long rd_bad;	/* sub-buffers that failed the check */
+	int rd_bad_cpu;
+	off_t rd_bad_off;
+	bool rd_read_err;
+	uint64_t last_ts;	/* of the last event merged */
 };
 
 static int sig_pipe[2] = { -1, -1 };
@@ -331,7 +355,8 @@ static int outputs_open(struct session *s, char *err, size_t errlen)
 		if (s->o->sel.on[i])
 			s->cols[n++] = &kt_events[i];
 	s->cols[n++] = kt_lost_event();
-	if (gethostname(s->hostname, sizeof(s->hostname)) < 0)
+	/* A report names the recorded machine. */
+	if (!s->rd && gethostname(s->hostname, sizeof(s->hostname)) < 0)
 		s->hostname[0] = '\0';
 	for (unsigned int i = 0; i < s->o->noutputs; i++) {
 		const struct kt_output *ko = &s->o->outputs[i];
@@ -727,6 +752,52 @@ static void loss_report(struct session *s, int cpu, uint64_t ts, long long count
 	kt_pair_abandon(s->pair, ts);
 }
 
+/* report: the next sub-buffer of @c's CPU from the recording. */
+static void rd_fill(struct session *s, struct cpu_state *c)
+{
+	unsigned int i = s->rd_next[c->cpu];
+	const struct kt_rec_page *rp;
+	struct page *p;
+
+again:
+	if (c->cpu >= s->rd->ncpus || i >= s->rd->npages[c->cpu])
+		return;
+	p = page_get(s);
+	if (!p)
+		return;
+	rp = &s->rd->pages[c->cpu][i];
+	s->rd_next[c->cpu]++;
+	if (kt_recr_page(s->rd, c->cpu, i, p->data, s->subbuf_size) < 0) {
+		s->rd_read_err = true;
+		if (!s->rd_bad++) {
+			s->rd_bad_cpu = c->cpu;
+			s->rd_bad_off = rp->off;
+		}
+		page_put(s, p);
+		i++;
+		goto again;
+	}
+	p->off = rp->off;
+	p->skip = rp->skip;
+	p->lost = rp->lost;
+	p->next = NULL;
+	if (c->tail)
+		c->tail->next = p;
+	else
+		c->head = p;
+	c->tail = p;
+}
+
+/* report: a sub-buffer that fails kt_subbuf_valid() is skipped, counted
+ * and named at the end. */
+static void rd_bad_page(struct session *s, struct cpu_state *c, const struct page *p)
+{
+	if (!s->rd_bad++) {
+		s->rd_bad_cpu = c->cpu;
+		s->rd_bad_off = p->off;
+	}
+}
+
 /*
  * A CPU's cursor: when c->ev is set, the head page is loaded in c->kb and
  * c->ev is its next event; when it is NULL, no page is loaded.  Load pages
@@ -734,14 +805,18 @@ static void loss_report(struct session *s, int cpu, uint64_t ts, long long count
  */
 static void cursor_load(struct session *s, struct cpu_state *c)
 {
+	int long_size = kt_decoder_long_size(s->dec);
+	bool be = kt_decoder_big_endian(s->dec);
+
+	if (!c->head && s->rd)
+		rd_fill(s, c);
 	while (!c->ev && c->head) {
 		struct page *p = c->head;
 
 		/* A commit length past the sub-buffer is not walked. */
-		if (kt_subbuf_valid(p->data, s->subbuf_size, kt_decoder_long_size(s->dec)) &&
+		if (kt_subbuf_valid(p->data, s->subbuf_size, long_size, be) &&
 		    kbuffer_load_subbuffer(c->kb, p->data) == 0) {
-			long long missed = kt_subbuf_missed(p->data, s->subbuf_size,
-							     kt_decoder_long_size(s->dec));
+			long long missed = kt_subbuf_missed(p->data, s->subbuf_size, long_size, be);
 			uint64_t base = kbuffer_subbuf_timestamp(c->kb, p->data);
 
 			/* The mapping's count, or the header's flags (and
@@ -762,12 +837,16 @@ static void cursor_load(struct session *s, struct cpu_state *c)
 			} else if (lost) {
 				loss_report(s, c->cpu, base, lost);
 			}
+		} else if (s->rd) {
+			rd_bad_page(s, c, p);
 		}
 		if (!c->ev) {
 			c->head = p->next;
 			if (!c->head)
 				c->tail = NULL;
 			page_put(s, p);
+			if (!c->head && s->rd)
+				rd_fill(s, c);
 		}
 	}
 }
@@ -835,7 +914,7 @@ static void merge(struct session *s, unsigned long long limit)
 		for (int i = 0; i < s->ncpus; i++) {
 			struct cpu_state *c = &s->cpus[i];
 
-			if (!c->ring)
+			if (!c->ring && !s->rd)
 				continue;
 			if (c->ev && (!best || c->ev_ts < best->ev_ts))
 				best = c;
@@ -847,6 +926,7 @@ static void merge(struct session *s, unsigned long long limit)
 			loss_report(s, best->cpu, best->loss_ts, best->loss);
 			best->loss = 0;
 		}
+		s->last_ts = best->ev_ts;
 		if (kt_event_in_subbuf(best->head->data, s->subbuf_size, best->ev,
 				       kbuffer_event_size(best->kb)))
 			handle_event(s, best->cpu, best->ev, kbuffer_event_size(best->kb),
@@ -902,6 +982,320 @@ static int round_once(struct session *s, bool final, bool *more)
 	return 0;
 }
 
+/* ----------------------------------------------------------- record */
+
+static void rec_failed(struct session *s)
+{
+	if (!s->write_err) {
+		s->write_err = s->rec.err ? s->rec.err : EIO;
+		snprintf(s->write_err_name, sizeof(s->write_err_name), "%s", s->o->record_path);
+	}
+}
+
+/*
+ * ktrail record: every sub-buffer goes to the file as the kernel wrote
+ * it, with no decoding and no per-event work: only its header is read
+ * (its length, and the loss flags for the summary).  Returns the pages
+ * written, or -1; *@more: a CPU had more than a round's worth.
+ */
+static int rec_round(struct session *s, bool *more)
+{
+	int long_size = kt_decoder_long_size(s->dec);
+	int total = 0;
+
+	*more = false;
+	for (int i = 0; i < s->ncpus && !s->write_err; i++) {
+		struct cpu_state *c = &s->cpus[i];
+		int n = 0;
+
+		if (!c->ring)
+			continue;
+		while (n < PAGES_PER_ROUND) {
+			unsigned int skip;
+			uint64_t lost;
+			size_t used;
+			long long missed;
+			int r = kt_ring_next(c->ring, s->pagebuf, &skip, &lost);
+
+			if (r < 0)
+				return -1;
+			if (r == 0)
+				break;
+			used = kt_subbuf_used(s->pagebuf, s->subbuf_size, long_size, false);
+			missed = lost ? (long long)lost :
+				 kt_subbuf_missed(s->pagebuf, s->subbuf_size, long_size, false);
+			if (missed > 0)
+				c->lost_stream += missed;
+			else if (missed < 0)
+				c->lost_unknown = true;
+			if (kt_recw_page(&s->rec, i, skip, lost, s->pagebuf, used) < 0) {
+				rec_failed(s);
+				break;
+			}
+			s->rec_pages++;
+			s->rec_bytes += KT_REC_CHUNK_HDR + used;
+			n++;
+		}
+		total += n;
+		*more |= n == PAGES_PER_ROUND;
+	}
+	if (!s->write_err && kt_recw_flush(&s->rec) < 0)
+		rec_failed(s);
+	return total;
+}
+
+/* The descriptions known at setup: header page, formats, probes, tasks. */
+static int rec_open(struct session *s, char *err, size_t errlen)
+{
+	bool seekable;
+	char *text = NULL;
+	size_t tlen = 0;
+	FILE *m;
+
+	if (gethostname(s->hostname, sizeof(s->hostname)) < 0)
+		s->hostname[0] = '\0';
+	s->rec_fp = open_output(s, s->o->record_path, &seekable, err, errlen);
+	if (!s->rec_fp)
+		return -1;
+	s->rec_buf = malloc(REC_BUF);
+	if (s->rec_buf)
+		setvbuf(s->rec_fp, s->rec_buf, _IOFBF, REC_BUF);
+	s->pagebuf = malloc(s->subbuf_size);
+	if (!s->pagebuf) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (kt_recw_begin(&s->rec, s->rec_fp) < 0 ||
+	    kt_recw_chunk(&s->rec, KT_REC_HEADER_PAGE, s->header_page, s->header_page_len,
+			  NULL, 0) < 0)
+		goto fail;
+	for (unsigned int i = 0; i < s->nfmts; i++)
+		if (kt_recw_chunk(&s->rec, KT_REC_FORMAT, s->fmts[i].sys, strlen(s->fmts[i].sys) + 1,
+				  s->fmts[i].text, s->fmts[i].len) < 0)
+			goto fail;
+	/* The kprobes as they were created, for the reader's information. */
+	m = open_memstream(&text, &tlen);
+	if (!m) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (unsigned int i = 0; i < s->probes.n; i++) {
+		char *sys = NULL, *ev = NULL, *prefix = NULL, *addr = NULL, *fmt = NULL;
+
+		if (tracefs_dynevent_info(s->probes.ev[i], &sys, &ev, &prefix, &addr, &fmt) !=
+		    TRACEFS_DYNEVENT_UNKNOWN)
+			fprintf(m, "%s:%s/%s %s%s%s\n", prefix ? prefix : "?", sys ? sys : "",
+				ev ? ev : "", addr ? addr : "", fmt && *fmt ? " " : "", fmt ? fmt : "");
+		free(sys);
+		free(ev);
+		free(prefix);
+		free(addr);
+		free(fmt);
+	}
+	fclose(m);
+	if (tlen && kt_recw_chunk(&s->rec, KT_REC_PROBES, text, tlen, NULL, 0) < 0) {
+		free(text);
+		goto fail;
+	}
+	free(text);
+	text = NULL;
+	/* The process table as ktrail found it at the start. */
+	m = open_memstream(&text, &tlen);
+	if (!m) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	kt_proc_dump(s->proc, m, s->plan.compat);
+	fclose(m);
+	if (kt_recw_chunk(&s->rec, KT_REC_TASKS, text, tlen, NULL, 0) < 0) {
+		free(text);
+		goto fail;
+	}
+	free(text);
+	if (kt_recw_flush(&s->rec) < 0)
+		goto fail;
+	return 0;
+fail:
+	snprintf(err, errlen, "cannot write %s: %s", s->o->record_path, strerror(s->rec.err));
+	return -1;
+}
+
+static void meta_list(FILE *m, const char *key, const bool *on)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *l = open_memstream(&text, &len);
+
+	if (!l)
+		return;
+	for (unsigned int i = 0; i < kt_nevents; i++)
+		if (on[i])
+			fprintf(l, "%s%s", ftell(l) ? "," : "", kt_events[i].name);
+	fclose(l);
+	kt_rec_meta_put(m, key, text ? text : "");
+	free(text);
+}
+
+/* What the reader needs to decode and present the pages as ktrail would
+ * have live: the kernel, the layout, the clock, the selection. */
+static int rec_meta(struct session *s)
+{
+	char *text = NULL, v[256];
+	size_t len = 0;
+	struct utsname u;
+	FILE *m = open_memstream(&text, &len);
+	int r;
+
+	if (!m)
+		return -1;
+	kt_rec_meta_put(m, "ktrail_version", KT_VERSION);
+	if (uname(&u) == 0) {
+		kt_rec_meta_put(m, "kernel_release", u.release);
+		kt_rec_meta_put(m, "kernel_version", u.version);
+		kt_rec_meta_put(m, "machine", u.machine);
+	}
+	kt_rec_meta_put(m, "hostname", s->hostname);
+	snprintf(v, sizeof(v), "%d", kt_decoder_long_size(s->dec));
+	kt_rec_meta_put(m, "long_size", v);
+	kt_rec_meta_put(m, "big_endian", __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__ ? "1" : "0");
+	snprintf(v, sizeof(v), "%ld", sysconf(_SC_PAGESIZE));
+	kt_rec_meta_put(m, "page_size", v);
+	snprintf(v, sizeof(v), "%zu", s->subbuf_size);
+	kt_rec_meta_put(m, "subbuf_size", v);
+	snprintf(v, sizeof(v), "%d", s->ncpus);
+	kt_rec_meta_put(m, "ncpus", v);
+	kt_rec_meta_put(m, "clock", s->f.clock);
+	snprintf(v, sizeof(v), "%lld", (long long)s->epoch);
+	kt_rec_meta_put(m, "epoch_ns", v);
+	{
+		enum kt_reader kind = KT_READER_READ;
+
+		for (int i = 0; i < s->ncpus; i++)
+			if (s->cpus[i].ring)
+				kind = kt_ring_kind(s->cpus[i].ring);
+		kt_rec_meta_put(m, "reader", kt_reader_name(kind));
+	}
+	kt_rec_meta_put(m, "instance", s->in.name);
+	meta_list(m, "events", s->o->sel.on);
+	meta_list(m, "named", s->o->sel.named);
+	meta_list(m, "compat_events", s->compat_on);
+	snprintf(v, sizeof(v), "%d", (int)s->plan.compat_abi);
+	kt_rec_meta_put(m, "compat_abi", v);
+	snprintf(v, sizeof(v), "%s%s%s", s->want_fork ? "fork," : "", s->want_exec ? "exec," : "",
+		 s->want_exit ? "exit," : "");
+	kt_rec_meta_put(m, "lifecycle", v);
+	kt_rec_meta_put(m, "sched_exec", s->f.sched_exec ? "1" : "0");
+	snprintf(v, sizeof(v), "%d", (int)(s->child > 0 ? s->child : 0));
+	kt_rec_meta_put(m, "command_pid", v);
+	if (s->o->argv) {
+		char *cmd = NULL;
+		size_t cl = 0;
+		FILE *c = open_memstream(&cmd, &cl);
+
+		if (c) {
+			for (char **a = s->o->argv; *a; a++)
+				fprintf(c, "%s%s", a == s->o->argv ? "" : " ", *a);
+			fclose(c);
+			kt_rec_meta_put(m, "command", cmd ? cmd : "");
+			free(cmd);
+		}
+	}
+	for (unsigned int i = 0; i < s->o->npids; i++) {
+		snprintf(v, sizeof(v), "pid.%u", i);
+		{
+			char n[32];
+
+			snprintf(n, sizeof(n), "%d", (int)s->o->pids[i]);
+			kt_rec_meta_put(m, v, n);
+		}
+	}
+	for (unsigned int i = 0; i < s->o->nfexprs; i++) {
+		snprintf(v, sizeof(v), "%s.%u", s->o->fscope[i] ? "scope" : "filter", i);
+		kt_rec_meta_put(m, v, s->o->fexprs[i]);
+	}
+	{
+		time_t now = time(NULL);
+		struct tm tm;
+
+		if (gmtime_r(&now, &tm) && strftime(v, sizeof(v), "%Y-%m-%dT%H:%M:%SZ", &tm))
+			kt_rec_meta_put(m, "started", v);
+	}
+	fclose(m);
+	r = kt_recw_chunk(&s->rec, KT_REC_META, text, len, NULL, 0);
+	free(text);
+	if (r < 0)
+		rec_failed(s);
+	return r;
+}
+
+static void stats_profile(const char *event, unsigned long long hits,
+			  unsigned long long missed, void *arg)
+{
+	char key[160], v[96];
+
+	snprintf(key, sizeof(key), "kprobe.%s", event);
+	snprintf(v, sizeof(v), "hits=%llu missed=%llu", hits, missed);
+	kt_rec_meta_put(arg, key, v);
+}
+
+/* The end: the kernel's per-CPU loss counts and the kprobes' misses,
+ * then END. */
+static void rec_finish(struct session *s)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m;
+
+	if (s->write_err)
+		return;
+	m = open_memstream(&text, &len);
+	if (!m)
+		return;
+	for (int i = 0; i < s->ncpus; i++) {
+		struct cpu_state *c = &s->cpus[i];
+		unsigned long long k = 0;
+		char key[32], v[64];
+
+		if (!c->ring)
+			continue;
+		if (kt_instance_cpu_lost(&s->in, i, &k) < 0)
+			k = 0;
+		snprintf(key, sizeof(key), "cpu%d", i);
+		snprintf(v, sizeof(v), "kernel_lost=%llu stream_lost=%llu%s", k, c->lost_stream,
+			 c->lost_unknown ? " unknown=1" : "");
+		kt_rec_meta_put(m, key, v);
+	}
+	if (s->probes.n)
+		kt_probes_profile(&s->f, &s->probes, stats_profile, m);
+	fclose(m);
+	if (kt_recw_chunk(&s->rec, KT_REC_STATS, text, len, NULL, 0) < 0 ||
+	    kt_recw_chunk(&s->rec, KT_REC_END, NULL, 0, NULL, 0) < 0 ||
+	    kt_recw_flush(&s->rec) < 0)
+		rec_failed(s);
+	free(text);
+}
+
+/* Close the recording; after a failed write, cut it back to its last
+ * whole chunk (the reader reports it as incomplete). */
+static void rec_close(struct session *s)
+{
+	if (!s->rec_fp)
+		return;
+	if (s->write_err) {
+		__fpurge(s->rec_fp);
+		if (ftruncate(fileno(s->rec_fp), s->rec.good) < 0) {
+			/* the message already names the write error */
+		}
+	}
+	if (fclose(s->rec_fp) == EOF && !s->write_err) {
+		s->rec.err = errno;
+		rec_failed(s);
+	}
+	s->rec_fp = NULL;
+	free(s->rec_buf);
+	s->rec_buf = NULL;
+}
+
 /* ------------------------------------------------------------- setup */
 
 static int clock_setup(struct session *s)
@@ -935,9 +1329,36 @@ static int add_format(struct session *s, const char *sys, const char *ev, char *
 		return -1;
 	}
 	r = kt_decoder_add_format(s->dec, sys, buf, len);
-	free(buf);
-	if (r < 0)
+	if (r < 0) {
 		snprintf(err, errlen, "cannot parse the format of %s/%s", sys, ev);
+		free(buf);
+		return r;
+	}
+	if (s->recording) {
+		/* Kept for the recording (once per event). */
+		struct rec_format *f;
+
+		for (unsigned int i = 0; i < s->nfmts; i++) {
+			if (!strcmp(s->fmts[i].sys, sys) && s->fmts[i].len == len &&
+			    !memcmp(s->fmts[i].text, buf, len)) {
+				free(buf);
+				return 0;
+			}
+		}
+		f = realloc(s->fmts, (s->nfmts + 1) * sizeof(*f));
+		if (!f) {
+			free(buf);
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		s->fmts = f;
+		f = &s->fmts[s->nfmts++];
+		snprintf(f->sys, sizeof(f->sys), "%s", sys);
+		f->text = buf;
+		f->len = len;
+		return 0;
+	}
+	free(buf);
 	return r;
 }
 
@@ -1449,6 +1870,13 @@ static int features_error(char *err, size_t errlen)
 
 /* --------------------------------------------------------------- run */
 
+static int session_round(struct session *s, bool *more)
+{
+	if (s->recording)
+		return rec_round(s, more) < 0 ? -1 : 0;
+	return round_once(s, false, more);
+}
+
 static int session_loop(struct session *s)
 {
 	struct pollfd *pfd = calloc(s->ncpus + 1, sizeof(*pfd));
@@ -1472,13 +1900,13 @@ static int session_loop(struct session *s)
 			break;
 		while (read(sig_pipe[0], drain, sizeof(drain)) > 0)
 			;
-		if (round_once(s, false, &any) < 0) {
+		if (session_round(s, &any) < 0) {
 			free(pfd);
 			return -1;
 		}
 		while (any && !stop_signal && !s->write_err) {
 			/* More may be waiting: keep reading before sleeping. */
-			if (round_once(s, false, &any) < 0) {
+			if (session_round(s, &any) < 0) {
 				free(pfd);
 				return -1;
 			}
@@ -1510,7 +1938,7 @@ static void report_lost(struct session *s, struct kt_session_result *res)
 		if (kt_instance_cpu_lost(&s->in, i, &k) < 0)
 			k = 0;
 		lost = k > c->lost_stream ? k : c->lost_stream;
-		if (k > c->lost_stream) {
+		if (k > c->lost_stream && !s->recording) {
 			unsigned long long now = clock_now(s);
 
 			emit_lost(s, i, now == ~0ull ? 0 : now, k - c->lost_stream);
@@ -1522,10 +1950,15 @@ static void report_lost(struct session *s, struct kt_session_result *res)
 					 c->lost_unknown ? "+" : "");
 	}
 	res->lost = total;
-	if (!s->o->quiet || total)
+	if (s->recording && (!s->o->quiet || total))
+		fprintf(stderr, "ktrail: %llu sub-buffers (%.1f MiB) %s %s, %llu events lost (%s)\n",
+			s->rec_pages, s->rec_bytes / 1048576.0,
+			s->write_err ? "recorded before the failure in" : "recorded in",
+			s->o->record_path, total, line);
+	else if (!s->o->quiet || total)
 		fprintf(stderr, "ktrail: %llu records %s, %llu events lost (%s)\n",
 			s->records, s->write_err ? "decoded" : "written", total, line);
-	if (s->o->filter && !s->o->quiet) {
+	if (s->o->filter && !s->o->quiet && !s->recording) {
 		char desc[512];
 
 		kt_filter_describe(s->o->filter, desc, sizeof(desc));
@@ -1659,6 +2092,36 @@ static void report_profile(const char *event, unsigned long long hits,
 	}
 }
 
+/* The catalog rows the session treats specially. */
+static void lookup_events(struct session *s)
+{
+	s->ev_fork = kt_event_by_name("sched_process_fork");
+	s->ev_exec = kt_event_by_name("sched_process_exec");
+	s->ev_exit_task = kt_event_by_name("sched_process_exit");
+	s->ev_exit = kt_event_by_name("exit");
+	s->ev_exit_group = kt_event_by_name("exit_group");
+	{
+		static const char *const opens[] = { "open", "openat", "openat2", "creat",
+						     "execve", "execveat", "uselib" };
+
+		for (size_t i = 0; i < KT_ARRAY_SIZE(opens) && i < KT_ARRAY_SIZE(s->ev_opens); i++)
+			s->ev_opens[i] = kt_event_by_name(opens[i]);
+	}
+	s->ev_execve = kt_event_by_name("execve");
+	s->ev_execveat = kt_event_by_name("execveat");
+	s->ev_forks[0] = kt_event_by_name("clone");
+	s->ev_forks[1] = kt_event_by_name("clone3");
+	s->ev_forks[2] = kt_event_by_name("fork");
+	s->ev_forks[3] = kt_event_by_name("vfork");
+	{
+		static const char *const ctx[] = { "setuid", "setreuid", "setresuid", "unshare",
+						   "setns", "setfsuid", "capset" };
+
+		for (size_t i = 0; i < KT_ARRAY_SIZE(ctx) && i < KT_ARRAY_SIZE(s->ev_ctx); i++)
+			s->ev_ctx[i] = kt_event_by_name(ctx[i]);
+	}
+}
+
 int kt_session_run(const struct kt_opts *o, struct kt_session_result *res,
 		   char *err, size_t errlen)
 {
@@ -1674,6 +2137,7 @@ int kt_session_run(const struct kt_opts *o, struct kt_session_result *res,
 		return KT_EXIT_ERROR;
 	}
 	s->o = o;
+	s->recording = o->cmd == KT_CMD_RECORD;
 	s->go_fd = -1;
 	s->in.on_fd = -1;		/* nothing held yet */
 	s->probes.profile_fd = -1;
@@ -1784,38 +2248,19 @@ int kt_session_run(const struct kt_opts *o, struct kt_session_result *res,
 			free(hp);
 			goto out;
 		}
-		free(hp);
+		if (s->recording) {
+			s->header_page = hp;
+			s->header_page_len = len;
+		} else {
+			free(hp);
+		}
 	}
 	s->proc = kt_proc_new("/proc");
 	if (!s->dec || !s->proc) {
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
-	s->ev_fork = kt_event_by_name("sched_process_fork");
-	s->ev_exec = kt_event_by_name("sched_process_exec");
-	s->ev_exit_task = kt_event_by_name("sched_process_exit");
-	s->ev_exit = kt_event_by_name("exit");
-	s->ev_exit_group = kt_event_by_name("exit_group");
-	{
-		static const char *const opens[] = { "open", "openat", "openat2", "creat",
-						     "execve", "execveat", "uselib" };
-
-		for (size_t i = 0; i < KT_ARRAY_SIZE(opens) && i < KT_ARRAY_SIZE(s->ev_opens); i++)
-			s->ev_opens[i] = kt_event_by_name(opens[i]);
-	}
-	s->ev_execve = kt_event_by_name("execve");
-	s->ev_execveat = kt_event_by_name("execveat");
-	s->ev_forks[0] = kt_event_by_name("clone");
-	s->ev_forks[1] = kt_event_by_name("clone3");
-	s->ev_forks[2] = kt_event_by_name("fork");
-	s->ev_forks[3] = kt_event_by_name("vfork");
-	{
-		static const char *const ctx[] = { "setuid", "setreuid", "setresuid", "unshare",
-						   "setns", "setfsuid", "capset" };
-
-		for (size_t i = 0; i < KT_ARRAY_SIZE(ctx) && i < KT_ARRAY_SIZE(s->ev_ctx); i++)
-			s->ev_ctx[i] = kt_event_by_name(ctx[i]);
-	}
+	lookup_events(s);
 	for (unsigned int i = 0; i < s->plan.n; i++) {
 		const struct kt_plan_entry *e = &s->plan.e[i];
 
@@ -1873,10 +2318,15 @@ int kt_session_run(const struct kt_opts *o, struct kt_session_result *res,
 			goto out;
 		}
 	}
-	if (outputs_open(s, err, errlen) < 0 || drop_privileges(s, err, errlen) < 0)
+	if ((s->recording ? rec_open(s, err, errlen) : outputs_open(s, err, errlen)) < 0 ||
+	    drop_privileges(s, err, errlen) < 0)
 		goto out;
 	if (clock_setup(s) < 0) {
 		snprintf(err, errlen, "clock: %s", strerror(errno));
+		goto out;
+	}
+	if (s->recording && rec_meta(s) < 0) {
+		snprintf(err, errlen, "cannot write %s: %s", o->record_path, strerror(s->write_err));
 		goto out;
 	}
 	s->pair = kt_pairer_new(s->epoch, emit_record, s);
@@ -1900,9 +2350,12 @@ int kt_session_run(const struct kt_opts *o, struct kt_session_result *res,
 			ckp += e->compat_kprobe;
 			raw += e->compat;
 		}
-		fprintf(stderr, "ktrail: tracing %u events on %d CPUs (reader %s, clock %s, "
-			"instance %s)%s\n", usable, s->ncpus, kt_reader_name(kind), s->f.clock,
-			s->in.name, o->argv || o->npids ? "" : "; Ctrl-C to stop");
+		fprintf(stderr, "ktrail: %s %u events on %d CPUs (reader %s, clock %s, "
+			"instance %s)%s%s\n", s->recording ? "recording" : "tracing", usable,
+			s->ncpus, kt_reader_name(kind), s->f.clock, s->in.name,
+			s->recording ? " to " : "", s->recording ? o->record_path : "");
+		if (!o->argv && !o->npids)
+			fprintf(stderr, "ktrail: Ctrl-C to stop\n");
 		if (s->probes.n && !s->f.probe.uderef)
 			fprintf(stderr, "ktrail: this kernel has no ustring or +u fetch: the kprobes "
 				"read user memory as kernel memory, which works on x86 only\n");
@@ -1937,6 +2390,31 @@ int kt_session_run(const struct kt_opts *o, struct kt_session_result *res,
 	}
 	/* Stop, then read everything the kernel still holds. */
 	kt_instance_tracing(&s->in, false);
+	if (s->recording) {
+		int n;
+
+		while ((n = rec_round(s, &any)) > 0 && !s->write_err)
+			;
+		if (n < 0) {
+			snprintf(err, errlen, "reading the trace buffers: %s", strerror(errno));
+			goto out;
+		}
+		rec_finish(s);
+		report_lost(s, res);
+		if (s->probes.n) {
+			struct profile_ctx pc = { s, res };
+
+			kt_probes_profile(&s->f, &s->probes, report_profile, &pc);
+		}
+		rec_close(s);
+		if (s->write_err) {
+			snprintf(err, errlen, "writing %s: %s (the recording is kept up to its last "
+				 "whole chunk)", s->write_err_name, strerror(s->write_err));
+			goto out;
+		}
+		ret = KT_EXIT_OK;
+		goto out;
+	}
 	do {
 		if (round_once(s, true, &any) < 0) {
 			snprintf(err, errlen, "reading the trace buffers: %s", strerror(errno));
@@ -1966,6 +2444,12 @@ int kt_session_run(const struct kt_opts *o, struct kt_session_result *res,
 out:
 	if (s->nouts)
 		outputs_close(s);
+	rec_close(s);
+	free(s->pagebuf);
+	free(s->header_page);
+	for (unsigned int i = 0; i < s->nfmts; i++)
+		free(s->fmts[i].text);
+	free(s->fmts);
 	free(s->cols);
 	s->cols = NULL;
 	if (ret != KT_EXIT_OK && s->write_err && !err[0])
@@ -2136,4 +2620,385 @@ void kt_session_list(FILE *fp, const struct kt_features *f)
 	if (!f)
 		fprintf(fp, "(tracefs not readable: run as root to see what this kernel supports)\n");
 	kt_plan_free(&plan);
+}
+
+/* ----------------------------------------------------------- report */
+
+/* A recording's list of event names into @on (unknown names: warned). */
+static void meta_events(const struct kt_recr *rd, const char *key, bool *on, bool quiet)
+{
+	static char buf[KT_REC_MAX_META];
+	char *save = NULL;
+
+	if (!kt_recr_meta(rd, key, buf, sizeof(buf)))
+		return;
+	for (char *name = strtok_r(buf, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+		const struct kt_event_def *ev = kt_event_by_name(name);
+
+		if (ev)
+			on[ev - kt_events] = true;
+		else if (!quiet)
+			fprintf(stderr, "ktrail: the recording's event %s is unknown to this "
+				"ktrail: left out\n", name);
+	}
+}
+
+static long long meta_num(const struct kt_recr *rd, const char *key, long long dflt)
+{
+	char v[64], *end;
+	long long n;
+
+	if (!kt_recr_meta(rd, key, v, sizeof(v)))
+		return dflt;
+	errno = 0;
+	n = strtoll(v, &end, 10);
+	return errno || end == v || *end ? dflt : n;
+}
+
+/* ktrail report --info */
+static int report_info(FILE *fp, const struct kt_recr *rd, const char *path)
+{
+	unsigned long long bytes = 0;
+
+	fprintf(fp, "recording %s: %lld bytes, format version %u, %s\n", path,
+		(long long)rd->size, rd->version,
+		rd->damaged ? "DAMAGED" : rd->ended ? "complete" : "INCOMPLETE (no end)");
+	if (rd->damaged)
+		fprintf(fp, "  damage at offset %lld: %s\n", (long long)rd->damage_off, rd->damage);
+	fprintf(fp, "description:\n");
+	for (const char *p = rd->meta; p && *p;) {
+		const char *eol = strchr(p, '\n');
+		size_t l = eol ? (size_t)(eol - p) : strlen(p);
+		char key[128], val[4096];
+
+		snprintf(key, sizeof(key), "%.*s", (int)strcspn(p, "="), p);
+		if (kt_recr_meta(rd, key, val, sizeof(val)))
+			fprintf(fp, "  %s: %s\n", key, val);
+		p += l + (eol ? 1 : 0);
+	}
+	fprintf(fp, "event formats: %u\n", rd->nfmts);
+	for (unsigned int i = 0; i < rd->nfmts; i++) {
+		const char *name = strstr(rd->fmts[i].text, "name: ");
+
+		fprintf(fp, "  %s/%.*s\n", rd->fmts[i].sys,
+			name ? (int)strcspn(name + 6, "\n") : 1, name ? name + 6 : "?");
+	}
+	if (rd->probes)
+		fprintf(fp, "kprobes:\n%s", rd->probes);
+	{
+		unsigned int n = 0;
+
+		for (const char *p = rd->tasks; p && *p; p++)
+			n += *p == '\n';
+		fprintf(fp, "tasks at the start: %u\n", n);
+	}
+	fprintf(fp, "sub-buffers:");
+	for (int c = 0; c < rd->ncpus; c++) {
+		unsigned long long b = 0;
+
+		for (unsigned int i = 0; i < rd->npages[c]; i++)
+			b += rd->pages[c][i].len;
+		bytes += b;
+		fprintf(fp, "%s cpu%d %u (%llu bytes)", c ? "," : "", c, rd->npages[c], b);
+	}
+	fprintf(fp, "%s; %llu in all (%llu bytes)\n", rd->ncpus ? "" : " none", rd->total_pages,
+		bytes);
+	if (rd->stats)
+		fprintf(fp, "at the end:\n%s", rd->stats);
+	return rd->damaged || !rd->ended ? KT_EXIT_ERROR : KT_EXIT_OK;
+}
+
+/* The kernel's counts at the end of the recording, against the stream's. */
+static void report_summary(struct session *s, const char *path, struct kt_session_result *res)
+{
+	unsigned long long total = 0;
+	char line[2048], host[256] = "", rel[256] = "", mach[64] = "", ver[64] = "";
+	size_t used = 0;
+
+	line[0] = '\0';
+	for (int i = 0; i < s->ncpus; i++) {
+		struct cpu_state *c = &s->cpus[i];
+		unsigned long long k = 0, lost;
+		char key[32], v[256];
+
+		if (s->rd->stats) {
+			/* the STATS chunk is key=value lines too */
+			struct kt_recr tmp = { .meta = s->rd->stats };
+
+			snprintf(key, sizeof(key), "cpu%d", i);
+			if (kt_recr_meta(&tmp, key, v, sizeof(v)))
+				sscanf(v, "kernel_lost=%llu", &k);
+		}
+		lost = k > c->lost_stream ? k : c->lost_stream;
+		if (k > c->lost_stream)
+			emit_lost(s, i, s->last_ts, k - c->lost_stream);
+		total += lost;
+		if (used < sizeof(line))
+			used += snprintf(line + used, sizeof(line) - used, "%scpu%d %llu%s",
+					 used ? ", " : "", i, lost, c->lost_unknown ? "+" : "");
+	}
+	/* kprobes that missed hits while recording */
+	for (const char *p = s->rd->stats; p && *p;) {
+		const char *eol = strchr(p, '\n');
+		size_t l = eol ? (size_t)(eol - p) : strlen(p);
+		char name[160];
+		unsigned long long hits, missed;
+
+		if (sscanf(p, "kprobe.%159[^=]=hits=%llu missed=%llu", name, &hits, &missed) == 3 &&
+		    missed) {
+			total += missed;
+			fprintf(stderr, "ktrail: kprobe %s missed %llu hits while recording: those "
+				"calls are incomplete or missing\n", name, missed);
+		}
+		p += l + (eol ? 1 : 0);
+	}
+	res->lost = total;
+	kt_recr_meta(s->rd, "hostname", host, sizeof(host));
+	kt_recr_meta(s->rd, "kernel_release", rel, sizeof(rel));
+	kt_recr_meta(s->rd, "machine", mach, sizeof(mach));
+	kt_recr_meta(s->rd, "ktrail_version", ver, sizeof(ver));
+	if (!s->o->quiet || total)
+		fprintf(stderr, "ktrail: %llu records %s from %s (recorded on %s, Linux %s %s, "
+			"ktrail %s), %llu events lost (%s)\n", s->records,
+			s->write_err ? "decoded" : "written", path, host[0] ? host : "?",
+			rel[0] ? rel : "?", mach[0] ? mach : "?", ver[0] ? ver : "?", total, line);
+	if (s->unattributed && !s->o->quiet)
+		fprintf(stderr,
+			"ktrail: %llu raw_syscalls events of tasks whose ABI the recording does not "
+			"tell were left out\n", s->unattributed);
+}
+
+/*
+ * The report's selection: the recording's, or the events of -e that were
+ * recorded (an event named on its own that was not is an error; events of
+ * sets and patterns that were not are left out).
+ */
+static int report_select(struct kt_opts *ro, const bool *recorded, char *err, size_t errlen)
+{
+	if (ro->sel_default) {
+		memset(&ro->sel, 0, sizeof(ro->sel));
+		for (unsigned int i = 0; i < kt_nevents; i++)
+			if (recorded[i]) {
+				ro->sel.on[i] = true;
+				ro->sel.count++;
+			}
+		return 0;
+	}
+	ro->sel.count = 0;
+	for (unsigned int i = 0; i < kt_nevents; i++) {
+		if (ro->sel.on[i] && !recorded[i]) {
+			if (ro->sel.named[i]) {
+				snprintf(err, errlen, "event %s was not recorded (see 'ktrail report "
+					 "--info %s')", kt_events[i].name, ro->report_path);
+				return -1;
+			}
+			ro->sel.on[i] = false;
+		}
+		ro->sel.count += ro->sel.on[i];
+	}
+	if (!ro->sel.count) {
+		snprintf(err, errlen, "-e %s selects no recorded event (see 'ktrail report --info %s')",
+			 ro->events, ro->report_path);
+		return -1;
+	}
+	return 0;
+}
+
+int kt_session_report(const struct kt_opts *o, struct kt_session_result *res,
+		      char *err, size_t errlen)
+{
+	struct session *s = calloc(1, sizeof(*s));
+	struct kt_opts *ro = malloc(sizeof(*ro));
+	static struct kt_recr rd;
+	bool recorded[KT_MAX_EVENTS] = { false }, compat[KT_MAX_EVENTS] = { false };
+	bool own_filter = false;
+	int ret = KT_EXIT_ERROR;
+	long long long_size, big_endian, subbuf;
+	char lifecycle[64] = "";
+
+	memset(res, 0, sizeof(*res));
+	if (!s || !ro) {
+		free(s);
+		free(ro);
+		snprintf(err, errlen, "out of memory");
+		return KT_EXIT_ERROR;
+	}
+	*ro = *o;
+	s->o = ro;
+	if (kt_recr_open(&rd, o->report_path, err, errlen) < 0) {
+		free(s);
+		free(ro);
+		return KT_EXIT_ERROR;
+	}
+	s->rd = &rd;
+	if (o->info) {
+		ret = report_info(stdout, &rd, o->report_path);
+		goto out;
+	}
+	if (!rd.meta || !rd.header_page) {
+		snprintf(err, errlen, "%s: no %s chunk%s%s", o->report_path,
+			 rd.meta ? "HEADER_PAGE" : "META", rd.damaged ? " before the damage: " : "",
+			 rd.damaged ? rd.damage : "");
+		goto out;
+	}
+	long_size = meta_num(&rd, "long_size", 0);
+	big_endian = meta_num(&rd, "big_endian", -1);
+	subbuf = meta_num(&rd, "subbuf_size", 0);
+	if ((long_size != 4 && long_size != 8) || (big_endian != 0 && big_endian != 1) ||
+	    subbuf < 16 || subbuf > KT_REC_MAX_PAGE) {
+		snprintf(err, errlen, "%s: the description is unusable (long_size %lld, "
+			 "big_endian %lld, subbuf_size %lld)", o->report_path, long_size,
+			 big_endian, subbuf);
+		goto out;
+	}
+	s->subbuf_size = subbuf;
+	s->epoch = meta_num(&rd, "epoch_ns", 0);
+	kt_recr_meta(&rd, "hostname", s->hostname, sizeof(s->hostname));
+
+	/* What was recorded, and what of it is reported. */
+	meta_events(&rd, "events", recorded, o->quiet);
+	meta_events(&rd, "compat_events", compat, true);
+	if (report_select(ro, recorded, err, errlen) < 0) {
+		ret = KT_EXIT_USAGE;
+		goto out;
+	}
+	/* The recording's own filters hold again (the kernel applied only
+	 * part of them), and the report's on top. */
+	for (unsigned int i = 0; i < KT_MAX_FEXPRS; i++) {
+		char key[32], expr[4096], ferr[512];
+		int r;
+
+		snprintf(key, sizeof(key), "scope.%u", i);
+		if (kt_recr_meta(&rd, key, expr, sizeof(expr))) {
+			if (!ro->filter && !(ro->filter = kt_filter_new()))
+				goto nomem;
+			own_filter = !o->filter;
+			r = kt_filter_add_scope(ro->filter, expr, ferr, sizeof(ferr));
+		} else {
+			snprintf(key, sizeof(key), "filter.%u", i);
+			if (!kt_recr_meta(&rd, key, expr, sizeof(expr)))
+				continue;
+			if (!ro->filter && !(ro->filter = kt_filter_new()))
+				goto nomem;
+			own_filter = !o->filter;
+			r = kt_filter_add_event(ro->filter, expr, ferr, sizeof(ferr));
+		}
+		if (r < 0)
+			fprintf(stderr, "ktrail: the recording's filter '%s' does not parse here (%s): "
+				"not applied\n", expr, ferr);
+	}
+
+	s->dec = kt_decoder_new((int)long_size, big_endian == 1);
+	s->proc = kt_proc_new(NULL);
+	if (!s->dec || !s->proc)
+		goto nomem;
+	if (kt_decoder_header_page(s->dec, rd.header_page, rd.header_page_len) < 0) {
+		snprintf(err, errlen, "%s: the recorded events/header_page does not parse",
+			 o->report_path);
+		goto out;
+	}
+	for (unsigned int i = 0; i < rd.nfmts; i++)
+		if (kt_decoder_add_format(s->dec, rd.fmts[i].sys, rd.fmts[i].text, rd.fmts[i].len) < 0)
+			fprintf(stderr, "ktrail: %s: a recorded format of system %s does not parse: "
+				"its events are left out\n", o->report_path, rd.fmts[i].sys);
+	if (rd.tasks && kt_proc_load(s->proc, rd.tasks) < 0)
+		fprintf(stderr, "ktrail: %s: the recorded process table is malformed: the tasks "
+			"after the first bad line are unknown\n", o->report_path);
+
+	lookup_events(s);
+	for (unsigned int i = 0; i < kt_nevents; i++) {
+		s->selected[i] = ro->sel.on[i];
+		s->compat_on[i] = ro->sel.on[i] && compat[i];
+	}
+	s->plan.compat_abi = (enum kt_abi)meta_num(&rd, "compat_abi", KT_ABI_NONE);
+	kt_recr_meta(&rd, "lifecycle", lifecycle, sizeof(lifecycle));
+	s->want_fork = strstr(lifecycle, "fork,") && ro->sel.on[s->ev_fork - kt_events];
+	s->want_exec = strstr(lifecycle, "exec,") && ro->sel.on[s->ev_exec - kt_events];
+	s->want_exit = strstr(lifecycle, "exit,") && ro->sel.on[s->ev_exit_task - kt_events];
+	s->f.sched_exec = meta_num(&rd, "sched_exec", 0) == 1;
+	s->child = (pid_t)meta_num(&rd, "command_pid", 0);
+
+	s->ncpus = rd.ncpus;
+	s->cpus = calloc(s->ncpus ? s->ncpus : 1, sizeof(*s->cpus));
+	s->rd_next = calloc(s->ncpus ? s->ncpus : 1, sizeof(*s->rd_next));
+	if (!s->cpus || !s->rd_next)
+		goto nomem;
+	for (int i = 0; i < s->ncpus; i++) {
+		s->cpus[i].cpu = i;
+		if (rd.npages[i] && !(s->cpus[i].kb = kt_decoder_kbuffer_new(s->dec)))
+			goto nomem;
+	}
+	if (outputs_open(s, err, errlen) < 0)
+		goto out;
+	s->pair = kt_pairer_new(s->epoch, emit_record, s);
+	if (!s->pair)
+		goto nomem;
+	for (int i = 0; i < s->ncpus; i++)
+		if (s->cpus[i].kb)
+			cursor_load(s, &s->cpus[i]);
+	merge(s, ~0ull);
+	kt_pair_flush(s->pair);
+	report_summary(s, o->report_path, res);
+	outputs_close(s);
+	if (s->write_err) {
+		snprintf(err, errlen, "writing %s: %s", s->write_err_name, strerror(s->write_err));
+		goto out;
+	}
+	res->records = s->records;
+	if (rd.damaged) {
+		snprintf(err, errlen, "%s: offset %lld: %s; everything before it was decoded",
+			 o->report_path, (long long)rd.damage_off, rd.damage);
+		goto out;
+	}
+	if (s->rd_bad) {
+		snprintf(err, errlen, "%s: %llu sub-buffer%s %s and %s skipped (the first: cpu %d at "
+			 "offset %lld)", o->report_path, s->rd_bad, s->rd_bad > 1 ? "s" : "",
+			 s->rd_read_err ? "could not be read or failed the check" :
+			 "failed the check (a commit length or an event past its end)",
+			 s->rd_bad > 1 ? "were" : "was", s->rd_bad_cpu, (long long)s->rd_bad_off);
+		goto out;
+	}
+	if (!rd.ended) {
+		snprintf(err, errlen, "%s: the recording has no end (ktrail record was killed, or "
+			 "its disk filled): everything in its %lld bytes was decoded", o->report_path,
+			 (long long)rd.size);
+		goto out;
+	}
+	ret = KT_EXIT_OK;
+	goto out;
+nomem:
+	snprintf(err, errlen, "out of memory");
+out:
+	if (s->nouts)
+		outputs_close(s);
+	free(s->cols);
+	for (int i = 0; s->cpus && i < s->ncpus; i++) {
+		struct page *p;
+
+		while ((p = s->cpus[i].head)) {
+			s->cpus[i].head = p->next;
+			free(p);
+		}
+		if (s->cpus[i].kb)
+			kbuffer_free(s->cpus[i].kb);
+	}
+	{
+		struct page *p;
+
+		while ((p = s->free_pages)) {
+			s->free_pages = p->next;
+			free(p);
+		}
+	}
+	free(s->cpus);
+	free(s->rd_next);
+	kt_pairer_free(s->pair);
+	kt_proc_free(s->proc);
+	kt_decoder_free(s->dec);
+	kt_recr_close(&rd);
+	if (own_filter)
+		kt_filter_free(ro->filter);
+	free(ro);
+	free(s);
+	return ret;
 }

@@ -13,6 +13,7 @@
 
 #define KT_MAX_OUTPUTS 8
 #define KT_MAX_PIDS 256
+#define KT_MAX_FEXPRS 64
 #define KT_DEFAULT_EVENTS "ipc_msgq,net_snd_rcv"
 
 /* Exit statuses of ktrail itself (a traced command's own status wins). */
@@ -25,6 +26,8 @@ enum {
 
 enum kt_command {
 	KT_CMD_TRACE,
+	KT_CMD_RECORD,		/* ktrail record -o FILE: raw sub-buffers to a file */
+	KT_CMD_REPORT,		/* ktrail report FILE: decode a recording */
 	KT_CMD_LIST,
 	KT_CMD_CLEANUP,
 	KT_CMD_CHECK,
@@ -45,6 +48,14 @@ struct kt_opts {
 	const char *events;	/* the -e text, for messages */
 	char evbuf[4096];	/* every -e list, comma-joined */
 	struct kt_filter *filter;	/* --scope and event filters, or NULL */
+	const char *fexprs[KT_MAX_FEXPRS];	/* their text, for a recording */
+	bool fscope[KT_MAX_FEXPRS];	/* a --scope (else an -e filter) */
+	unsigned int nfexprs;
+	bool events_given;	/* -e named events (not only filters) */
+	bool sel_default;	/* neither -e nor an event filter: the default */
+	const char *record_path;	/* record: -o FILE */
+	const char *report_path;	/* report: the recording */
+	bool info;		/* report --info: describe the recording */
 	bool raw;		/* --raw: numbers, not names */
 	struct kt_selection sel;
 	struct kt_output outputs[KT_MAX_OUTPUTS];

@@ -85,6 +85,7 @@ int kt_decode(struct kt_decoder *d, const void *data, unsigned int size,
 	      uint64_t ts, int cpu, struct kt_raw *out);
 
 int kt_decoder_long_size(const struct kt_decoder *d);
+bool kt_decoder_big_endian(const struct kt_decoder *d);
 
 /*
  * The fields a kernel filter of events/@sys/@name (added before) can use:

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "ktrail/catalog.h"
 
@@ -83,6 +84,15 @@ void kt_proc_exit_call(struct kt_proc *t, int tid, long code, bool group);
 void kt_proc_signal_deliver(struct kt_proc *t, int tid, int sig, uint64_t handler);
 void kt_proc_signal_generate(struct kt_proc *t, int pid, int sig, bool group);
 bool kt_proc_exit_cause(struct kt_proc *t, int tid, int *status, int *sig);
+
+/*
+ * The table as text, one task per line (a recording's TASKS chunk), and
+ * back.  kt_proc_load() returns the tasks read, or -1 with errno EINVAL
+ * at a malformed line (those before it are kept).  With @abi, each
+ * process's executable is looked at first (raw_syscalls need the ABI).
+ */
+void kt_proc_dump(struct kt_proc *t, FILE *fp, bool abi);
+int kt_proc_load(struct kt_proc *t, const char *text);
 
 /* The ABI of the task's executable (KT_ABI_NONE if it cannot be told). */
 enum kt_abi kt_proc_abi(struct kt_proc *t, int tid);

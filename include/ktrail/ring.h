@@ -50,12 +50,13 @@ size_t kt_ring_subbuf_size(const struct kt_ring *r);
 int kt_ring_next(struct kt_ring *r, void *buf, unsigned int *skip, uint64_t *lost);
 
 /*
- * Is @subbuf (@subbuf_size bytes: header, then data) one kbuffer may walk:
+ * Is @subbuf (@subbuf_size bytes: header, then data, in the byte order of
+ * a kernel whose long is @long_size bytes) one kbuffer may walk:
  * its commit length within the sub-buffer, every event within it and of a
  * length the kernel can write (a multiple of 4)?  Readers and recordings
  * are checked with it before kbuffer_load_subbuffer().
  */
-bool kt_subbuf_valid(const void *subbuf, size_t subbuf_size, int long_size);
+bool kt_subbuf_valid(const void *subbuf, size_t subbuf_size, int long_size, bool big_endian);
 /* Does the event @ev of @size bytes lie within the sub-buffer? */
 bool kt_event_in_subbuf(const void *subbuf, size_t subbuf_size, const void *ev, int size);
 
@@ -65,6 +66,14 @@ bool kt_event_in_subbuf(const void *subbuf, size_t subbuf_size, const void *ev, 
  * else the count.  libtraceevent's kbuffer hides it when the sub-buffer
  * starts with a time extend, so ktrail reads it itself.
  */
-long long kt_subbuf_missed(const void *subbuf, size_t subbuf_size, int long_size);
+long long kt_subbuf_missed(const void *subbuf, size_t subbuf_size, int long_size,
+			   bool big_endian);
+
+/*
+ * The part of a sub-buffer worth keeping: its header, the committed data
+ * and the lost-event count the kernel may store after it; at most
+ * @subbuf_size.
+ */
+size_t kt_subbuf_used(const void *subbuf, size_t subbuf_size, int long_size, bool big_endian);
 
 #endif

@@ -25,6 +25,15 @@ struct kt_session_result {
 int kt_session_run(const struct kt_opts *o, struct kt_session_result *res,
 		   char *err, size_t errlen);
 
+/*
+ * ktrail report: decode a recording (o->report_path) through the same
+ * pipeline, into o's outputs; --info describes it instead.  A damaged or
+ * unfinished recording is decoded up to the damage, then reported as an
+ * error (KT_EXIT_ERROR with @err naming what and where).
+ */
+int kt_session_report(const struct kt_opts *o, struct kt_session_result *res,
+		      char *err, size_t errlen);
+
 /* `ktrail list`: the catalog and, if @f is not NULL, this kernel's plan. */
 void kt_session_list(FILE *fp, const struct kt_features *f);
 /* ktrail check: the plan for @o on this kernel.  Returns an exit status. */

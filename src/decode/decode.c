@@ -127,6 +127,11 @@ int kt_decoder_long_size(const struct kt_decoder *d)
 	return d->long_size;
 }
 
+bool kt_decoder_big_endian(const struct kt_decoder *d)
+{
+	return d->big_endian;
+}
+
 struct kbuffer *kt_decoder_kbuffer_new(const struct kt_decoder *d)
 {
 	return kbuffer_alloc(d->long_size == 8 ? KBUFFER_LSIZE_8 : KBUFFER_LSIZE_4,

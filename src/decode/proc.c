@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The process table; see proc.h. */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -525,4 +526,75 @@ void kt_proc_set_followed(struct kt_proc *t, int tid)
 
 	if (k)
 		k->followed = true;
+}
+
+void kt_proc_dump(struct kt_proc *t, FILE *fp, bool abi)
+{
+	for (size_t i = 0; i < t->map.cap; i++) {
+		struct kt_task *k = kt_imap_val(&t->map, i);
+
+		if (t->map.keys[i] == KT_IMAP_EMPTY || k->dead)
+			continue;
+		if (abi && !k->abi_checked && t->procfs[0]) {
+			char path[128];
+
+			snprintf(path, sizeof(path), "%s/%d/exe", t->procfs,
+				 k->tgid ? k->tgid : (int)t->map.keys[i]);
+			k->abi = file_abi(path);
+			k->abi_checked = true;
+		}
+		fprintf(fp, "%d %d %d %u %u %u %d %d ", (int)t->map.keys[i], k->tgid, k->ppid,
+			(unsigned int)k->uid, (unsigned int)k->mntns, (unsigned int)k->pidns,
+			(int)k->abi, (k->has_ctx ? 1 : 0) | (k->born ? 2 : 0) |
+			(k->abi_checked ? 4 : 0));
+		for (const unsigned char *c = (const unsigned char *)k->comm; *c; c++)
+			fprintf(fp, "%02x", *c);
+		fputs(k->comm[0] ? "\n" : "-\n", fp);
+	}
+}
+
+int kt_proc_load(struct kt_proc *t, const char *text)
+{
+	int n = 0;
+
+	for (const char *p = text; p && *p;) {
+		const char *eol = strchr(p, '\n');
+		int tid, tgid, ppid, abi, flags, used = 0;
+		unsigned int uid, mntns, pidns;
+		struct kt_task *k;
+		int isnew;
+
+		if (sscanf(p, "%d %d %d %u %u %u %d %d %n", &tid, &tgid, &ppid, &uid, &mntns,
+			   &pidns, &abi, &flags, &used) != 8 || tid <= 0 || !used) {
+			errno = EINVAL;
+			return -1;
+		}
+		k = task_put(t, tid, &isnew);
+		if (!k)
+			return -1;
+		k->tgid = tgid;
+		k->ppid = ppid;
+		k->uid = uid;
+		k->mntns = mntns;
+		k->pidns = pidns;
+		k->abi = abi >= 0 && abi < KT_ABI_MAX ? abi : KT_ABI_NONE;
+		k->has_ctx = flags & 1;
+		k->born = flags & 2;
+		k->abi_checked = flags & 4;
+		{
+			const char *c = p + used;
+			size_t o = 0;
+			unsigned int b;
+
+			while (o < 15 && isxdigit((unsigned char)c[0]) && isxdigit((unsigned char)c[1]) &&
+			       sscanf(c, "%2x", &b) == 1) {
+				k->comm[o++] = (char)b;
+				c += 2;
+			}
+			k->comm[o] = '\0';
+		}
+		n++;
+		p = eol ? eol + 1 : NULL;
+	}
+	return n;
 }

@@ -295,18 +295,20 @@ static int next_mmap(struct kt_ring *r, void *buf, unsigned int *skip, uint64_t 
 	return 1;
 }
 
-/* The sub-buffer header's commit word: length and flag bits. */
-static uint64_t subbuf_commit(const unsigned char *p, int long_size)
+/* A word of the traced kernel's, in its byte order. */
+static uint64_t rd_word(const unsigned char *p, int size, bool big_endian)
 {
-	uint64_t commit;
-	uint32_t c;
+	uint64_t v = 0;
 
-	if (long_size == 8) {
-		memcpy(&commit, p + 8, 8);
-		return commit;
-	}
-	memcpy(&c, p + 8, 4);
-	return c;
+	for (int i = 0; i < size; i++)
+		v |= (uint64_t)p[i] << (8 * (big_endian ? size - 1 - i : i));
+	return v;
+}
+
+/* The sub-buffer header's commit word: length and flag bits. */
+static uint64_t subbuf_commit(const unsigned char *p, int long_size, bool big_endian)
+{
+	return rd_word(p + 8, long_size == 8 ? 8 : 4, big_endian);
 }
 
 /*
@@ -314,9 +316,10 @@ static uint64_t subbuf_commit(const unsigned char *p, int long_size)
  * (RB_ALIGNMENT), so the next one starts 4-byte aligned.  Data that says
  * otherwise is corrupt, and kbuffer would read it unaligned: a bus error
  * on 32-bit ARM.  The event header (type_len:5, time_delta:27) is read in
- * this machine's byte order, as kbuffer does for the data it decodes.
+ * the kernel's byte order, as kbuffer does (type_len in the low bits of a
+ * little-endian kernel's word, in the high bits of a big-endian one's).
  */
-static bool events_aligned(const unsigned char *data, size_t len)
+static bool events_aligned(const unsigned char *data, size_t len, bool big_endian)
 {
 	size_t off = 0;
 
@@ -325,14 +328,14 @@ static bool events_aligned(const unsigned char *data, size_t len)
 		unsigned int type_len;
 		size_t ev;
 
-		memcpy(&h, data + off, 4);
-		type_len = h & 0x1f;
-		if (type_len == 29 && !(h >> 5))
+		h = (uint32_t)rd_word(data + off, 4, big_endian);
+		type_len = big_endian ? h >> 27 : h & 0x1f;
+		if (type_len == 29 && !(big_endian ? h & 0x7ffffff : h >> 5))
 			return true;	/* the null padding ends the data */
 		if (type_len == 0 || type_len == 29) {
 			if (off + 8 > len)
 				return false;
-			memcpy(&a, data + off + 4, 4);
+			a = (uint32_t)rd_word(data + off + 4, 4, big_endian);
 			if (a % 4)
 				return false;
 			ev = 4 + (size_t)a;
@@ -348,14 +351,31 @@ static bool events_aligned(const unsigned char *data, size_t len)
 	return true;
 }
 
-bool kt_subbuf_valid(const void *subbuf, size_t subbuf_size, int long_size)
+bool kt_subbuf_valid(const void *subbuf, size_t subbuf_size, int long_size, bool big_endian)
 {
-	uint64_t commit = subbuf_commit(subbuf, long_size);
+	uint64_t commit;
 	size_t hdr = 8 + (size_t)long_size;
 
-	return subbuf_size >= hdr &&
-	       (commit & KT_RB_COMMIT_MASK) <= subbuf_size - hdr &&
-	       events_aligned((const unsigned char *)subbuf + hdr, commit & KT_RB_COMMIT_MASK);
+	if (subbuf_size < hdr)
+		return false;
+	commit = subbuf_commit(subbuf, long_size, big_endian);
+	return (commit & KT_RB_COMMIT_MASK) <= subbuf_size - hdr &&
+	       events_aligned((const unsigned char *)subbuf + hdr, commit & KT_RB_COMMIT_MASK,
+			      big_endian);
+}
+
+size_t kt_subbuf_used(const void *subbuf, size_t subbuf_size, int long_size, bool big_endian)
+{
+	size_t hdr = 8 + (size_t)long_size, used;
+	uint64_t commit;
+
+	if (subbuf_size < hdr)
+		return subbuf_size;
+	commit = subbuf_commit(subbuf, long_size, big_endian);
+	used = hdr + (commit & KT_RB_COMMIT_MASK);
+	if (commit & KT_RB_MISSED_STORED)
+		used += long_size;	/* the lost-event count after the data */
+	return used < subbuf_size ? used : subbuf_size;
 }
 
 bool kt_event_in_subbuf(const void *subbuf, size_t subbuf_size, const void *ev, int size)
@@ -366,25 +386,22 @@ bool kt_event_in_subbuf(const void *subbuf, size_t subbuf_size, const void *ev, 
 	       (size_t)size <= subbuf_size - (size_t)(e - b);
 }
 
-long long kt_subbuf_missed(const void *subbuf, size_t subbuf_size, int long_size)
+long long kt_subbuf_missed(const void *subbuf, size_t subbuf_size, int long_size,
+			   bool big_endian)
 {
 	const unsigned char *p = subbuf;
-	uint64_t commit = subbuf_commit(p, long_size), count;
+	uint64_t commit, count;
 	size_t size;
 
+	if (subbuf_size < 8 + (size_t)long_size)
+		return 0;
+	commit = subbuf_commit(p, long_size, big_endian);
 	if (!(commit & KT_RB_MISSED_EVENTS))
 		return 0;
 	size = commit & KT_RB_COMMIT_MASK;
 	if (!(commit & KT_RB_MISSED_STORED) || 8 + long_size + size + long_size > subbuf_size)
 		return -1;
-	if (long_size == 8) {
-		memcpy(&count, p + 16 + size, 8);
-	} else {
-		uint32_t c;
-
-		memcpy(&c, p + 12 + size, 4);
-		count = c;
-	}
+	count = rd_word(p + 8 + long_size + size, long_size == 8 ? 8 : 4, big_endian);
 	return count ? (long long)count : -1;
 }
 

@@ -134,8 +134,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		memset(page, 0, sizeof(page));
 		memcpy(page, data + off, len);
-		(void)kt_subbuf_missed(page, PAGE, 8);
-		if (!kt_subbuf_valid(page, PAGE, 8) || kbuffer_load_subbuffer(kb, page) < 0)
+		(void)kt_subbuf_missed(page, PAGE, 8, false);
+		if (!kt_subbuf_valid(page, PAGE, 8, false) || kbuffer_load_subbuffer(kb, page) < 0)
 			continue;
 		for (ev = kbuffer_read_event(kb, &ts); ev; ev = kbuffer_next_event(kb, &ts)) {
 			int esize = kbuffer_event_size(kb);

@@ -117,7 +117,8 @@ static void test_errors(void **state)
 	assert_int_equal(PARSE(&o, err, "-e"), -1);
 	assert_string_equal(err, "option '-e' needs a value");
 	assert_int_equal(PARSE(&o, err, "frob"), -1);
-	assert_string_equal(err, "unknown command 'frob' (use trace, list, check, describe or cleanup)");
+	assert_string_equal(err, "unknown command 'frob' (use trace, record, report, list, check, "
+			    "describe or cleanup)");
 	assert_int_equal(PARSE(&o, err, "describe"), -1);
 	assert_string_equal(err, "describe needs an event name (see 'ktrail list')");
 	assert_int_equal(PARSE(&o, err, "describe", "msgsnd", "nosuch"), -1);
@@ -169,6 +170,52 @@ static void test_filters(void **state)
 	assert_non_null(strstr(err, "unknown scope \"tree\""));
 }
 
+/* record -o FILE [trace options] [-- COMMAND]; report [options] FILE. */
+static void test_record_report(void **state)
+{
+	struct kt_opts o;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(PARSE(&o, err, "record", "-o", "r.ktr", "-e", "ipc", "--scope",
+			       "comm=x", "--", "prog", "-o", "y"), 0);
+	assert_int_equal(o.cmd, KT_CMD_RECORD);
+	assert_string_equal(o.record_path, "r.ktr");
+	assert_string_equal(o.argv[0], "prog");
+	assert_string_equal(o.argv[1], "-o");
+	assert_int_equal(o.nfexprs, 1);
+	assert_string_equal(o.fexprs[0], "comm=x");
+	assert_true(o.fscope[0]);
+	assert_false(o.sel_default);
+	assert_int_equal(PARSE(&o, err, "record", "-e", "ipc"), -1);
+	assert_string_equal(err, "record needs -o FILE, the recording to write");
+	assert_int_equal(PARSE(&o, err, "record", "-o", "a", "-o", "b"), -1);
+	assert_string_equal(err, "record writes one file (-o given twice)");
+	assert_int_equal(PARSE(&o, err, "record", "-o", "a", "--raw"), -1);
+	assert_non_null(strstr(err, "--raw is an option of 'ktrail report'"));
+	/* report: the file anywhere among the options. */
+	assert_int_equal(PARSE(&o, err, "report", "r.ktr", "-o", "csv:x.csv", "--raw"), 0);
+	assert_int_equal(o.cmd, KT_CMD_REPORT);
+	assert_string_equal(o.report_path, "r.ktr");
+	assert_string_equal(o.outputs[0].path, "x.csv");
+	assert_true(o.raw);
+	assert_true(o.sel_default);
+	assert_int_equal(PARSE(&o, err, "report", "-e", "msgsnd", "--info", "r.ktr"), 0);
+	assert_true(o.info);
+	assert_false(o.sel_default);
+	assert_int_equal(PARSE(&o, err, "report"), -1);
+	assert_string_equal(err, "report needs a recording (ktrail report FILE)");
+	assert_int_equal(PARSE(&o, err, "report", "a", "b"), -1);
+	assert_string_equal(err, "report reads one recording ('b' is extra)");
+	assert_int_equal(PARSE(&o, err, "report", "a", "--reader", "mmap"), -1);
+	assert_string_equal(err, "--reader is an option of tracing and recording, not of 'ktrail "
+			    "report' (the recording decided it)");
+	assert_int_equal(PARSE(&o, err, "report", "a", "-p", "1"), -1);
+	assert_non_null(strstr(err, "-p is an option of tracing"));
+	assert_int_equal(PARSE(&o, err, "--info"), -1);
+	assert_string_equal(err, "--info is an option of 'ktrail report'");
+}
+
 static void test_commands(void **state)
 {
 	struct kt_opts o;
@@ -212,6 +259,7 @@ int main(void)
 		cmocka_unit_test(test_pids),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_commands),
+		cmocka_unit_test(test_record_report),
 		cmocka_unit_test(test_filters),
 	};
 

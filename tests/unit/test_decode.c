@@ -400,27 +400,27 @@ static void test_subbuf_valid(void **state)
 	put32(sb + 16, 2);		/* type_len 2: 4 + 8 bytes */
 	put32(sb + 28, 0);		/* type_len 0, array[0] = 12: 16 bytes */
 	put32(sb + 32, 12);
-	assert_true(kt_subbuf_valid(sb, sizeof(sb), 8));
+	assert_true(kt_subbuf_valid(sb, sizeof(sb), 8, false));
 	put32(sb + 32, 13);		/* not a multiple of 4 */
-	assert_false(kt_subbuf_valid(sb, sizeof(sb), 8));
+	assert_false(kt_subbuf_valid(sb, sizeof(sb), 8, false));
 	put32(sb + 32, 400);		/* beyond the data */
-	assert_false(kt_subbuf_valid(sb, sizeof(sb), 8));
+	assert_false(kt_subbuf_valid(sb, sizeof(sb), 8, false));
 	put32(sb + 32, 12);
 	put64(sb + 8, 300);		/* commit beyond the sub-buffer */
-	assert_false(kt_subbuf_valid(sb, sizeof(sb), 8));
+	assert_false(kt_subbuf_valid(sb, sizeof(sb), 8, false));
 	/* A time extend (8 bytes), then the null padding that ends the data. */
 	put64(sb + 8, 40);
 	put32(sb + 16, 30);
 	put32(sb + 24, 29);
-	assert_true(kt_subbuf_valid(sb, sizeof(sb), 8));
+	assert_true(kt_subbuf_valid(sb, sizeof(sb), 8, false));
 	/* A discarded event (padding with a time delta): its length counts
 	 * (the data: the time extend, then 4 + 8 bytes). */
 	put64(sb + 8, 20);
 	put32(sb + 24, 29 | 1u << 5);
 	put32(sb + 28, 7);
-	assert_false(kt_subbuf_valid(sb, sizeof(sb), 8));
+	assert_false(kt_subbuf_valid(sb, sizeof(sb), 8, false));
 	put32(sb + 28, 8);
-	assert_true(kt_subbuf_valid(sb, sizeof(sb), 8));
+	assert_true(kt_subbuf_valid(sb, sizeof(sb), 8, false));
 }
 
 static void test_bad_formats(void **state)
@@ -481,11 +481,11 @@ static void test_hand_built_subbuffer(void **state)
 	put64(p, 17);
 	kb = kt_decoder_kbuffer_new(d);
 	assert_int_equal(kbuffer_load_subbuffer(kb, page), 0);
-	assert_int_equal(kt_subbuf_missed(page, sizeof(page), 8), 17);
+	assert_int_equal(kt_subbuf_missed(page, sizeof(page), 8, false), 17);
 	put64(page + 8, used | (1ull << 31));
-	assert_int_equal(kt_subbuf_missed(page, sizeof(page), 8), -1);
+	assert_int_equal(kt_subbuf_missed(page, sizeof(page), 8, false), -1);
 	put64(page + 8, used);
-	assert_int_equal(kt_subbuf_missed(page, sizeof(page), 8), 0);
+	assert_int_equal(kt_subbuf_missed(page, sizeof(page), 8, false), 0);
 	ev = kbuffer_read_event(kb, &ts);
 	assert_non_null(ev);
 	assert_int_equal(ts, 1000000 + (1ull << 27) + 5 + 100);
@@ -651,7 +651,7 @@ static void decode_capture(const char *dir, struct capture *c)
 				void *e;
 
 				assert_int_equal(kbuffer_load_subbuffer(kb, raw + off), 0);
-				assert_int_equal(kt_subbuf_missed(raw + off, 4096, 8), 0);
+				assert_int_equal(kt_subbuf_missed(raw + off, 4096, 8, false), 0);
 				for (e = kbuffer_read_event(kb, &ts); e; e = kbuffer_next_event(kb, &ts)) {
 					int sz = kbuffer_event_size(kb);
 
