@@ -68,6 +68,25 @@ static const char *const func_regs[KT_ARCH_MAX][6] = {
 	[KT_ARCH_RISCV64] = { "%a0", "%a1", "%a2", "%a3", "%a4", "%a5" },
 };
 
+/*
+ * The word arguments past the registers, at a function's first
+ * instruction: N of the $stack<N> holding the first of them, -1 if not
+ * known.  32-bit arm (AAPCS): sp points at the fifth word argument; its
+ * syscall entry (vector_swi) pushes r4 and r5, a syscall's fifth and
+ * sixth arguments, before it calls sys_X.  arm has no $arg<N> at all
+ * (no HAVE_FUNCTION_ARG_ACCESS_API), so this is how a 32-bit arm kernel's
+ * probes read arguments 5 and 6 (the time32 and time64 mq calls' timeout,
+ * sendto's address).  Only for word-sized arguments: no recipe passes a
+ * 64-bit one before them.
+ */
+static const int func_stack_first[KT_ARCH_MAX] = {
+	[KT_ARCH_X86_64] = -1,
+	[KT_ARCH_I386] = -1,
+	[KT_ARCH_ARM64] = -1,
+	[KT_ARCH_ARM] = 0,
+	[KT_ARCH_RISCV64] = -1,
+};
+
 /* How an entry function receives the syscall's arguments. */
 enum wrap_style {
 	W_DIRECT,	/* as C arguments (no pt_regs wrapper, or arm) */
@@ -372,6 +391,8 @@ static const struct {
 	{ "o:msghdr.controllen", { 40, 20 } },
 	{ "o:msghdr.flags", { 48, 24 } },
 	{ "o:msgbuf.mtext", { 8, 4 } },
+	{ "o:mq_attr.maxmsg", { 8, 4 } },
+	{ "o:mq_attr.msgsize", { 16, 8 } },
 	{ "k:mq_attr.maxmsg", { 8, 4 } },
 	{ "k:mq_attr.msgsize", { 16, 8 } },
 	{ "k:timespec64.nsec", { 8, 8 } },
@@ -440,11 +461,18 @@ static void func_arg(struct expand *x, int n)
 		return;
 	}
 	reg = func_regs[x->env->arch][n - 1];
-	if (!reg)
+	if (reg) {
+		put(x, "%s", reg);
+	} else if (func_stack_first[x->env->arch] >= 0) {
+		int nregs = 0;
+
+		while (nregs < 6 && func_regs[x->env->arch][nregs])
+			nregs++;
+		put(x, "$stack%d", func_stack_first[x->env->arch] + (n - 1 - nregs));
+	} else {
 		fail(x, "argument %d of a %s function is on the stack: needs $arg<N> (Linux 4.20+)",
 		     n, kt_arch_name(x->env->arch));
-	else
-		put(x, "%s", reg);
+	}
 }
 
 static void sys_arg(struct expand *x, int n)

@@ -2,9 +2,10 @@
 /*
  * Kprobe recipes without a kernel: the probe features read from the tracefs
  * READMEs of several kernels (tests/data/readme: captured from 6.1, 6.12 and
- * 6.18, reconstructed for 4.19 and 5.4), the symbols of the 6.1 and 6.12
- * guests (tests/data/symbols), and the exact probe definitions made from
- * them for each arch.
+ * 6.18, and from Debian's 32-bit arm 6.1, reconstructed for 4.19 and 5.4),
+ * the symbols of the 6.1 and 6.12 x86_64 and the 6.1 armhf guests
+ * (tests/data/symbols), and the exact probe definitions made from them for
+ * each arch.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -388,9 +389,10 @@ static void test_other_arches(void **state)
 	assert_string_equal(d.fetch, "msqid=%r0:s32 msgp=%r1:x32 msgsz=%r2:u32 msgflg=%r3:s32");
 	assert_int_equal(kt_probe_detail(&env, ev("msgsnd"), false, &d, why, sizeof(why)), 1);
 	assert_string_equal(d.fetch, "mtype=%r1:s32 mtext=+0(%r2):string");
-	assert_int_equal(kt_probe_entry(&env, ev("sendto"), false, &d, why, sizeof(why)), -1);
-	assert_string_equal(why, "argument 5 of a arm function is on the stack: needs $arg<N> "
-			    "(Linux 4.20+)");
+	/* Arguments 5 and 6: where vector_swi pushed them (test_arm_61). */
+	assert_int_equal(kt_probe_entry(&env, ev("sendto"), false, &d, why, sizeof(why)), 0);
+	assert_string_equal(d.fetch, "sockfd=%r0:s32 buf=%r1:x32 len=%r2:u32 flags=%r3:s32 "
+			    "dest_addr__ptr=$stack0:x32 addrlen=$stack1:s32");
 	env.pf = &pf612;
 	assert_int_equal(kt_probe_entry(&env, ev("sendto"), false, &d, why, sizeof(why)), 0);
 	assert_string_equal(d.fetch, "sockfd=$arg1:s32 buf=$arg2:x32 len=$arg3:u32 flags=$arg4:s32 "
@@ -399,6 +401,7 @@ static void test_other_arches(void **state)
 	assert_int_equal(kt_probe_entry(&env, ev("msgsnd"), true, &d, why, sizeof(why)), -1);
 
 	env = (struct kt_probe_env){ KT_ARCH_RISCV64, KT_ABI_NONE, KT_ABI_NONE, &pf612, s };
+	/* arm64 without $arg<N> has x0-x5: nothing on the stack. */
 	/* riscv64 has no syscall numbers in the catalog yet. */
 	assert_int_equal(kt_probe_entry(&env, ev("msgsnd"), false, &d, why, sizeof(why)), -1);
 
@@ -417,6 +420,119 @@ static void test_other_arches(void **state)
 	assert_int_equal(kt_probe_entry(&env, ev("msgsnd"), false, &d, why, sizeof(why)), 0);
 	assert_string_equal(d.fetch, "msqid=$stack1:s32 msgp=$stack2:x32 msgsz=$stack3:u32 "
 			    "msgflg=$stack4:s32");
+	kt_symset_free(s);
+}
+
+/*
+ * Debian's 32-bit arm kernel (6.1.0-50-armmp, captured under QEMU): no
+ * $arg<N> at all (no HAVE_FUNCTION_ARG_ACCESS_API), entry functions sys_X
+ * taking the arguments in r0-r3 and, pushed by vector_swi, on the stack;
+ * do_mq_open and do_msgsnd inlined.  Every task is native, and its
+ * mq_timedsend is mq_timedsend_time32.
+ */
+static void test_arm_61(void **state)
+{
+	struct kt_probe_feats pf;
+	struct kt_symset *s = symbols("linux-6.1-armhf");
+	struct kt_probe_env env = { KT_ARCH_ARM, KT_ABI_ARM, KT_ABI_NONE, &pf, s };
+	struct kt_probe_def d, x;
+	struct kt_symset *w;
+	char why[512], buf[256];
+
+	(void)state;
+	readme("linux-6.1-armhf", true, &pf);
+	kt_probe_feats_format(&pf, buf, sizeof(buf));
+	assert_string_equal(buf, "kprobe_events kretprobe ustring +u<offset> $comm arrays "
+			    "symstr eprobes");
+	assert_true(kt_symset_has(s, "sys_mq_timedsend_time32"));
+	assert_false(kt_symset_has(s, "do_mq_open"));
+	assert_false(kt_symset_has(s, "do_msgsnd"));
+	w = kt_probe_wanted_symbols(KT_ARCH_ARM);
+	assert_true(kt_symset_has(w, "sys_mq_timedsend_time32"));
+	assert_true(kt_symset_has(w, "do_mq_timedsend"));
+	kt_symset_free(w);
+
+	/* The time32 calls: native here, the fifth argument on the stack. */
+	assert_int_equal(kt_probe_entry(&env, ev("mq_timedsend_time32"), false, &d,
+					why, sizeof(why)), 0);
+	assert_string_equal(d.symbol, "sys_mq_timedsend_time32");
+	assert_string_equal(d.event, "mq_timedsend_time32_e");
+	assert_string_equal(d.fetch, "mqdes=%r0:s32 u_msg_ptr__ptr=%r1:x32 msg_len=%r2:u32 "
+			    "msg_prio=%r3:u32 u_abs_timeout=$stack0:x32");
+	assert_int_equal(kt_probe_exit(&env, &d, &x, why, sizeof(why)), 0);
+	assert_string_equal(x.symbol, "sys_mq_timedsend_time32");
+	assert_string_equal(x.fetch, "ret=$retval:s32");
+	assert_int_equal(kt_probe_detail(&env, ev("mq_timedsend_time32"), false, &d,
+					 why, sizeof(why)), 1);
+	assert_string_equal(d.symbol, "sys_mq_timedsend_time32");
+	assert_string_equal(d.event, "mq_timedsend_time32_d");
+	assert_string_equal(d.fetch, "u_msg_ptr=+u0(%r1):string");
+	assert_int_equal(kt_probe_entry(&env, ev("mq_timedreceive_time32"), false, &d,
+					why, sizeof(why)), 0);
+	assert_string_equal(d.symbol, "sys_mq_timedreceive_time32");
+	assert_string_equal(d.fetch, "mqdes=%r0:s32 u_msg_ptr__ptr=%r1:x32 msg_len=%r2:u32 "
+			    "u_msg_prio=%r3:x32 u_abs_timeout=$stack0:x32");
+	/* Its buffer is an output, its timeout a pointer: nothing to read. */
+	assert_int_equal(kt_probe_detail(&env, ev("mq_timedreceive_time32"), false, &d,
+					 why, sizeof(why)), 0);
+	/* No compat ABI. */
+	assert_int_equal(kt_probe_entry(&env, ev("mq_timedsend_time32"), true, &d,
+					why, sizeof(why)), -1);
+	assert_string_equal(why, "no 32-bit syscall");
+
+	/* The time64 calls: the kernel's timespec64 (8 + 4 bytes) through
+	 * do_mq_timedsend's fifth argument. */
+	assert_int_equal(kt_probe_detail(&env, ev("mq_timedsend"), false, &d, why, sizeof(why)), 1);
+	assert_string_equal(d.symbol, "do_mq_timedsend");
+	assert_true(d.any_abi);
+	assert_string_equal(d.fetch, "msg_ptr=+u0(%r1):string abs_timeout__sec=+0($stack0):s64 "
+			    "abs_timeout__nsec=+8($stack0):s32");
+	assert_int_equal(kt_probe_detail(&env, ev("mq_timedreceive"), false, &d, why,
+					 sizeof(why)), 1);
+	assert_string_equal(d.symbol, "do_mq_timedreceive");
+	assert_string_equal(d.fetch, "abs_timeout__sec=+0($stack0):s64 "
+			    "abs_timeout__nsec=+8($stack0):s32");
+	assert_int_equal(kt_probe_entry(&env, ev("mq_timedsend"), false, &d, why, sizeof(why)), 0);
+	assert_string_equal(d.symbol, "sys_mq_timedsend");
+
+	/* Inlined inner functions: the entry reads user memory. */
+	assert_int_equal(kt_probe_detail(&env, ev("msgsnd"), false, &d, why, sizeof(why)), 1);
+	assert_string_equal(d.symbol, "sys_msgsnd");
+	assert_false(d.any_abi);
+	assert_string_equal(d.fetch, "mtype=+u0(%r1):s32 mtext=+u4(%r1):string");
+	assert_int_equal(kt_probe_detail(&env, ev("mq_open"), false, &d, why, sizeof(why)), 1);
+	assert_string_equal(d.symbol, "sys_mq_open");
+	assert_string_equal(d.event, "mq_open_d");
+	assert_string_equal(d.fetch, "name=+u0(%r0):string mq_maxmsg=+u4(%r3):s32 "
+			    "mq_msgsize=+u8(%r3):s32");
+
+	/* A 32-bit kernel follows a 32-bit msghdr's msg_name. */
+	assert_int_equal(kt_probe_detail(&env, ev("sendmsg"), false, &d, why, sizeof(why)), 1);
+	assert_string_equal(d.symbol, "sys_sendmsg");
+	assert_string_equal(d.fetch,
+			    "msg_name__ptr=+u0(%r1):x32 "
+			    "msg_name__fam=+u0(+u0(%r1)):u16 msg_name__port=+u2(+u0(%r1)):u16 "
+			    "msg_name__in4=+u4(+u0(%r1)):u32 msg_name__in6a=+u8(+u0(%r1)):u64 "
+			    "msg_name__in6b=+u16(+u0(%r1)):u64 msg_name__path=+u2(+u0(%r1)):string "
+			    "msg_name__abs=+u3(+u0(%r1)):string "
+			    "msg_iovlen=+u12(%r1):u32 msg_controllen=+u20(%r1):u32 "
+			    "msg_flags=+u24(%r1):u32");
+	assert_int_equal(kt_probe_detail(&env, ev("recvmsg"), false, &d, why, sizeof(why)), 1);
+	assert_string_equal(d.symbol, "sys_recvmsg");
+	assert_string_equal(d.fetch, "msg_iovlen=+u12(%r1):u32 msg_controllen=+u20(%r1):u32 "
+			    "msg_flags=+u24(%r1):u32");
+	assert_int_equal(kt_probe_entry(&env, ev("recvmsg"), false, &d, why, sizeof(why)), 0);
+	assert_string_equal(d.fetch, "sockfd=%r0:s32 msg=%r1:x32 flags=%r2:s32");
+	assert_int_equal(kt_probe_detail(&env, ev("sendto"), false, &d, why, sizeof(why)), 1);
+	assert_string_equal(d.symbol, "__sys_sendto");
+	assert_string_equal(d.fetch,
+			    "dest_addr__fam=+u0($stack0):u16 dest_addr__port=+u2($stack0):u16 "
+			    "dest_addr__in4=+u4($stack0):u32 dest_addr__in6a=+u8($stack0):u64 "
+			    "dest_addr__in6b=+u16($stack0):u64 dest_addr__path=+u2($stack0):string "
+			    "dest_addr__abs=+u3($stack0):string");
+	assert_int_equal(kt_probe_entry(&env, ev("msgrcv"), false, &d, why, sizeof(why)), 0);
+	assert_string_equal(d.fetch, "msqid=%r0:s32 msgp=%r1:x32 msgsz=%r2:u32 msgtyp=%r3:s32 "
+			    "msgflg=$stack0:s32");
 	kt_symset_free(s);
 }
 
@@ -506,6 +622,36 @@ static void test_plan(void **state)
 			    "(CONFIG_KPROBE_EVENTS)");
 	kt_plan_free(&p);
 	kt_symset_free(s);
+
+	/* 32-bit arm: the time32 call is native, its detail on sys_X, read
+	 * by the entry probe itself under --probes kprobe. */
+	s = symbols("linux-6.1-armhf");
+	env = (struct kt_probe_env){ KT_ARCH_ARM, KT_ABI_ARM, KT_ABI_NONE, &pf, s };
+	readme("linux-6.1-armhf", true, &pf);
+	p.e = calloc(4, sizeof(*p.e));
+	plan_one(&p, "mq_timedsend_time32", KT_R_SYSCALL_TP, false);
+	plan_one(&p, "mq_timedsend", KT_R_SYSCALL_TP, false);
+	assert_int_equal(kt_plan_probes(&p, &env, KT_PROBES_AUTO, err, sizeof(err)), 0);
+	assert_int_equal(p.e[0].nprobes, 1);
+	assert_string_equal(p.e[0].probes[0].event, "mq_timedsend_time32_d");
+	assert_string_equal(p.e[0].probes[0].symbol, "sys_mq_timedsend_time32");
+	assert_int_equal(p.e[1].nprobes, 1);
+	assert_string_equal(p.e[1].probes[0].event, "mq_timedsend_d");
+	assert_string_equal(p.e[1].probes[0].symbol, "do_mq_timedsend");
+	kt_plan_free(&p);
+	p.e = calloc(4, sizeof(*p.e));
+	plan_one(&p, "mq_timedsend_time32", KT_R_SYSCALL_TP, false);
+	assert_int_equal(kt_plan_probes(&p, &env, KT_PROBES_KPROBE, err, sizeof(err)), 0);
+	assert_int_equal(p.e[0].recipe, KT_R_KPROBE);
+	assert_int_equal(p.e[0].nprobes, 2);
+	d = probe_named(&p.e[0], "mq_timedsend_time32_e");
+	assert_non_null(d);
+	assert_true(d->reads_user);
+	assert_string_equal(d->fetch, "mqdes=%r0:s32 u_msg_ptr__ptr=%r1:x32 msg_len=%r2:u32 "
+			    "msg_prio=%r3:u32 u_abs_timeout=$stack0:x32 u_msg_ptr=+u0(%r1):string");
+	assert_non_null(probe_named(&p.e[0], "mq_timedsend_time32_x"));
+	kt_plan_free(&p);
+	kt_symset_free(s);
 }
 
 int main(void)
@@ -518,6 +664,7 @@ int main(void)
 		cmocka_unit_test(test_x86_64_419),
 		cmocka_unit_test(test_unavailable),
 		cmocka_unit_test(test_other_arches),
+		cmocka_unit_test(test_arm_61),
 		cmocka_unit_test(test_plan),
 	};
 
