@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The recording file: what is written reads back; a recording cut at
+ * every byte, or with a damaged chunk, is indexed up to the damage with
+ * the exact reason and offset, never a crash; sub-buffer checks in a
+ * big-endian and a 32-bit kernel's layout; the process table as text.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ktrail/proc.h"
+#include "ktrail/recfile.h"
+#include "ktrail/ring.h"
+
+static unsigned char page0[100], page1[60];
+
+/* A small recording in a temporary file; its size in *@size. */
+static FILE *make_recording(long *size, long *page_off)
+{
+	FILE *fp = tmpfile();
+	struct kt_recw w;
+	static const char meta[] = "long_size=4\nbig_endian=1\nhostname=a%0Ab%25c\n";
+
+	assert_non_null(fp);
+	for (size_t i = 0; i < sizeof(page0); i++)
+		page0[i] = (unsigned char)i;
+	memset(page1, 0xab, sizeof(page1));
+	assert_int_equal(kt_recw_begin(&w, fp), 0);
+	assert_int_equal(kt_recw_chunk(&w, KT_REC_META, meta, strlen(meta), NULL, 0), 0);
+	assert_int_equal(kt_recw_chunk(&w, KT_REC_HEADER_PAGE, "hp", 2, NULL, 0), 0);
+	assert_int_equal(kt_recw_chunk(&w, KT_REC_FORMAT, "syscalls", 9, "name: x\n", 8), 0);
+	assert_int_equal(kt_recw_chunk(&w, KT_REC_TASKS, "1 1 0 0 0 0 0 1 696e6974\n", 25, NULL, 0), 0);
+	*page_off = w.off;
+	assert_int_equal(kt_recw_page(&w, 0, 0, 0, page0, sizeof(page0)), 0);
+	assert_int_equal(kt_recw_page(&w, 3, 2, 5, page1, sizeof(page1)), 0);
+	assert_int_equal(kt_recw_page(&w, 0, 7, 0, page1, 8), 0);
+	assert_int_equal(kt_recw_chunk(&w, KT_REC_STATS, "cpu0=x\n", 7, NULL, 0), 0);
+	assert_int_equal(kt_recw_chunk(&w, KT_REC_END, NULL, 0, NULL, 0), 0);
+	assert_int_equal(kt_recw_flush(&w), 0);
+	assert_int_equal(w.good, w.off);
+	*size = w.off;
+	return fp;
+}
+
+static void test_roundtrip(void **state)
+{
+	long size, poff;
+	FILE *fp = make_recording(&size, &poff);
+	struct kt_recr r;
+	char err[256], v[64];
+	unsigned char buf[128];
+
+	(void)state;
+	assert_int_equal(kt_recr_open_fd(&r, dup(fileno(fp)), err, sizeof(err)), 0);
+	assert_int_equal(r.size, size);
+	assert_true(r.ended);
+	assert_false(r.damaged);
+	assert_string_equal(kt_recr_meta(&r, "long_size", v, sizeof(v)), "4");
+	assert_string_equal(kt_recr_meta(&r, "hostname", v, sizeof(v)), "a\nb%c");
+	assert_null(kt_recr_meta(&r, "long", v, sizeof(v)));
+	assert_null(kt_recr_meta(&r, "nosuch", v, sizeof(v)));
+	assert_string_equal(r.header_page, "hp");
+	assert_int_equal(r.nfmts, 1);
+	assert_string_equal(r.fmts[0].sys, "syscalls");
+	assert_string_equal(r.fmts[0].text, "name: x\n");
+	assert_string_equal(r.stats, "cpu0=x\n");
+	assert_int_equal(r.ncpus, 4);
+	assert_int_equal(r.npages[0], 2);
+	assert_int_equal(r.npages[1], 0);
+	assert_int_equal(r.npages[3], 1);
+	assert_int_equal(r.total_pages, 3);
+	assert_int_equal(r.pages[0][0].off, poff + KT_REC_CHUNK_HDR);
+	assert_int_equal(r.pages[3][0].skip, 2);
+	assert_int_equal(r.pages[3][0].lost, 5);
+	assert_int_equal(r.pages[0][1].skip, 7);
+	/* A page comes back zero-filled to the sub-buffer size. */
+	memset(buf, 0xff, sizeof(buf));
+	assert_int_equal(kt_recr_page(&r, 0, 0, buf, sizeof(buf)), 0);
+	assert_memory_equal(buf, page0, sizeof(page0));
+	for (size_t i = sizeof(page0); i < sizeof(buf); i++)
+		assert_int_equal(buf[i], 0);
+	assert_int_equal(kt_recr_page(&r, 0, 1, buf, 16), 0);
+	assert_memory_equal(buf, page1, 8);
+	assert_int_equal(buf[8], 0);
+	assert_int_equal(kt_recr_page(&r, 1, 0, buf, 16), -1);
+	assert_int_equal(kt_recr_page(&r, 9, 0, buf, 16), -1);
+	kt_recr_close(&r);
+	fclose(fp);
+}
+
+/* A copy of the first @n bytes of @src in a new temporary file. */
+static int cut(FILE *src, long n)
+{
+	FILE *dst = tmpfile();
+	char *buf = malloc(n ? n : 1);
+	int fd;
+
+	assert_non_null(dst);
+	assert_non_null(buf);
+	assert_int_equal(pread(fileno(src), buf, n, 0), n);
+	assert_int_equal(write(fileno(dst), buf, n), n);
+	free(buf);
+	fd = dup(fileno(dst));
+	fclose(dst);
+	return fd;
+}
+
+/* Cut anywhere: never a crash; the pages before the cut stay. */
+static void test_truncated_everywhere(void **state)
+{
+	long size, poff;
+	FILE *fp = make_recording(&size, &poff);
+	long page1_end = poff + KT_REC_CHUNK_HDR + sizeof(page0);
+
+	(void)state;
+	for (long n = 0; n < size; n++) {
+		struct kt_recr r;
+		char err[256];
+		int fd = cut(fp, n);
+
+		if (n < KT_REC_FILE_HDR) {
+			assert_int_equal(kt_recr_open_fd(&r, fd, err, sizeof(err)), -1);
+			assert_string_equal(err, "not a ktrail recording (no \"\\x89KTRAIL\" header at "
+					    "offset 0)");
+			close(fd);
+			continue;
+		}
+		assert_int_equal(kt_recr_open_fd(&r, fd, err, sizeof(err)), 0);
+		assert_false(r.ended);
+		assert_true(r.total_pages <= 3);
+		if (n >= page1_end)
+			assert_true(r.total_pages >= 1);
+		if (n == page1_end + 10) {
+			assert_true(r.damaged);
+			assert_int_equal(r.damage_off, page1_end);
+			assert_string_equal(r.damage, "truncated: 10 bytes at the end, less than a "
+					    "chunk header (24)");
+		}
+		if (n == page1_end + KT_REC_CHUNK_HDR + 20) {
+			assert_true(r.damaged);
+			assert_string_equal(r.damage, "truncated: PAGE chunk of 60 bytes, 20 left in "
+					    "the file");
+			assert_int_equal(r.total_pages, 1);
+		}
+		kt_recr_close(&r);
+	}
+	fclose(fp);
+}
+
+static void patch(FILE *fp, long off, const void *b, size_t n)
+{
+	assert_int_equal(pwrite(fileno(fp), b, n, off), (ssize_t)n);
+}
+
+static void test_damaged(void **state)
+{
+	long size, poff;
+	FILE *fp = make_recording(&size, &poff);
+	struct kt_recr r;
+	char err[256];
+	unsigned char h[KT_REC_FILE_HDR];
+
+	(void)state;
+	/* A chunk header's sync word overwritten. */
+	patch(fp, poff, "XXXX", 4);
+	assert_int_equal(kt_recr_open_fd(&r, dup(fileno(fp)), err, sizeof(err)), 0);
+	assert_true(r.damaged);
+	assert_int_equal(r.damage_off, poff);
+	assert_string_equal(r.damage, "corrupt: no chunk header here (sync word 0x58585858)");
+	assert_int_equal(r.total_pages, 0);
+	assert_non_null(r.meta);	/* the descriptions before it */
+	kt_recr_close(&r);
+	fclose(fp);
+
+	/* A description's byte flipped: its checksum fails. */
+	fp = make_recording(&size, &poff);
+	patch(fp, KT_REC_FILE_HDR + KT_REC_CHUNK_HDR + 3, "X", 1);
+	assert_int_equal(kt_recr_open_fd(&r, dup(fileno(fp)), err, sizeof(err)), 0);
+	assert_true(r.damaged);
+	assert_int_equal(r.damage_off, KT_REC_FILE_HDR);
+	assert_non_null(strstr(r.damage, "corrupt: META chunk of 44 bytes fails its checksum"));
+	assert_null(r.meta);
+	kt_recr_close(&r);
+
+	/* A page length beyond any sub-buffer. */
+	{
+		unsigned char len[4] = { 0, 0, 0x20, 0 };	/* 2 MiB */
+
+		fclose(fp);
+		fp = make_recording(&size, &poff);
+		patch(fp, poff + 8, len, 4);
+		assert_int_equal(kt_recr_open_fd(&r, dup(fileno(fp)), err, sizeof(err)), 0);
+		char want[128];
+
+		assert_true(r.damaged);
+		snprintf(want, sizeof(want), "truncated: PAGE chunk of 2097152 bytes, %ld left in "
+			 "the file", size - poff - KT_REC_CHUNK_HDR);
+		assert_string_equal(r.damage, want);
+		kt_recr_close(&r);
+	}
+	/* Another version of the format. */
+	assert_int_equal(pread(fileno(fp), h, sizeof(h), 0), (ssize_t)sizeof(h));
+	h[8] = 9;
+	patch(fp, 0, h, sizeof(h));
+	assert_int_equal(kt_recr_open_fd(&r, dup(fileno(fp)), err, sizeof(err)), -1);
+	assert_string_equal(err, "recording format version 9 (header 16 bytes): this ktrail reads "
+			    "version 1");
+	/* Not a recording at all. */
+	patch(fp, 0, "\x17\x08\x44tracing", 10);
+	assert_int_equal(kt_recr_open_fd(&r, dup(fileno(fp)), err, sizeof(err)), -1);
+	fclose(fp);
+}
+
+/* A sub-buffer as a big-endian 32-bit kernel writes it, and the same in
+ * a little-endian 64-bit layout. */
+static void test_subbuf_layouts(void **state)
+{
+	unsigned char be[64] = { 0 }, le[64] = { 0 };
+
+	(void)state;
+	/* header: timestamp (8), commit (4, big-endian): 20 bytes of data,
+	 * lost events flagged and their count stored after the data */
+	be[8] = 0xc0;
+	be[11] = 20;
+	/* event 1: type_len 2 in the top 5 bits, then 8 bytes */
+	be[12] = 2 << 3;
+	/* event 2: type_len 0, array[0] = 4: 8 bytes */
+	be[31] = 4;
+	be[35] = 9;	/* the lost count after the data (12 + 20) */
+	assert_true(kt_subbuf_valid(be, sizeof(be), 4, true));
+	assert_int_equal(kt_subbuf_missed(be, sizeof(be), 4, true), 9);
+	assert_int_equal(kt_subbuf_used(be, sizeof(be), 4, true), 12 + 20 + 4);
+	be[31] = 5;	/* an array length that is not a multiple of 4 */
+	assert_false(kt_subbuf_valid(be, sizeof(be), 4, true));
+	/* Read as little-endian, the same bytes say something else. */
+	be[31] = 4;
+	assert_false(kt_subbuf_valid(be, sizeof(be), 4, false));
+
+	le[8] = 12;	/* commit 12, 64-bit */
+	le[16] = 2;	/* type_len 2: 12 bytes */
+	assert_true(kt_subbuf_valid(le, sizeof(le), 8, false));
+	assert_int_equal(kt_subbuf_missed(le, sizeof(le), 8, false), 0);
+	assert_int_equal(kt_subbuf_used(le, sizeof(le), 8, false), 16 + 12);
+	le[8] = 200;	/* commit past the sub-buffer: the whole of it is kept */
+	assert_int_equal(kt_subbuf_used(le, sizeof(le), 8, false), sizeof(le));
+	assert_false(kt_subbuf_valid(le, sizeof(le), 8, false));
+}
+
+/* The process table as text and back. */
+static void test_tasks(void **state)
+{
+	struct kt_proc *t = kt_proc_new(NULL), *u = kt_proc_new(NULL);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&text, &len);
+	const struct kt_task *k;
+
+	(void)state;
+	kt_proc_add(t, 100, 100, "a b,\"c\n");
+	kt_proc_newtask(t, 100, 101, 0x00010000, "worker\0\0\0\0\0\0\0\0\0");
+	kt_proc_dump(t, m, false);
+	fclose(m);
+	assert_int_equal(kt_proc_load(u, text), 2);
+	k = kt_proc_get(u, 100);
+	assert_int_equal(k->tgid, 100);
+	assert_string_equal(k->comm, "a b,\"c\n");
+	assert_true(k->born);
+	k = kt_proc_get(u, 101);
+	assert_int_equal(k->tgid, 100);
+	assert_string_equal(k->comm, "worker");
+	assert_int_equal(kt_proc_load(u, "1 2 3\n"), -1);
+	free(text);
+	kt_proc_free(t);
+	kt_proc_free(u);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_roundtrip),
+		cmocka_unit_test(test_truncated_everywhere),
+		cmocka_unit_test(test_damaged),
+		cmocka_unit_test(test_subbuf_layouts),
+		cmocka_unit_test(test_tasks),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
