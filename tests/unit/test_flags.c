@@ -148,7 +148,9 @@ static void test_file_enums(void **state)
 	check(KT_FMT_FCNTL_CMD, F_SETFD, "F_SETFD");
 	check(KT_FMT_FCNTL_CMD, F_GETFL, "F_GETFL");
 	check(KT_FMT_FCNTL_CMD, F_DUPFD_CLOEXEC, "F_DUPFD_CLOEXEC");
-	check(KT_FMT_FCNTL_CMD, F_SETLKW, "F_SETLKW");
+	/* The kernel's number: a 32-bit build's F_SETLKW is F_SETLKW64 (14). */
+	check(KT_FMT_FCNTL_CMD, 7, "F_SETLKW");
+	check(KT_FMT_FCNTL_CMD, 14, "F_SETLKW64");
 	check(KT_FMT_FCNTL_CMD, F_OFD_SETLK, "F_OFD_SETLK");
 	check(KT_FMT_FCNTL_CMD, 12, "F_GETLK64");	/* a 32-bit task's */
 	check(KT_FMT_FCNTL_CMD, 9999, "9999");
