@@ -5,6 +5,7 @@
   check_rows.py [--workload WL.txt] [--csv OUT.csv] [--json OUT.jsonl]
                 [--events SPEC] [--pid N] [--compat 0|1] [--comm TEXT]
                 [--absent-pid N]... [--allow-lost] [--catalog events.def]
+                [--arch x86_64|i386|arm64|arm]
 
 The workload (tests/workload/ipcwork.c) prints one line per syscall:
 
@@ -46,6 +47,11 @@ know leaves the CSV text as it is (no comparison with the workload can
 then succeed, and the difference names it).  The process context columns
 (parentProcessId, userId, mountNamespace, pidNamespace) are integers or
 empty.
+
+--arch is the machine ktrail ran on (default: this one's, platform.machine()):
+it decides the eventId column (Tracee's arm64 ids on arm64 and arm, the
+x86_64 ones elsewhere) and the arch-dependent flag values (O_LARGEFILE).  A
+QEMU guest's output checked on an x86_64 host needs it.
 
 Exit status: 0 if everything holds (last line 'N passed, 0 failed', N being
 the workload lines checked, per file), 1 otherwise with every difference
@@ -181,6 +187,19 @@ def load_argfmt(path, events):
 
 # ----------------------------------------------------- flags and enums
 
+# The machine ktrail ran on: --arch, else this one (set before the tables
+# below are built; main() rebuilds them for --arch).
+TARGET = None
+
+
+def target_machine():
+    return (TARGET or platform.machine()).lower()
+
+
+def is_arm(machine):
+    return machine in ("aarch64", "arm64") or machine.startswith("arm")
+
+
 def _linux_names():
     """Names ktrail's tables (src/xlat/) print, and their values here:
     first the Linux values every arch ktrail knows shares (or the kernel's
@@ -194,7 +213,7 @@ def _linux_names():
     import socket
     import stat
     import time
-    arm = platform.machine().lower().startswith(("aarch64", "arm"))
+    arm = is_arm(target_machine())
     names = {
         "O_LARGEFILE": 0o400000 if arm else 0o100000, "__O_SYNC": 0o4000000,
         "__O_TMPFILE": 0o20000000, "O_ACCMODE": 3,
@@ -218,6 +237,8 @@ def _linux_names():
         "MAP_LOCKED": 0x2000, "MAP_NORESERVE": 0x4000, "MAP_NONBLOCK": 0x10000,
         "MAP_HUGETLB": 0x40000, "MAP_SYNC": 0x80000, "MAP_FIXED_NOREPLACE": 0x100000,
     }
+    if arm:     # arm and arm64 (an x86 host's os module has its own values)
+        names.update({"O_DIRECTORY": 0o40000, "O_NOFOLLOW": 0o100000, "O_DIRECT": 0o200000})
     for mod, prefixes in ((os, ("O_", "SEEK_", "P_", "W", "SCHED_", "EFD_", "MFD_",
                                 "CLONE_", "F_OK", "R_OK", "W_OK", "X_OK")),
                           (fcntl, ("F_", "LOCK_")),
@@ -323,8 +344,7 @@ def expected_header(selected, lost):
 
 
 def arm_ids():
-    return platform.machine().lower() in ("aarch64", "arm64") or \
-        platform.machine().lower().startswith("arm")
+    return is_arm(target_machine())
 
 
 # ---------------------------------------------------------------- workload
@@ -935,7 +955,14 @@ def main():
     ap.add_argument("--allow-lost", action="store_true",
                     help="lost_events rows are not a failure")
     ap.add_argument("--catalog", default=default_catalog(), help="src/catalog/events.def")
+    ap.add_argument("--arch", choices=("x86_64", "i386", "arm64", "aarch64", "arm", "armhf"),
+                    help="the machine ktrail ran on (default: this one): eventIds and "
+                    "arch-dependent flag values")
     a = ap.parse_args()
+    if a.arch:
+        global TARGET, LINUX_NAMES
+        TARGET = a.arch
+        LINUX_NAMES = _linux_names()
     if not a.csv and not a.json:
         ap.error("give --csv and/or --json")
     try:

@@ -41,11 +41,15 @@
  * Exit status 0, or 1 if a call did not return what it must (the line is
  * printed anyway) or the setup failed, 2 on bad usage.
  *
- * The same source builds as an i386 program (-m32): mq_timedsend and
- * mq_timedreceive then use the time64 syscalls 418/419 (Tracee's events
+ * The same source builds as an i386 program (-m32) or an armhf one: mq_timedsend
+ * and mq_timedreceive then use the time64 syscalls 418/419 (Tracee's events
  * mq_timedsend / mq_timedreceive), recvmmsg the time64 syscall 417, and
- * the old 279/280 are performed too as mq_timedsend_time32 and
- * mq_timedreceive_time32 with a struct of two 32-bit ints as timeout.
+ * the old ones (i386 279/280, arm 276/277) are performed too as
+ * mq_timedsend_time32 and mq_timedreceive_time32 with a struct of two
+ * 32-bit ints as timeout.  sendmsg's msg_name is printed when the kernel
+ * is 32-bit too (a 64-bit kernel's kprobes cannot follow a 32-bit
+ * msghdr's pointer; the kernel's word size is the width of the addresses
+ * in /proc/kallsyms, or else told by uname -m).
  *
  * Build: gcc -Wall -Wextra -Werror -o ipcwork ipcwork.c -lrt
  */
@@ -68,13 +72,15 @@
 #include <arpa/inet.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <sys/utsname.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#if defined(__i386__)
-/* Older headers: the numbers are fixed by the i386 syscall table. */
+#if defined(__i386__) || defined(__arm__)
+#define WL_TIME32 1
+/* Older headers: the numbers are the same in the i386 and arm tables. */
 #ifndef SYS_mq_timedsend_time64
 #define SYS_mq_timedsend_time64 418
 #endif
@@ -85,7 +91,8 @@
 #define SYS_recvmmsg_time64 417
 #endif
 /* The catalog's events mq_timedsend / mq_timedreceive / recvmmsg are the
- * time64 syscalls on i386; SYS_mq_timedsend (279) is mq_timedsend_time32. */
+ * time64 syscalls on i386 and arm; SYS_mq_timedsend (i386 279, arm 276) is
+ * mq_timedsend_time32. */
 #define WL_NR_MQ_TIMEDSEND SYS_mq_timedsend_time64
 #define WL_NR_MQ_TIMEDRECEIVE SYS_mq_timedreceive_time64
 #define WL_NR_RECVMMSG SYS_recvmmsg_time64
@@ -100,6 +107,7 @@
 #define WL_MQ_MSGSIZE 64
 
 static pid_t wl_tid;
+static int wl_kernel_lp64 = -1;	/* 1: a 64-bit kernel, 0: 32-bit */
 static int wl_status;
 static unsigned long wl_calls;
 
@@ -169,6 +177,38 @@ wl_line(const char *ev, long ret, long expect, const char *fmt, ...)
 		wl_status = 1;
 	}
 	return 0;
+}
+
+/*
+ * Is the kernel 64-bit?  A 64-bit program's kernel is.  Otherwise the
+ * width of the addresses in /proc/kallsyms (zeros without the privilege
+ * to see them, but as wide: 16 digits on a 64-bit kernel), else uname's
+ * machine, which a personality (linux32) may change.
+ */
+static int wl_kernel_is_lp64(void)
+{
+	struct utsname u;
+	char line[128];
+	FILE *f;
+
+	if (sizeof(long) == 8)
+		return 1;
+	f = fopen("/proc/kallsyms", "r");
+	if (f) {
+		int ok = fgets(line, sizeof(line), f) != NULL;
+
+		fclose(f);
+		if (ok) {
+			size_t n = strspn(line, "0123456789abcdefABCDEF");
+
+			if (n == 16 || n == 8)
+				return n == 16;
+		}
+	}
+	if (uname(&u) == 0)
+		return strstr(u.machine, "64") || !strcmp(u.machine, "s390x") ||
+		       !strcmp(u.machine, "armv8l");
+	return 1;
 }
 
 /* ------------------------------------------------------------ SysV msg */
@@ -309,7 +349,7 @@ static void wl_posix_mq(void)
 			mqd, rlen, 0UL);
 	}
 
-#if defined(__i386__)
+#if defined(WL_TIME32)
 	{
 		/* struct old_timespec32 */
 		static struct {
@@ -496,7 +536,7 @@ static void wl_sockets(int loop)
 	/*
 	 * sendmsg with a destination in its msghdr.  A 32-bit msghdr holds
 	 * a 32-bit pointer, which a kprobe on a 64-bit kernel cannot follow:
-	 * there msg_name stays empty.
+	 * there msg_name stays empty.  A 32-bit kernel's can.
 	 */
 	siov.iov_base = sbuf;
 	siov.iov_len = sizeof(sbuf);
@@ -506,15 +546,14 @@ static void wl_sockets(int loop)
 	smh.msg_iov = &siov;
 	smh.msg_iovlen = 1;
 	r = wl_ret(syscall(SYS_sendmsg, (long)snd, &smh, (long)f));
-#if defined(__LP64__)
-	wl_line("sendmsg", r, (long)sizeof(sbuf),
-		"sockfd=%d msg=0x%lx flags=%d | msg_name=AF_UNIX:@%s msg_iovlen=1 "
-		"msg_controllen=0 msg_flags=0", snd, wl_p(&smh), f, to.sun_path + 1);
-#else
-	wl_line("sendmsg", r, (long)sizeof(sbuf),
-		"sockfd=%d msg=0x%lx flags=%d | msg_iovlen=1 msg_controllen=0 msg_flags=0",
-		snd, wl_p(&smh), f);
-#endif
+	if (wl_kernel_lp64 == (sizeof(long) == 8))
+		wl_line("sendmsg", r, (long)sizeof(sbuf),
+			"sockfd=%d msg=0x%lx flags=%d | msg_name=AF_UNIX:@%s msg_iovlen=1 "
+			"msg_controllen=0 msg_flags=0", snd, wl_p(&smh), f, to.sun_path + 1);
+	else
+		wl_line("sendmsg", r, (long)sizeof(sbuf),
+			"sockfd=%d msg=0x%lx flags=%d | msg_iovlen=1 msg_controllen=0 msg_flags=0",
+			snd, wl_p(&smh), f);
 	r = wl_ret(syscall(SYS_recvfrom, (long)bound, rbuf, (unsigned long)rlen, (long)f,
 			   NULL, NULL));
 	wl_line("recvfrom", r, (long)sizeof(sbuf),
@@ -593,6 +632,7 @@ int main(int argc, char **argv)
 	if (comm && prctl(PR_SET_NAME, (unsigned long)comm, 0UL, 0UL, 0UL) < 0)
 		wl_die("prctl(PR_SET_NAME)");
 	wl_tid = (pid_t)syscall(SYS_gettid);
+	wl_kernel_lp64 = wl_kernel_is_lp64();
 
 	printf("@@ start pid=%d\n", (int)getpid());
 	wl_flush();
