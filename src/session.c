@@ -1044,82 +1044,6 @@ static int rec_round(struct session *s, bool *more)
 	return total;
 }
 
-/* The descriptions known at setup: header page, formats, probes, tasks. */
-static int rec_open(struct session *s, char *err, size_t errlen)
-{
-	bool seekable;
-	char *text = NULL;
-	size_t tlen = 0;
-	FILE *m;
-
-	if (gethostname(s->hostname, sizeof(s->hostname)) < 0)
-		s->hostname[0] = '\0';
-	s->rec_fp = open_output(s, s->o->record_path, &seekable, err, errlen);
-	if (!s->rec_fp)
-		return -1;
-	s->rec_buf = malloc(REC_BUF);
-	if (s->rec_buf)
-		setvbuf(s->rec_fp, s->rec_buf, _IOFBF, REC_BUF);
-	s->pagebuf = malloc(s->subbuf_size);
-	if (!s->pagebuf) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	if (kt_recw_begin(&s->rec, s->rec_fp) < 0 ||
-	    kt_recw_chunk(&s->rec, KT_REC_HEADER_PAGE, s->header_page, s->header_page_len,
-			  NULL, 0) < 0)
-		goto fail;
-	for (unsigned int i = 0; i < s->nfmts; i++)
-		if (kt_recw_chunk(&s->rec, KT_REC_FORMAT, s->fmts[i].sys, strlen(s->fmts[i].sys) + 1,
-				  s->fmts[i].text, s->fmts[i].len) < 0)
-			goto fail;
-	/* The kprobes as they were created, for the reader's information. */
-	m = open_memstream(&text, &tlen);
-	if (!m) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	for (unsigned int i = 0; i < s->probes.n; i++) {
-		char *sys = NULL, *ev = NULL, *prefix = NULL, *addr = NULL, *fmt = NULL;
-
-		if (tracefs_dynevent_info(s->probes.ev[i], &sys, &ev, &prefix, &addr, &fmt) !=
-		    TRACEFS_DYNEVENT_UNKNOWN)
-			fprintf(m, "%s:%s/%s %s%s%s\n", prefix ? prefix : "?", sys ? sys : "",
-				ev ? ev : "", addr ? addr : "", fmt && *fmt ? " " : "", fmt ? fmt : "");
-		free(sys);
-		free(ev);
-		free(prefix);
-		free(addr);
-		free(fmt);
-	}
-	fclose(m);
-	if (tlen && kt_recw_chunk(&s->rec, KT_REC_PROBES, text, tlen, NULL, 0) < 0) {
-		free(text);
-		goto fail;
-	}
-	free(text);
-	text = NULL;
-	/* The process table as ktrail found it at the start. */
-	m = open_memstream(&text, &tlen);
-	if (!m) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	kt_proc_dump(s->proc, m, s->plan.compat);
-	fclose(m);
-	if (kt_recw_chunk(&s->rec, KT_REC_TASKS, text, tlen, NULL, 0) < 0) {
-		free(text);
-		goto fail;
-	}
-	free(text);
-	if (kt_recw_flush(&s->rec) < 0)
-		goto fail;
-	return 0;
-fail:
-	snprintf(err, errlen, "cannot write %s: %s", s->o->record_path, strerror(s->rec.err));
-	return -1;
-}
-
 static void meta_list(FILE *m, const char *key, const bool *on)
 {
 	char *text = NULL;
@@ -1226,6 +1150,82 @@ static int rec_meta(struct session *s)
 	if (r < 0)
 		rec_failed(s);
 	return r;
+}
+
+/* The descriptions known at setup: header page, formats, probes, tasks. */
+static int rec_open(struct session *s, char *err, size_t errlen)
+{
+	bool seekable;
+	char *text = NULL;
+	size_t tlen = 0;
+	FILE *m;
+
+	if (gethostname(s->hostname, sizeof(s->hostname)) < 0)
+		s->hostname[0] = '\0';
+	s->rec_fp = open_output(s, s->o->record_path, &seekable, err, errlen);
+	if (!s->rec_fp)
+		return -1;
+	s->rec_buf = malloc(REC_BUF);
+	if (s->rec_buf)
+		setvbuf(s->rec_fp, s->rec_buf, _IOFBF, REC_BUF);
+	s->pagebuf = malloc(s->subbuf_size);
+	if (!s->pagebuf) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (kt_recw_begin(&s->rec, s->rec_fp) < 0 || rec_meta(s) < 0 ||
+	    kt_recw_chunk(&s->rec, KT_REC_HEADER_PAGE, s->header_page, s->header_page_len,
+			  NULL, 0) < 0)
+		goto fail;
+	for (unsigned int i = 0; i < s->nfmts; i++)
+		if (kt_recw_chunk(&s->rec, KT_REC_FORMAT, s->fmts[i].sys, strlen(s->fmts[i].sys) + 1,
+				  s->fmts[i].text, s->fmts[i].len) < 0)
+			goto fail;
+	/* The kprobes as they were created, for the reader's information. */
+	m = open_memstream(&text, &tlen);
+	if (!m) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (unsigned int i = 0; i < s->probes.n; i++) {
+		char *sys = NULL, *ev = NULL, *prefix = NULL, *addr = NULL, *fmt = NULL;
+
+		if (tracefs_dynevent_info(s->probes.ev[i], &sys, &ev, &prefix, &addr, &fmt) !=
+		    TRACEFS_DYNEVENT_UNKNOWN)
+			fprintf(m, "%s:%s/%s %s%s%s\n", prefix ? prefix : "?", sys ? sys : "",
+				ev ? ev : "", addr ? addr : "", fmt && *fmt ? " " : "", fmt ? fmt : "");
+		free(sys);
+		free(ev);
+		free(prefix);
+		free(addr);
+		free(fmt);
+	}
+	fclose(m);
+	if (tlen && kt_recw_chunk(&s->rec, KT_REC_PROBES, text, tlen, NULL, 0) < 0) {
+		free(text);
+		goto fail;
+	}
+	free(text);
+	text = NULL;
+	/* The process table as ktrail found it at the start. */
+	m = open_memstream(&text, &tlen);
+	if (!m) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	kt_proc_dump(s->proc, m, s->plan.compat);
+	fclose(m);
+	if (kt_recw_chunk(&s->rec, KT_REC_TASKS, text, tlen, NULL, 0) < 0) {
+		free(text);
+		goto fail;
+	}
+	free(text);
+	if (kt_recw_flush(&s->rec) < 0)
+		goto fail;
+	return 0;
+fail:
+	snprintf(err, errlen, "cannot write %s: %s", s->o->record_path, strerror(s->rec.err));
+	return -1;
 }
 
 static void stats_profile(const char *event, unsigned long long hits,
@@ -2318,17 +2318,13 @@ int kt_session_run(const struct kt_opts *o, struct kt_session_result *res,
 			goto out;
 		}
 	}
-	if ((s->recording ? rec_open(s, err, errlen) : outputs_open(s, err, errlen)) < 0 ||
-	    drop_privileges(s, err, errlen) < 0)
-		goto out;
 	if (clock_setup(s) < 0) {
 		snprintf(err, errlen, "clock: %s", strerror(errno));
 		goto out;
 	}
-	if (s->recording && rec_meta(s) < 0) {
-		snprintf(err, errlen, "cannot write %s: %s", o->record_path, strerror(s->write_err));
+	if ((s->recording ? rec_open(s, err, errlen) : outputs_open(s, err, errlen)) < 0 ||
+	    drop_privileges(s, err, errlen) < 0)
 		goto out;
-	}
 	s->pair = kt_pairer_new(s->epoch, emit_record, s);
 	if (!s->pair || kt_instance_tracing(&s->in, true) < 0) {
 		snprintf(err, errlen, "cannot start tracing: %s", strerror(errno));
@@ -2350,12 +2346,11 @@ int kt_session_run(const struct kt_opts *o, struct kt_session_result *res,
 			ckp += e->compat_kprobe;
 			raw += e->compat;
 		}
-		fprintf(stderr, "ktrail: %s %u events on %d CPUs (reader %s, clock %s, "
-			"instance %s)%s%s\n", s->recording ? "recording" : "tracing", usable,
-			s->ncpus, kt_reader_name(kind), s->f.clock, s->in.name,
-			s->recording ? " to " : "", s->recording ? o->record_path : "");
-		if (!o->argv && !o->npids)
-			fprintf(stderr, "ktrail: Ctrl-C to stop\n");
+		fprintf(stderr, "ktrail: tracing %u events on %d CPUs (reader %s, clock %s, "
+			"instance %s)%s%s%s\n", usable, s->ncpus, kt_reader_name(kind), s->f.clock,
+			s->in.name, s->recording ? ", recording to " : "",
+			s->recording ? o->record_path : "",
+			o->argv || o->npids ? "" : "; Ctrl-C to stop");
 		if (s->probes.n && !s->f.probe.uderef)
 			fprintf(stderr, "ktrail: this kernel has no ustring or +u fetch: the kprobes "
 				"read user memory as kernel memory, which works on x86 only\n");
@@ -2918,14 +2913,17 @@ int kt_session_report(const struct kt_opts *o, struct kt_session_result *res,
 	s->f.sched_exec = meta_num(&rd, "sched_exec", 0) == 1;
 	s->child = (pid_t)meta_num(&rd, "command_pid", 0);
 
+	/* Every CPU that was recorded, also those that wrote nothing. */
 	s->ncpus = rd.ncpus;
+	if (meta_num(&rd, "ncpus", 0) > s->ncpus && meta_num(&rd, "ncpus", 0) <= 4096)
+		s->ncpus = (int)meta_num(&rd, "ncpus", 0);
 	s->cpus = calloc(s->ncpus ? s->ncpus : 1, sizeof(*s->cpus));
 	s->rd_next = calloc(s->ncpus ? s->ncpus : 1, sizeof(*s->rd_next));
 	if (!s->cpus || !s->rd_next)
 		goto nomem;
 	for (int i = 0; i < s->ncpus; i++) {
 		s->cpus[i].cpu = i;
-		if (rd.npages[i] && !(s->cpus[i].kb = kt_decoder_kbuffer_new(s->dec)))
+		if (i < rd.ncpus && rd.npages[i] && !(s->cpus[i].kb = kt_decoder_kbuffer_new(s->dec)))
 			goto nomem;
 	}
 	if (outputs_open(s, err, errlen) < 0)
