@@ -3,7 +3,7 @@
 # Install what ktrail needs to build and test on Debian/Ubuntu (root).
 set -e
 PKGS="build-essential autoconf automake libtool pkg-config
-      libtracefs-dev libtraceevent-dev libcap-dev libcmocka-dev
+      libtracefs-dev libtraceevent-dev libcap-dev libcmocka-dev libtracecmd-dev trace-cmd
       python3 procps valgrind"
 # The i386 build of the test workload (the _time32 events), where the
 # architecture has it.

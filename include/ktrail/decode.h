@@ -80,6 +80,14 @@ int kt_decoder_header_page(struct kt_decoder *d, const char *buf, size_t len);
  */
 int kt_decoder_add_format(struct kt_decoder *d, const char *sys, const char *buf, size_t len);
 
+/*
+ * A decoder over events another library parsed (libtracecmd's handle of
+ * a trace.dat): its word size and byte order, each event's role.  @tep
+ * stays the caller's.
+ */
+struct tep_handle;
+struct kt_decoder *kt_decoder_from_tep(struct tep_handle *tep);
+
 /* Decode one event payload (as kbuffer_read_event returns it). */
 int kt_decode(struct kt_decoder *d, const void *data, unsigned int size,
 	      uint64_t ts, int cpu, struct kt_raw *out);

@@ -68,6 +68,7 @@ struct kt_decoder {
 	bool have_common;
 	struct kt_role **roles;	/* indexed by event id */
 	int nroles;
+	bool borrowed;		/* tep is another's (kt_decoder_from_tep) */
 };
 
 struct kt_decoder *kt_decoder_new(int long_size, bool big_endian)
@@ -102,7 +103,8 @@ void kt_decoder_free(struct kt_decoder *d)
 		free(d->roles[i]);
 	}
 	free(d->roles);
-	tep_free(d->tep);
+	if (!d->borrowed)
+		tep_free(d->tep);
 	free(d);
 }
 
@@ -360,16 +362,45 @@ static int assign_role(struct kt_decoder *d, struct tep_event *ev, struct kt_rol
 	return 1;	/* no role */
 }
 
+static int add_event(struct kt_decoder *d, struct tep_event *ev);
+
 int kt_decoder_add_format(struct kt_decoder *d, const char *sys, const char *buf, size_t len)
 {
 	struct tep_event *ev = NULL;
-	struct kt_role *r;
-	int rc;
 
 	if (tep_parse_format(d->tep, &ev, buf, len, sys) != 0 || !ev) {
 		errno = EINVAL;
 		return -1;
 	}
+	return add_event(d, ev);
+}
+
+struct kt_decoder *kt_decoder_from_tep(struct tep_handle *tep)
+{
+	struct kt_decoder *d = calloc(1, sizeof(*d));
+	struct tep_event **evs;
+
+	if (!d)
+		return NULL;
+	d->tep = tep;
+	d->borrowed = true;
+	d->long_size = tep_get_long_size(tep);
+	d->big_endian = tep_is_file_bigendian(tep);
+	d->swap = d->big_endian != (bool)tep_is_bigendian();
+	evs = tep_list_events(tep, TEP_EVENT_SORT_ID);
+	for (int i = 0; evs && evs[i]; i++)
+		if (add_event(d, evs[i]) < 0 && errno != EINVAL) {
+			kt_decoder_free(d);
+			return NULL;
+		}
+	return d;
+}
+
+static int add_event(struct kt_decoder *d, struct tep_event *ev)
+{
+	struct kt_role *r;
+	int rc;
+
 	if (!d->have_common) {
 		struct tep_format_field *t = tep_find_common_field(ev, "common_type");
 		struct tep_format_field *p = tep_find_common_field(ev, "common_pid");
