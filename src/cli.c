@@ -46,6 +46,9 @@ static const struct option long_opts[] = {
 void kt_cli_usage(FILE *fp)
 {
 	fputs("Usage: ktrail [trace] [OPTIONS] [-- COMMAND [ARGS...]]\n"
+	      "       ktrail record -o FILE [OPTIONS] [-- COMMAND [ARGS...]]\n"
+	      "       ktrail report [-o FMT[:FILE]]... [-e ...] [--scope ...] [--raw] FILE\n"
+	      "       ktrail report --info FILE\n"
 	      "       ktrail list\n"
 	      "       ktrail check [-e LIST] [--probes KIND] [--compat MODE]\n"
 	      "       ktrail describe EVENT...\n"
@@ -89,6 +92,12 @@ void kt_cli_usage(FILE *fp)
 	      "exits with its exit status.  Without COMMAND or -p it traces the whole\n"
 	      "system until SIGINT, SIGTERM or SIGHUP.\n"
 	      "\n"
+	      "  record    trace as above, but write the kernel's raw buffers to -o FILE\n"
+	      "            without decoding (a slow board: decode elsewhere)\n"
+	      "  report    decode a recording (or a trace-cmd trace.dat) into -o outputs,\n"
+	      "            on any machine; -e and --scope narrow what was recorded;\n"
+	      "            --info describes the file; a damaged recording is decoded\n"
+	      "            up to the damage, then named with its offset (exit 1)\n"
 	      "  list      the events and sets this build knows, and whether this\n"
 	      "            kernel can produce each one\n"
 	      "  check     for each selected event, the recipe this kernel gets (the\n"
