@@ -1,0 +1,328 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * ktrail report of recordings, no kernel: a recording made on x86_64
+ * (tests/data/recordings/) decodes to the exact values its workload
+ * printed; the same recording rewritten as a big-endian kernel would have
+ * written it (every event header, every field of every event swapped as
+ * its format says) decodes to the very same CSV; the report's own -e
+ * narrows it.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event-parse.h>
+
+#include "ktrail/cli.h"
+#include "ktrail/recfile.h"
+#include "ktrail/session.h"
+#include "ktrail/util.h"
+
+#define REC KT_TEST_DATA "/recordings/x86_64-6.18-ipcwork.ktr"
+#define WL KT_TEST_DATA "/recordings/x86_64-6.18-ipcwork.wl"
+
+static uint32_t le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static void be32_put(unsigned char *p, uint32_t v)
+{
+	p[0] = v >> 24;
+	p[1] = v >> 16;
+	p[2] = v >> 8;
+	p[3] = v;
+}
+
+static void swap_bytes(unsigned char *p, unsigned int n)
+{
+	for (unsigned int i = 0; i < n / 2; i++) {
+		unsigned char t = p[i];
+
+		p[i] = p[n - 1 - i];
+		p[n - 1 - i] = t;
+	}
+}
+
+static void swap_fields(struct tep_format_field *f, unsigned char *data, unsigned int size)
+{
+	for (; f; f = f->next) {
+		unsigned int el;
+
+		if ((unsigned int)(f->offset + f->size) > size)
+			continue;
+		if (f->flags & TEP_FIELD_IS_DYNAMIC) {
+			swap_bytes(data + f->offset, f->size);	/* offset | len << 16 */
+			continue;
+		}
+		el = f->flags & TEP_FIELD_IS_ARRAY ? (unsigned int)f->elementsize : (unsigned int)f->size;
+		if (el <= 1)
+			continue;	/* bytes: strings, comm */
+		for (int o = 0; o + (int)el <= f->size; o += el)
+			swap_bytes(data + f->offset + o, el);
+	}
+}
+
+/* One little-endian 64-bit sub-buffer (@len stored bytes) rewritten as a
+ * big-endian 64-bit kernel writes it. */
+static void page_to_be(struct tep_handle *tep, unsigned char *p, size_t len)
+{
+	uint64_t commit = (uint64_t)le32(p + 8) | (uint64_t)le32(p + 12) << 32;
+	size_t end = 16 + (commit & ((1u << 27) - 1)), off = 16;
+
+	assert_true(end <= len);
+	while (off + 4 <= end) {
+		uint32_t w = le32(p + off), type_len = w & 31, delta = w >> 5;
+		size_t data, dsize, total;
+
+		if (type_len == 0) {
+			uint32_t l = le32(p + off + 4);
+
+			be32_put(p + off + 4, l);
+			data = off + 8;
+			dsize = l - 4;
+			total = 4 + l;
+		} else if (type_len <= 28) {
+			data = off + 4;
+			dsize = 4 * type_len;
+			total = 4 + dsize;
+		} else if (type_len == 29 && !delta) {
+			be32_put(p + off, w & 31 ? 29u << 27 : 0);
+			break;
+		} else {
+			/* padding with a length, time extend, absolute stamp */
+			uint32_t a = le32(p + off + 4);
+
+			be32_put(p + off + 4, a);
+			data = 0;
+			dsize = 0;
+			total = type_len == 29 ? 4 + a : 8;
+		}
+		be32_put(p + off, type_len << 27 | delta);
+		if (data) {
+			struct tep_event *ev;
+			unsigned char *d = p + data;
+			int id = d[0] | d[1] << 8;
+
+			ev = tep_find_event(tep, id);
+			assert_non_null(ev);
+			swap_fields(ev->format.common_fields, d, dsize);
+			swap_fields(ev->format.fields, d, dsize);
+		}
+		off += total;
+	}
+	if (commit & (1ull << 30))	/* the lost count stored after the data */
+		swap_bytes(p + end, 8);
+	swap_bytes(p, 8);	/* timestamp */
+	swap_bytes(p + 8, 8);	/* commit */
+}
+
+/* The recording at @path rewritten big-endian into @out. */
+static void make_big_endian(const char *path, const char *out)
+{
+	struct kt_recr r;
+	struct kt_recw w;
+	struct tep_handle *tep = tep_alloc();
+	char err[256], *meta;
+	FILE *fp = fopen(out, "w");
+	unsigned char page[4096];
+
+	assert_non_null(fp);
+	assert_int_equal(kt_recr_open(&r, path, err, sizeof(err)), 0);
+	assert_true(r.ended);
+	tep_set_long_size(tep, 8);
+	tep_set_file_bigendian(tep, TEP_LITTLE_ENDIAN);
+	tep_set_local_bigendian(tep, TEP_LITTLE_ENDIAN);
+	for (unsigned int i = 0; i < r.nfmts; i++) {
+		struct tep_event *ev = NULL;
+
+		assert_int_equal(tep_parse_format(tep, &ev, r.fmts[i].text, r.fmts[i].len,
+						  r.fmts[i].sys), 0);
+	}
+	meta = strdup(r.meta);
+	assert_non_null(strstr(meta, "big_endian=0\n"));
+	strstr(meta, "big_endian=0\n")[11] = '1';
+	assert_int_equal(kt_recw_begin(&w, fp), 0);
+	assert_int_equal(kt_recw_chunk(&w, KT_REC_META, meta, strlen(meta), NULL, 0), 0);
+	assert_int_equal(kt_recw_chunk(&w, KT_REC_HEADER_PAGE, r.header_page, r.header_page_len,
+				       NULL, 0), 0);
+	for (unsigned int i = 0; i < r.nfmts; i++)
+		assert_int_equal(kt_recw_chunk(&w, KT_REC_FORMAT, r.fmts[i].sys,
+					       strlen(r.fmts[i].sys) + 1, r.fmts[i].text,
+					       r.fmts[i].len), 0);
+	assert_int_equal(kt_recw_chunk(&w, KT_REC_TASKS, r.tasks, strlen(r.tasks), NULL, 0), 0);
+	for (int c = 0; c < r.ncpus; c++) {
+		for (unsigned int i = 0; i < r.npages[c]; i++) {
+			const struct kt_rec_page *p = &r.pages[c][i];
+
+			assert_int_equal(kt_recr_page(&r, c, i, page, sizeof(page)), 0);
+			page_to_be(tep, page, p->len);
+			assert_int_equal(kt_recw_page(&w, c, p->skip, p->lost, page, p->len), 0);
+		}
+	}
+	assert_int_equal(kt_recw_chunk(&w, KT_REC_STATS, r.stats, strlen(r.stats), NULL, 0), 0);
+	assert_int_equal(kt_recw_chunk(&w, KT_REC_END, NULL, 0, NULL, 0), 0);
+	assert_int_equal(kt_recw_flush(&w), 0);
+	fclose(fp);
+	free(meta);
+	kt_recr_close(&r);
+	tep_free(tep);
+}
+
+/* ktrail report ARGS... -o csv:@csv, as main() would run it. */
+static int report(const char *csv, const char *const *args)
+{
+	char *argv[16], outarg[300], err[1024];
+	struct kt_opts o;
+	struct kt_session_result res;
+	int argc = 0, rc;
+
+	argv[argc++] = (char *)"ktrail";
+	argv[argc++] = (char *)"report";
+	argv[argc++] = (char *)"-q";
+	argv[argc++] = (char *)"--overwrite";
+	snprintf(outarg, sizeof(outarg), "csv:%s", csv);
+	argv[argc++] = (char *)"-o";
+	argv[argc++] = outarg;
+	for (; *args; args++)
+		argv[argc++] = (char *)*args;
+	argv[argc] = NULL;
+	assert_int_equal(kt_cli_parse(argc, argv, &o, err, sizeof(err)), 0);
+	err[0] = '\0';
+	rc = kt_session_report(&o, &res, err, sizeof(err));
+	if (rc)
+		fprintf(stderr, "report: %s\n", err);
+	kt_cli_free(&o);
+	return rc;
+}
+
+/* The value of column @col (0-based) of a CSV row without quoted commas. */
+static const char *col(const char *row, int n, char *buf, size_t len)
+{
+	const char *p = row;
+
+	for (int i = 0; i < n; i++) {
+		p = strchr(p, ',');
+		assert_non_null(p);
+		p++;
+	}
+	snprintf(buf, len, "%.*s", (int)strcspn(p, ",\n"), p);
+	return buf;
+}
+
+/* Every msgsnd line of the workload has a row with its thread, return
+ * value and queue id. */
+static void check_against_workload(const char *csvpath)
+{
+	size_t wl_len, csv_len;
+	char *wl = kt_read_file(WL, &wl_len), *csv = kt_read_file(csvpath, &csv_len);
+	unsigned int checked = 0;
+
+	assert_non_null(wl);
+	assert_non_null(csv);
+	for (char *line = strtok(wl, "\n"); line; line = strtok(NULL, "\n")) {
+		char call[32], tid[16], ret[32], a1[64], pat[128], buf[64];
+		const char *row;
+
+		if (sscanf(line, "@@ %31s tid=%15s ret=%31s %63s", call, tid, ret, a1) != 4 ||
+		    strcmp(call, "msgsnd"))
+			continue;
+		/* the n-th such call of that thread: find its row by the
+		 * first argument and the return value */
+		snprintf(pat, sizeof(pat), ",%s,", call);
+		row = csv;
+		while ((row = strstr(row, pat))) {
+			const char *start = row;
+
+			while (start > csv && start[-1] != '\n')
+				start--;
+			row = start;
+			if (!strcmp(col(row, 3, buf, sizeof(buf)), tid) &&
+			    !strcmp(col(row, 13, buf, sizeof(buf)), ret) &&
+			    !strcmp(col(row, 14, buf, sizeof(buf)), strchr(a1, '=') + 1))
+				break;
+			row = strchr(row, '\n');
+			if (!row)
+				break;
+		}
+		if (!row)
+			fail_msg("no row for workload line: %s", line);
+		checked++;
+	}
+	assert_int_equal(checked, 4);
+	free(wl);
+	free(csv);
+}
+
+static void test_little_and_big_endian(void **state)
+{
+	char dir[] = "/tmp/kt-report-XXXXXX", le[64], be[64], berec[64];
+	size_t a, b;
+	char *x, *y;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(le, sizeof(le), "%s/le.csv", dir);
+	snprintf(be, sizeof(be), "%s/be.csv", dir);
+	snprintf(berec, sizeof(berec), "%s/be.ktr", dir);
+	assert_int_equal(report(le, (const char *const[]){ REC, NULL }), KT_EXIT_OK);
+	check_against_workload(le);
+	make_big_endian(REC, berec);
+	assert_int_equal(report(be, (const char *const[]){ berec, NULL }), KT_EXIT_OK);
+	x = kt_read_file(le, &a);
+	y = kt_read_file(be, &b);
+	assert_non_null(x);
+	assert_non_null(y);
+	assert_true(a > 1000);
+	assert_int_equal(a, b);
+	assert_memory_equal(x, y, a);
+	free(x);
+	free(y);
+	unlink(le);
+	unlink(be);
+	unlink(berec);
+	rmdir(dir);
+}
+
+/* -e narrows the recorded selection; the header is that event's. */
+static void test_narrowed(void **state)
+{
+	char path[] = "/tmp/kt-report-XXXXXX.csv";
+	int fd = mkstemps(path, 4);
+	size_t len;
+	char *csv;
+	unsigned int rows = 0;
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(report(path, (const char *const[]){ "-e", "msgget", REC, NULL }),
+			 KT_EXIT_OK);
+	csv = kt_read_file(path, &len);
+	assert_non_null(csv);
+	assert_non_null(strstr(csv, ",returnValue,key,msgflg,lost\n"));
+	for (char *p = strchr(csv, '\n'); p && p[1]; p = strchr(p + 1, '\n')) {
+		rows++;
+		assert_non_null(strstr(p + 1, ",msgget,"));
+	}
+	assert_int_equal(rows, 2);	/* the workload and its child */
+	free(csv);
+	assert_int_equal(report(path, (const char *const[]){ "-e", "openat", REC, NULL }),
+			 KT_EXIT_USAGE);
+	unlink(path);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_little_and_big_endian),
+		cmocka_unit_test(test_narrowed),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
