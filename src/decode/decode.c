@@ -505,6 +505,23 @@ static inline int64_t rd_s(struct kt_decoder *d, const unsigned char *data, cons
 	}
 }
 
+/*
+ * Syscall argument @i of @ev: a 4-byte field holding a signed type (int,
+ * long) is sign-extended, as a 64-bit kernel's register is.  A 32-bit
+ * kernel's native task has 4-byte longs (msgrcv's msgtyp -5 was
+ * 4294967291 on armhf), and old kernels mark every field unsigned.
+ */
+static inline uint64_t rd_arg(struct kt_decoder *d, const unsigned char *data,
+			      const struct kt_fld *f, const struct kt_event_def *ev, int i)
+{
+	uint64_t v = rd_u(d, data, f);
+
+	if (f->size == 4 && ev && i >= 0 && (unsigned int)i < ev->nargs &&
+	    (ev->args[i].type == KT_T_LONG || ev->args[i].type == KT_T_INT))
+		v = (uint64_t)(int64_t)(int32_t)v;
+	return v;
+}
+
 static void rd_comm(const unsigned char *data, unsigned int size, const struct kt_fld *f, char *out)
 {
 	memset(out, 0, 16);
@@ -604,7 +621,7 @@ static int decode_kprobe(struct kt_decoder *d, const struct kt_role *r, const un
 			/* A syscall argument; for one of ktrail's own, the
 			 * pointer it is read through (NULL: nothing read). */
 			if (r->ev->kind == KT_EV_SYSCALL && k->arg < (int)r->ev->npos && k->arg < 6)
-				out->args[k->arg] = rd_u(d, data, &k->f);
+				out->args[k->arg] = rd_arg(d, data, &k->f, r->ev, k->arg);
 			else
 				null_ptr[k->arg] = !rd_u(d, data, &k->f);
 			break;
@@ -617,7 +634,7 @@ static int decode_kprobe(struct kt_decoder *d, const struct kt_role *r, const un
 				v->set = v->len > 0;
 			} else if (r->ev->kind == KT_EV_SYSCALL && k->arg < (int)r->ev->npos &&
 				   k->arg < 6) {
-				out->args[k->arg] = rd_u(d, data, &k->f);
+				out->args[k->arg] = rd_arg(d, data, &k->f, r->ev, k->arg);
 			} else {
 				/* ktrail's own argument, or a kernel function's
 				 * (KT_EV_KPROBE), by the catalog's type */
@@ -714,7 +731,7 @@ int kt_decode(struct kt_decoder *d, const void *vdata, unsigned int size,
 		out->nr = rd_s(d, data, &r->nr);
 		for (unsigned int i = 0; i < 6; i++) {
 			if (i < r->nargs && fld_ok(&r->args[i], size))
-				out->args[i] = rd_u(d, data, &r->args[i]);
+				out->args[i] = rd_arg(d, data, &r->args[i], r->ev, (int)i);
 			else
 				out->args[i] = 0;
 		}

@@ -205,10 +205,29 @@ static void test_32bit_arm_4x(void **state)
 	assert_string_equal(raw.ev->name, "msgrcv");
 	assert_int_equal(raw.nr, 302);
 	assert_int_equal(raw.args[1], 0xbeef0010u);
-	assert_int_equal(raw.args[3], 0xfffffffeu);
+	/* long msgtyp, a 4-byte field (marked unsigned by old kernels):
+	 * sign-extended as a 64-bit kernel's register would be. */
+	assert_int_equal((int64_t)raw.args[3], -2);
 
-	/* Through the pairer as a 32-bit kernel's native task: values are
-	 * 32-bit (the same widths as a compat task). */
+	/* A 32-bit kernel's native task (armhf): not compat, msgtyp -2
+	 * (it was 4294967294). */
+	{
+		struct kt_pairer *p;
+		struct sink1 sk = { .out = out, .n = &n };
+
+		p = kt_pairer_new(0, collect1, &sk);
+		kt_pair_enter(p, &raw, raw.ev, false);
+		kt_pair_flush(p);
+		assert_int_equal(n, 1);
+		assert_false(out[0].compat);
+		assert_int_equal(out[0].args[3].i, -2);
+		assert_int_equal(out[0].args[2].u, 64);
+		assert_int_equal(out[0].args[1].u, 0xbeef0010u);
+		kt_pairer_free(p);
+		n = 0;
+	}
+
+	/* Through the pairer as a compat task: the same 32-bit values. */
 	{
 		struct kt_pairer *p;
 		struct kt_raw x;
