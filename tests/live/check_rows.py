@@ -5,7 +5,7 @@
   check_rows.py [--workload WL.txt] [--csv OUT.csv] [--json OUT.jsonl]
                 [--events SPEC] [--pid N] [--compat 0|1] [--comm TEXT]
                 [--absent-pid N]... [--allow-lost] [--catalog events.def]
-                [--arch x86_64|i386|arm64|arm]
+                [--arch x86_64|i386|arm64|arm] [--unproducible EVENT]...
 
 The workload (tests/workload/ipcwork.c) prints one line per syscall:
 
@@ -52,6 +52,10 @@ empty.
 it decides the eventId column (Tracee's arm64 ids on arm64 and arm, the
 x86_64 ones elsewhere) and the arch-dependent flag values (O_LARGEFILE).  A
 QEMU guest's output checked on an x86_64 host needs it.
+
+--unproducible EVENT: an event --events selects that ktrail said it cannot
+produce on that kernel: its columns stay in the header, it must have no
+row, and the workload's lines of it are not expected.
 
 Exit status: 0 if everything holds (last line 'N passed, 0 failed', N being
 the workload lines checked, per file), 1 otherwise with every difference
@@ -955,6 +959,9 @@ def main():
     ap.add_argument("--allow-lost", action="store_true",
                     help="lost_events rows are not a failure")
     ap.add_argument("--catalog", default=default_catalog(), help="src/catalog/events.def")
+    ap.add_argument("--unproducible", action="append", default=[], metavar="EVENT",
+                    help="a selected event ktrail cannot produce there: no row, its workload "
+                    "lines not expected")
     ap.add_argument("--arch", choices=("x86_64", "i386", "arm64", "aarch64", "arm", "armhf"),
                     help="the machine ktrail ran on (default: this one): eventIds and "
                     "arch-dependent flag values")
@@ -972,6 +979,10 @@ def main():
         selected = select(catalog, a.events) if a.events else catalog
         header_want = expected_header(selected, lost) if a.events else None
         selnames = {e.name for e in selected}
+        for u in a.unproducible:
+            if u not in selnames:
+                raise Fatal("--unproducible %s: not an event --events selects" % u)
+        selnames -= set(a.unproducible)
         ids_arm = arm_ids()
         results = {}
         if a.csv:
