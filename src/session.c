@@ -1217,7 +1217,7 @@ static int rec_open(struct session *s, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	kt_proc_dump(s->proc, m, s->plan.compat);
+	kt_proc_dump(s->proc, m, s->plan.compat, false);
 	fclose(m);
 	if (kt_recw_chunk(&s->rec, KT_REC_TASKS, text, tlen, NULL, 0) < 0) {
 		free(text);
@@ -2383,6 +2383,22 @@ int kt_session_run(const struct kt_opts *o, struct kt_session_result *res,
 		res->cmd_ran = true;
 	}
 
+	if (s->recording && !o->argv && !o->npids) {
+		/* The tasks started while the kernel was being set up: live,
+		 * they would be read from /proc when first seen; a report
+		 * cannot, so they are recorded now that tracing runs. */
+		char *text = NULL;
+		size_t tlen = 0;
+		FILE *m;
+
+		if (kt_proc_scan_new(s->proc) > 0 && (m = open_memstream(&text, &tlen))) {
+			kt_proc_dump(s->proc, m, s->plan.compat, true);
+			fclose(m);
+			if (tlen && kt_recw_chunk(&s->rec, KT_REC_TASKS, text, tlen, NULL, 0) < 0)
+				rec_failed(s);
+			free(text);
+		}
+	}
 	if (session_loop(s) < 0) {
 		snprintf(err, errlen, "reading the trace buffers: %s", strerror(errno));
 		goto out;

@@ -29,6 +29,7 @@ struct kt_task {
 				 * namespace applies to the children only) */
 	bool born;		/* created while ktrail traced (pid=new) */
 	bool followed;		/* --scope follow: a descendant of a match */
+	bool late;		/* found by kt_proc_scan_new() */
 	int ppid;		/* the parent process's id */
 	uint32_t uid;		/* real uid */
 	uint32_t mntns, pidns;	/* namespace inodes, 0: unknown */
@@ -62,6 +63,9 @@ void kt_proc_exit(struct kt_proc *t, int tid);
  * their process id and name.  Returns the number of threads recorded.
  */
 int kt_proc_scan(struct kt_proc *t, int pid);
+/* The threads of every process that are not in the table yet (marked
+ * late), leaving known ones alone.  Returns how many were added. */
+int kt_proc_scan_new(struct kt_proc *t);
 /* A task known before it runs (a command ktrail starts). */
 void kt_proc_add(struct kt_proc *t, int tid, int tgid, const char *comm);
 
@@ -89,9 +93,10 @@ bool kt_proc_exit_cause(struct kt_proc *t, int tid, int *status, int *sig);
  * The table as text, one task per line (a recording's TASKS chunk), and
  * back.  kt_proc_load() returns the tasks read, or -1 with errno EINVAL
  * at a malformed line (those before it are kept).  With @abi, each
- * process's executable is looked at first (raw_syscalls need the ABI).
+ * process's executable is looked at first (raw_syscalls need the ABI);
+ * with @late_only, only the tasks kt_proc_scan_new() added.
  */
-void kt_proc_dump(struct kt_proc *t, FILE *fp, bool abi);
+void kt_proc_dump(struct kt_proc *t, FILE *fp, bool abi, bool late_only);
 int kt_proc_load(struct kt_proc *t, const char *text);
 
 /* The ABI of the task's executable (KT_ABI_NONE if it cannot be told). */

@@ -241,7 +241,7 @@ void kt_proc_add(struct kt_proc *t, int tid, int tgid, const char *comm)
 		read_status(t, tid, k);
 }
 
-static int scan_process(struct kt_proc *t, int pid)
+static int scan_process(struct kt_proc *t, int pid, bool only_new)
 {
 	char path[128];
 	DIR *d;
@@ -264,9 +264,12 @@ static int scan_process(struct kt_proc *t, int pid)
 		if (de->d_name[0] < '0' || de->d_name[0] > '9')
 			continue;
 		tid = atoi(de->d_name);
+		if (only_new && kt_imap_get(&t->map, tid))
+			continue;
 		k = task_put(t, tid, &isnew);
 		if (!k)
 			break;
+		k->late = only_new;
 		k->tgid = pid;
 		k->has_ctx = ctx.has_ctx;
 		k->ppid = ctx.ppid;
@@ -281,7 +284,19 @@ static int scan_process(struct kt_proc *t, int pid)
 	return n;
 }
 
+static int scan(struct kt_proc *t, int pid, bool only_new);
+
 int kt_proc_scan(struct kt_proc *t, int pid)
+{
+	return scan(t, pid, false);
+}
+
+int kt_proc_scan_new(struct kt_proc *t)
+{
+	return scan(t, 0, true);
+}
+
+static int scan(struct kt_proc *t, int pid, bool only_new)
 {
 	DIR *d;
 	struct dirent *de;
@@ -291,13 +306,13 @@ int kt_proc_scan(struct kt_proc *t, int pid)
 		return 0;
 	/* Threads are found through their group leader only. */
 	if (pid > 0)
-		return scan_process(t, pid);
+		return scan_process(t, pid, only_new);
 	d = opendir(t->procfs);
 	if (!d)
 		return -1;
 	while ((de = readdir(d)))
 		if (de->d_name[0] >= '1' && de->d_name[0] <= '9')
-			n += scan_process(t, atoi(de->d_name));
+			n += scan_process(t, atoi(de->d_name), only_new);
 	closedir(d);
 	return n;
 }
@@ -528,12 +543,12 @@ void kt_proc_set_followed(struct kt_proc *t, int tid)
 		k->followed = true;
 }
 
-void kt_proc_dump(struct kt_proc *t, FILE *fp, bool abi)
+void kt_proc_dump(struct kt_proc *t, FILE *fp, bool abi, bool late_only)
 {
 	for (size_t i = 0; i < t->map.cap; i++) {
 		struct kt_task *k = kt_imap_val(&t->map, i);
 
-		if (t->map.keys[i] == KT_IMAP_EMPTY || k->dead)
+		if (t->map.keys[i] == KT_IMAP_EMPTY || k->dead || (late_only && !k->late))
 			continue;
 		if (abi && !k->abi_checked && t->procfs[0]) {
 			char path[128];

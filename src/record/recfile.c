@@ -312,6 +312,18 @@ static int describe(struct kt_recr *r, unsigned int type, unsigned char *buf, si
 	default:
 		return 0;	/* a later version's description: skipped */
 	}
+	if (type == KT_REC_TASKS && *slot) {
+		/* A second TASKS chunk adds the tasks found once tracing ran. */
+		size_t have = strlen(*slot);
+		char *n = realloc(*slot, have + len + 1);
+
+		if (!n)
+			return -1;
+		memcpy(n + have, buf, len);
+		n[have + len] = '\0';
+		*slot = n;
+		return 0;
+	}
 	free(*slot);
 	*slot = keep(buf, len);
 	return *slot ? 0 : -1;

@@ -40,6 +40,7 @@ static FILE *make_recording(long *size, long *page_off)
 	assert_int_equal(kt_recw_page(&w, 0, 0, 0, page0, sizeof(page0)), 0);
 	assert_int_equal(kt_recw_page(&w, 3, 2, 5, page1, sizeof(page1)), 0);
 	assert_int_equal(kt_recw_page(&w, 0, 7, 0, page1, 8), 0);
+	assert_int_equal(kt_recw_chunk(&w, KT_REC_TASKS, "7 7 1 0 0 0 0 0 6b\n", 19, NULL, 0), 0);
 	assert_int_equal(kt_recw_chunk(&w, KT_REC_STATS, "cpu0=x\n", 7, NULL, 0), 0);
 	assert_int_equal(kt_recw_chunk(&w, KT_REC_END, NULL, 0, NULL, 0), 0);
 	assert_int_equal(kt_recw_flush(&w), 0);
@@ -66,6 +67,8 @@ static void test_roundtrip(void **state)
 	assert_null(kt_recr_meta(&r, "long", v, sizeof(v)));
 	assert_null(kt_recr_meta(&r, "nosuch", v, sizeof(v)));
 	assert_string_equal(r.header_page, "hp");
+	/* a second TASKS chunk (tasks found once tracing ran) adds to the first */
+	assert_string_equal(r.tasks, "1 1 0 0 0 0 0 1 696e6974\n7 7 1 0 0 0 0 0 6b\n");
 	assert_int_equal(r.nfmts, 1);
 	assert_string_equal(r.fmts[0].sys, "syscalls");
 	assert_string_equal(r.fmts[0].text, "name: x\n");
@@ -264,7 +267,7 @@ static void test_tasks(void **state)
 	(void)state;
 	kt_proc_add(t, 100, 100, "a b,\"c\n");
 	kt_proc_newtask(t, 100, 101, 0x00010000, "worker\0\0\0\0\0\0\0\0\0");
-	kt_proc_dump(t, m, false);
+	kt_proc_dump(t, m, false, false);
 	fclose(m);
 	assert_int_equal(kt_proc_load(u, text), 2);
 	k = kt_proc_get(u, 100);
