@@ -14,10 +14,21 @@
 #   @@ END <name> rc=<N>
 #   @@ ALLDONE
 #
+# Any file, text or binary, goes back this way: `dump NAME PATH` inside a
+# case; the host writes it to $KT_WORK/<flavor>/<case>/NAME.
+#
+# kt_arch=armhf on the command line: the 32-bit arm guest's cases (no
+# 32-bit compat ABI, no ring-buffer mapping before 6.10).  A file
+# /cases.sh in the initramfs (run.sh's KT_GUEST_CASES) is sourced before
+# the leftovers case: more cases, written with the helpers below.
+#
 # Everything traced here happens inside the guest.
 /bin/busybox mkdir -p /proc /sys /dev /tmp /sbin /usr/bin /usr/sbin
 /bin/busybox --install -s
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin
+# run.sh's armhf initramfs keeps ktrail's libraries here, whatever the
+# search path of the loader it was given.
+[ -d /lib/arm-linux-gnueabihf ] && export LD_LIBRARY_PATH=/lib/arm-linux-gnueabihf
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
 # The kernel may have found no /dev/console before devtmpfs was mounted.
 exec </dev/console >/dev/console 2>&1
@@ -138,7 +149,9 @@ if grep -q 'kt_capture=1' /proc/cmdline; then
 	echo "@@ BEGIN kernel=$(uname -r) uptime=$(up) capture"
 	echo "@@ CASE capture"
 	cp $T/README /tmp/README
-	grep -E ' [tTwW] (__x64_sys_|__ia32_sys_|__ia32_compat_sys_|__do_sys_|__se_sys_|do_mq_|do_msg|ksys_msg|__sys_sendto|__sys_recvfrom|__sys_sendmsg|__sys_recvmsg|___sys_sendmsg|___sys_recvmsg|____sys_sendmsg|____sys_recvmsg|__sys_sendmmsg|__sys_recvmmsg|do_recvmmsg|compat_ksys_msg)' /proc/kallsyms |
+	# sys_ and compat_sys_: 32-bit arm's entry functions (no pt_regs
+	# wrapper) and its weak compat stubs.
+	grep -E ' [tTwW] (__x64_sys_|__ia32_sys_|__ia32_compat_sys_|__do_sys_|__se_sys_|sys_|compat_sys_|do_mq_|do_msg|ksys_msg|__sys_sendto|__sys_recvfrom|__sys_sendmsg|__sys_recvmsg|___sys_sendmsg|___sys_recvmsg|____sys_sendmsg|____sys_recvmsg|__sys_sendmmsg|__sys_recvmmsg|do_recvmmsg|compat_ksys_msg)' /proc/kallsyms |
 		grep -E 'mq_|msg|sendto|recvfrom' | awk '{ print $2, $3 }' | sort -u -k2 > /tmp/symbols
 	dump README /tmp/README
 	dump symbols /tmp/symbols
@@ -156,8 +169,10 @@ echo "@@ CASE info"
 	echo "per_cpu: $(ls $T/per_cpu | tr '\n' ' ')"
 	echo "raw_syscalls: $(ls $T/events/raw_syscalls 2>&1 | tr '\n' ' ')"
 	echo "syscalls/sys_enter_mq_open: $(ls $T/events/syscalls/sys_enter_mq_open 2>&1 | tr '\n' ' ')"
-	/ipcwork32 --loops 0 > /dev/null 2>&1
-	echo "ipcwork32 --loops 0: rc=$?"
+	if [ -x /ipcwork32 ]; then
+		/ipcwork32 --loops 0 > /dev/null 2>&1
+		echo "ipcwork32 --loops 0: rc=$?"
+	fi
 	/ipcwork --loops 0 > /dev/null 2>&1
 	echo "ipcwork --loops 0: rc=$?"
 	echo "--- ktrail --version"
@@ -198,6 +213,75 @@ if [ -n "$BENCH" ]; then
 	poweroff -f
 fi
 
+# families: the other families (famwork, static): the generic detail
+# kprobes read openat's and unlinkat's pathname, bind's and connect's addr.
+families() {
+	echo "@@ CASE families uptime=$(up)"
+	rc=0
+	watchdog families &
+	wd=$!
+	timeout -s INT "$CASE_TIMEOUT" ktrail --raw -e openat,pwrite64,close,unlinkat,socket,bind,connect \
+		-o csv:/tmp/families.csv -o json:/tmp/families.jsonl -- /famwork /tmp \
+		> /tmp/families.wl 2> /tmp/families.err || rc=$?
+	kill $wd 2> /dev/null
+	for f in wl err csv jsonl; do dump "families.$f" "/tmp/families.$f"; done
+	echo "@@ END families rc=$rc uptime=$(up)"
+}
+
+# transfer: a binary file (every byte value) and its sha256 through the
+# console, as a case's output file would go (a 'ktrail record' file).
+transfer() {
+	echo "@@ CASE transfer uptime=$(up)"
+	fmt=$(i=0; while [ $i -lt 256 ]; do printf '\\%o' $i; i=$((i + 1)); done)
+	printf "$fmt" > /tmp/transfer.bin
+	head -c 65280 /dev/urandom >> /tmp/transfer.bin
+	sha256sum /tmp/transfer.bin | cut -d' ' -f1 > /tmp/transfer.sha256
+	dump transfer.bin /tmp/transfer.bin
+	dump transfer.sha256 /tmp/transfer.sha256
+	echo "@@ END transfer rc=0 uptime=$(up)"
+}
+
+# finish: the cases of /cases.sh, if any; nothing may be left behind in
+# tracefs: no instance, and nothing in the top-level instance (ktrail
+# works in a private instance only); dmesg; power off.
+finish() {
+	if [ -f /cases.sh ]; then
+		. /cases.sh
+	fi
+	echo "@@ CASE leftovers"
+	ls -A $T/instances > /tmp/instances.txt 2>&1
+	rc=$?
+	for f in set_event kprobe_events uprobe_events dynamic_events; do
+		[ -r $T/$f ] && sed "s/^/$f: /" $T/$f
+	done > /tmp/toplevel.txt 2>&1
+	cat $T/error_log > /tmp/error_log.txt 2>&1
+	dump error_log.txt /tmp/error_log.txt
+	dump instances.txt /tmp/instances.txt
+	dump toplevel.txt /tmp/toplevel.txt
+	echo "@@ END leftovers rc=$rc"
+
+	echo "@@ CASE dmesg"
+	dmesg > /tmp/dmesg.txt 2>&1
+	dump dmesg.txt /tmp/dmesg.txt
+	echo "@@ END dmesg rc=0"
+	echo "@@ ALLDONE uptime=$(up)"
+	sync
+	poweroff -f
+}
+
+# 32-bit arm: every task is native (ARM EABI), and its mq_timedsend is
+# mq_timedsend_time32 (276); ipcwork makes both that and the time64 one.
+if grep -q 'kt_arch=armhf' /proc/cmdline; then
+	run_case native_auto auto /ipcwork
+	run_case native_read read /ipcwork
+	run_case native_mmap mmap /ipcwork
+	run_case native_kprobe read /ipcwork --probes kprobe
+	run_case native_tp read /ipcwork --probes tracepoint
+	transfer
+	kill_case sigterm TERM
+	finish
+fi
+
 run_case native_auto auto /ipcwork
 run_case i386_auto auto /ipcwork32
 run_case native_read read /ipcwork
@@ -206,18 +290,7 @@ run_case native_mmap mmap /ipcwork
 run_case native_kprobe auto /ipcwork --probes kprobe
 run_case native_tp auto /ipcwork --probes tracepoint
 run_case i386_tp auto /ipcwork32 --probes tracepoint
-# The other families (famwork, static): the generic detail kprobes read
-# openat's and unlinkat's pathname, bind's and connect's addr.
-echo "@@ CASE families uptime=$(up)"
-rc=0
-watchdog families &
-wd=$!
-timeout -s INT "$CASE_TIMEOUT" ktrail --raw -e openat,pwrite64,close,unlinkat,socket,bind,connect \
-	-o csv:/tmp/families.csv -o json:/tmp/families.jsonl -- /famwork /tmp \
-	> /tmp/families.wl 2> /tmp/families.err || rc=$?
-kill $wd 2> /dev/null
-for f in wl err csv jsonl; do dump "families.$f" "/tmp/families.$f"; done
-echo "@@ END families rc=$rc uptime=$(up)"
+families
 # security_file_open: a kprobe reading the file through BTF names (6.6+).
 echo "@@ CASE lsm uptime=$(up)"
 rc=0
@@ -244,24 +317,4 @@ kill_case sigterm TERM
 kill_case sigkill_main KILL
 kill_case sigkill KILL guard
 
-# Nothing may be left behind in tracefs: no instance, and nothing in the
-# top-level instance (ktrail works in a private instance only).
-echo "@@ CASE leftovers"
-ls -A $T/instances > /tmp/instances.txt 2>&1
-rc=$?
-for f in set_event kprobe_events uprobe_events dynamic_events; do
-	[ -r $T/$f ] && sed "s/^/$f: /" $T/$f
-done > /tmp/toplevel.txt 2>&1
-cat $T/error_log > /tmp/error_log.txt 2>&1
-dump error_log.txt /tmp/error_log.txt
-dump instances.txt /tmp/instances.txt
-dump toplevel.txt /tmp/toplevel.txt
-echo "@@ END leftovers rc=$rc"
-
-echo "@@ CASE dmesg"
-dmesg > /tmp/dmesg.txt 2>&1
-dump dmesg.txt /tmp/dmesg.txt
-echo "@@ END dmesg rc=0"
-echo "@@ ALLDONE uptime=$(up)"
-sync
-poweroff -f
+finish
