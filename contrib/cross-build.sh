@@ -13,13 +13,13 @@
 # clang, binutils-TRIPLET (ld, ar, strip) and qemu-user, which coexist with
 # gcc-multilib (apt-get runs with --no-remove).
 #
-# The committed sources (git archive HEAD; KT_CROSS_WORKTREE=1: the tracked
-# files as they are in the working tree) are built in build-cross/ARCH:
-# ./bootstrap, configure --host=TRIPLET --enable-werror, make, make check
-# (unit tests and fuzz replays through qemu-user), the test workloads
-# tests/workload/ipcwork and famwork linked statically (for a guest with
-# no libraries), ktrail --version under qemu-user, and the size of the
-# stripped ktrail.  runtime-libs.txt lists the libraries ktrail needs
+# The committed sources (git archive HEAD, or KT_CROSS_REV; with
+# KT_CROSS_WORKTREE=1 the tracked files as they are in the working tree)
+# are built in build-cross/ARCH: ./bootstrap, configure --host=TRIPLET
+# --enable-werror, make, make check (unit tests and fuzz replays through
+# qemu-user), the test workloads tests/workload/ipcwork and famwork linked
+# statically (for a guest with no libraries), ktrail --version under
+# qemu-user, and the size of the stripped ktrail.  runtime-libs.txt lists the libraries ktrail needs
 # (file in the sysroot, path on the target).
 # KT_CROSS_REFRESH=1 fetches the sysroot again.
 # Last line: "N passed, N failed" (the tests of make check and each step).
@@ -43,6 +43,7 @@ pass=0
 fail=0
 ok() { echo "   PASS $*"; pass=$((pass + 1)); }
 ko() { echo "   FAIL $*"; fail=$((fail + 1)); }
+phase() { echo "== $* ($(($(date +%s) - t0)) s)"; }
 finish() {
 	echo "cross $ARCH: $pass passed, $fail failed ($(($(date +%s) - t0)) s)"
 	echo "$pass passed, $fail failed"
@@ -50,7 +51,7 @@ finish() {
 	exit 1
 }
 
-echo "== host packages"
+phase "host packages"
 HOST_PKGS="clang binutils-$TRIPLET qemu-user autoconf automake libtool pkg-config make"
 missing=""
 for p in $HOST_PKGS; do
@@ -63,12 +64,12 @@ if [ -n "$missing" ]; then
 	# the install says whether what is needed is there.
 	apt-get -o DPkg::Lock::Timeout=900 update -qq || echo "   (apt-get update reported errors)"
 	# shellcheck disable=SC2086
-	apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends --no-remove $missing ||
+	apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends --no-remove $missing > /dev/null ||
 		{ ko "install of$missing"; finish; }
 fi
 CLANG_VERSION=$(clang --version | head -1)
 
-echo "== sysroot $SYS"
+phase "sysroot $SYS"
 # The target's C library, kernel headers, libgcc (of the host gcc's major
 # version: the same Debian release) and ktrail's libraries with their -dev.
 GCCV=$(gcc -dumpversion 2> /dev/null | cut -d. -f1)
@@ -111,21 +112,22 @@ fi
 LIBC_VERSION=$(sed -n 's/^Package: libc6 Version: \([^ ]*\).*/\1/p' "$SYS/.packages")
 echo "   Debian $ARCH packages: libc6 $LIBC_VERSION, $(($(wc -l < "$SYS/.packages") - 1)) packages"
 
-echo "== sources in $OUT"
+phase "sources in $OUT"
 rm -rf "$OUT"
 mkdir -p "$OUT"
 if [ "${KT_CROSS_WORKTREE:-0}" = 1 ]; then
 	what="the working tree"
 	git ls-files -z | xargs -0 tar -cf - 2> /dev/null | tar -xf - -C "$OUT"
 else
-	what="HEAD $(git rev-parse --short HEAD)"
-	git archive HEAD | tar -xf - -C "$OUT"
+	rev=${KT_CROSS_REV:-HEAD}
+	what="commit $(git rev-parse --short "$rev")"
+	git archive "$rev" | tar -xf - -C "$OUT"
 fi || { ko "copy of the sources"; finish; }
 echo "   $what"
 
 CC="clang --target=$TRIPLET --sysroot=$SYS"
 EMU="qemu-$QCPU -L $SYS"
-echo "== build: $CC"
+phase "build: $CC"
 cd "$OUT" || exit 1
 export PKG_CONFIG_SYSROOT_DIR="$SYS"
 if ./bootstrap > build.log 2>&1 &&
@@ -141,7 +143,7 @@ else
 	finish
 fi
 
-echo "== make check under $EMU"
+phase "make check under $EMU"
 status=0
 make -j"$(nproc)" check > check.log 2>&1 || status=$?
 n() { v=$(sed -n "s/^# $1: *//p" test-suite.log 2> /dev/null | head -1); echo "${v:-0}"; }
@@ -160,7 +162,7 @@ if [ "$status" -ne 0 ] && [ "$(n FAIL)$(n ERROR)" = 00 ]; then
 	ko "make check (exit $status)"
 fi
 
-echo "== static workloads"
+phase "static workloads"
 # Over make check's dynamically linked ipcwork (famwork is static already).
 for w in ipcwork famwork; do
 	if $CC -O2 -Wall -Wextra -static -o "tests/workload/$w" "tests/workload/$w.c" -lrt >> build.log 2>&1 &&
@@ -171,7 +173,7 @@ for w in ipcwork famwork; do
 	fi
 done
 
-echo "== ktrail"
+phase "ktrail"
 if v=$($EMU ./ktrail --version 2>&1) && [ -n "$v" ]; then ok "ktrail --version under qemu-$QCPU: $v"; else ko "ktrail --version: $v"; fi
 # Its libraries, the NEEDED entries recursively: "file-in-sysroot path-on-target".
 interp=$("$TRIPLET-readelf" -lW ktrail | sed -n 's/.*Requesting program interpreter: \(.*\)]/\1/p')
