@@ -88,7 +88,17 @@ static void files(const char *dir)
 			printf("# file ino=%lu kdev=%u\n", (unsigned long)st.st_ino,
 			       (unsigned int)(major(st.st_dev) << 20 | minor(st.st_dev)));
 	}
+	/* The offset is 64-bit: one register on a 64-bit ABI; on 32-bit
+	 * arm (EABI) an even register pair after a padding one (r3; r4:r5),
+	 * on i386 two registers.  Left out, its high half is garbage (EFBIG
+	 * on armhf). */
+#if defined(__LP64__)
 	r = fw_ret(syscall(SYS_pwrite64, fd, data, 5, 0));
+#elif defined(__arm__)
+	r = fw_ret(syscall(SYS_pwrite64, fd, data, 5, 0, 0, 0));
+#else
+	r = fw_ret(syscall(SYS_pwrite64, fd, data, 5, 0, 0));
+#endif
 	fw_line("pwrite64", r, 5, "fd=%ld buf=0x%lx count=5 offset=0", fd, fw_p(data));
 	r = fw_ret(syscall(SYS_close, fd));
 	fw_line("close", r, 0, "fd=%ld", fd);
