@@ -277,6 +277,7 @@ if grep -q 'kt_arch=armhf' /proc/cmdline; then
 	run_case native_mmap mmap /ipcwork
 	run_case native_kprobe read /ipcwork --probes kprobe
 	run_case native_tp read /ipcwork --probes tracepoint
+	families
 	transfer
 	kill_case sigterm TERM
 	finish

@@ -721,7 +721,7 @@ check_kill() {
 CASES=(native_auto i386_auto native_read native_mmap native_kprobe native_tp i386_tp families filter_str lsm bad_fetch
        inlined sigterm sigkill_main sigkill leftovers)
 # 32-bit arm (guest-init.sh's kt_arch=armhf list)
-CASES_ARMHF=(native_auto native_read native_mmap native_kprobe native_tp transfer sigterm leftovers)
+CASES_ARMHF=(native_auto native_read native_mmap native_kprobe native_tp families transfer sigterm leftovers)
 
 mkdir -p "$WORK" "$CACHE"
 exec 9> "$CACHE/.lock"
