@@ -85,6 +85,22 @@ run_case() {
 	echo "@@ END $n rc=$rc uptime=$(up)"
 }
 
+# record_case NAME READER WORKLOAD [OPTION...]: ktrail record on the
+# workload; the recording goes back to the host, whose ktrail reports it.
+record_case() {
+	n=$1 reader=$2 wl=$3
+	shift 3
+	echo "@@ CASE $n uptime=$(up)"
+	rc=0
+	watchdog $n &
+	wd=$!
+	timeout -s INT "$CASE_TIMEOUT" ktrail record --reader "$reader" -e ipc_msgq,net_snd_rcv "$@" \
+		-o "/tmp/$n.ktr" -- "$wl" --fork > "/tmp/$n.wl" 2> "/tmp/$n.err" || rc=$?
+	kill $wd 2> /dev/null
+	for f in wl err ktr; do dump "$n.$f" "/tmp/$n.$f"; done
+	echo "@@ END $n rc=$rc uptime=$(up)"
+}
+
 # What tracefs holds of ktrail's: instances, probes, enabled events.
 leftovers() {
 	ls -A $T/instances
@@ -279,6 +295,7 @@ if grep -q 'kt_arch=armhf' /proc/cmdline; then
 	run_case native_tp read /ipcwork --probes tracepoint
 	families
 	transfer
+	record_case native_record auto /ipcwork
 	kill_case sigterm TERM
 	finish
 fi
@@ -313,6 +330,9 @@ KTRAIL_TEST_BAD_FETCH=msgsnd_d run_case bad_fetch auto /ipcwork
 # A detail probe on a function kallsyms lists but the compiler inlined
 # (ksys_msgsnd, into __x64_sys_msgsnd): ktrail says it never fired.
 KTRAIL_TEST_PROBE_SYMBOL=msgsnd_d=ksys_msgsnd run_case inlined auto /ipcwork
+# ktrail record in the guest, ktrail report on the host: native and i386.
+record_case native_record auto /ipcwork
+record_case i386_record auto /ipcwork32
 # Nothing left after SIGTERM; after SIGKILL, 'ktrail cleanup' removes it.
 kill_case sigterm TERM
 kill_case sigkill_main KILL
