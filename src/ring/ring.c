@@ -354,14 +354,19 @@ static bool events_aligned(const unsigned char *data, size_t len, bool big_endia
 bool kt_subbuf_valid(const void *subbuf, size_t subbuf_size, int long_size, bool big_endian)
 {
 	uint64_t commit;
-	size_t hdr = 8 + (size_t)long_size;
+	size_t hdr = 8 + (size_t)long_size, len;
 
 	if (subbuf_size < hdr)
 		return false;
 	commit = subbuf_commit(subbuf, long_size, big_endian);
-	return (commit & KT_RB_COMMIT_MASK) <= subbuf_size - hdr &&
-	       events_aligned((const unsigned char *)subbuf + hdr, commit & KT_RB_COMMIT_MASK,
-			      big_endian);
+	len = commit & KT_RB_COMMIT_MASK;
+	/* The kernel's commit is a multiple of 4 (RB_ALIGNMENT), and kbuffer
+	 * reads a stored lost-event count, a long after the data, at it:
+	 * unaligned or past the sub-buffer otherwise (a bus error on arm). */
+	return len <= subbuf_size - hdr && len % 4 == 0 &&
+	       (!(commit & KT_RB_MISSED_EVENTS) || !(commit & KT_RB_MISSED_STORED) ||
+		(size_t)long_size <= subbuf_size - hdr - len) &&
+	       events_aligned((const unsigned char *)subbuf + hdr, len, big_endian);
 }
 
 size_t kt_subbuf_used(const void *subbuf, size_t subbuf_size, int long_size, bool big_endian)

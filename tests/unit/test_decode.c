@@ -440,6 +440,16 @@ static void test_subbuf_valid(void **state)
 	assert_false(kt_subbuf_valid(sb, sizeof(sb), 8, false));
 	put32(sb + 28, 8);
 	assert_true(kt_subbuf_valid(sb, sizeof(sb), 8, false));
+	/* A commit length that is not a multiple of 4: kbuffer would read a
+	 * stored lost-event count after it unaligned (fuzzing, under
+	 * qemu-arm: a bus error). */
+	put64(sb + 8, 22 | 3ull << 30);
+	assert_false(kt_subbuf_valid(sb, sizeof(sb), 8, false));
+	put64(sb + 8, 22);
+	assert_false(kt_subbuf_valid(sb, sizeof(sb), 8, false));
+	/* A lost-event count flagged as stored but with no room for it. */
+	put64(sb + 8, (sizeof(sb) - 16 - 4) | 3ull << 30);
+	assert_false(kt_subbuf_valid(sb, sizeof(sb), 8, false));
 }
 
 static void test_bad_formats(void **state)
