@@ -2642,11 +2642,13 @@ void kt_session_list(FILE *fp, const struct kt_features *f)
 /* A recording's list of event names into @on (unknown names: warned). */
 static void meta_events(const struct kt_recr *rd, const char *key, bool *on, bool quiet)
 {
-	static char buf[KT_REC_MAX_META];
-	char *save = NULL;
+	size_t len = rd->meta ? strlen(rd->meta) + 1 : 1;
+	char *buf = malloc(len), *save = NULL;
 
-	if (!kt_recr_meta(rd, key, buf, sizeof(buf)))
+	if (!buf || !kt_recr_meta(rd, key, buf, len)) {
+		free(buf);
 		return;
+	}
 	for (char *name = strtok_r(buf, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
 		const struct kt_event_def *ev = kt_event_by_name(name);
 
@@ -2656,6 +2658,7 @@ static void meta_events(const struct kt_recr *rd, const char *key, bool *on, boo
 			fprintf(stderr, "ktrail: the recording's event %s is unknown to this "
 				"ktrail: left out\n", name);
 	}
+	free(buf);
 }
 
 static long long meta_num(const struct kt_recr *rd, const char *key, long long dflt)
