@@ -3045,6 +3045,13 @@ int kt_session_report(const struct kt_opts *o, struct kt_session_result *res,
 	}
 	s->subbuf_size = subbuf;
 	s->epoch = meta_num(&rd, "epoch_ns", 0);
+	{
+		/* Event ids as the recorded machine numbers them. */
+		char mach[64];
+
+		if (kt_recr_meta(&rd, "machine", mach, sizeof(mach)))
+			kt_catalog_machine(mach);
+	}
 	kt_recr_meta(&rd, "hostname", s->hostname, sizeof(s->hostname));
 
 	/* What was recorded, and what of it is reported. */
@@ -3191,6 +3198,7 @@ out:
 	kt_proc_free(s->proc);
 	kt_decoder_free(s->dec);
 	kt_recr_close(&rd);
+	kt_catalog_machine(NULL);
 	if (own_filter)
 		kt_filter_free(ro->filter);
 	free(ro);

@@ -132,6 +132,12 @@ enum kt_abi kt_abi_native(void);
 enum kt_abi kt_abi_compat(void);
 /* Tracee's event id on the build machine's arch. */
 int kt_event_id(const struct kt_event_def *ev);
+/*
+ * Tracee's ids differ between x86_64 and arm64 (arm uses arm64's): a
+ * report prints those of the machine that recorded (uname -m, e.g.
+ * "armv7l"); NULL: the machine ktrail runs on.
+ */
+void kt_catalog_machine(const char *machine);
 
 /*
  * A selection of events: a bitmap over kt_events, built from a list such

@@ -333,8 +333,21 @@ enum kt_abi kt_abi_compat(void)
 #endif
 }
 
+/* -1: the ids of the machine ktrail runs on; 0: x86_64's; 1: arm64's. */
+static int ids_of_arm = -1;
+
+void kt_catalog_machine(const char *machine)
+{
+	if (!machine)
+		ids_of_arm = -1;
+	else
+		ids_of_arm = !strncmp(machine, "arm", 3) || !strncmp(machine, "aarch64", 7);
+}
+
 int kt_event_id(const struct kt_event_def *ev)
 {
+	if (ids_of_arm >= 0)
+		return ids_of_arm ? ev->id_arm64 : ev->id_x86_64;
 #if defined(__aarch64__) || defined(__arm__)
 	return ev->id_arm64;
 #else

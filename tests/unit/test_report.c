@@ -25,6 +25,10 @@
 
 #define REC KT_TEST_DATA "/recordings/x86_64-6.18-ipcwork.ktr"
 #define WL KT_TEST_DATA "/recordings/x86_64-6.18-ipcwork.wl"
+/* Recorded in QEMU on Debian's 32-bit arm kernel (tests/kernels, the
+ * armhf flavor's native_record case): 4-byte longs, kprobes on sys_X. */
+#define REC_ARM KT_TEST_DATA "/recordings/armhf-6.1-ipcwork.ktr"
+#define WL_ARM KT_TEST_DATA "/recordings/armhf-6.1-ipcwork.wl"
 
 static uint32_t le32(const unsigned char *p)
 {
@@ -215,12 +219,12 @@ static const char *col(const char *row, int n, char *buf, size_t len)
 	return buf;
 }
 
-/* Every msgsnd line of the workload has a row with its thread, return
- * value and queue id. */
-static void check_against_workload(const char *csvpath)
+/* Every msgsnd line of the workload @wlpath has a row with its thread,
+ * return value, queue id and Tracee's event id @id. */
+static void check_against_workload(const char *csvpath, const char *wlpath, const char *id)
 {
 	size_t wl_len, csv_len;
-	char *wl = kt_read_file(WL, &wl_len), *csv = kt_read_file(csvpath, &csv_len);
+	char *wl = kt_read_file(wlpath, &wl_len), *csv = kt_read_file(csvpath, &csv_len);
 	unsigned int checked = 0;
 
 	assert_non_null(wl);
@@ -243,6 +247,7 @@ static void check_against_workload(const char *csvpath)
 				start--;
 			row = start;
 			if (!strcmp(col(row, 3, buf, sizeof(buf)), tid) &&
+			    !strcmp(col(row, 9, buf, sizeof(buf)), id) &&
 			    !strcmp(col(row, 13, buf, sizeof(buf)), ret) &&
 			    !strcmp(col(row, 14, buf, sizeof(buf)), strchr(a1, '=') + 1))
 				break;
@@ -271,7 +276,7 @@ static void test_little_and_big_endian(void **state)
 	snprintf(be, sizeof(be), "%s/be.csv", dir);
 	snprintf(berec, sizeof(berec), "%s/be.ktr", dir);
 	assert_int_equal(report(le, (const char *const[]){ REC, NULL }), KT_EXIT_OK);
-	check_against_workload(le);
+	check_against_workload(le, WL, "69");
 	make_big_endian(REC, berec);
 	assert_int_equal(report(be, (const char *const[]){ berec, NULL }), KT_EXIT_OK);
 	x = kt_read_file(le, &a);
@@ -287,6 +292,29 @@ static void test_little_and_big_endian(void **state)
 	unlink(be);
 	unlink(berec);
 	rmdir(dir);
+}
+
+/* A 32-bit little-endian arm kernel's recording, here: the workload's
+ * values, arm's event ids (Tracee's arm64 ones), the time32 call. */
+static void test_arm32(void **state)
+{
+	char path[] = "/tmp/kt-report-XXXXXX.csv";
+	int fd = mkstemps(path, 4);
+	size_t len;
+	char *csv;
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(report(path, (const char *const[]){ REC_ARM, NULL }), KT_EXIT_OK);
+	check_against_workload(path, WL_ARM, "189");
+	csv = kt_read_file(path, &len);
+	assert_non_null(csv);
+	/* mq_timedsend_time32 (arm's 276), with its 32-bit timeout read by
+	 * a kprobe on sys_mq_timedsend_time32 */
+	assert_non_null(strstr(csv, ",9136,mq_timedsend_time32,0,complete,0,"));
+	free(csv);
+	unlink(path);
 }
 
 /* -e narrows the recorded selection; the header is that event's. */
@@ -322,6 +350,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_little_and_big_endian),
 		cmocka_unit_test(test_narrowed),
+		cmocka_unit_test(test_arm32),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
