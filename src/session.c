@@ -149,6 +149,7 @@ struct session {
 	bool rd_read_err;
 	uint64_t last_ts;	/* of the last event merged */
 	bool reporting;		/* ktrail report (of either kind of file) */
+	unsigned long long bad_pages;	/* live sub-buffers that failed the check */
 };
 
 static int sig_pipe[2] = { -1, -1 };
@@ -843,6 +844,8 @@ static void cursor_load(struct session *s, struct cpu_state *c)
 			}
 		} else if (s->rd) {
 			rd_bad_page(s, c, p);
+		} else {
+			s->bad_pages++;	/* live: said in the summary */
 		}
 		if (!c->ev) {
 			c->head = p->next;
@@ -1975,6 +1978,15 @@ static void report_lost(struct session *s, struct kt_session_result *res)
 		fprintf(stderr,
 			"ktrail: %llu raw_syscalls events of tasks whose ABI could not be told "
 			"were left out\n", s->unattributed);
+	if (s->bad_pages)
+		fprintf(stderr, "ktrail: %llu sub-buffers failed the check (a commit length or an "
+			"event past its end) and were skipped: their events are lost\n",
+			s->bad_pages);
+	if (getenv("KTRAIL_DEBUG_RING"))
+		for (int i = 0; i < s->ncpus; i++)
+			if (s->cpus[i].ring)
+				fprintf(stderr, "ktrail: cpu%d: %lu torn copies made again\n", i,
+					kt_ring_torn(s->cpus[i].ring));
 }
 
 /*

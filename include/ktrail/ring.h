@@ -33,6 +33,9 @@ void kt_ring_close(struct kt_ring *r);
 
 int kt_ring_fd(const struct kt_ring *r);	/* for poll() */
 int kt_ring_cpu(const struct kt_ring *r);
+/* Copies of a mapped sub-buffer made again because the first was torn
+ * (the kernel was writing it). */
+unsigned long kt_ring_torn(const struct kt_ring *r);
 enum kt_reader kt_ring_kind(const struct kt_ring *r);
 size_t kt_ring_subbuf_size(const struct kt_ring *r);
 

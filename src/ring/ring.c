@@ -43,6 +43,7 @@ struct kt_ring {
 	size_t data_len;
 	int last_id;
 	unsigned int pos;	/* data bytes of last_id already delivered */
+	unsigned long torn;	/* copies made again (kt_ring_torn) */
 };
 
 static const char *const reader_names[] = {
@@ -194,6 +195,11 @@ int kt_ring_fd(const struct kt_ring *r)
 	return r->fd;
 }
 
+unsigned long kt_ring_torn(const struct kt_ring *r)
+{
+	return r->torn;
+}
+
 int kt_ring_cpu(const struct kt_ring *r)
 {
 	return r->cpu;
@@ -249,46 +255,62 @@ static int next_mmap(struct kt_ring *r, void *buf, unsigned int *skip, uint64_t 
 		*lost = __atomic_load_n(&m->reader.lost_events, __ATOMIC_ACQUIRE);
 	}
 	sb = r->data + (size_t)r->subbuf_size * id;
-	if (r->header_size == 16)
-		commit = __atomic_load_n((const uint64_t *)(sb + 8), __ATOMIC_ACQUIRE);
-	else
-		commit = __atomic_load_n((const uint32_t *)(sb + 8), __ATOMIC_ACQUIRE);
-	size = commit & KT_RB_COMMIT_MASK;
-	if (size > r->subbuf_size - r->header_size) {
-		errno = EIO;
-		return -1;
-	}
-	if (size <= r->pos) {
-		if (!*lost)
-			return 0;
-		/* Nothing new, but report the loss: an empty sub-buffer. */
-		memcpy(buf, sb, 8);
-		memset((char *)buf + 8, 0, r->subbuf_size - 8);
-		*skip = 0;
-		return 1;
-	}
 	/*
-	 * Copy what is committed and clear the rest so nothing stale
-	 * decodes.  A newly swapped-in sub-buffer keeps its commit flags and
-	 * the lost-event count the kernel stored after the data (the kernel marks
-	 * losses there as read() does, since 6.10); a sub-buffer handed out again keeps
-	 * only its size, so a loss is reported once.
+	 * The kernel may still be writing this sub-buffer (the writer's page
+	 * can be the one handed out).  Copy what is committed, then check
+	 * the copy: a torn one (seen under load: a commit that ends inside
+	 * an event) is copied again, a few times.
 	 */
-	{
-		size_t keep = r->header_size + size;
-		size_t lsz = r->header_size - 8;
-
-		if (r->pos == 0 && (commit & KT_RB_MISSED_STORED) &&
-		    keep + lsz <= r->subbuf_size)
-			keep += lsz;
-		memcpy(buf, sb, keep);
-		memset((char *)buf + keep, 0, r->subbuf_size - keep);
-		if (r->pos != 0) {
-			if (r->header_size == 16)
-				((uint64_t *)buf)[1] = size;
-			else
-				((uint32_t *)buf)[2] = size;
+	for (int attempt = 0;; attempt++) {
+		if (r->header_size == 16)
+			commit = __atomic_load_n((const uint64_t *)(sb + 8), __ATOMIC_ACQUIRE);
+		else
+			commit = __atomic_load_n((const uint32_t *)(sb + 8), __ATOMIC_ACQUIRE);
+		size = commit & KT_RB_COMMIT_MASK;
+		if (size > r->subbuf_size - r->header_size) {
+			errno = EIO;
+			return -1;
 		}
+		if (size <= r->pos) {
+			if (!*lost)
+				return 0;
+			/* Nothing new, but report the loss: an empty sub-buffer. */
+			memcpy(buf, sb, 8);
+			memset((char *)buf + 8, 0, r->subbuf_size - 8);
+			*skip = 0;
+			return 1;
+		}
+		/*
+		 * Copy what is committed and clear the rest so nothing stale
+		 * decodes.  A newly swapped-in sub-buffer keeps its commit
+		 * flags and the lost-event count the kernel stored after the
+		 * data (the kernel marks losses there as read() does, since
+		 * 6.10); a sub-buffer handed out again keeps only its size, so
+		 * a loss is reported once.  The copy's commit word is the one
+		 * the copy was made for, not the kernel's newer one.
+		 */
+		{
+			size_t keep = r->header_size + size;
+			size_t lsz = r->header_size - 8;
+			uint64_t word = r->pos == 0 ? commit : size;
+
+			if (r->pos == 0 && (commit & KT_RB_MISSED_STORED) &&
+			    keep + lsz <= r->subbuf_size)
+				keep += lsz;
+			memcpy(buf, sb, keep);
+			memset((char *)buf + keep, 0, r->subbuf_size - keep);
+			if (r->header_size == 16) {
+				memcpy((char *)buf + 8, &word, 8);
+			} else {
+				uint32_t w32 = (uint32_t)word;
+
+				memcpy((char *)buf + 8, &w32, 4);
+			}
+		}
+		if (kt_subbuf_valid(buf, r->subbuf_size, (int)r->header_size - 8, false) ||
+		    attempt == 3)
+			break;
+		r->torn++;
 	}
 	*skip = r->pos;
 	r->pos = size;
