@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The cost of recording on the traced system: ktrail record against the
-# untraced IPC workload, trace-cmd record (its default zstd trace.dat and
-# --compression none) and ktrail's live decoding to CSV, alternating, in one
+# untraced IPC workload, trace-cmd record (its default zstd trace.dat,
+# --compression none, and -F: only the command, as ktrail records it) and
+# ktrail's live decoding to CSV, alternating, in one
 # run (root).  Prints per configuration: slowdown (median of per-round
 # ratios to that round's untraced run), the tracer's CPU time per event,
 # its peak RSS and the file size; then the time `ktrail report` takes to
@@ -10,6 +11,7 @@
 # the calls found in each (expected: the workload's).
 #
 #   bench/record-bench.sh [N=200000] [ROUNDS=5]
+#   READER=read CONFIGS="none record tracecmd_F" bench/record-bench.sh   # a subset, another reader
 #
 # The workload is bench/workload.c (6 syscalls, 12 events per iteration).
 # Files go to /dev/shm.  trace-cmd 3.1.6 needs -d and the LD_PRELOAD shim
@@ -38,7 +40,7 @@ timed() { /usr/bin/time -f "%U %S %M" -o "$out/time.txt" "$@"; }
 
 run_none() { "$out/workload" "$N" all > "$out/wl.txt"; }
 run_record() {
-	timed "$KTRAIL" record -q --overwrite -e $CALLS -o "$out/rec.ktr" -- "$out/workload" "$N" all \
+	timed "$KTRAIL" record -q --overwrite --reader "${READER:-auto}" -e $CALLS -o "$out/rec.ktr" -- "$out/workload" "$N" all \
 		> "$out/wl.txt" 2> "$out/err.txt"
 	stat -c %s "$out/rec.ktr" > "$out/size.txt"
 }
@@ -55,8 +57,10 @@ run_tc() {	# $1: extra trace-cmd options
 }
 run_tracecmd() { run_tc ""; }
 run_tracecmd_nocomp() { run_tc "--compression none"; }
+# -F: only the command and its children, as ktrail does (set_event_pid).
+run_tracecmd_F() { run_tc "-F --compression none"; }
 
-configs="none record tracecmd tracecmd_nocomp live"
+configs=${CONFIGS:-"none record tracecmd tracecmd_nocomp tracecmd_F live"}
 printf 'config\tround\tns_per_iter\tratio\ttracer_cpu_s\tns_per_event\tpeak_rss_kb\tfile_bytes\n' \
 	> "$out/runs.tsv"
 for r in $(seq 1 "$ROUNDS"); do

@@ -42,7 +42,6 @@
 #define OUT_BUF (256 * 1024)
 #define PAGES_PER_ROUND 64	/* per CPU, bounds memory */
 #define MERGE_SLACK_NS 2000000ull	/* events this recent wait a round */
-#define REC_BUF (1024 * 1024)	/* stdio buffer of a recording */
 
 struct page {
 	struct page *next;
@@ -136,9 +135,7 @@ struct session {
 	struct rec_format { char sys[64]; char *text; size_t len; } *fmts;
 	unsigned int nfmts;
 	struct kt_recw rec;
-	FILE *rec_fp;
-	char *rec_buf;
-	void *pagebuf;
+	FILE *rec_fp;		/* written through its descriptor only */
 	unsigned long long rec_pages, rec_bytes;
 	/* ktrail report: the recording, the next page of each CPU. */
 	struct kt_recr *rd;
@@ -1022,20 +1019,27 @@ static int rec_round(struct session *s, bool *more)
 			uint64_t lost;
 			size_t used;
 			long long missed;
-			int r = kt_ring_next(c->ring, s->pagebuf, &skip, &lost);
+			/* Straight into the writer's buffer: one copy. */
+			void *pb = kt_recw_page_buf(&s->rec, s->subbuf_size);
+			int r;
 
+			if (!pb) {
+				rec_failed(s);
+				break;
+			}
+			r = kt_ring_next(c->ring, pb, &skip, &lost);
 			if (r < 0)
 				return -1;
 			if (r == 0)
 				break;
-			used = kt_subbuf_used(s->pagebuf, s->subbuf_size, long_size, false);
+			used = kt_subbuf_used(pb, s->subbuf_size, long_size, false);
 			missed = lost ? (long long)lost :
-				 kt_subbuf_missed(s->pagebuf, s->subbuf_size, long_size, false);
+				 kt_subbuf_missed(pb, s->subbuf_size, long_size, false);
 			if (missed > 0)
 				c->lost_stream += missed;
 			else if (missed < 0)
 				c->lost_unknown = true;
-			if (kt_recw_page(&s->rec, i, skip, lost, s->pagebuf, used) < 0) {
+			if (kt_recw_page_commit(&s->rec, i, skip, lost, used) < 0) {
 				rec_failed(s);
 				break;
 			}
@@ -1172,14 +1176,6 @@ static int rec_open(struct session *s, char *err, size_t errlen)
 	s->rec_fp = open_output(s, s->o->record_path, &seekable, err, errlen);
 	if (!s->rec_fp)
 		return -1;
-	s->rec_buf = malloc(REC_BUF);
-	if (s->rec_buf)
-		setvbuf(s->rec_fp, s->rec_buf, _IOFBF, REC_BUF);
-	s->pagebuf = malloc(s->subbuf_size);
-	if (!s->pagebuf) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
 	if (kt_recw_begin(&s->rec, s->rec_fp) < 0 || rec_meta(s) < 0 ||
 	    kt_recw_chunk(&s->rec, KT_REC_HEADER_PAGE, s->header_page, s->header_page_len,
 			  NULL, 0) < 0)
@@ -1289,7 +1285,6 @@ static void rec_close(struct session *s)
 	if (!s->rec_fp)
 		return;
 	if (s->write_err) {
-		__fpurge(s->rec_fp);
 		if (ftruncate(fileno(s->rec_fp), s->rec.good) < 0) {
 			/* the message already names the write error */
 		}
@@ -1299,8 +1294,7 @@ static void rec_close(struct session *s)
 		rec_failed(s);
 	}
 	s->rec_fp = NULL;
-	free(s->rec_buf);
-	s->rec_buf = NULL;
+	kt_recw_end(&s->rec);
 }
 
 /* ------------------------------------------------------------- setup */
@@ -2472,7 +2466,6 @@ out:
 	if (s->nouts)
 		outputs_close(s);
 	rec_close(s);
-	free(s->pagebuf);
 	free(s->header_page);
 	for (unsigned int i = 0; i < s->nfmts; i++)
 		free(s->fmts[i].text);

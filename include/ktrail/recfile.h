@@ -46,21 +46,37 @@ uint32_t kt_crc32(uint32_t crc, const void *buf, size_t len);
 /* ---------------------------------------------------------- writing */
 
 struct kt_recw {
-	FILE *fp;
-	off_t off;		/* bytes handed to fp */
-	off_t good;		/* end of the last chunk known to be on disk */
+	int fd;
+	unsigned char *buf;	/* chunks not written yet */
+	size_t cap, len;
+	off_t off;		/* bytes handed to the writer */
+	off_t good;		/* end of the last chunk known to be written */
 	int err;		/* errno of the first failure */
 };
 
-/* Write the file header to @fp.  Returns 0, or -1 with errno. */
+/*
+ * Write the file header to @fp's descriptor: the writer buffers itself
+ * and writes the descriptor directly (stdio's buffer would be one more
+ * copy of every sub-buffer).  Returns 0, or -1 with errno.  Free with
+ * kt_recw_end() (which writes nothing).
+ */
 int kt_recw_begin(struct kt_recw *w, FILE *fp);
+void kt_recw_end(struct kt_recw *w);
 /* A description chunk (aux = CRC-32 of the payload, made of @a then @b). */
 int kt_recw_chunk(struct kt_recw *w, unsigned int type, const void *a, size_t alen,
 		  const void *b, size_t blen);
 /* A sub-buffer of CPU @cpu: @len bytes of it (the committed part). */
 int kt_recw_page(struct kt_recw *w, int cpu, unsigned int skip, uint64_t lost,
 		 const void *page, size_t len);
-/* Flush; on success the file holds whole chunks up to w->good. */
+/*
+ * The same without a copy: kt_recw_page_buf() gives room for a sub-buffer
+ * of @size bytes in the writer's buffer (the reader copies into it), then
+ * kt_recw_page_commit() keeps its first @len bytes as a PAGE chunk.
+ */
+void *kt_recw_page_buf(struct kt_recw *w, size_t size);
+int kt_recw_page_commit(struct kt_recw *w, int cpu, unsigned int skip, uint64_t lost, size_t len);
+/* Write out what is buffered; on success the file holds whole chunks up
+ * to w->good. */
 int kt_recw_flush(struct kt_recw *w);
 
 /* ---------------------------------------------------------- reading */

@@ -82,15 +82,56 @@ static uint64_t get64(const unsigned char *p)
 
 /* ---------------------------------------------------------- writing */
 
-static int w_put(struct kt_recw *w, const void *p, size_t n)
+#define W_BUF (1024 * 1024)
+
+/* Write the buffer out (whole, through EINTR and short writes). */
+static int w_drain(struct kt_recw *w)
+{
+	size_t done = 0;
+
+	while (done < w->len && !w->err) {
+		ssize_t n = write(w->fd, w->buf + done, w->len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			w->err = n < 0 ? errno : EIO;
+		else
+			done += n;
+	}
+	w->len = 0;
+	return w->err ? -1 : 0;
+}
+
+/* Room for @n more bytes in the buffer, or -1. */
+static int w_room(struct kt_recw *w, size_t n)
 {
 	if (w->err)
 		return -1;
-	if (n && fwrite(p, 1, n, w->fp) != n) {
-		w->err = errno ? errno : EIO;
+	if (w->len + n > w->cap && w_drain(w) < 0)
+		return -1;
+	if (n > w->cap) {
+		w->err = EFBIG;
 		return -1;
 	}
-	w->off += n;
+	return 0;
+}
+
+static int w_put(struct kt_recw *w, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+
+	while (n) {
+		size_t k = n < w->cap ? n : w->cap;
+
+		if (w_room(w, k) < 0)
+			return -1;
+		memcpy(w->buf + w->len, b, k);
+		w->len += k;
+		w->off += k;
+		b += k;
+		n -= k;
+	}
 	return 0;
 }
 
@@ -98,9 +139,15 @@ int kt_recw_begin(struct kt_recw *w, FILE *fp)
 {
 	unsigned char h[KT_REC_FILE_HDR] = { 0 };
 
-	w->fp = fp;
-	w->off = w->good = 0;
-	w->err = 0;
+	memset(w, 0, sizeof(*w));
+	w->fd = fileno(fp);
+	w->cap = W_BUF;
+	w->buf = malloc(w->cap);
+	if (!w->buf) {
+		w->err = ENOMEM;
+		errno = ENOMEM;
+		return -1;
+	}
 	memcpy(h, KT_REC_MAGIC, 8);
 	put16(h + 8, KT_REC_VERSION);
 	put16(h + 10, KT_REC_FILE_HDR);
@@ -111,53 +158,79 @@ int kt_recw_begin(struct kt_recw *w, FILE *fp)
 	return 0;
 }
 
-static int chunk_hdr(struct kt_recw *w, unsigned int type, int cpu, size_t len, uint32_t aux,
-		     uint64_t lost)
+void kt_recw_end(struct kt_recw *w)
 {
-	unsigned char h[KT_REC_CHUNK_HDR];
+	free(w->buf);
+	w->buf = NULL;
+	w->cap = w->len = 0;
+}
 
-	if (len > UINT32_MAX) {
-		w->err = w->err ? w->err : EFBIG;
-		return -1;
-	}
+static void chunk_hdr_at(unsigned char *h, unsigned int type, int cpu, size_t len, uint32_t aux,
+			 uint64_t lost)
+{
 	put32(h, KT_REC_SYNC);
 	put16(h + 4, type);
 	put16(h + 6, (uint16_t)cpu);
 	put32(h + 8, (uint32_t)len);
 	put32(h + 12, aux);
 	put64(h + 16, lost);
-	return w_put(w, h, sizeof(h));
 }
 
 int kt_recw_chunk(struct kt_recw *w, unsigned int type, const void *a, size_t alen,
 		  const void *b, size_t blen)
 {
+	unsigned char h[KT_REC_CHUNK_HDR];
 	uint32_t crc = kt_crc32(0, a, alen);
 
 	crc = kt_crc32(crc, b, blen);
-	if (chunk_hdr(w, type, 0, alen + blen, crc, 0) < 0 || w_put(w, a, alen) < 0 ||
-	    w_put(w, b, blen) < 0) {
+	if (alen + blen > UINT32_MAX) {
+		w->err = w->err ? w->err : EFBIG;
 		errno = w->err;
 		return -1;
 	}
+	chunk_hdr_at(h, type, 0, alen + blen, crc, 0);
+	if (w_put(w, h, sizeof(h)) < 0 || w_put(w, a, alen) < 0 || w_put(w, b, blen) < 0) {
+		errno = w->err;
+		return -1;
+	}
+	return 0;
+}
+
+void *kt_recw_page_buf(struct kt_recw *w, size_t size)
+{
+	if (w_room(w, KT_REC_CHUNK_HDR + size) < 0) {
+		errno = w->err;
+		return NULL;
+	}
+	return w->buf + w->len + KT_REC_CHUNK_HDR;
+}
+
+int kt_recw_page_commit(struct kt_recw *w, int cpu, unsigned int skip, uint64_t lost, size_t len)
+{
+	if (w->err || w->len + KT_REC_CHUNK_HDR + len > w->cap) {
+		errno = w->err ? w->err : EINVAL;
+		return -1;
+	}
+	chunk_hdr_at(w->buf + w->len, KT_REC_PAGE, cpu, len, skip, lost);
+	w->len += KT_REC_CHUNK_HDR + len;
+	w->off += KT_REC_CHUNK_HDR + len;
 	return 0;
 }
 
 int kt_recw_page(struct kt_recw *w, int cpu, unsigned int skip, uint64_t lost,
 		 const void *page, size_t len)
 {
-	if (chunk_hdr(w, KT_REC_PAGE, cpu, len, skip, lost) < 0 || w_put(w, page, len) < 0) {
-		errno = w->err;
+	void *p = kt_recw_page_buf(w, len);
+
+	if (!p)
 		return -1;
-	}
-	return 0;
+	memcpy(p, page, len);
+	return kt_recw_page_commit(w, cpu, skip, lost, len);
 }
 
 int kt_recw_flush(struct kt_recw *w)
 {
-	if (!w->err && fflush(w->fp) == EOF)
-		w->err = errno ? errno : EIO;
-	if (w->err) {
+	if (w_drain(w) < 0) {
 		errno = w->err;
 		return -1;
 	}

@@ -44,6 +44,7 @@ static FILE *make_recording(long *size, long *page_off)
 	assert_int_equal(kt_recw_chunk(&w, KT_REC_STATS, "cpu0=x\n", 7, NULL, 0), 0);
 	assert_int_equal(kt_recw_chunk(&w, KT_REC_END, NULL, 0, NULL, 0), 0);
 	assert_int_equal(kt_recw_flush(&w), 0);
+	kt_recw_end(&w);
 	assert_int_equal(w.good, w.off);
 	*size = w.off;
 	return fp;

@@ -172,6 +172,7 @@ static void make_big_endian(const char *path, const char *out)
 	assert_int_equal(kt_recw_chunk(&w, KT_REC_STATS, r.stats, strlen(r.stats), NULL, 0), 0);
 	assert_int_equal(kt_recw_chunk(&w, KT_REC_END, NULL, 0, NULL, 0), 0);
 	assert_int_equal(kt_recw_flush(&w), 0);
+	kt_recw_end(&w);
 	fclose(fp);
 	free(meta);
 	kt_recr_close(&r);
