@@ -22,6 +22,7 @@ enum {
 	OPT_HELP,
 	OPT_VERSION,
 	OPT_INFO,
+	OPT_CLOCK,
 };
 
 static const struct option long_opts[] = {
@@ -38,6 +39,7 @@ static const struct option long_opts[] = {
 	{ "raw", no_argument, NULL, OPT_RAW },
 	{ "user", required_argument, NULL, OPT_USER },
 	{ "info", no_argument, NULL, OPT_INFO },
+	{ "clock", required_argument, NULL, OPT_CLOCK },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -78,6 +80,9 @@ void kt_cli_usage(FILE *fp)
 	      "                         children they fork from now on\n"
 	      "      --reader KIND      auto, mmap (Linux >= 6.10) or read (default: auto)\n"
 	      "      --buffer-size KB   kernel buffer per CPU (default: 4096)\n"
+	      "      --clock CLOCK      the kernel's trace clock: boot (trace's default:\n"
+	      "                         synchronised, wall-clock exact), local (record's\n"
+	      "                         default: the cheapest per event), mono, global...\n"
 	      "      --compat MODE      32-bit tasks on a 64-bit kernel: auto (where the\n"
 	      "                         kernel runs them), on or off (default: auto)\n"
 	      "      --probes KIND      auto (syscall tracepoints where the kernel has\n"
@@ -204,13 +209,13 @@ static int check_mode_options(const struct kt_opts *o, char *err, size_t errlen)
 		return 0;
 	}
 	if (o->npids || o->reader != KT_READER_AUTO || o->compat != KT_COMPAT_AUTO ||
-	    o->probes != KT_PROBES_AUTO || o->buffer_kb || o->user) {
+	    o->probes != KT_PROBES_AUTO || o->buffer_kb || o->user || o->clock) {
 		snprintf(err, errlen, "%s is an option of tracing and recording, not of 'ktrail "
 			 "report' (the recording decided it)",
 			 o->npids ? "-p" : o->reader != KT_READER_AUTO ? "--reader" :
 			 o->compat != KT_COMPAT_AUTO ? "--compat" :
 			 o->probes != KT_PROBES_AUTO ? "--probes" :
-			 o->buffer_kb ? "--buffer-size" : "--user");
+			 o->buffer_kb ? "--buffer-size" : o->user ? "--user" : "--clock");
 		return -1;
 	}
 	return 0;
@@ -323,6 +328,15 @@ static int cli_parse(int argc, char **argv, struct kt_opts *o, char *err, size_t
 			break;
 		case OPT_INFO:
 			o->info = true;
+			break;
+		case OPT_CLOCK:
+			if (!*optarg || strspn(optarg, "abcdefghijklmnopqrstuvwxyz0123456789-_") !=
+			    strlen(optarg) || strlen(optarg) > 15) {
+				snprintf(err, errlen, "invalid --clock '%s' (a trace clock's name: boot, "
+					 "mono, local, global... or auto)", optarg);
+				return -1;
+			}
+			o->clock = strcmp(optarg, "auto") ? optarg : NULL;
 			break;
 		case 'p':
 			if (parse_pids(optarg, o, err, errlen) < 0)

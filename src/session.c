@@ -2185,6 +2185,27 @@ int kt_session_run(const struct kt_opts *o, struct kt_session_result *res,
 		free(s);
 		return ret;
 	}
+	/*
+	 * The trace clock: trace's default is the best synchronised one
+	 * (rows in wall-clock time, exact across CPUs); record's is local,
+	 * the cheapest to read per event (trace-cmd's default: on this
+	 * project's VM the boot clock costs the IPC workload 8% more).
+	 */
+	{
+		const char *want = o->clock ? o->clock : s->recording ? "local" : NULL;
+		char list[256] = "";
+
+		if (want && !kt_features_has_clock(&s->f, want, list, sizeof(list))) {
+			if (o->clock) {
+				snprintf(err, errlen, "--clock %s: this kernel has no such trace clock "
+					 "(it has: %s)", want, list[0] ? list : "none");
+				free(s);
+				return KT_EXIT_UNSUPPORTED;
+			}
+		} else if (want) {
+			snprintf(s->f.clock, sizeof(s->f.clock), "%s", want);
+		}
+	}
 	ret = plan_all(&s->f, &o->sel, o->compat, o->probes, &s->plan, NULL, err, errlen);
 	if (ret) {
 		free(s);

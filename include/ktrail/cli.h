@@ -66,6 +66,7 @@ struct kt_opts {
 	enum kt_compat_mode compat;
 	enum kt_probes_mode probes;
 	size_t buffer_kb;	/* 0: ktrail's default */
+	const char *clock;	/* --clock: a trace_clock name, NULL: auto */
 	bool quiet;
 	bool overwrite;		/* --overwrite: replace existing output files */
 	const char *user;	/* --user: who ktrail becomes, and writes as */

@@ -58,6 +58,9 @@ bool kt_features_cpu_online(const struct kt_features *f, int cpu);
 
 /* Is events/<sys>/<event> present? */
 bool kt_features_has_event(const struct kt_features *f, const char *sys, const char *ev);
+/* Does trace_clock list @clock?  @list (if not NULL) gets the names. */
+bool kt_features_has_clock(const struct kt_features *f, const char *clock, char *list,
+			   size_t listlen);
 
 /* How one event is produced on this kernel. */
 enum kt_recipe {

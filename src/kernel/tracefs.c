@@ -37,6 +37,39 @@ bool kt_features_has_event(const struct kt_features *f, const char *sys, const c
 	return path_exists(f->tracefs, rel);
 }
 
+bool kt_features_has_clock(const struct kt_features *f, const char *clock, char *list,
+			   size_t listlen)
+{
+	char path[512], *clocks;
+	size_t n = strlen(clock);
+	bool yes = false;
+
+	snprintf(path, sizeof(path), "%s/trace_clock", f->tracefs);
+	clocks = kt_read_file(path, NULL);
+	if (!clocks)
+		return false;
+	if (list && listlen) {
+		/* The names, without the brackets around the current one. */
+		size_t o = 0;
+
+		for (const char *p = clocks; *p && o + 1 < listlen; p++)
+			if (*p != '[' && *p != ']' && *p != '\n')
+				list[o++] = *p;
+		list[o] = '\0';
+	}
+	for (char *p = clocks; n && (p = strstr(p, clock)); p += n) {
+		bool start = p == clocks || p[-1] == ' ' || p[-1] == '[';
+		bool end = p[n] == ' ' || p[n] == ']' || p[n] == '\n' || !p[n];
+
+		if (start && end) {
+			yes = true;
+			break;
+		}
+	}
+	free(clocks);
+	return yes;
+}
+
 static void pick_clock(struct kt_features *f)
 {
 	static const char *const pref[] = { "boot", "mono", "global" };

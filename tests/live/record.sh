@@ -47,6 +47,8 @@ for reader in mmap read; do
 	"$KTRAIL" report --info "$rec" > "$T/info.txt" || fail "report --info exited $?"
 	grep -q "format version 1, complete" "$T/info.txt" || fail "--info: not complete"
 	grep -q "  reader: $reader" "$T/info.txt" || fail "--info does not name reader $reader"
+	# record's clock is local (the cheapest per event) unless --clock says
+	grep -q "  clock: local" "$T/info.txt" || fail "--info: the recording's clock is not local"
 	log "ok: --reader $reader: recorded, reported, every call exact"
 done
 rec=$T/mmap.ktr
@@ -117,6 +119,15 @@ show "$T/bad.err" "report of the damaged recording"
 [ $rc = 1 ] && grep -Eq "bad.ktr: offset [0-9]+: corrupt: no chunk header here \(sync word 0x4b4e554a\)" \
 	"$T/bad.err" || fail "report of a damaged recording: exit $rc, want 1 and the damage named"
 log "ok: damaged recording: $(grep -o 'offset [0-9]*: corrupt[^;]*' "$T/bad.err")"
+
+# -- --clock: another trace clock, or one the kernel does not have
+record read "$T/boot.ktr" -e msgget --clock boot
+"$KTRAIL" report --info "$T/boot.ktr" | grep -q "  clock: boot" || fail "--clock boot not recorded"
+rc=0
+"$KTRAIL" record --clock nosuch -o "$T/no.ktr" -e msgget -- true 2> "$T/clock.err" || rc=$?
+[ $rc = 3 ] && grep -q "clock nosuch: this kernel has no such trace clock (it has: .*boot" \
+	"$T/clock.err" || fail "--clock nosuch: exit $rc ($(cat "$T/clock.err")), want 3 and the list"
+[ ! -e "$T/no.ktr" ] || fail "--clock nosuch created the recording"
 
 # -- not a recording
 rc=0

@@ -212,6 +212,16 @@ static void test_record_report(void **state)
 			    "report' (the recording decided it)");
 	assert_int_equal(PARSE(&o, err, "report", "a", "-p", "1"), -1);
 	assert_non_null(strstr(err, "-p is an option of tracing"));
+	assert_int_equal(PARSE(&o, err, "report", "a", "--clock", "local"), -1);
+	assert_non_null(strstr(err, "--clock is an option of tracing and recording"));
+	/* --clock: a name, checked against trace_clock when tracing */
+	assert_int_equal(PARSE(&o, err, "record", "-o", "a", "--clock", "local"), 0);
+	assert_string_equal(o.clock, "local");
+	assert_int_equal(PARSE(&o, err, "--clock", "auto"), 0);
+	assert_null(o.clock);
+	assert_int_equal(PARSE(&o, err, "--clock", "x;y"), -1);
+	assert_string_equal(err, "invalid --clock 'x;y' (a trace clock's name: boot, mono, local, "
+			    "global... or auto)");
 	assert_int_equal(PARSE(&o, err, "--info"), -1);
 	assert_string_equal(err, "--info is an option of 'ktrail report'");
 }
