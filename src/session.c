@@ -468,6 +468,20 @@ static void outputs_close(struct session *s)
 	s->cols = NULL;
 }
 
+/* Close the outputs at the end of a run: -1 with @err naming the first
+ * write failure, else the records written go to @res. */
+static int outputs_finish(struct session *s, struct kt_session_result *res, char *err,
+			  size_t errlen)
+{
+	outputs_close(s);
+	if (s->write_err) {
+		snprintf(err, errlen, "writing %s: %s", s->write_err_name, strerror(s->write_err));
+		return -1;
+	}
+	res->records = s->records;
+	return 0;
+}
+
 /* ------------------------------------------------------------- decode */
 
 /*
@@ -2476,12 +2490,8 @@ int kt_session_run(const struct kt_opts *o, struct kt_session_result *res,
 			"(its entry was lost, came before tracing began%s)\n",
 			kt_pair_unmatched(s->pair),
 			s->kfilters ? ", or was filtered out in the kernel" : "");
-	outputs_close(s);
-	if (s->write_err) {
-		snprintf(err, errlen, "writing %s: %s", s->write_err_name, strerror(s->write_err));
+	if (outputs_finish(s, res, err, errlen) < 0)
 		goto out;
-	}
-	res->records = s->records;
 	ret = KT_EXIT_OK;
 out:
 	if (s->nouts)
@@ -2997,12 +3007,8 @@ static int report_tracedat(struct session *s, struct kt_opts *ro, struct kt_sess
 		fprintf(stderr, "ktrail: %llu records %s from %s (a trace-cmd trace.dat: its "
 			"timestamps are the trace clock's), %llu events lost\n", s->records,
 			s->write_err ? "decoded" : "written", ro->report_path, total);
-	outputs_close(s);
-	if (s->write_err) {
-		snprintf(err, errlen, "writing %s: %s", s->write_err_name, strerror(s->write_err));
+	if (outputs_finish(s, res, err, errlen) < 0)
 		goto out;
-	}
-	res->records = s->records;
 	ret = KT_EXIT_OK;
 out:
 	tracecmd_close(h);
@@ -3167,12 +3173,8 @@ int kt_session_report(const struct kt_opts *o, struct kt_session_result *res,
 	merge(s, ~0ull);
 	kt_pair_flush(s->pair);
 	report_summary(s, o->report_path, res);
-	outputs_close(s);
-	if (s->write_err) {
-		snprintf(err, errlen, "writing %s: %s", s->write_err_name, strerror(s->write_err));
+	if (outputs_finish(s, res, err, errlen) < 0)
 		goto out;
-	}
-	res->records = s->records;
 	if (rd.damaged) {
 		snprintf(err, errlen, "%s: offset %lld: %s; everything before it was decoded",
 			 o->report_path, (long long)rd.damage_off, rd.damage);

@@ -68,38 +68,32 @@ watchdog() {
 	echo "@@ STUCK end"
 }
 
-# run_case NAME READER WORKLOAD [OPTION...]: ktrail on the workload (and its
-# forked child)
-run_case() {
-	n=$1 reader=$2 wl=$3
-	shift 3
+# ipc_case trace|record NAME READER WORKLOAD [OPTION...]: ktrail on the
+# workload (and its forked child), writing CSV and JSON, or recording it
+# (the recording goes back to the host, whose ktrail reports it).
+ipc_case() {
+	how=$1 n=$2 reader=$3 wl=$4
+	shift 4
 	echo "@@ CASE $n uptime=$(up)"
 	rc=0
 	watchdog $n &
 	wd=$!
-	timeout -s INT "$CASE_TIMEOUT" ktrail --reader "$reader" -e ipc_msgq,net_snd_rcv "$@" \
-		-o "csv:/tmp/$n.csv" -o "json:/tmp/$n.jsonl" -- "$wl" --fork \
+	if [ "$how" = record ]; then
+		files="wl err ktr"
+		set -- record --reader "$reader" -e ipc_msgq,net_snd_rcv "$@" -o "/tmp/$n.ktr"
+	else
+		files="wl err csv jsonl"
+		set -- --reader "$reader" -e ipc_msgq,net_snd_rcv "$@" \
+			-o "csv:/tmp/$n.csv" -o "json:/tmp/$n.jsonl"
+	fi
+	timeout -s INT "$CASE_TIMEOUT" ktrail "$@" -- "$wl" --fork \
 		> "/tmp/$n.wl" 2> "/tmp/$n.err" || rc=$?
 	kill $wd 2> /dev/null
-	for f in wl err csv jsonl; do dump "$n.$f" "/tmp/$n.$f"; done
+	for f in $files; do dump "$n.$f" "/tmp/$n.$f"; done
 	echo "@@ END $n rc=$rc uptime=$(up)"
 }
-
-# record_case NAME READER WORKLOAD [OPTION...]: ktrail record on the
-# workload; the recording goes back to the host, whose ktrail reports it.
-record_case() {
-	n=$1 reader=$2 wl=$3
-	shift 3
-	echo "@@ CASE $n uptime=$(up)"
-	rc=0
-	watchdog $n &
-	wd=$!
-	timeout -s INT "$CASE_TIMEOUT" ktrail record --reader "$reader" -e ipc_msgq,net_snd_rcv "$@" \
-		-o "/tmp/$n.ktr" -- "$wl" --fork > "/tmp/$n.wl" 2> "/tmp/$n.err" || rc=$?
-	kill $wd 2> /dev/null
-	for f in wl err ktr; do dump "$n.$f" "/tmp/$n.$f"; done
-	echo "@@ END $n rc=$rc uptime=$(up)"
-}
+run_case() { ipc_case trace "$@"; }
+record_case() { ipc_case record "$@"; }
 
 # What tracefs holds of ktrail's: instances, probes, enabled events.
 leftovers() {
