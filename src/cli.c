@@ -152,6 +152,19 @@ static int parse_pids(const char *s, struct kt_opts *o, char *err, size_t errlen
 	return 0;
 }
 
+/* Does @arg start with an output format and a colon ("csv:...")? */
+static bool kt_writer_find_prefix(const char *arg)
+{
+	char fmt[16];
+	size_t n = strcspn(arg, ":");
+
+	if (n == 0 || n >= sizeof(fmt) || arg[n] != ':')
+		return false;
+	memcpy(fmt, arg, n);
+	fmt[n] = '\0';
+	return kt_writer_find(fmt) != NULL;
+}
+
 static int parse_output(char *s, struct kt_opts *o, char *err, size_t errlen)
 {
 	char *colon = strchr(s, ':');
@@ -320,6 +333,12 @@ static int cli_parse(int argc, char **argv, struct kt_opts *o, char *err, size_t
 					snprintf(err, errlen, "record writes one file (-o given twice)");
 					return -1;
 				}
+				if (strchr(optarg, ':') && kt_writer_find_prefix(optarg)) {
+					snprintf(err, errlen, "record -o takes the recording's file name, "
+						 "not '%s': formats are chosen when it is reported "
+						 "(ktrail report FILE -o FORMAT[:FILE])", optarg);
+					return -1;
+				}
 				o->record_path = optarg;
 				break;
 			}
@@ -334,6 +353,14 @@ static int cli_parse(int argc, char **argv, struct kt_opts *o, char *err, size_t
 			    strlen(optarg) || strlen(optarg) > 15) {
 				snprintf(err, errlen, "invalid --clock '%s' (a trace clock's name: boot, "
 					 "mono, local, global... or auto)", optarg);
+				return -1;
+			}
+			/* Clocks whose values are not nanoseconds: no timestamp. */
+			if (!strcmp(optarg, "counter") || !strcmp(optarg, "uptime") ||
+			    !strcmp(optarg, "x86-tsc")) {
+				snprintf(err, errlen, "--clock %s does not count nanoseconds: ktrail's "
+					 "timestamps need one that does (boot, mono, local, global...)",
+					 optarg);
 				return -1;
 			}
 			o->clock = strcmp(optarg, "auto") ? optarg : NULL;

@@ -42,6 +42,8 @@
 #define OUT_BUF (256 * 1024)
 #define PAGES_PER_ROUND 64	/* per CPU, bounds memory */
 #define MERGE_SLACK_NS 2000000ull	/* events this recent wait a round */
+#define HOST_BE (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__)
+#define REPORT_MAX_BUFFERS (1ull << 30)	/* sub-buffer memory a report may hold */
 
 struct page {
 	struct page *next;
@@ -1046,9 +1048,10 @@ static int rec_round(struct session *s, bool *more)
 				return -1;
 			if (r == 0)
 				break;
-			used = kt_subbuf_used(pb, s->subbuf_size, long_size, false);
+			/* The kernel recorded is this machine: its byte order. */
+			used = kt_subbuf_used(pb, s->subbuf_size, long_size, HOST_BE);
 			missed = lost ? (long long)lost :
-				 kt_subbuf_missed(pb, s->subbuf_size, long_size, false);
+				 kt_subbuf_missed(pb, s->subbuf_size, long_size, HOST_BE);
 			if (missed > 0)
 				c->lost_stream += missed;
 			else if (missed < 0)
@@ -1241,7 +1244,8 @@ static int rec_open(struct session *s, char *err, size_t errlen)
 		goto fail;
 	return 0;
 fail:
-	snprintf(err, errlen, "cannot write %s: %s", s->o->record_path, strerror(s->rec.err));
+	snprintf(err, errlen, "cannot write %s: %s", s->o->record_path,
+		 strerror(s->rec.err ? s->rec.err : s->write_err ? s->write_err : ENOMEM));
 	return -1;
 }
 
@@ -2994,7 +2998,17 @@ static int report_tracedat(struct session *s, struct kt_opts *ro, struct kt_sess
 		for (int i = 0; i < nb; i++)
 			if ((hs[n] = tracecmd_buffer_instance_handle(h, i)))
 				n++;
-		tracecmd_iterate_events_multi(hs, n, tdat_event, s);
+		if (tracecmd_iterate_events_multi(hs, n, tdat_event, s) < 0 && !s->write_err) {
+			snprintf(err, errlen, "%s: libtracecmd could not read all of this trace.dat "
+				 "(truncated or corrupt): the rows before are written", ro->report_path);
+			ret = KT_EXIT_ERROR;
+			for (int i = 1; i < n; i++)
+				tracecmd_close(hs[i]);
+			free(hs);
+			kt_pair_flush(s->pair);
+			outputs_close(s);
+			goto out;
+		}
 		for (int i = 1; i < n; i++)
 			tracecmd_close(hs[i]);
 		free(hs);
@@ -3096,27 +3110,39 @@ int kt_session_report(const struct kt_opts *o, struct kt_session_result *res,
 	/* The recording's own filters hold again (the kernel applied only
 	 * part of them), and the report's on top. */
 	for (unsigned int i = 0; i < KT_MAX_FEXPRS; i++) {
-		char key[32], expr[4096], ferr[512];
+		char key[32], ferr[512];
+		size_t elen = strlen(rd.meta) + 1;
+		char *expr = malloc(elen);
 		int r;
 
+		if (!expr)
+			goto nomem;
+
 		snprintf(key, sizeof(key), "scope.%u", i);
-		if (kt_recr_meta(&rd, key, expr, sizeof(expr))) {
-			if (!ro->filter && !(ro->filter = kt_filter_new()))
+		if (kt_recr_meta(&rd, key, expr, elen)) {
+			if (!ro->filter && !(ro->filter = kt_filter_new())) {
+				free(expr);
 				goto nomem;
+			}
 			own_filter = !o->filter;
 			r = kt_filter_add_scope(ro->filter, expr, ferr, sizeof(ferr));
 		} else {
 			snprintf(key, sizeof(key), "filter.%u", i);
-			if (!kt_recr_meta(&rd, key, expr, sizeof(expr)))
+			if (!kt_recr_meta(&rd, key, expr, elen)) {
+				free(expr);
 				continue;
-			if (!ro->filter && !(ro->filter = kt_filter_new()))
+			}
+			if (!ro->filter && !(ro->filter = kt_filter_new())) {
+				free(expr);
 				goto nomem;
+			}
 			own_filter = !o->filter;
 			r = kt_filter_add_event(ro->filter, expr, ferr, sizeof(ferr));
 		}
 		if (r < 0)
 			fprintf(stderr, "ktrail: the recording's filter '%s' does not parse here (%s): "
 				"not applied\n", expr, ferr);
+		free(expr);
 	}
 
 	s->dec = kt_decoder_new((int)long_size, big_endian == 1);
@@ -3153,6 +3179,25 @@ int kt_session_report(const struct kt_opts *o, struct kt_session_result *res,
 	s->ncpus = rd.ncpus;
 	if (meta_num(&rd, "ncpus", 0) > s->ncpus && meta_num(&rd, "ncpus", 0) <= 4096)
 		s->ncpus = (int)meta_num(&rd, "ncpus", 0);
+	{
+		/* Each CPU with sub-buffers holds one or two of subbuf_size
+		 * bytes: a description that makes that absurd is refused. */
+		unsigned long long with = 0;
+		uint32_t longest = 0;
+
+		for (int i = 0; i < rd.ncpus; i++) {
+			with += rd.npages[i] > 0;
+			for (unsigned int j = 0; j < rd.npages[i]; j++)
+				if (rd.pages[i][j].len > longest)
+					longest = rd.pages[i][j].len;
+		}
+		if (longest > s->subbuf_size || 2 * with * s->subbuf_size > REPORT_MAX_BUFFERS) {
+			snprintf(err, errlen, "%s: the description is unusable (%llu CPUs with "
+				 "sub-buffers of %zu bytes, the longest stored %u bytes)",
+				 o->report_path, with, s->subbuf_size, longest);
+			goto out;
+		}
+	}
 	s->cpus = calloc(s->ncpus ? s->ncpus : 1, sizeof(*s->cpus));
 	s->rd_next = calloc(s->ncpus ? s->ncpus : 1, sizeof(*s->rd_next));
 	if (!s->cpus || !s->rd_next)

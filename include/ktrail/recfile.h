@@ -25,6 +25,7 @@
 #define KT_REC_SYNC 0x6b43744bu		/* "KtCk" */
 #define KT_REC_MAX_META (16u << 20)	/* a description chunk's size limit */
 #define KT_REC_MAX_PAGE (1u << 20)	/* a sub-buffer's (the kernel's limit) */
+#define KT_REC_MAX_FORMAT (64u << 10)	/* an event format's */
 
 enum kt_rec_type {
 	KT_REC_META = 1,	/* key=value lines */

@@ -115,7 +115,8 @@ int kt_decoder_header_page(struct kt_decoder *d, const char *buf, size_t len)
 
 	if (!copy)
 		return -1;
-	r = tep_parse_header_page(d->tep, copy, len, d->long_size);
+	/* Its text only: a NUL inside it ends it. */
+	r = tep_parse_header_page(d->tep, copy, strlen(copy), d->long_size);
 	free(copy);
 	if (r < 0) {
 		errno = EINVAL;
@@ -140,10 +141,14 @@ struct kbuffer *kt_decoder_kbuffer_new(const struct kt_decoder *d)
 			     d->big_endian ? KBUFFER_ENDIAN_BIG : KBUFFER_ENDIAN_LITTLE);
 }
 
+/* An event's fields lie within 64 KiB (a recording's formats are read
+ * from a file: anything else is refused, fld_ok() never passes it). */
 static void fld_set(struct kt_fld *f, const struct tep_format_field *tf)
 {
-	f->offset = tf->offset;
-	f->size = tf->size;
+	bool sane = tf->offset >= 0 && tf->offset <= 65535 && tf->size > 0 && tf->size <= 65535;
+
+	f->offset = sane ? tf->offset : 0;
+	f->size = sane ? tf->size : 0;
 	f->is_signed = tf->flags & TEP_FIELD_IS_SIGNED;
 	f->dynamic = tf->flags & TEP_FIELD_IS_DYNAMIC;
 	f->relative = tf->flags & TEP_FIELD_IS_RELATIVE;
@@ -197,9 +202,12 @@ static int role_raw_enter(struct kt_role *r, struct tep_event *ev)
 		return -1;
 	r->nargs = tf->arraylen > 6 ? 6 : tf->arraylen;
 	for (unsigned int i = 0; i < r->nargs; i++) {
+		long long off = (long long)tf->offset + (long long)i * tf->elementsize;
+
 		fld_set(&r->args[i], tf);
-		r->args[i].size = tf->elementsize;
-		r->args[i].offset = tf->offset + i * tf->elementsize;
+		r->args[i].size = tf->elementsize > 0 && tf->elementsize <= 8 && off >= 0 &&
+				  off <= 65535 ? tf->elementsize : 0;
+		r->args[i].offset = r->args[i].size ? (int)off : 0;
 	}
 	return 0;
 }
@@ -367,8 +375,26 @@ static int add_event(struct kt_decoder *d, struct tep_event *ev);
 int kt_decoder_add_format(struct kt_decoder *d, const char *sys, const char *buf, size_t len)
 {
 	struct tep_event *ev = NULL;
+	const char *pf;
+	char *copy;
+	int r;
 
-	if (tep_parse_format(d->tep, &ev, buf, len, sys) != 0 || !ev) {
+	/*
+	 * ktrail never prints through the format's "print fmt:", and its
+	 * parser recurses on parentheses (a recording's 100 KB of them
+	 * overflowed the stack): it is parsed as an empty one.
+	 */
+	copy = malloc(len + sizeof("print fmt: \"\"\n"));
+	if (!copy)
+		return -1;
+	memcpy(copy, buf, len);
+	copy[len] = '\0';
+	pf = strstr(copy, "print fmt:");
+	if (pf)
+		strcpy(copy + (pf - copy), "print fmt: \"\"\n");
+	r = tep_parse_format(d->tep, &ev, copy, strlen(copy), sys);
+	free(copy);
+	if (r != 0 || !ev) {
 		errno = EINVAL;
 		return -1;
 	}
@@ -453,7 +479,8 @@ static int add_event(struct kt_decoder *d, struct tep_event *ev)
 
 static inline bool fld_ok(const struct kt_fld *f, unsigned int size)
 {
-	return f->size > 0 && (unsigned int)(f->offset + f->size) <= size;
+	return f->size > 0 && f->offset >= 0 && (unsigned int)f->offset <= size &&
+	       (unsigned int)f->size <= size - (unsigned int)f->offset;
 }
 
 /* Fields in the reading machine's byte order are loaded directly; others
@@ -713,7 +740,7 @@ int kt_decode(struct kt_decoder *d, const void *vdata, unsigned int size,
 	}
 	id = rd_u(d, data, &d->common_type);
 	out->tid = rd_s(d, data, &d->common_pid);
-	if (id >= d->nroles || !(r = d->roles[id]))
+	if (id < 0 || id >= d->nroles || !(r = d->roles[id]))
 		return 0;
 	out->ev = r->ev;
 	out->raw = r->raw;

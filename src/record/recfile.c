@@ -468,6 +468,10 @@ int kt_recr_open_fd(struct kt_recr *r, int fd, char *err, size_t errlen)
 			}
 			if (add_page(r, cpu, off + KT_REC_CHUNK_HDR, len, aux, lost) < 0)
 				goto nomem;
+		} else if (type == KT_REC_FORMAT && len > KT_REC_MAX_FORMAT) {
+			damage(r, off, "corrupt: FORMAT chunk of %u bytes (a format is a few KiB)",
+			       (unsigned int)len);
+			break;
 		} else if (type == KT_REC_END) {
 			r->ended = true;
 		} else {
@@ -508,6 +512,7 @@ int kt_recr_open_fd(struct kt_recr *r, int fd, char *err, size_t errlen)
 	return 0;
 nomem:
 	snprintf(err, errlen, "out of memory indexing the recording");
+	r->fd = -1;	/* the caller's to close */
 	kt_recr_close(r);
 	errno = ENOMEM;
 	return -1;

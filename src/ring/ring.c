@@ -307,7 +307,8 @@ static int next_mmap(struct kt_ring *r, void *buf, unsigned int *skip, uint64_t 
 				memcpy((char *)buf + 8, &w32, 4);
 			}
 		}
-		if (kt_subbuf_valid(buf, r->subbuf_size, (int)r->header_size - 8, false) ||
+		if (kt_subbuf_valid(buf, r->subbuf_size, (int)r->header_size - 8,
+				    __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__) ||
 		    attempt == 3)
 			break;
 		r->torn++;

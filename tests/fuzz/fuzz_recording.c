@@ -3,8 +3,9 @@
  * Fuzz target: a whole recording file given to `ktrail report` (the
  * index, the descriptions, the decoder built from the recorded formats
  * and layout, the process table, every sub-buffer through the merge,
- * pairing and the three writers, to /dev/null).  Inputs that start like a
- * trace.dat are skipped: libtracecmd reads those, not ktrail.
+ * pairing and the three writers, to /dev/null), with the descriptions'
+ * CRCs made right so that mutated ones are parsed.  Inputs that start
+ * like a trace.dat are skipped: libtracecmd reads those, not ktrail.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include <unistd.h>
 
 #include "ktrail/cli.h"
+#include "ktrail/recfile.h"
 #include "ktrail/session.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -26,8 +28,36 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/*
+ * Mutations break the descriptions' CRCs, and the index stops at the
+ * first: without this, the fuzzer would never get a mutated format or
+ * header page past it.  Each description chunk's CRC is made right.
+ */
+static void fix_crcs(uint8_t *d, size_t size)
 {
+	size_t off = KT_REC_FILE_HDR;
+
+	while (off + KT_REC_CHUNK_HDR <= size) {
+		uint32_t len = (uint32_t)d[off + 8] | (uint32_t)d[off + 9] << 8 |
+			       (uint32_t)d[off + 10] << 16 | (uint32_t)d[off + 11] << 24;
+		unsigned int type = d[off + 4] | d[off + 5] << 8;
+		uint32_t crc;
+
+		if (len > size - off - KT_REC_CHUNK_HDR)
+			break;
+		if (type != KT_REC_PAGE) {
+			crc = kt_crc32(0, d + off + KT_REC_CHUNK_HDR, len);
+			for (int i = 0; i < 4; i++)
+				d[off + 12 + i] = (uint8_t)(crc >> (8 * i));
+		}
+		off += KT_REC_CHUNK_HDR + len;
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *cdata, size_t size)
+{
+	static uint8_t *data;
+	static size_t cap;
 	static struct kt_opts o;
 	struct kt_session_result res;
 	/* Writable: option parsing cuts FORMAT:FILE at the colon. */
@@ -37,8 +67,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *argv[] = { a0, a1, q, o1, csv, o2, json, o3, table, path, NULL };
 	int fd;
 
-	if (size >= 3 && !memcmp(data, "\x17\x08\x44", 3))
+	if (size >= 3 && !memcmp(cdata, "\x17\x08\x44", 3))
 		return 0;
+	if (size > cap) {
+		uint8_t *n = realloc(data, size);
+
+		if (!n)
+			return 0;
+		data = n;
+		cap = size;
+	}
+	memcpy(data, cdata, size);
+	fix_crcs(data, size);
 	fd = memfd_create("recording", MFD_CLOEXEC);
 	if (fd < 0)
 		return 0;

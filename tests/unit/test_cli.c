@@ -219,6 +219,11 @@ static void test_record_report(void **state)
 	assert_string_equal(o.clock, "local");
 	assert_int_equal(PARSE(&o, err, "--clock", "auto"), 0);
 	assert_null(o.clock);
+	assert_int_equal(PARSE(&o, err, "--clock", "counter"), -1);
+	assert_non_null(strstr(err, "--clock counter does not count nanoseconds"));
+	assert_int_equal(PARSE(&o, err, "record", "-o", "csv:a.csv"), -1);
+	assert_non_null(strstr(err, "record -o takes the recording's file name, not 'csv:a.csv'"));
+	assert_int_equal(PARSE(&o, err, "record", "-o", "./csv:a"), 0);
 	assert_int_equal(PARSE(&o, err, "--clock", "x;y"), -1);
 	assert_string_equal(err, "invalid --clock 'x;y' (a trace clock's name: boot, mono, local, "
 			    "global... or auto)");
