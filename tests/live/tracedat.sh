@@ -23,10 +23,15 @@ for c in ${calls//,/ }; do
 	ev="$ev -e syscalls:sys_enter_$c -e syscalls:sys_exit_$c"
 done
 inst=ktt_$$		# trace-cmd's own instance: removed by trace-cmd itself
+# The shim is preloaded into the workload too: a sanitizer build of it
+# must not insist on its runtime coming first.
+export ASAN_OPTIONS=verify_asan_link_order=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}
 # shellcheck disable=SC2086
 LD_PRELOAD=$shim timeout -k 10 120 trace-cmd record -q -d -B $inst $ev -o "$T/trace.dat" \
 	"$IPCWORK" --fork --loops 2 > "$T/wl.txt" 2> "$T/tc.err" < /dev/null ||
 	{ show "$T/tc.err" "trace-cmd's stderr"; skip "trace-cmd record fails on this host"; }
+grep -q '^@@ start pid=' "$T/wl.txt" ||
+	{ show "$T/tc.err" "trace-cmd's stderr"; fail "the workload printed nothing under trace-cmd"; }
 if [ -d "$TRACEFS/instances/$inst" ]; then
 	rmdir "$TRACEFS/instances/$inst" 2> /dev/null
 	fail "trace-cmd left its instance $inst"
