@@ -69,8 +69,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *cdata, size_t size)
 
 	if (size >= 3 && !memcmp(cdata, "\x17\x08\x44", 3))
 		return 0;
-	if (size > cap) {
-		uint8_t *n = realloc(data, size);
+	if (size > cap || !data) {
+		uint8_t *n = realloc(data, size ? size : 1);
 
 		if (!n)
 			return 0;
