@@ -108,6 +108,8 @@ void kt_decoder_free(struct kt_decoder *d)
 	free(d);
 }
 
+static bool ascii_text(const char *s);
+
 int kt_decoder_header_page(struct kt_decoder *d, const char *buf, size_t len)
 {
 	char *copy = strndup(buf, len);
@@ -115,7 +117,12 @@ int kt_decoder_header_page(struct kt_decoder *d, const char *buf, size_t len)
 
 	if (!copy)
 		return -1;
-	/* Its text only: a NUL inside it ends it. */
+	/* Its text only: a NUL inside it ends it; ASCII as the kernel's. */
+	if (!ascii_text(copy)) {
+		free(copy);
+		errno = EINVAL;
+		return -1;
+	}
 	r = tep_parse_header_page(d->tep, copy, strlen(copy), d->long_size);
 	free(copy);
 	if (r < 0) {
@@ -372,6 +379,15 @@ static int assign_role(struct kt_decoder *d, struct tep_event *ev, struct kt_rol
 
 static int add_event(struct kt_decoder *d, struct tep_event *ev);
 
+/* Printable ASCII, tabs and newlines only. */
+static bool ascii_text(const char *s)
+{
+	for (; *s; s++)
+		if ((*s < 0x20 && *s != '\t' && *s != '\n') || (unsigned char)*s >= 0x7f)
+			return false;
+	return true;
+}
+
 int kt_decoder_add_format(struct kt_decoder *d, const char *sys, const char *buf, size_t len)
 {
 	struct tep_event *ev = NULL;
@@ -392,6 +408,13 @@ int kt_decoder_add_format(struct kt_decoder *d, const char *sys, const char *buf
 	pf = strstr(copy, "print fmt:");
 	if (pf)
 		strcpy(copy + (pf - copy), "print fmt: \"\"\n");
+	/* The kernel writes ASCII; libtraceevent's tokenizer is not safe on
+	 * other bytes (a recording's 0xff in a field type: a NULL strcmp). */
+	if (!ascii_text(copy)) {
+		free(copy);
+		errno = EINVAL;
+		return -1;
+	}
 	r = tep_parse_format(d->tep, &ev, copy, strlen(copy), sys);
 	free(copy);
 	if (r != 0 || !ev) {
