@@ -29,54 +29,33 @@ if [ "$status" -ne 0 ]; then
 fi
 count() { v=$(sed -n "s/^# $1: *//p" test-suite.log 2>/dev/null | head -1); echo "${v:-0}"; }
 pass=$(count PASS); fail=$(($(count FAIL) + $(count ERROR) + $(count XPASS))); skip=$(count SKIP)
+# stage LOG COMMAND...: run a stage into LOG, show it, and add its last
+# "N passed, N failed" line to the totals (none: the stage failed).
+stage() {
+	log=$1
+	shift
+	sst=0
+	"$@" > "$log" 2>&1 || sst=$?
+	cat "$log"
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -1)
+	if [ -n "$line" ]; then
+		pass=$((pass + ${line%% passed*}))
+		f=${line#*passed, }
+		fail=$((fail + ${f%% failed*}))
+	else
+		fail=$((fail + 1))
+		sst=1
+	fi
+	[ "$sst" -eq 0 ] || status=$sst
+}
 # Before the kernel tests: their armhf flavor boots build-cross/armhf.
 if [ "${KT_SKIP_CROSS:-0}" != 1 ]; then
 	for arch in armhf arm64; do
-		cstatus=0
-		sh contrib/cross-build.sh "$arch" > "cross-$arch.log" 2>&1 || cstatus=$?
-		cat "cross-$arch.log"
-		cline=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "cross-$arch.log" | tail -1)
-		if [ -n "$cline" ]; then
-			pass=$((pass + ${cline%% passed*}))
-			cf=${cline#*passed, }
-			fail=$((fail + ${cf%% failed*}))
-		else
-			fail=$((fail + 1))
-			cstatus=1
-		fi
-		[ "$cstatus" -eq 0 ] || status=$cstatus
+		stage "cross-$arch.log" sh contrib/cross-build.sh "$arch"
 	done
 fi
-if [ "${KT_SKIP_KERNELS:-0}" != 1 ]; then
-	kstatus=0
-	make check-kernels > kernels.log 2>&1 || kstatus=$?
-	cat kernels.log
-	kline=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' kernels.log | tail -1)
-	if [ -n "$kline" ]; then
-		pass=$((pass + ${kline%% passed*}))
-		kf=${kline#*passed, }
-		fail=$((fail + ${kf%% failed*}))
-	else
-		fail=$((fail + 1))
-		kstatus=1
-	fi
-	[ "$kstatus" -eq 0 ] || status=$kstatus
-fi
-if [ "${KT_SKIP_SANITIZE:-0}" != 1 ]; then
-	sstatus=0
-	sh contrib/sanitize.sh > sanitize.log 2>&1 || sstatus=$?
-	cat sanitize.log
-	sline=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' sanitize.log | tail -1)
-	if [ -n "$sline" ]; then
-		pass=$((pass + ${sline%% passed*}))
-		sf=${sline#*passed, }
-		fail=$((fail + ${sf%% failed*}))
-	else
-		fail=$((fail + 1))
-		sstatus=1
-	fi
-	[ "$sstatus" -eq 0 ] || status=$sstatus
-fi
+[ "${KT_SKIP_KERNELS:-0}" = 1 ] || stage kernels.log make check-kernels
+[ "${KT_SKIP_SANITIZE:-0}" = 1 ] || stage sanitize.log sh contrib/sanitize.sh
 [ "$fail" -eq 0 ] || [ "$status" -ne 0 ] || status=1
 echo "unit + live + cross + kernel + sanitizer tests:"
 echo "$pass passed, $fail failed, $skip skipped"

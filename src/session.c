@@ -3004,20 +3004,18 @@ static int report_tracedat(struct session *s, struct kt_opts *ro, struct kt_sess
 		for (int i = 0; i < nb; i++)
 			if ((hs[n] = tracecmd_buffer_instance_handle(h, i)))
 				n++;
-		if (tracecmd_iterate_events_multi(hs, n, tdat_event, s) < 0 && !s->write_err) {
+		int rc = tracecmd_iterate_events_multi(hs, n, tdat_event, s);
+
+		for (int i = 1; i < n; i++)
+			tracecmd_close(hs[i]);
+		free(hs);
+		if (rc < 0 && !s->write_err) {
 			snprintf(err, errlen, "%s: libtracecmd could not read all of this trace.dat "
 				 "(truncated or corrupt): the rows before are written", ro->report_path);
-			ret = KT_EXIT_ERROR;
-			for (int i = 1; i < n; i++)
-				tracecmd_close(hs[i]);
-			free(hs);
 			kt_pair_flush(s->pair);
 			outputs_close(s);
 			goto out;
 		}
-		for (int i = 1; i < n; i++)
-			tracecmd_close(hs[i]);
-		free(hs);
 	}
 	kt_pair_flush(s->pair);
 	for (int i = 0; i < s->ncpus; i++)
@@ -3183,8 +3181,12 @@ int kt_session_report(const struct kt_opts *o, struct kt_session_result *res,
 
 	/* Every CPU that was recorded, also those that wrote nothing. */
 	s->ncpus = rd.ncpus;
-	if (meta_num(&rd, "ncpus", 0) > s->ncpus && meta_num(&rd, "ncpus", 0) <= 4096)
-		s->ncpus = (int)meta_num(&rd, "ncpus", 0);
+	{
+		long long n = meta_num(&rd, "ncpus", 0);
+
+		if (n > s->ncpus && n <= 4096)
+			s->ncpus = (int)n;
+	}
 	{
 		/* Each CPU with sub-buffers holds one or two of subbuf_size
 		 * bytes: a description that makes that absurd is refused. */
@@ -3253,25 +3255,7 @@ out:
 	if (s->nouts)
 		outputs_close(s);
 	free(s->cols);
-	for (int i = 0; s->cpus && i < s->ncpus; i++) {
-		struct page *p;
-
-		while ((p = s->cpus[i].head)) {
-			s->cpus[i].head = p->next;
-			free(p);
-		}
-		if (s->cpus[i].kb)
-			kbuffer_free(s->cpus[i].kb);
-	}
-	{
-		struct page *p;
-
-		while ((p = s->free_pages)) {
-			s->free_pages = p->next;
-			free(p);
-		}
-	}
-	free(s->cpus);
+	rings_close(s);		/* the cursors' pages and kbuffers (no ring) */
 	free(s->rd_next);
 	kt_pairer_free(s->pair);
 	kt_proc_free(s->proc);
