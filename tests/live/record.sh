@@ -98,8 +98,13 @@ n=$(tail -n +2 "$T/cut.csv" | wc -l)
 	fail "report of a cut recording: $n rows, want some, and at most the $full of the whole"
 # What was decoded before the cut is what the whole recording says: every
 # complete row of the cut one is a row of the whole (the calls the cut
-# split are no_exit or no_enter rows instead).
-bad=$(grep ',complete,' "$T/cut.csv" | grep -vxFf "$T/mmap.csv" | wc -l)
+# split are no_exit or no_enter rows instead), as far as the event itself
+# goes.  A task's process id, name and context may come from a task event
+# the cut took: sub-buffers are written as they are read, and the one a
+# fork's task_newtask is in can be read after the child's first ones.
+event_cols() { cut -d, -f1,2,4,10-; }
+bad=$(grep ',complete,' "$T/cut.csv" | event_cols |
+	grep -vxFf <(event_cols < "$T/mmap.csv") | wc -l)
 [ "$bad" = 0 ] || fail "report of a cut recording: $bad complete rows the whole recording lacks"
 log "ok: cut recording: exit 1, $(grep -o 'offset [0-9]*: truncated' "$T/cut.err")," \
 	"$(tail -n +2 "$T/cut.csv" | wc -l) rows decoded"
