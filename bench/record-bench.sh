@@ -12,6 +12,7 @@
 #
 #   bench/record-bench.sh [N=200000] [ROUNDS=5]
 #   READER=read CONFIGS="none record tracecmd_F" bench/record-bench.sh   # a subset, another reader
+#   CLOCK=boot CONFIGS="none record tracecmd_nocomp" bench/record-bench.sh   # record's clock
 #
 # The workload is bench/workload.c (6 syscalls, 12 events per iteration).
 # Files go to /dev/shm.  trace-cmd 3.1.6 needs -d and the LD_PRELOAD shim
@@ -40,7 +41,8 @@ timed() { /usr/bin/time -f "%U %S %M" -o "$out/time.txt" "$@"; }
 
 run_none() { "$out/workload" "$N" all > "$out/wl.txt"; }
 run_record() {
-	timed "$KTRAIL" record -q --overwrite --reader "${READER:-auto}" -e $CALLS -o "$out/rec.ktr" -- "$out/workload" "$N" all \
+	timed "$KTRAIL" record -q --overwrite --reader "${READER:-auto}" --clock "${CLOCK:-auto}" \
+		-e $CALLS -o "$out/rec.ktr" -- "$out/workload" "$N" all \
 		> "$out/wl.txt" 2> "$out/err.txt"
 	stat -c %s "$out/rec.ktr" > "$out/size.txt"
 }
