@@ -16,7 +16,7 @@
 
 #include "ktrail/cli.h"
 #include "ktrail/recfile.h"
-#include "ktrail/session.h"
+#include "ktrail/cmd.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -90,7 +90,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *cdata, size_t size)
 	if (kt_cli_parse(10, argv, &o, err, sizeof(err)) < 0 && getenv("KT_FUZZ_DEBUG"))
 		fprintf(stderr, "parse: %s\n", err);
 	else if (o.cmd == KT_CMD_REPORT) {
-		if (kt_session_report(&o, &res, err, sizeof(err)) && getenv("KT_FUZZ_DEBUG"))
+		if (kt_cmd_report(&o, &res, err, sizeof(err)) && getenv("KT_FUZZ_DEBUG"))
 			fprintf(stderr, "report: %s\n", err);
 		kt_cli_free(&o);
 	}

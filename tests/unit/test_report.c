@@ -20,7 +20,7 @@
 
 #include "ktrail/cli.h"
 #include "ktrail/recfile.h"
-#include "ktrail/session.h"
+#include "ktrail/cmd.h"
 #include "ktrail/util.h"
 
 #define REC KT_TEST_DATA "/recordings/x86_64-6.18-ipcwork.ktr"
@@ -199,7 +199,7 @@ static int report(const char *csv, const char *const *args)
 	argv[argc] = NULL;
 	assert_int_equal(kt_cli_parse(argc, argv, &o, err, sizeof(err)), 0);
 	err[0] = '\0';
-	rc = kt_session_report(&o, &res, err, sizeof(err));
+	rc = kt_cmd_report(&o, &res, err, sizeof(err));
 	if (rc)
 		fprintf(stderr, "report: %s\n", err);
 	kt_cli_free(&o);

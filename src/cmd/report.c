@@ -1,0 +1,542 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * ktrail report FILE: a recording through the live pipeline on any
+ * machine.  The recording's index gives each CPU's sub-buffers in place
+ * of a ring; the decoder takes the recorded word size and byte order,
+ * the process table the recorded one; then merge, decode, pairing,
+ * filters and writers as live.  A trace-cmd trace.dat goes to
+ * tracedat.c.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ktrail/filter.h"
+#include "ktrail/recfile.h"
+#include "ktrail/util.h"
+#include "session/session-local.h"
+
+#define REPORT_MAX_BUFFERS (1ull << 30)	/* sub-buffer memory a report may hold */
+
+struct reporter {
+	struct session s;	/* first */
+	struct kt_recr rd;	/* the recording */
+	unsigned int *rd_next;	/* the next page of each CPU */
+	unsigned long long rd_bad;	/* sub-buffers that failed the check */
+	int rd_bad_cpu;
+	off_t rd_bad_off;
+	bool rd_read_err;
+	struct kt_selection sel;	/* what of it is reported */
+	struct kt_filter *own_filter;	/* the user's and the recording's */
+};
+
+/* A recording's list of event names into @on (unknown names: warned). */
+static void meta_events(const struct kt_recr *rd, const char *key, bool *on, bool quiet)
+{
+	size_t len = rd->meta ? strlen(rd->meta) + 1 : 1;
+	char *buf = malloc(len), *save = NULL;
+
+	if (!buf || !kt_recr_meta(rd, key, buf, len)) {
+		free(buf);
+		return;
+	}
+	for (char *name = strtok_r(buf, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+		const struct kt_event_def *ev = kt_event_by_name(name);
+
+		if (ev)
+			on[ev - kt_events] = true;
+		else if (!quiet)
+			fprintf(stderr, "ktrail: the recording's event %s is unknown to this "
+				"ktrail: left out\n", name);
+	}
+	free(buf);
+}
+
+static long long meta_num(const struct kt_recr *rd, const char *key, long long dflt)
+{
+	char v[64], *end;
+	long long n;
+
+	if (!kt_recr_meta(rd, key, v, sizeof(v)))
+		return dflt;
+	errno = 0;
+	n = strtoll(v, &end, 10);
+	return errno || end == v || *end ? dflt : n;
+}
+
+/* ktrail report --info */
+static int report_info(FILE *fp, const struct kt_recr *rd, const char *path)
+{
+	unsigned long long bytes = 0;
+
+	fprintf(fp, "recording %s: %lld bytes, format version %u, %s\n", path,
+		(long long)rd->size, rd->version,
+		rd->damaged ? "DAMAGED" : rd->ended ? "complete" : "INCOMPLETE (no end)");
+	if (rd->damaged)
+		fprintf(fp, "  damage at offset %lld: %s\n", (long long)rd->damage_off, rd->damage);
+	fprintf(fp, "description:\n");
+	for (const char *p = rd->meta; p && *p;) {
+		const char *eol = strchr(p, '\n');
+		size_t l = eol ? (size_t)(eol - p) : strlen(p);
+		char key[128], val[4096];
+
+		snprintf(key, sizeof(key), "%.*s", (int)strcspn(p, "="), p);
+		if (kt_recr_meta(rd, key, val, sizeof(val)))
+			fprintf(fp, "  %s: %s\n", key, val);
+		p += l + (eol ? 1 : 0);
+	}
+	fprintf(fp, "event formats: %u\n", rd->nfmts);
+	for (unsigned int i = 0; i < rd->nfmts; i++) {
+		const char *name = strstr(rd->fmts[i].text, "name: ");
+
+		fprintf(fp, "  %s/%.*s\n", rd->fmts[i].sys,
+			name ? (int)strcspn(name + 6, "\n") : 1, name ? name + 6 : "?");
+	}
+	if (rd->probes)
+		fprintf(fp, "kprobes:\n%s", rd->probes);
+	{
+		unsigned int n = 0;
+
+		for (const char *p = rd->tasks; p && *p; p++)
+			n += *p == '\n';
+		fprintf(fp, "tasks at the start: %u\n", n);
+	}
+	fprintf(fp, "sub-buffers:");
+	for (int c = 0; c < rd->ncpus; c++) {
+		unsigned long long b = 0;
+
+		for (unsigned int i = 0; i < rd->npages[c]; i++)
+			b += rd->pages[c][i].len;
+		bytes += b;
+		fprintf(fp, "%s cpu%d %u (%llu bytes)", c ? "," : "", c, rd->npages[c], b);
+	}
+	fprintf(fp, "%s; %llu in all (%llu bytes)\n", rd->ncpus ? "" : " none", rd->total_pages,
+		bytes);
+	if (rd->stats)
+		fprintf(fp, "at the end:\n%s", rd->stats);
+	return rd->damaged || !rd->ended ? KT_EXIT_ERROR : KT_EXIT_OK;
+}
+
+/* The kernel's counts at the end of the recording, against the stream's. */
+static void report_summary(struct reporter *rp, const char *path, struct kt_session_result *res)
+{
+	struct session *s = &rp->s;
+	unsigned long long total = 0;
+	char line[2048], host[256] = "", rel[256] = "", mach[64] = "", ver[64] = "";
+	size_t used = 0;
+
+	line[0] = '\0';
+	for (int i = 0; i < s->ncpus; i++) {
+		struct sess_cpu *c = &s->cpus[i];
+		unsigned long long k = 0, lost;
+		char key[32], v[256];
+
+		if (rp->rd.stats) {
+			/* the STATS chunk is key=value lines too */
+			struct kt_recr tmp = { .meta = rp->rd.stats };
+
+			snprintf(key, sizeof(key), "cpu%d", i);
+			if (kt_recr_meta(&tmp, key, v, sizeof(v)))
+				sscanf(v, "kernel_lost=%llu", &k);
+		}
+		lost = k > c->ps.src.lost_stream ? k : c->ps.src.lost_stream;
+		if (k > c->ps.src.lost_stream)
+			sess_emit_lost(s, i, s->last_ts, k - c->ps.src.lost_stream);
+		total += lost;
+		if (used < sizeof(line))
+			used += snprintf(line + used, sizeof(line) - used, "%scpu%d %llu%s",
+					 used ? ", " : "", i, lost, c->ps.src.lost_unknown ? "+" : "");
+	}
+	/* kprobes that missed hits while recording */
+	for (const char *p = rp->rd.stats; p && *p;) {
+		const char *eol = strchr(p, '\n');
+		size_t l = eol ? (size_t)(eol - p) : strlen(p);
+		char name[160];
+		unsigned long long hits, missed;
+
+		if (sscanf(p, "kprobe.%159[^=]=hits=%llu missed=%llu", name, &hits, &missed) == 3 &&
+		    missed) {
+			total += missed;
+			fprintf(stderr, "ktrail: kprobe %s missed %llu hits while recording: those "
+				"calls are incomplete or missing\n", name, missed);
+		}
+		p += l + (eol ? 1 : 0);
+	}
+	res->lost = total;
+	kt_recr_meta(&rp->rd, "hostname", host, sizeof(host));
+	kt_recr_meta(&rp->rd, "kernel_release", rel, sizeof(rel));
+	kt_recr_meta(&rp->rd, "machine", mach, sizeof(mach));
+	kt_recr_meta(&rp->rd, "ktrail_version", ver, sizeof(ver));
+	if (!s->o->quiet || total)
+		fprintf(stderr, "ktrail: %llu records %s from %s (recorded on %s, Linux %s %s, "
+			"ktrail %s), %llu events lost (%s)\n", s->records,
+			s->write_err ? "decoded" : "written", path, host[0] ? host : "?",
+			rel[0] ? rel : "?", mach[0] ? mach : "?", ver[0] ? ver : "?", total, line);
+	if (s->unattributed && !s->o->quiet)
+		fprintf(stderr,
+			"ktrail: %llu raw_syscalls events of tasks whose ABI the recording does not "
+			"tell were left out\n", s->unattributed);
+}
+
+/*
+ * The report's selection: the recording's, or the events of -e that were
+ * recorded (an event named on its own that was not is an error; events of
+ * sets and patterns that were not are left out).
+ */
+int sess_report_select(const struct kt_opts *o, const bool *recorded, struct kt_selection *sel,
+		       char *err, size_t errlen)
+{
+	if (o->sel_default) {
+		memset(sel, 0, sizeof(*sel));
+		for (unsigned int i = 0; i < kt_nevents; i++)
+			if (recorded[i]) {
+				sel->on[i] = true;
+				sel->count++;
+			}
+		return 0;
+	}
+	*sel = o->sel;
+	sel->count = 0;
+	for (unsigned int i = 0; i < kt_nevents; i++) {
+		if (sel->on[i] && !recorded[i]) {
+			if (sel->named[i]) {
+				snprintf(err, errlen, "event %s was not recorded (see 'ktrail report "
+					 "--info %s')", kt_events[i].name, o->report_path);
+				return -1;
+			}
+			sel->on[i] = false;
+		}
+		sel->count += sel->on[i];
+	}
+	if (!sel->count) {
+		snprintf(err, errlen, "-e %s selects no recorded event (see 'ktrail report --info %s')",
+			 o->events, o->report_path);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The filters that hold: the report's own (-e, --scope), and the
+ * recording's again (the kernel applied only part of them), ANDed.  With
+ * none recorded, the user's filter as it is; else a filter of its own,
+ * the user's expressions first.  Returns 0, or -1 out of memory.
+ */
+static int report_filters(struct reporter *rp)
+{
+	const struct kt_opts *o = rp->s.o;
+	const struct kt_recr *rd = &rp->rd;
+	size_t elen = strlen(rd->meta) + 1;
+	char *expr = malloc(elen);
+	char ferr[512];
+
+	rp->s.filter = o->filter;
+	if (!expr)
+		return -1;
+	for (unsigned int i = 0; i < KT_MAX_FEXPRS; i++) {
+		char key[32];
+		bool scope = true;
+		int r;
+
+		snprintf(key, sizeof(key), "scope.%u", i);
+		if (!kt_recr_meta(rd, key, expr, elen)) {
+			scope = false;
+			snprintf(key, sizeof(key), "filter.%u", i);
+			if (!kt_recr_meta(rd, key, expr, elen))
+				continue;
+		}
+		if (!rp->own_filter) {
+			if (!(rp->own_filter = kt_filter_new())) {
+				free(expr);
+				return -1;
+			}
+			for (unsigned int j = 0; j < o->nfexprs; j++) {
+				if ((o->fscope[j] ? kt_filter_add_scope : kt_filter_add_event)(
+					    rp->own_filter, o->fexprs[j], ferr, sizeof(ferr)) < 0)
+					fprintf(stderr, "ktrail: filter '%s': %s\n", o->fexprs[j], ferr);
+			}
+			rp->s.filter = rp->own_filter;
+		}
+		r = scope ? kt_filter_add_scope(rp->own_filter, expr, ferr, sizeof(ferr)) :
+			    kt_filter_add_event(rp->own_filter, expr, ferr, sizeof(ferr));
+		if (r < 0)
+			fprintf(stderr, "ktrail: the recording's filter '%s' does not parse here (%s): "
+				"not applied\n", expr, ferr);
+	}
+	free(expr);
+	return 0;
+}
+
+/* The next sub-buffer of @ps's CPU from the recording (a refill). */
+static void rd_fill(void *arg, struct kt_page_src *ps)
+{
+	struct reporter *rp = arg;
+	struct session *s = &rp->s;
+	int cpu = ps->src.cpu;
+	unsigned int i = rp->rd_next[cpu];
+	const struct kt_rec_page *pg;
+	struct kt_page *p;
+
+again:
+	if (cpu >= rp->rd.ncpus || i >= rp->rd.npages[cpu])
+		return;
+	p = kt_page_get(&s->pool);
+	if (!p)
+		return;
+	pg = &rp->rd.pages[cpu][i];
+	rp->rd_next[cpu]++;
+	if (kt_recr_page(&rp->rd, cpu, i, p->data, s->pool.subbuf_size) < 0) {
+		rp->rd_read_err = true;
+		if (!rp->rd_bad++) {
+			rp->rd_bad_cpu = cpu;
+			rp->rd_bad_off = pg->off;
+		}
+		kt_page_put(&s->pool, p);
+		i++;
+		goto again;
+	}
+	p->off = pg->off;
+	p->skip = pg->skip;
+	p->lost = pg->lost;
+	kt_page_src_append(ps, p);
+}
+
+/* A sub-buffer that fails kt_subbuf_valid() is skipped, counted and
+ * named at the end. */
+static void rd_bad_page(void *arg, struct kt_page_src *ps, const struct kt_page *p)
+{
+	struct reporter *rp = arg;
+
+	if (!rp->rd_bad++) {
+		rp->rd_bad_cpu = ps->src.cpu;
+		rp->rd_bad_off = p->off;
+	}
+}
+
+/* The recording's description: layout, selection, process table. */
+static int report_setup(struct reporter *rp, char *err, size_t errlen)
+{
+	struct session *s = &rp->s;
+	const struct kt_opts *o = s->o;
+	struct kt_recr *rd = &rp->rd;
+	bool recorded[KT_MAX_EVENTS] = { false }, compat[KT_MAX_EVENTS] = { false };
+	long long long_size, big_endian, subbuf;
+	char lifecycle[64] = "";
+
+	if (!rd->meta || !rd->header_page) {
+		snprintf(err, errlen, "%s: no %s chunk%s%s", o->report_path,
+			 rd->meta ? "HEADER_PAGE" : "META", rd->damaged ? " before the damage: " : "",
+			 rd->damaged ? rd->damage : "");
+		return KT_EXIT_ERROR;
+	}
+	long_size = meta_num(rd, "long_size", 0);
+	big_endian = meta_num(rd, "big_endian", -1);
+	subbuf = meta_num(rd, "subbuf_size", 0);
+	if ((long_size != 4 && long_size != 8) || (big_endian != 0 && big_endian != 1) ||
+	    subbuf < 16 || subbuf > KT_REC_MAX_PAGE) {
+		snprintf(err, errlen, "%s: the description is unusable (long_size %lld, "
+			 "big_endian %lld, subbuf_size %lld)", o->report_path, long_size,
+			 big_endian, subbuf);
+		return KT_EXIT_ERROR;
+	}
+	s->pool.subbuf_size = subbuf;
+	s->pool.long_size = (int)long_size;
+	s->pool.big_endian = big_endian == 1;
+	s->epoch = meta_num(rd, "epoch_ns", 0);
+	{
+		/* Event ids as the recorded machine numbers them. */
+		char mach[64];
+
+		if (kt_recr_meta(rd, "machine", mach, sizeof(mach)))
+			kt_catalog_machine(mach);
+	}
+	kt_recr_meta(rd, "hostname", s->hostname, sizeof(s->hostname));
+
+	/* What was recorded, and what of it is reported. */
+	meta_events(rd, "events", recorded, o->quiet);
+	meta_events(rd, "compat_events", compat, true);
+	if (sess_report_select(o, recorded, &rp->sel, err, errlen) < 0)
+		return KT_EXIT_USAGE;
+	s->sel = &rp->sel;
+	if (report_filters(rp) < 0)
+		goto nomem;
+
+	s->dec = kt_decoder_new((int)long_size, big_endian == 1);
+	s->proc = kt_proc_new(NULL);
+	if (!s->dec || !s->proc)
+		goto nomem;
+	if (kt_decoder_header_page(s->dec, rd->header_page, rd->header_page_len) < 0) {
+		snprintf(err, errlen, "%s: the recorded events/header_page does not parse",
+			 o->report_path);
+		return KT_EXIT_ERROR;
+	}
+	for (unsigned int i = 0; i < rd->nfmts; i++)
+		if (kt_decoder_add_format(s->dec, rd->fmts[i].sys, rd->fmts[i].text,
+					  rd->fmts[i].len) < 0)
+			fprintf(stderr, "ktrail: %s: a recorded format of system %s does not parse: "
+				"its events are left out\n", o->report_path, rd->fmts[i].sys);
+	if (rd->tasks && kt_proc_load(s->proc, rd->tasks) < 0)
+		fprintf(stderr, "ktrail: %s: the recorded process table is malformed: the tasks "
+			"after the first bad line are unknown\n", o->report_path);
+
+	sess_lookup_events(s);
+	for (unsigned int i = 0; i < kt_nevents; i++) {
+		s->selected[i] = s->sel->on[i];
+		s->compat_on[i] = s->sel->on[i] && compat[i];
+	}
+	s->plan.compat_abi = (enum kt_abi)meta_num(rd, "compat_abi", KT_ABI_NONE);
+	kt_recr_meta(rd, "lifecycle", lifecycle, sizeof(lifecycle));
+	s->want_fork = strstr(lifecycle, "fork,") && s->sel->on[s->ev_fork - kt_events];
+	s->want_exec = strstr(lifecycle, "exec,") && s->sel->on[s->ev_exec - kt_events];
+	s->want_exit = strstr(lifecycle, "exit,") && s->sel->on[s->ev_exit_task - kt_events];
+	s->f.sched_exec = meta_num(rd, "sched_exec", 0) == 1;
+	s->child = (pid_t)meta_num(rd, "command_pid", 0);
+	return 0;
+nomem:
+	snprintf(err, errlen, "out of memory");
+	return KT_EXIT_ERROR;
+}
+
+/* Every CPU that was recorded, also those that wrote nothing, as a
+ * merge source fed from the recording. */
+static int report_sources(struct reporter *rp, char *err, size_t errlen)
+{
+	struct session *s = &rp->s;
+	const struct kt_recr *rd = &rp->rd;
+	int ncpus = rd->ncpus;
+	long long n = meta_num(rd, "ncpus", 0);
+	/* Each CPU with sub-buffers holds one or two of subbuf_size bytes: a
+	 * description that makes that absurd is refused. */
+	unsigned long long with = 0;
+	uint32_t longest = 0;
+
+	if (n > ncpus && n <= 4096)
+		ncpus = (int)n;
+	for (int i = 0; i < rd->ncpus; i++) {
+		with += rd->npages[i] > 0;
+		for (unsigned int j = 0; j < rd->npages[i]; j++)
+			if (rd->pages[i][j].len > longest)
+				longest = rd->pages[i][j].len;
+	}
+	if (longest > s->pool.subbuf_size || 2 * with * s->pool.subbuf_size > REPORT_MAX_BUFFERS) {
+		snprintf(err, errlen, "%s: the description is unusable (%llu CPUs with "
+			 "sub-buffers of %zu bytes, the longest stored %u bytes)",
+			 s->o->report_path, with, s->pool.subbuf_size, longest);
+		return KT_EXIT_ERROR;
+	}
+	rp->rd_next = calloc(ncpus ? ncpus : 1, sizeof(*rp->rd_next));
+	if (!rp->rd_next || sess_cpus_alloc(s, ncpus) < 0)
+		goto nomem;
+	sess_sink_init(s);
+	s->pool.refill = rd_fill;
+	s->pool.bad = rd_bad_page;
+	s->pool.arg = rp;
+	for (int i = 0; i < s->ncpus; i++) {
+		s->srcs[i] = &s->cpus[i].ps.src;
+		if (i < rd->ncpus && rd->npages[i] &&
+		    !(s->cpus[i].ps.kb = kt_decoder_kbuffer_new(s->dec)))
+			goto nomem;
+	}
+	return 0;
+nomem:
+	snprintf(err, errlen, "out of memory");
+	return KT_EXIT_ERROR;
+}
+
+/* After the last row: what was wrong with the file, if anything. */
+static int report_verdict(const struct reporter *rp, char *err, size_t errlen)
+{
+	const struct kt_recr *rd = &rp->rd;
+	const char *path = rp->s.o->report_path;
+
+	if (rd->damaged) {
+		snprintf(err, errlen, "%s: offset %lld: %s; everything before it was decoded",
+			 path, (long long)rd->damage_off, rd->damage);
+		return KT_EXIT_ERROR;
+	}
+	if (rp->rd_bad) {
+		snprintf(err, errlen, "%s: %llu sub-buffer%s %s and %s skipped (the first: cpu %d at "
+			 "offset %lld)", path, rp->rd_bad, rp->rd_bad > 1 ? "s" : "",
+			 rp->rd_read_err ? "could not be read or failed the check" :
+			 "failed the check (a commit length or an event past its end)",
+			 rp->rd_bad > 1 ? "were" : "was", rp->rd_bad_cpu, (long long)rp->rd_bad_off);
+		return KT_EXIT_ERROR;
+	}
+	if (!rd->ended) {
+		snprintf(err, errlen, "%s: the recording has no end (ktrail record was killed, or "
+			 "its disk filled): everything in its %lld bytes was decoded", path,
+			 (long long)rd->size);
+		return KT_EXIT_ERROR;
+	}
+	return KT_EXIT_OK;
+}
+
+static int report(struct reporter *rp, struct kt_session_result *res, char *err, size_t errlen)
+{
+	struct session *s = &rp->s;
+	int ret;
+
+	if (s->o->info)
+		return report_info(stdout, &rp->rd, s->o->report_path);
+	ret = report_setup(rp, err, errlen);
+	if (!ret)
+		ret = report_sources(rp, err, errlen);
+	if (ret)
+		return ret;
+	if (sess_outputs_open(s, err, errlen) < 0)
+		return KT_EXIT_ERROR;
+	s->pair = kt_pairer_new(s->epoch, sess_emit_record, s);
+	if (!s->pair) {
+		snprintf(err, errlen, "out of memory");
+		return KT_EXIT_ERROR;
+	}
+	for (int i = 0; i < s->ncpus; i++)
+		if (s->cpus[i].ps.kb)
+			kt_page_src_load(&s->cpus[i].ps);
+	kt_merge(s->srcs, s->ncpus, ~0ull, &s->sink, &s->last_ts);
+	kt_pair_flush(s->pair);
+	report_summary(rp, s->o->report_path, res);
+	if (sess_outputs_finish(s, res, err, errlen) < 0)
+		return KT_EXIT_ERROR;
+	return report_verdict(rp, err, errlen);
+}
+
+int kt_cmd_report(const struct kt_opts *o, struct kt_session_result *res, char *err,
+		  size_t errlen)
+{
+	struct reporter *rp;
+	struct session *s;
+	int ret;
+
+	memset(res, 0, sizeof(*res));
+	if (kt_is_tracedat(o->report_path))
+		return kt_cmd_report_tracedat(o, res, err, errlen);
+	rp = calloc(1, sizeof(*rp));
+	if (!rp) {
+		snprintf(err, errlen, "out of memory");
+		return KT_EXIT_ERROR;
+	}
+	s = &rp->s;
+	s->o = o;
+	s->sel = &o->sel;
+	s->filter = o->filter;
+	if (kt_recr_open(&rp->rd, o->report_path, err, errlen) < 0) {
+		free(rp);
+		return KT_EXIT_ERROR;
+	}
+	ret = report(rp, res, err, errlen);
+	if (s->nouts)
+		sess_outputs_close(s);
+	free(s->cols);
+	sess_rings_close(s);	/* the cursors' pages and kbuffers (no ring) */
+	free(rp->rd_next);
+	kt_pairer_free(s->pair);
+	kt_proc_free(s->proc);
+	kt_decoder_free(s->dec);
+	kt_recr_close(&rp->rd);
+	kt_catalog_machine(NULL);
+	kt_filter_free(rp->own_filter);
+	free(rp);
+	return ret;
+}

@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * One event, as the merge hands it on: decoded, then to the pairing of
+ * syscall entries and exits, the process table, and the lifecycle
+ * records.
+ */
+#include <string.h>
+
+#include "ktrail/filter.h"
+#include "ktrail/util.h"
+#include "session-local.h"
+
+/*
+ * What a syscall tells the process table, whatever recipe saw it and
+ * whether or not it was selected: the status exit(2)/exit_group(2) end
+ * with, a task's credentials or namespaces changing, the command's exec.
+ */
+static void syscall_feeds(struct session *s, const struct kt_raw *raw,
+			  const struct kt_event_def *ev)
+{
+	if (!ev)
+		return;
+	if (raw->kind == KT_RAW_ENTER && (ev == s->ev_exit || ev == s->ev_exit_group)) {
+		kt_proc_exit_call(s->proc, raw->tid, (long)raw->args[0], ev == s->ev_exit_group);
+		return;
+	}
+	if (raw->kind != KT_RAW_EXIT || raw->ret != 0)
+		return;
+	for (size_t i = 0; i < KT_ARRAY_SIZE(s->ev_ctx); i++)
+		if (ev == s->ev_ctx[i])
+			kt_proc_ctx_stale(s->proc, raw->tid);
+	/* The command's exec succeeded (also when its sched_process_exec
+	 * was lost). */
+	if (raw->tid == s->child && (ev == s->ev_execve || ev == s->ev_execveat))
+		s->child_execd = true;
+}
+
+/* Pair one syscall event of @ev; exit and exit_group never return. */
+static void pair_syscall(struct session *s, const struct kt_raw *raw,
+			 const struct kt_event_def *ev, bool compat)
+{
+	if (raw->kind == KT_RAW_ENTER) {
+		kt_pair_enter(s->pair, raw, ev, compat);
+		if (ev == s->ev_exit || ev == s->ev_exit_group)
+			kt_pair_noreturn(s->pair, raw->tid);
+	} else {
+		kt_pair_exit(s->pair, raw, ev, compat);
+	}
+}
+
+static void handle_syscall(struct session *s, const struct kt_raw *raw)
+{
+	const struct kt_event_def *ev = raw->ev;
+	bool compat = false;
+
+	if (raw->raw) {
+		/* raw_syscalls: only 32-bit tasks' calls, known by their ABI. */
+		enum kt_abi abi = kt_proc_abi(s->proc, raw->tid);
+
+		if (abi != s->plan.compat_abi) {
+			if (abi == KT_ABI_NONE)
+				s->unattributed++;
+			return;
+		}
+		ev = kt_event_by_nr(s->plan.compat_abi, raw->nr);
+		syscall_feeds(s, raw, ev);
+		if (!ev || !s->compat_on[ev - kt_events])
+			return;
+		compat = true;
+	} else {
+		syscall_feeds(s, raw, ev);
+		if (!ev || !s->selected[ev - kt_events])
+			return;
+	}
+	/* A new task's first return, from the clone that made it: the call
+	 * is its parent's (Tracee shows it once). */
+	if (raw->kind == KT_RAW_EXIT && raw->ret == 0 && !kt_pair_in_call(s->pair, raw->tid)) {
+		for (size_t i = 0; i < KT_ARRAY_SIZE(s->ev_forks); i++)
+			if (s->ev_forks[i] && ev == s->ev_forks[i])
+				return;
+	}
+	pair_syscall(s, raw, ev, compat);
+}
+
+/* --scope follow: a child is followed when its parent matched the scope
+ * or was followed itself. */
+static void follow_fork(struct session *s, const struct kt_raw *raw)
+{
+	const struct kt_task *p = kt_proc_get(s->proc, raw->tid);
+	struct kt_record r = { .tid = raw->tid, .ev = s->ev_fork, .state = KT_ST_COMPLETE };
+
+	if (!p)
+		return;
+	if (!p->followed) {
+		sess_record_task(&r, p);
+		if (!kt_filter_scope_match(s->filter, &r, p->born ? KT_FM_NEW : 0))
+			return;
+	}
+	kt_proc_set_followed(s->proc, raw->pid);
+}
+
+void sess_handle_event(struct session *s, int cpu, const void *data, unsigned int size,
+			 unsigned long long ts)
+{
+	struct kt_raw raw;
+
+	if (kt_decode(s->dec, data, size, ts, cpu, &raw) < 0)
+		return;
+	switch (raw.kind) {
+	case KT_RAW_ENTER:
+	case KT_RAW_EXIT:
+		if (raw.kprobe && raw.ev && raw.ev->kind == KT_EV_KPROBE) {
+			sess_emit_hook(s, &raw);
+			break;
+		}
+		if (!raw.kprobe) {
+			handle_syscall(s, &raw);
+		} else {
+			syscall_feeds(s, &raw, raw.ev);
+			pair_syscall(s, &raw, raw.ev, raw.compat);
+		}
+		break;
+	case KT_RAW_DETAIL:
+		kt_pair_detail(s->pair, &raw, raw.ev, raw.compat, raw.any_abi);
+		break;
+	case KT_RAW_NEWTASK:
+		kt_proc_newtask(s->proc, raw.tid, raw.pid, raw.clone_flags, raw.comm);
+		if (s->filter && kt_filter_follow(s->filter))
+			follow_fork(s, &raw);
+		if (s->want_fork)
+			sess_emit_fork(s, &raw);
+		break;
+	case KT_RAW_RENAME:
+		kt_proc_rename(s->proc, raw.pid, raw.comm);
+		break;
+	case KT_RAW_EXEC: {
+		char prev[17] = "";
+		const struct kt_task *t;
+
+		/* exec renamed the task (task_rename) before this tracepoint. */
+		if (s->want_exec && (t = kt_proc_get(s->proc, raw.pid)))
+			memcpy(prev, t->prev_comm[0] ? t->prev_comm : t->comm, sizeof(prev));
+		kt_proc_exec(s->proc, raw.pid, raw.old_pid, raw.filename, raw.filename_len);
+		if (raw.pid == s->child)
+			s->child_execd = true;
+		if (s->want_exec)
+			sess_emit_exec(s, &raw, prev);
+		break;
+	}
+	case KT_RAW_TASK_EXIT:
+		if (s->want_exit)
+			sess_emit_exit(s, &raw);
+		/* A call the thread is still in never returns (its exit was
+		 * lost or filtered out in the kernel). */
+		kt_pair_thread_gone(s->pair, raw.pid);
+		kt_proc_exit(s->proc, raw.pid);
+		break;
+	case KT_RAW_SIG_DELIVER:
+		kt_proc_signal_deliver(s->proc, raw.tid, raw.sig, raw.handler);
+		break;
+	case KT_RAW_SIG_GENERATE:
+		if (raw.result == 0)
+			kt_proc_signal_generate(s->proc, raw.pid, raw.sig, raw.group);
+		break;
+	default:
+		break;
+	}
+}
+
+/*
+ * Events were lost on @cpu before @ts: write the marker, and give up on
+ * the syscalls entered before it whose exit has not been seen: their
+ * exit may be among the lost, and pairing them with a later exit of the
+ * same syscall would make a record that never happened.  They are
+ * written as no_exit; an exit that does come later is written no_enter.
+ */
+void sess_loss(struct session *s, int cpu, uint64_t ts, long long count)
+{
+	sess_emit_lost(s, cpu, ts, count);
+	kt_pair_abandon(s->pair, ts);
+}
+
+static void sink_event(void *arg, int cpu, const void *data, unsigned int size,
+		       unsigned long long ts)
+{
+	sess_handle_event(arg, cpu, data, size, ts);
+}
+
+static void sink_loss(void *arg, int cpu, uint64_t ts, long long count)
+{
+	sess_loss(arg, cpu, ts, count);
+}
+
+static bool sink_stop(void *arg)
+{
+	const struct session *s = arg;
+
+	return s->write_err != 0;
+}
+
+void sess_sink_init(struct session *s)
+{
+	s->sink = (struct kt_merge_sink){
+		.event = sink_event,
+		.loss = sink_loss,
+		.stop = sink_stop,
+		.arg = s,
+	};
+	s->pool.sink = &s->sink;
+}

@@ -1,0 +1,400 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * What the kernel is asked to produce: the plan's kprobes, the syscall
+ * tracepoints with the kernel filters they can take, the process table's
+ * feeds, raw_syscalls for 32-bit tasks; then one ring per CPU.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <kbuffer.h>
+
+#include "ktrail/filter.h"
+#include "ktrail/util.h"
+#include "session-local.h"
+
+static int add_format(struct session *s, const char *sys, const char *ev, char *err, size_t errlen)
+{
+	char path[1024];
+	size_t len;
+	char *buf;
+	int r;
+
+	snprintf(path, sizeof(path), "%s/events/%s/%s/format", s->in.dir, sys, ev);
+	buf = kt_read_file(path, &len);
+	if (!buf) {
+		snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+		return -1;
+	}
+	r = kt_decoder_add_format(s->dec, sys, buf, len);
+	if (r < 0) {
+		snprintf(err, errlen, "cannot parse the format of %s/%s", sys, ev);
+		free(buf);
+		return r;
+	}
+	/* ktrail record keeps it for the recording. */
+	if (s->mode->keep_format) {
+		int k = s->mode->keep_format(s, sys, buf, len);
+
+		if (k < 0) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		if (k)
+			return 0;
+	}
+	free(buf);
+	return r;
+}
+
+static int enable(struct session *s, const char *sys, const char *ev, const char *filter,
+		  char *err, size_t errlen)
+{
+	if (kt_instance_enable(&s->in, sys, ev, filter, err, errlen) < 0)
+		return -1;
+	return add_format(s, sys, ev, err, errlen);
+}
+
+/* A syscall whose every call the process table needs (exit causes,
+ * context changes): its tracepoints get no kernel filter. */
+static bool is_feed(const struct session *s, const struct kt_event_def *ev)
+{
+	if (ev == s->ev_exit || ev == s->ev_exit_group)
+		return s->want_exit;
+	for (size_t i = 0; i < KT_ARRAY_SIZE(s->ev_ctx); i++)
+		if (ev == s->ev_ctx[i])
+			return true;
+	return false;
+}
+
+/*
+ * A syscall tracepoint of @ev, with the part of the filters the kernel
+ * can evaluate (filter.h).  A filter the kernel refuses is left to user
+ * space, with a warning.
+ */
+static int enable_syscall(struct session *s, const char *name, const struct kt_event_def *ev,
+			  char *err, size_t errlen)
+{
+	char filter[2048] = "";
+	struct kt_kfield kf[8];
+	unsigned int n;
+	bool exit_side = !strncmp(name, "sys_exit_", 9);
+
+	/* KTRAIL_TEST_NO_KFILTER (tests/live/filters.sh): user space only,
+	 * to show that both give the same records. */
+	if (!s->filter || getenv("KTRAIL_TEST_NO_KFILTER") || is_feed(s, ev))
+		return enable(s, "syscalls", name, NULL, err, errlen);
+	if (add_format(s, "syscalls", name, err, errlen) < 0)
+		return -1;
+	n = kt_decoder_kfields(s->dec, "syscalls", name, kf, KT_ARRAY_SIZE(kf));
+	/* Arguments only where the kernel's fields are the catalog's. */
+	if (!exit_side && n != ev->npos)
+		n = 0;
+	if (kt_filter_kernel(s->filter, ev, kf, n, exit_side, filter, sizeof(filter)) <= 0)
+		filter[0] = '\0';
+	if (filter[0]) {
+		if (kt_instance_enable(&s->in, "syscalls", name, filter, err, errlen) == 0) {
+			s->kfilters++;
+			if (getenv("KTRAIL_DEBUG_FILTERS"))
+				fprintf(stderr, "ktrail: filter syscalls/%s: %s\n", name, filter);
+			return 0;
+		}
+		fprintf(stderr, "ktrail: the kernel refused the filter '%s' on syscalls/%s (%s); "
+			"it is applied in user space only\n", filter, name, err);
+	}
+	return kt_instance_enable(&s->in, "syscalls", name, NULL, err, errlen);
+}
+
+/* Forget the probes of one role pair: they will not be enabled. */
+static void drop_probes(struct kt_plan_entry *e, bool compat, bool base)
+{
+	for (unsigned int j = 0; j < e->nprobes; j++) {
+		struct kt_probe_def *d = &e->probes[j];
+
+		if (d->compat == compat && (base ? d->role != KT_PR_DETAIL : d->role == KT_PR_DETAIL))
+			d->event[0] = '\0';
+	}
+}
+
+/*
+ * Create the plan's kprobes.  One the kernel rejects is named with the
+ * kernel's error_log text; the event falls back to what tracepoints give
+ * (with --probes kprobe: an error).  Returns 0, -1, or -2 (unsupported).
+ */
+int sess_probes_setup(struct session *s, char *err, size_t errlen)
+{
+	/* Test hooks (tests/kernels): a fetch argument no kernel accepts, on
+	 * the probe named, to see the kernel's rejection handled; and
+	 * EVENT=SYMBOL, to put a probe on a function the compiler inlined. */
+	const char *bad = getenv("KTRAIL_TEST_BAD_FETCH");
+	const char *move = getenv("KTRAIL_TEST_PROBE_SYMBOL");
+
+	snprintf(s->probes.group, sizeof(s->probes.group), "%s", s->in.name);
+	s->probes.profile_fd = -1;
+	for (unsigned int i = 0; i < s->plan.n; i++) {
+		struct kt_plan_entry *e = &s->plan.e[i];
+
+		for (unsigned int j = 0; j < e->nprobes; j++) {
+			struct kt_probe_def *d = &e->probes[j];
+			char msg[1024], tp[128];
+
+			if (!d->event[0])
+				continue;	/* its entry or exit was rejected */
+			if (sess_stop)
+				return 0;
+			if (bad && !strcmp(bad, d->event)) {
+				size_t n = strlen(d->fetch);
+
+				snprintf(d->fetch + n, sizeof(d->fetch) - n, " bad=+0(%%nosuchreg):u32");
+			}
+			if (move && !strncmp(move, d->event, strlen(d->event)) &&
+			    move[strlen(d->event)] == '=')
+				snprintf(d->symbol, sizeof(d->symbol), "%s", move + strlen(d->event) + 1);
+			if (kt_probe_create(&s->probes, d, msg, sizeof(msg)) == 0)
+				continue;
+			if (s->o->probes == KT_PROBES_KPROBE && d->role != KT_PR_DETAIL) {
+				snprintf(err, errlen, "--probes kprobe: %s: %s", e->ev->name, msg);
+				return -2;
+			}
+			if (d->role == KT_PR_DETAIL) {
+				fprintf(stderr, "ktrail: %s: %s; its user-memory arguments stay empty\n",
+					e->ev->name, msg);
+				d->event[0] = '\0';
+				continue;
+			}
+			drop_probes(e, d->compat, true);
+			if (d->compat) {
+				e->compat_kprobe = false;
+				e->compat = s->f.raw_syscalls;
+				s->plan.compat |= e->compat;
+				fprintf(stderr, "ktrail: %s: %s; 32-bit tasks %s\n", e->ev->name, msg,
+					e->compat ? "through raw_syscalls instead" : "are not traced");
+			} else {
+				snprintf(tp, sizeof(tp), "sys_enter_%s", e->ev->tp);
+				e->recipe = kt_features_has_event(&s->f, "syscalls", tp) ?
+					    KT_R_SYSCALL_TP : KT_R_NONE;
+				fprintf(stderr, "ktrail: %s: %s; %s\n", e->ev->name, msg,
+					e->recipe ? "syscall tracepoints instead" : "it is not traced");
+			}
+		}
+	}
+	return 0;
+}
+
+/* A filter on a value no recipe reads here (a string without kprobes)
+ * can match nothing: say so before tracing. */
+void sess_warn_unreadable_filters(struct session *s)
+{
+	for (unsigned int i = 0; i < s->plan.n; i++) {
+		const struct kt_plan_entry *e = &s->plan.e[i];
+
+		for (unsigned int a = 0; a < e->ev->nargs; a++) {
+			const struct kt_arg_def *ad = &e->ev->args[a];
+			bool user = ad->extra || ad->type == KT_T_STR || ad->type == KT_T_SOCKADDR ||
+				    ad->type == KT_T_TIMESPEC;
+			bool read = false;
+
+			if (e->ev->kind != KT_EV_SYSCALL || !user ||
+			    !kt_filter_on_arg(s->filter, e->ev, a))
+				continue;
+			for (unsigned int j = 0; j < e->nprobes; j++) {
+				const struct kt_probe_def *d = &e->probes[j];
+				const char *p = d->event[0] ? strstr(d->fetch, ad->name) : NULL;
+
+				if (p && (p == d->fetch || p[-1] == ' ' || p[-1] == '(') &&
+				    (p[strlen(ad->name)] == '=' || p[strlen(ad->name)] == '_' ||
+				     p[strlen(ad->name)] == ','))
+					read = true;
+			}
+			if (!read)
+				fprintf(stderr, "ktrail: %s.data.%s: this kernel gives no %s (only a "
+					"kprobe reads it: see 'ktrail check -e %s'); the filter matches "
+					"no %s record\n", e->ev->name, ad->name, ad->name, e->ev->name,
+					e->ev->name);
+		}
+	}
+}
+
+int sess_enable_events(struct session *s, char *err, size_t errlen)
+{
+	char *filter = NULL;
+	size_t flen = 0;
+	FILE *fm;
+
+	/* The process table's feeds. */
+	if (s->f.task_events) {
+		if (enable(s, "task", "task_newtask", NULL, err, errlen) < 0 ||
+		    enable(s, "task", "task_rename", NULL, err, errlen) < 0)
+			return -1;
+	}
+	if (s->f.sched_exec && enable(s, "sched", "sched_process_exec", NULL, err, errlen) < 0)
+		return -1;
+	if (s->f.sched_exit && enable(s, "sched", "sched_process_exit", NULL, err, errlen) < 0)
+		return -1;
+
+	fm = open_memstream(&filter, &flen);
+	if (!fm) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (unsigned int i = 0; i < s->plan.n; i++) {
+		const struct kt_plan_entry *e = &s->plan.e[i];
+		char enter[128], exit_[128];
+
+		if (e->recipe == KT_R_SYSCALL_TP) {
+			snprintf(enter, sizeof(enter), "sys_enter_%s", e->ev->tp);
+			snprintf(exit_, sizeof(exit_), "sys_exit_%s", e->ev->tp);
+			if (enable_syscall(s, enter, e->ev, err, errlen) < 0 ||
+			    enable_syscall(s, exit_, e->ev, err, errlen) < 0) {
+				fclose(fm);
+				free(filter);
+				return -1;
+			}
+			s->selected[e->ev - kt_events] = true;
+		}
+		if (e->compat) {
+			fprintf(fm, "%sid == %d", ftell(fm) ? " || " : "",
+				e->ev->nr[s->plan.compat_abi]);
+			s->compat_on[e->ev - kt_events] = true;
+		}
+	}
+	fclose(fm);
+	/* sched_process_exit's causes: exit(2), exit_group(2) and signals. */
+	if (s->want_exit) {
+		static const char *const feeds[][2] = {
+			{ "syscalls", "sys_enter_exit" },
+			{ "syscalls", "sys_enter_exit_group" },
+			{ "signal", "signal_deliver" },
+			{ "signal", "signal_generate" },
+		};
+
+		for (size_t i = 0; i < KT_ARRAY_SIZE(feeds); i++) {
+			const struct kt_event_def *ev = i == 0 ? s->ev_exit : i == 1 ? s->ev_exit_group : NULL;
+
+			if ((ev && s->selected[ev - kt_events]) ||
+			    !kt_features_has_event(&s->f, feeds[i][0], feeds[i][1]))
+				continue;
+			if (enable(s, feeds[i][0], feeds[i][1], NULL, err, errlen) < 0) {
+				free(filter);
+				return -1;
+			}
+		}
+	}
+	/* The process context's changes: a task's uid or namespaces (read
+	 * again from /proc when the call succeeded). */
+	for (size_t i = 0; i < KT_ARRAY_SIZE(s->ev_ctx); i++) {
+		char name[64];
+
+		if (!s->ev_ctx[i] || s->selected[s->ev_ctx[i] - kt_events])
+			continue;
+		snprintf(name, sizeof(name), "sys_exit_%s", s->ev_ctx[i]->tp);
+		if (!kt_features_has_event(&s->f, "syscalls", name))
+			continue;
+		if (enable(s, "syscalls", name, NULL, err, errlen) < 0) {
+			free(filter);
+			return -1;
+		}
+	}
+	/* ktrail's kprobes (those the kernel accepted). */
+	for (unsigned int i = 0; i < s->plan.n; i++) {
+		const struct kt_plan_entry *e = &s->plan.e[i];
+
+		for (unsigned int j = 0; j < e->nprobes; j++) {
+			if (!e->probes[j].event[0])
+				continue;
+			if (enable(s, s->probes.group, e->probes[j].event, NULL, err, errlen) < 0) {
+				free(filter);
+				return -1;
+			}
+		}
+	}
+	if (flen) {
+		/* 32-bit tasks: raw_syscalls, filtered in the kernel by number. */
+		if (enable(s, "raw_syscalls", "sys_enter", filter, err, errlen) < 0 ||
+		    enable(s, "raw_syscalls", "sys_exit", filter, err, errlen) < 0) {
+			free(filter);
+			return -1;
+		}
+	}
+	free(filter);
+	return 0;
+}
+
+/* @ncpus merge sources, none with a ring yet. */
+int sess_cpus_alloc(struct session *s, int ncpus)
+{
+	s->cpus = calloc(ncpus ? ncpus : 1, sizeof(*s->cpus));
+	s->srcs = calloc(ncpus ? ncpus : 1, sizeof(*s->srcs));
+	if (!s->cpus || !s->srcs)
+		return -1;
+	s->ncpus = ncpus;
+	for (int i = 0; i < ncpus; i++)
+		kt_page_src_init(&s->cpus[i].ps, &s->pool, i, NULL);
+	return 0;
+}
+
+static void live_bad_page(void *arg, struct kt_page_src *ps, const struct kt_page *p)
+{
+	struct session *s = arg;
+
+	(void)ps;
+	(void)p;
+	s->bad_pages++;	/* said in the summary */
+}
+
+int sess_rings_open(struct session *s, char *err, size_t errlen)
+{
+	if (sess_cpus_alloc(s, s->f.ncpus) < 0)
+		return -1;
+	s->pool.long_size = kt_decoder_long_size(s->dec);
+	s->pool.big_endian = kt_decoder_big_endian(s->dec);
+	s->pool.bad = live_bad_page;
+	s->pool.arg = s;
+	sess_sink_init(s);
+	for (int i = 0; i < s->ncpus; i++) {
+		struct sess_cpu *c = &s->cpus[i];
+		char path[1024];
+
+		snprintf(path, sizeof(path), "%s/per_cpu/cpu%d", s->in.dir, i);
+		if (access(path, F_OK) < 0 || !kt_features_cpu_online(&s->f, i))
+			continue;	/* absent, or never online: no buffer */
+		c->ring = kt_ring_open(s->in.dir, i, s->o->reader);
+		if (!c->ring) {
+			if (s->o->reader == KT_READER_MMAP) {
+				snprintf(err, errlen,
+					 "--reader mmap: this kernel cannot map trace_pipe_raw (cpu%d: %s); "
+					 "the ring-buffer mapping needs Linux 6.10 or later, "
+					 "use --reader read or auto", i, strerror(errno));
+				return -2;
+			}
+			snprintf(err, errlen, "cannot open %s/trace_pipe_raw: %s", path,
+				 strerror(errno));
+			return -1;
+		}
+		if (kt_ring_subbuf_size(c->ring) > s->pool.subbuf_size)
+			s->pool.subbuf_size = kt_ring_subbuf_size(c->ring);
+		c->ps.kb = kt_decoder_kbuffer_new(s->dec);
+		if (!c->ps.kb)
+			return -1;
+		/* Only CPUs with a ring take part in the merge. */
+		s->srcs[i] = &c->ps.src;
+	}
+	return 0;
+}
+
+/* The rings, the merge's sources and their pages (also a report's). */
+void sess_rings_close(struct session *s)
+{
+	for (int i = 0; s->cpus && i < s->ncpus; i++) {
+		kt_page_src_free(&s->cpus[i].ps);
+		kt_ring_close(s->cpus[i].ring);
+	}
+	free(s->cpus);
+	s->cpus = NULL;
+	free(s->srcs);
+	s->srcs = NULL;
+	kt_page_pool_free(&s->pool);
+}

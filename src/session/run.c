@@ -1,0 +1,466 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * A trace from start to end, for the modes that trace (trace, record):
+ * set up, start the command, read until it ends or a signal comes, drain
+ * what the kernel holds, and remove every kernel object on every exit
+ * path (normal end, the command exiting, SIGINT, SIGTERM, SIGHUP, errors
+ * during setup).
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ktrail/filter.h"
+#include "ktrail/util.h"
+#include "session-local.h"
+
+#define DEFAULT_BUFFER_KB 4096
+#define POLL_MS 100
+
+static void report_stale(const char *name, int e, void *arg)
+{
+	const struct session *s = arg;
+
+	if (s->o->quiet && !e)
+		return;
+	const char *what = strncmp(name, "probe ", 6) ? "instance " : "";
+
+	if (e)
+		fprintf(stderr, "ktrail: cannot remove stale %s%s: %s\n", what, name, strerror(e));
+	else
+		fprintf(stderr, "ktrail: removed %s%s left by a ktrail that died\n", what, name);
+}
+
+static int session_loop(struct session *s)
+{
+	struct pollfd *pfd = calloc(s->ncpus + 1, sizeof(*pfd));
+	int n = 0;
+	bool any;
+
+	if (!pfd)
+		return -1;
+	pfd[n].fd = sess_signal_fd();
+	pfd[n++].events = POLLIN;
+	for (int i = 0; i < s->ncpus; i++) {
+		if (!s->cpus[i].ring)
+			continue;
+		pfd[n].fd = kt_ring_fd(s->cpus[i].ring);
+		pfd[n++].events = POLLIN;
+	}
+	while (!sess_stop && !s->write_err) {
+		char drain[64];
+
+		if (poll(pfd, n, POLL_MS) < 0 && errno != EINTR)
+			break;
+		while (read(sess_signal_fd(), drain, sizeof(drain)) > 0)
+			;
+		if (s->mode->round(s, &any) < 0) {
+			free(pfd);
+			return -1;
+		}
+		while (any && !sess_stop && !s->write_err) {
+			/* More may be waiting: keep reading before sleeping. */
+			if (s->mode->round(s, &any) < 0) {
+				free(pfd);
+				return -1;
+			}
+		}
+		sess_outputs_flush(s);
+		sess_reap_child(s, false);
+		if (s->child > 0 && s->child_done)
+			break;
+		if (s->o->npids && !sess_attached_alive(s))
+			break;
+	}
+	free(pfd);
+	return 0;
+}
+
+void sess_report_lost(struct session *s, struct kt_session_result *res)
+{
+	unsigned long long total = 0;
+	char line[2048];
+	size_t used = 0;
+
+	line[0] = '\0';
+	for (int i = 0; i < s->ncpus; i++) {
+		struct sess_cpu *c = &s->cpus[i];
+		unsigned long long k = 0, lost;
+
+		if (!c->ring)
+			continue;
+		if (kt_instance_cpu_lost(&s->in, i, &k) < 0)
+			k = 0;
+		lost = k > c->ps.src.lost_stream ? k : c->ps.src.lost_stream;
+		if (k > c->ps.src.lost_stream && s->mode->decodes) {
+			unsigned long long now = sess_clock_now(s);
+
+			sess_emit_lost(s, i, now == ~0ull ? 0 : now, k - c->ps.src.lost_stream);
+		}
+		total += lost;
+		if (used < sizeof(line))
+			used += snprintf(line + used, sizeof(line) - used, "%scpu%d %llu%s",
+					 used ? ", " : "", i, lost,
+					 c->ps.src.lost_unknown ? "+" : "");
+	}
+	res->lost = total;
+	if (!s->o->quiet || total)
+		s->mode->summary(s, total, line);
+	if (s->filter && !s->o->quiet && s->mode->decodes) {
+		char desc[512];
+
+		kt_filter_describe(s->filter, desc, sizeof(desc));
+		for (char *p = desc; (p = strchr(p, '\n'));)
+			*p = ';';
+		fprintf(stderr, "ktrail: filters (%s): %u tracepoints filtered in the kernel, "
+			"%llu records dropped in user space\n", desc, s->kfilters, s->filtered);
+	}
+	if (s->unattributed && !s->o->quiet)
+		fprintf(stderr,
+			"ktrail: %llu raw_syscalls events of tasks whose ABI could not be told "
+			"were left out\n", s->unattributed);
+	if (s->bad_pages)
+		fprintf(stderr, "ktrail: %llu sub-buffers failed the check (a commit length or an "
+			"event past its end) and were skipped: their events are lost\n",
+			s->bad_pages);
+	if (getenv("KTRAIL_DEBUG_RING"))
+		for (int i = 0; i < s->ncpus; i++)
+			if (s->cpus[i].ring)
+				fprintf(stderr, "ktrail: cpu%d: %lu torn copies made again\n", i,
+					kt_ring_torn(s->cpus[i].ring));
+}
+
+struct profile_ctx {
+	struct session *s;
+	struct kt_session_result *res;
+};
+
+/*
+ * A kprobe's hits and misses at the end.  Misses are lost events.  A
+ * detail probe on an inner function that never fired while calls of its
+ * event were traced sits on a function the compiler inlined (kallsyms
+ * still lists it): say so, its values are empty.
+ */
+static void report_profile(const char *event, unsigned long long hits,
+			   unsigned long long missed, void *arg)
+{
+	struct profile_ctx *c = arg;
+	const struct kt_event_def *ev;
+	enum kt_probe_role role;
+	bool compat;
+
+	if (missed) {
+		c->res->lost += missed;
+		fprintf(stderr, "ktrail: kprobe %s missed %llu hits: those calls are incomplete or "
+			"missing\n", event, missed);
+	}
+	if (hits || kt_probe_event_parse(event, &ev, &role, &compat) < 0 || role != KT_PR_DETAIL)
+		return;
+	for (unsigned int i = 0; i < c->s->plan.n; i++) {
+		const struct kt_plan_entry *e = &c->s->plan.e[i];
+
+		for (unsigned int j = 0; e->ev == ev && j < e->nprobes; j++) {
+			const struct kt_probe_def *d = &e->probes[j];
+			const unsigned long long *t = c->s->traced[ev - kt_events];
+			unsigned long long n = d->any_abi ? t[0] + t[1] : t[d->compat];
+
+			if (!strcmp(d->event, event) && n)
+				fprintf(stderr, "ktrail: kprobe %s on %s never fired although %llu %s "
+					"calls were traced: the function is probably inlined; their "
+					"user-memory arguments are empty\n", event, d->symbol, n,
+					ev->name);
+		}
+	}
+}
+
+/* The kprobes' hits and misses, at the end. */
+void sess_report_profile(struct session *s, struct kt_session_result *res)
+{
+	struct profile_ctx pc = { s, res };
+
+	if (s->probes.n)
+		kt_probes_profile(&s->f, &s->probes, report_profile, &pc);
+}
+
+/* Who is traced: -p's processes and their threads, or the command. */
+static int target(struct session *s, struct kt_instance_opts *io, char *err, size_t errlen)
+{
+	const struct kt_opts *o = s->o;
+	unsigned int cap = 0;
+
+	if (o->npids) {
+		for (unsigned int i = 0; i < o->npids; i++) {
+			if (kill(o->pids[i], 0) < 0 && errno == ESRCH) {
+				snprintf(err, errlen, "no such process: %d", (int)o->pids[i]);
+				return -1;
+			}
+			if (sess_collect_tree(o->pids[i], &s->attach, &s->nattach, &cap) < 0) {
+				snprintf(err, errlen, "cannot read /proc/%d/task: %s",
+					 (int)o->pids[i], strerror(errno));
+				return -1;
+			}
+		}
+		io->pids = s->attach;
+		io->npids = s->nattach;
+	} else if (o->argv) {
+		if (sess_start_child(s, err, errlen) < 0)
+			return -1;
+		io->pids = &s->child;
+		io->npids = 1;
+	}
+	return 0;
+}
+
+/* The process table as it starts: what runs now, so that a task that
+ * ends before its records are written keeps its process id and name. */
+static int proc_start(struct session *s)
+{
+	const struct kt_opts *o = s->o;
+
+	s->proc = kt_proc_new("/proc");
+	if (!s->proc)
+		return -1;
+	if (o->npids) {
+		for (unsigned int i = 0; i < s->nattach; i++)
+			if (kill(s->attach[i], 0) == 0)
+				kt_proc_scan(s->proc, s->attach[i]);
+	} else if (o->argv) {
+		const char *base = strrchr(o->argv[0], '/');
+
+		kt_proc_add(s->proc, s->child, s->child, base ? base + 1 : o->argv[0]);
+	} else {
+		kt_proc_scan(s->proc, 0);
+	}
+	return 0;
+}
+
+/* The lifecycle events the plan produces from the task and sched
+ * tracepoints. */
+static void want_lifecycle(struct session *s)
+{
+	for (unsigned int i = 0; i < s->plan.n; i++) {
+		const struct kt_plan_entry *e = &s->plan.e[i];
+
+		if (e->recipe != KT_R_TASK_TP)
+			continue;
+		s->want_fork |= e->ev == s->ev_fork;
+		s->want_exec |= e->ev == s->ev_exec;
+		s->want_exit |= e->ev == s->ev_exit_task;
+	}
+}
+
+/* What is traced, and how, on standard error. */
+static void banner(const struct session *s)
+{
+	const struct kt_opts *o = s->o;
+	enum kt_reader kind = KT_READER_READ;
+	unsigned int tp = 0, kp = 0, ckp = 0, raw = 0;
+
+	for (int i = 0; i < s->ncpus; i++)
+		if (s->cpus[i].ring)
+			kind = kt_ring_kind(s->cpus[i].ring);
+	for (unsigned int i = 0; i < s->plan.n; i++) {
+		const struct kt_plan_entry *e = &s->plan.e[i];
+
+		tp += e->recipe == KT_R_SYSCALL_TP;
+		kp += e->recipe == KT_R_KPROBE;
+		ckp += e->compat_kprobe;
+		raw += e->compat;
+	}
+	fprintf(stderr, "ktrail: tracing %u events on %d CPUs (reader %s, clock %s, "
+		"instance %s)%s%s%s\n", s->usable, s->ncpus, kt_reader_name(kind), s->f.clock,
+		s->in.name, !s->mode->decodes ? ", recording to " : "",
+		!s->mode->decodes ? o->record_path : "",
+		o->argv || o->npids ? "" : "; Ctrl-C to stop");
+	if (s->probes.n && !s->f.probe.uderef)
+		fprintf(stderr, "ktrail: this kernel has no ustring or +u fetch: the kprobes "
+			"read user memory as kernel memory, which works on x86 only\n");
+	fprintf(stderr, "ktrail: recipes: %u syscall tracepoints, %u kprobes, "
+		"32-bit tasks: %u kprobes, %u raw_syscalls; %u kprobes in group %s\n",
+		tp, kp, ckp, raw, s->probes.n, s->probes.group[0] ? s->probes.group : "-");
+	if (s->unusable)
+		fprintf(stderr, "ktrail: %u events of the selected sets cannot be produced "
+			"on this kernel (see 'ktrail list')\n", s->unusable);
+}
+
+/*
+ * Everything between the plan and the first event: the instance, the
+ * guard, the probes and events, the rings, what the mode writes, the
+ * drop of root, tracing on.  Returns 0 or an exit status, @err set.
+ */
+static int start(struct session *s, char *err, size_t errlen)
+{
+	const struct kt_opts *o = s->o;
+	struct kt_instance_opts io = { 0 };
+	int r;
+
+	if (sess_signals_setup() < 0) {
+		snprintf(err, errlen, "signals: %s", strerror(errno));
+		return KT_EXIT_ERROR;
+	}
+	s->signals_set = true;
+	kt_cleanup_stale(&s->f, report_stale, s);
+	if (target(s, &io, err, errlen) < 0)
+		return KT_EXIT_ERROR;
+	io.buffer_kb = o->buffer_kb ? o->buffer_kb : DEFAULT_BUFFER_KB;
+	io.clock = s->f.clock;
+	if (sess_decoder(s, err, errlen) < 0)
+		return KT_EXIT_ERROR;
+	if (proc_start(s) < 0) {
+		snprintf(err, errlen, "out of memory");
+		return KT_EXIT_ERROR;
+	}
+	sess_lookup_events(s);
+	want_lifecycle(s);
+	if (kt_instance_create(&s->in, &s->f, &io, err, errlen) < 0)
+		return KT_EXIT_ERROR;
+	if (sess_guard_start(s) < 0) {
+		snprintf(err, errlen, "cannot start the cleanup guard: %s", strerror(errno));
+		return KT_EXIT_ERROR;
+	}
+	if (o->npids && sess_attach_late_forks(s) < 0) {
+		snprintf(err, errlen, "set_event_pid: %s", strerror(errno));
+		return KT_EXIT_ERROR;
+	}
+	r = sess_probes_setup(s, err, errlen);
+	if (r < 0)
+		return r == -2 ? KT_EXIT_UNSUPPORTED : KT_EXIT_ERROR;
+	if (s->filter && !o->quiet)
+		sess_warn_unreadable_filters(s);
+	if (sess_enable_events(s, err, errlen) < 0)
+		return KT_EXIT_ERROR;
+	r = sess_rings_open(s, err, errlen);
+	if (r < 0) {
+		if (r != -2 && !err[0])
+			snprintf(err, errlen, "%s", strerror(errno));
+		return r == -2 ? KT_EXIT_UNSUPPORTED : KT_EXIT_ERROR;
+	}
+	if (sess_clock_setup(s) < 0) {
+		snprintf(err, errlen, "clock: %s", strerror(errno));
+		return KT_EXIT_ERROR;
+	}
+	if (s->mode->open(s, err, errlen) < 0 || sess_drop_privileges(s, err, errlen) < 0)
+		return KT_EXIT_ERROR;
+	s->pair = kt_pairer_new(s->epoch, sess_emit_record, s);
+	if (!s->pair || kt_instance_tracing(&s->in, true) < 0) {
+		snprintf(err, errlen, "cannot start tracing: %s", strerror(errno));
+		return KT_EXIT_ERROR;
+	}
+	if (!o->quiet)
+		banner(s);
+	return 0;
+}
+
+/* Let the command run, trace until the end, stop and drain. */
+static int trace(struct session *s, struct kt_session_result *res, char *err, size_t errlen)
+{
+	if (sess_stop) {
+		/* Stopped during setup: the command never runs. */
+		snprintf(err, errlen, "interrupted by signal %d before tracing started",
+			 (int)sess_stop);
+		return 128 + sess_stop;
+	}
+	if (s->go_fd >= 0) {
+		if (write(s->go_fd, "g", 1) != 1) {
+			snprintf(err, errlen, "cannot start the command: %s", strerror(errno));
+			return KT_EXIT_ERROR;
+		}
+		close(s->go_fd);
+		s->go_fd = -1;
+		res->cmd_ran = true;
+	}
+	if (s->mode->started)
+		s->mode->started(s);
+	if (session_loop(s) < 0) {
+		snprintf(err, errlen, "reading the trace buffers: %s", strerror(errno));
+		return KT_EXIT_ERROR;
+	}
+	/* Stop, then read everything the kernel still holds. */
+	kt_instance_tracing(&s->in, false);
+	return s->mode->finish(s, res, err, errlen) < 0 ? KT_EXIT_ERROR : KT_EXIT_OK;
+}
+
+/* Every exit path: the guard or this process removes what was made. */
+static void teardown(struct session *s, struct kt_session_result *res, int *ret, char *err,
+		     size_t errlen)
+{
+	if (s->mode->close)
+		s->mode->close(s);
+	free(s->cols);
+	s->cols = NULL;
+	if (*ret != KT_EXIT_OK && s->write_err && !err[0])
+		snprintf(err, errlen, "writing %s: %s", s->write_err_name, strerror(s->write_err));
+	sess_rings_close(s);
+	if (s->guard.pid && s->dropped) {
+		/* Root is gone: the guard removes the instance and probes,
+		 * once nothing here holds the instance open. */
+		kt_instance_release(&s->in);
+		if (kt_guard_finish(&s->guard) < 0 && *ret == KT_EXIT_OK) {
+			snprintf(err, errlen, "the cleanup guard could not remove instance %s or "
+				 "its kprobes (see 'ktrail cleanup')", s->in.name);
+			*ret = KT_EXIT_ERROR;
+		}
+		s->in.created = false;		/* only free what describes it */
+		kt_instance_destroy(&s->in);
+		kt_probes_forget(&s->probes);
+	} else {
+		/* Still root (setup failed before the drop): clean up here,
+		 * then let the guard go (it finds nothing left). */
+		if (kt_instance_destroy(&s->in) < 0 && *ret == KT_EXIT_OK) {
+			snprintf(err, errlen, "cannot remove tracefs instance %s: %s", s->in.name,
+				 strerror(errno));
+			*ret = KT_EXIT_ERROR;
+		}
+		/* The probes after the instance that enabled them. */
+		if (kt_probes_destroy(&s->probes) < 0 && *ret == KT_EXIT_OK) {
+			snprintf(err, errlen, "cannot remove the kprobes of group %s: %s",
+				 s->probes.group, strerror(errno));
+			*ret = KT_EXIT_ERROR;
+		}
+		kt_guard_finish(&s->guard);
+	}
+	if (s->go_fd >= 0)
+		close(s->go_fd);	/* the command never started: it exits 127 */
+	if (s->child > 0) {
+		if (!res->cmd_ran || s->child_done || !sess_stop)
+			sess_reap_child(s, true);
+		res->cmd_ran = res->cmd_ran && s->child_done;
+		res->cmd_status = s->child_status;
+	}
+	sess_signals_restore();
+	kt_pairer_free(s->pair);
+	kt_proc_free(s->proc);
+	kt_decoder_free(s->dec);
+	kt_plan_free(&s->plan);
+	free(s->attach);
+}
+
+/*
+ * Run a trace in @s (o, mode and sel set, the rest zero).  Returns a
+ * KT_EXIT_* status; on failure @err holds the message.
+ */
+int sess_run(struct session *s, struct kt_session_result *res, char *err, size_t errlen)
+{
+	int ret;
+
+	memset(res, 0, sizeof(*res));
+	s->filter = s->o->filter;
+	s->go_fd = -1;
+	s->in.on_fd = -1;		/* nothing held yet */
+	s->probes.profile_fd = -1;
+	sess_stop = 0;
+	ret = sess_setup(s, err, errlen);
+	if (ret) {
+		kt_plan_free(&s->plan);
+		return ret;
+	}
+	ret = start(s, err, errlen);
+	if (!ret)
+		ret = trace(s, res, err, errlen);
+	teardown(s, res, &ret, err, errlen);
+	return ret;
+}

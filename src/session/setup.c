@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Setting a trace up: may this process trace, what the kernel offers,
+ * the trace clock, the plan, the decoder for this kernel's sub-buffers;
+ * and at the end of setup, the guard that keeps root for the cleanup and
+ * the drop of every privilege.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ktrail/util.h"
+#include "session-local.h"
+
+int sess_features_error(char *err, size_t errlen)
+{
+	if (errno == ENOENT) {
+		snprintf(err, errlen,
+			 "no tracefs: this kernel has no tracing support (CONFIG_FTRACE) "
+			 "or it cannot be mounted at /sys/kernel/tracing");
+		return KT_EXIT_UNSUPPORTED;
+	}
+	if (errno == EACCES || errno == EPERM) {
+		snprintf(err, errlen,
+			 "permission denied on tracefs: ktrail needs root "
+			 "(CAP_SYS_ADMIN and access to /sys/kernel/tracing)");
+		return KT_EXIT_ERROR;
+	}
+	snprintf(err, errlen, "tracefs: %s", strerror(errno));
+	return KT_EXIT_ERROR;
+}
+
+/*
+ * The plan for @o on this kernel, kprobes included.  Returns 0, or an
+ * exit status with @err set.
+ */
+int sess_plan_all(const struct kt_features *f, const struct kt_selection *sel,
+		    enum kt_compat_mode compat, enum kt_probes_mode probes, struct kt_plan *plan,
+		    unsigned int *nsyms, char *err, size_t errlen)
+{
+	struct kt_symset *syms = NULL;
+	struct kt_probe_env env;
+	int r;
+
+	if (kt_plan_make(f, sel, compat, plan) < 0) {
+		snprintf(err, errlen, "out of memory");
+		return KT_EXIT_ERROR;
+	}
+	if (probes != KT_PROBES_TRACEPOINT && f->probe.kprobe_events)
+		syms = kt_kallsyms_load(kt_arch_native());
+	if (nsyms)
+		*nsyms = kt_symset_count(syms);
+	env = (struct kt_probe_env){ kt_arch_native(), plan->native, plan->compat_abi,
+				     &f->probe, syms };
+	r = kt_plan_probes(plan, &env, probes, err, errlen);
+	kt_symset_free(syms);
+	if (r < 0) {
+		kt_plan_free(plan);
+		return errno == EOPNOTSUPP ? KT_EXIT_UNSUPPORTED : KT_EXIT_ERROR;
+	}
+	return 0;
+}
+
+/*
+ * Who may trace, what this kernel offers, the clock and the plan.
+ * Returns 0, or an exit status with @err set (nothing is created yet).
+ */
+int sess_setup(struct session *s, char *err, size_t errlen)
+{
+	const struct kt_opts *o = s->o;
+	int ret;
+
+	if (geteuid() != 0 && access("/sys/kernel/tracing/instances", W_OK) < 0) {
+		snprintf(err, errlen,
+			 "permission denied: ktrail needs root (CAP_SYS_ADMIN and write access "
+			 "to /sys/kernel/tracing)");
+		return KT_EXIT_ERROR;
+	}
+	{
+		bool mounted = access("/sys/kernel/tracing/README", F_OK) == 0 ||
+			       access("/sys/kernel/debug/tracing/README", F_OK) == 0;
+		char why[600];
+
+		if (kt_priv_check(!mounted, why, sizeof(why)) < 0) {
+			snprintf(err, errlen, "ktrail cannot run with this process's privileges: %s",
+				 why);
+			return KT_EXIT_ERROR;
+		}
+		if (kt_priv_user(o->user ? o->user : "nobody", &s->uid, &s->gid, why,
+				 sizeof(why)) < 0) {
+			if (o->user) {
+				snprintf(err, errlen, "--user: %s", why);
+				return KT_EXIT_ERROR;
+			}
+			s->uid = s->gid = 65534;	/* no "nobody": its usual ids */
+		}
+	}
+	if (kt_features_probe(&s->f) < 0)
+		return sess_features_error(err, errlen);
+	/*
+	 * The trace clock: trace's default is the best synchronised one
+	 * (rows in wall-clock time, exact across CPUs); record's is local,
+	 * the cheapest to read per event (trace-cmd's default: on this
+	 * project's VM the boot clock costs the IPC workload 8% more).
+	 */
+	{
+		const char *want = o->clock ? o->clock : !s->mode->decodes ? "local" : NULL;
+		char list[256] = "";
+
+		if (want && !kt_features_has_clock(&s->f, want, list, sizeof(list))) {
+			if (o->clock) {
+				snprintf(err, errlen, "--clock %s: this kernel has no such trace clock "
+					 "(it has: %s)", want, list[0] ? list : "none");
+				return KT_EXIT_UNSUPPORTED;
+			}
+		} else if (want) {
+			snprintf(s->f.clock, sizeof(s->f.clock), "%s", want);
+		}
+	}
+	ret = sess_plan_all(&s->f, s->sel, o->compat, o->probes, &s->plan, NULL, err, errlen);
+	if (ret)
+		return ret;
+	for (unsigned int i = 0; i < s->plan.n; i++) {
+		const struct kt_plan_entry *e = &s->plan.e[i];
+
+		if (e->recipe != KT_R_NONE || e->compat || e->compat_kprobe)
+			s->usable++;
+		else if (s->sel->named[e->ev - kt_events])
+			fprintf(stderr, "ktrail: %s cannot be traced on this kernel: %s\n",
+				e->ev->name, e->why);
+		else
+			s->unusable++;
+	}
+	if (!s->usable) {
+		snprintf(err, errlen, "none of the events of -e %s can be traced on this kernel",
+			 o->events);
+		return KT_EXIT_UNSUPPORTED;
+	}
+	return 0;
+}
+
+/*
+ * The decoder for this kernel's sub-buffers: their header, and the
+ * kernel's word size (a 32-bit ktrail may trace a 64-bit kernel).
+ */
+int sess_decoder(struct session *s, char *err, size_t errlen)
+{
+	char path[512];
+	size_t len;
+	char *hp;
+
+	snprintf(path, sizeof(path), "%s/events/header_page", s->f.tracefs);
+	hp = kt_read_file(path, &len);
+	if (!hp) {
+		snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+		return -1;
+	}
+	s->dec = kt_decoder_new(kt_header_page_long_size(hp), false);
+	if (s->dec && kt_decoder_header_page(s->dec, hp, len) < 0) {
+		snprintf(err, errlen, "cannot parse %s", path);
+		free(hp);
+		return -1;
+	}
+	if (!s->mode->keep_header_page || !s->mode->keep_header_page(s, hp, len))
+		free(hp);
+	if (!s->dec) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+int sess_clock_setup(struct session *s)
+{
+	struct timespec rt, ck;
+
+	if (!strcmp(s->f.clock, "boot"))
+		s->clock_id = CLOCK_BOOTTIME;
+	else if (!strcmp(s->f.clock, "mono"))
+		s->clock_id = CLOCK_MONOTONIC;
+	else
+		s->clock_id = CLOCK_MONOTONIC;	/* local/global: close to it */
+	s->clock_known = !strcmp(s->f.clock, "boot") || !strcmp(s->f.clock, "mono");
+	if (clock_gettime(CLOCK_REALTIME, &rt) < 0 || clock_gettime(s->clock_id, &ck) < 0)
+		return -1;
+	s->epoch = ((int64_t)rt.tv_sec - ck.tv_sec) * 1000000000ll + (rt.tv_nsec - ck.tv_nsec);
+	return 0;
+}
+
+unsigned long long sess_clock_now(const struct session *s)
+{
+	struct timespec ts;
+
+	if (!s->clock_known || clock_gettime(s->clock_id, &ts) < 0)
+		return ~0ull;
+	return (unsigned long long)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+/*
+ * In the guard, once ktrail is gone: remove its instance and kprobes by
+ * name.  The guard is forked right after the instance is made, before any
+ * buffer or output is open: it holds nothing that keeps the instance busy.
+ */
+static int guard_cleanup(void *arg)
+{
+	struct session *s = arg;
+
+	return kt_remove_run(&s->f, s->in.name);
+}
+
+/*
+ * Setup is done: keep open what the trace still needs, leave the cleanup
+ * to the guard, and give up root (priv.h).
+ */
+int sess_drop_privileges(struct session *s, char *err, size_t errlen)
+{
+	if (kt_instance_hold(&s->in, s->f.ncpus) < 0) {
+		snprintf(err, errlen, "cannot hold %s/tracing_on open: %s", s->in.dir,
+			 strerror(errno));
+		return -1;
+	}
+	if (s->probes.n && kt_probes_hold(&s->probes, &s->f) < 0) {
+		snprintf(err, errlen, "cannot hold kprobe_profile open: %s", strerror(errno));
+		return -1;
+	}
+	/* raw_syscalls' calls are kept by the task's executable, read from
+	 * /proc/PID/exe: other users' need CAP_SYS_PTRACE. */
+	if (kt_priv_drop(s->uid, s->gid, s->plan.compat, err, errlen) < 0)
+		return -1;
+	s->dropped = true;
+	/* Test hook (tests/live/privileges.sh): try to open a file now. */
+	if (getenv("KTRAIL_TEST_OPEN_AFTER_DROP")) {
+		const char *path = getenv("KTRAIL_TEST_OPEN_AFTER_DROP");
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+		fprintf(stderr, "ktrail: test: open %s after the drop: %s\n", path,
+			fd < 0 ? strerror(errno) : "opened");
+		if (fd >= 0)
+			close(fd);
+	}
+	return 0;
+}
+
+/* The guard that keeps root for the cleanup (sess_drop_privileges). */
+int sess_guard_start(struct session *s)
+{
+	return kt_guard_start(&s->guard, guard_cleanup, s);
+}

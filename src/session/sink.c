@@ -1,0 +1,296 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The sink: records get their process context, pass the filters and go
+ * to every output.  Outputs are opened safely, each row is written whole,
+ * and a file whose write failed is cut back to its last whole row.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdio_ext.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ktrail/filter.h"
+#include "ktrail/util.h"
+#include "session-local.h"
+
+#define OUT_BUF (256 * 1024)
+
+static void output_failed(struct session *s, struct sess_output *out)
+{
+	out->failed = true;
+	if (!s->write_err) {
+		s->write_err = errno ? errno : EIO;
+		snprintf(s->write_err_name, sizeof(s->write_err_name), "%s", out->name);
+	}
+}
+
+static int emit_to_outputs(struct session *s, struct kt_record *r)
+{
+	if (s->write_err)
+		return -1;
+	for (unsigned int i = 0; i < s->nouts; i++) {
+		if (kt_writer_event(&s->outs[i].w, r) < 0) {
+			output_failed(s, &s->outs[i]);
+			return -1;
+		}
+	}
+	s->records++;
+	return 0;
+}
+
+/* The process id, name and context of a record's task. */
+void sess_record_task(struct kt_record *r, const struct kt_task *t)
+{
+	r->pid = t->tgid;
+	r->comm = t->comm;
+	r->has_ctx = t->has_ctx;
+	r->ppid = t->ppid;
+	r->uid = t->uid;
+	r->mntns = t->mntns;
+	r->pidns = t->pidns;
+}
+
+/* Pairer callback: add the process context and write. */
+int sess_emit_record(struct kt_record *r, void *arg)
+{
+	struct session *s = arg;
+	const struct kt_task *t;
+
+	/* The command's child before its exec is ktrail's own code (the wait
+	 * for tracing to start, execvp's search of PATH): not the command. */
+	if (s->child > 0 && r->tid == s->child && !s->child_execd && s->f.sched_exec)
+		return 0;
+	t = kt_proc_get(s->proc, r->tid);
+
+	if (t)
+		sess_record_task(r, t);
+	else
+		r->comm = "";
+	if (s->filter) {
+		unsigned int fl = (t && t->born ? KT_FM_NEW : 0) | (t && t->followed ? KT_FM_FOLLOWED : 0);
+
+		if (!kt_filter_match(s->filter, r, fl)) {
+			s->filtered++;
+			return 0;
+		}
+	}
+	if (r->state == KT_ST_COMPLETE)
+		s->traced[r->ev - kt_events][r->compat]++;
+	return emit_to_outputs(s, r);
+}
+
+int sess_emit_lost(struct session *s, int cpu, uint64_t ts, long long count)
+{
+	/* The command's exec may be among the lost: show its records rather
+	 * than hide them all. */
+	s->child_execd = true;
+	struct kt_record r = {
+		.ts = ts + s->epoch,
+		.cpu = cpu,
+		.comm = "",
+		.ev = kt_lost_event(),
+		.state = KT_ST_COMPLETE,
+	};
+
+	if (count > 0) {
+		r.args[0].set = true;
+		r.args[0].u = count;
+	}
+	return emit_to_outputs(s, &r);
+}
+
+/*
+ * Create an output file safely: never through a symbolic link (one planted
+ * in a shared directory would redirect root's writes), never over an
+ * existing regular file unless --overwrite; an existing FIFO or device
+ * (a pipe, /dev/stderr) is written as it is.  Returns the stream, or NULL
+ * with @err set.
+ */
+FILE *sess_open_output(const struct session *s, const char *path, bool *seekable,
+			 char *err, size_t errlen)
+{
+	/* With --user the file is opened as that user would (its checks,
+	 * its ownership); otherwise as root. */
+	uid_t u = s->o->user ? s->uid : 0;
+	gid_t g = s->o->user ? s->gid : 0;
+	bool overwrite = s->o->overwrite;
+	int fd = kt_priv_open_as(u, g, path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+				 0644);
+	struct stat st;
+	FILE *fp;
+
+	*seekable = true;
+	if (fd < 0 && errno == EEXIST && lstat(path, &st) == 0) {
+		if (S_ISLNK(st.st_mode)) {
+			snprintf(err, errlen, "output %s is a symbolic link: ktrail does not write "
+				 "through one (give the path it points to)", path);
+			return NULL;
+		}
+		if (S_ISREG(st.st_mode) && !overwrite) {
+			snprintf(err, errlen, "output %s exists: ktrail does not replace a file "
+				 "unless --overwrite is given", path);
+			return NULL;
+		}
+		if (S_ISREG(st.st_mode)) {
+			fd = kt_priv_open_as(u, g, path, O_RDWR | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0);
+		} else if (S_ISDIR(st.st_mode)) {
+			errno = EISDIR;
+		} else {
+			fd = kt_priv_open_as(u, g, path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0);
+			*seekable = false;
+		}
+	}
+	if (fd < 0 || !(fp = fdopen(fd, *seekable ? "w+" : "w"))) {
+		snprintf(err, errlen, "cannot open output %s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	return fp;
+}
+
+int sess_outputs_open(struct session *s, char *err, size_t errlen)
+{
+	unsigned int n = 0;
+
+	s->cols = calloc(kt_nevents, sizeof(*s->cols));
+	if (!s->cols)
+		return -1;
+	for (unsigned int i = 0; i < kt_nevents; i++)
+		if (s->sel->on[i])
+			s->cols[n++] = &kt_events[i];
+	s->cols[n++] = kt_lost_event();
+	/* A report (no mode) names the recorded machine. */
+	if (s->mode && gethostname(s->hostname, sizeof(s->hostname)) < 0)
+		s->hostname[0] = '\0';
+	for (unsigned int i = 0; i < s->o->noutputs; i++) {
+		const struct kt_output *ko = &s->o->outputs[i];
+		struct sess_output *out = &s->outs[i];
+
+		out->w.ops = kt_writer_find(ko->format);
+		if (ko->path) {
+			out->fp = sess_open_output(s, ko->path, &out->seekable, err, errlen);
+			if (!out->fp)
+				return -1;
+			/* glibc ignores the size unless it gets the buffer. */
+			out->buf = malloc(OUT_BUF);
+			if (out->buf)
+				setvbuf(out->fp, out->buf, _IOFBF, OUT_BUF);
+			out->name = ko->path;
+		} else {
+			out->fp = stdout;
+			out->is_std = true;
+			out->name = "standard output";
+		}
+		out->w.fp = out->fp;
+		out->w.events = s->cols;
+		out->w.nevents = n;
+		out->w.hostname = s->hostname[0] ? s->hostname : NULL;
+		out->w.raw = s->o->raw;
+		s->nouts++;
+		if (kt_writer_begin(&out->w) < 0 || fflush(out->fp) == EOF) {
+			snprintf(err, errlen, "cannot write to %s: %s", out->name, strerror(errno));
+			return -1;
+		}
+		if (out->seekable)
+			out->good = ftello(out->fp);
+	}
+	return 0;
+}
+
+/*
+ * After a failed write: the end of the last whole row in the file.  stdio
+ * wrote full buffers by itself since the last flush that ktrail saw
+ * succeed (out->good, a row boundary); from there, a row ends at a newline
+ * outside a quoted CSV field (JSON and table rows hold no raw newline).
+ */
+static off_t last_whole_row(const struct sess_output *out)
+{
+	bool csv = !strcmp(out->w.ops->name, "csv"), quoted = false;
+	off_t end = out->good, pos = out->good;
+	char buf[65536];
+	ssize_t n;
+	int fd = fileno(out->fp);
+
+	while ((n = pread(fd, buf, sizeof(buf), pos)) > 0) {
+		for (ssize_t i = 0; i < n; i++) {
+			if (csv && buf[i] == '"')
+				quoted = !quoted;
+			else if (buf[i] == '\n' && !quoted)
+				end = pos + i + 1;
+		}
+		pos += n;
+	}
+	return end;
+}
+
+void sess_outputs_flush(struct session *s)
+{
+	for (unsigned int i = 0; i < s->nouts; i++) {
+		struct sess_output *out = &s->outs[i];
+
+		if (out->failed)
+			continue;
+		if (fflush(out->fp) == EOF) {
+			output_failed(s, out);
+			continue;
+		}
+		if (out->seekable)
+			out->good = ftello(out->fp);
+	}
+}
+
+void sess_outputs_close(struct session *s)
+{
+	for (unsigned int i = 0; i < s->nouts; i++) {
+		struct sess_output *out = &s->outs[i];
+
+		if (!out->failed && kt_writer_end(&out->w) < 0) {
+			output_failed(s, out);
+		} else if (out->failed && out->w.priv) {
+			/* Free the format's state; what it still writes goes
+			 * nowhere (LeakSanitizer: a closed pipe's CSV state). */
+			__fpurge(out->fp);
+			kt_writer_end(&out->w);
+		}
+		if (!out->failed && out->seekable)
+			out->good = ftello(out->fp);
+		if (out->failed && out->seekable) {
+			/* Drop the buffered part and cut the file back to the
+			 * end of the last row that is whole on disk. */
+			__fpurge(out->fp);
+			if (ftruncate(fileno(out->fp), last_whole_row(out)) < 0) {
+				/* the message already names the write error */
+			}
+		}
+		if (!out->is_std) {
+			if (fclose(out->fp) == EOF && !out->failed)
+				output_failed(s, out);
+			free(out->buf);
+			out->buf = NULL;
+		} else if (!out->failed && fflush(out->fp) == EOF) {
+			output_failed(s, out);
+		}
+	}
+	s->nouts = 0;
+	free(s->cols);
+	s->cols = NULL;
+}
+
+/* Close the outputs at the end of a run: -1 with @err naming the first
+ * write failure, else the records written go to @res. */
+int sess_outputs_finish(struct session *s, struct kt_session_result *res, char *err,
+			  size_t errlen)
+{
+	sess_outputs_close(s);
+	if (s->write_err) {
+		snprintf(err, errlen, "writing %s: %s", s->write_err_name, strerror(s->write_err));
+		return -1;
+	}
+	res->records = s->records;
+	return 0;
+}
