@@ -2069,10 +2069,10 @@ static int plan_all(const struct kt_features *f, const struct kt_selection *sel,
 		return KT_EXIT_ERROR;
 	}
 	if (probes != KT_PROBES_TRACEPOINT && f->probe.kprobe_events)
-		syms = kt_kallsyms_load(kt_arch_native());
+		syms = kt_kallsyms_load(kt_abi_native());
 	if (nsyms)
 		*nsyms = kt_symset_count(syms);
-	env = (struct kt_probe_env){ kt_arch_native(), plan->native, plan->compat_abi,
+	env = (struct kt_probe_env){ kt_abi_native(), plan->native, plan->compat_abi,
 				     &f->probe, syms };
 	r = kt_plan_probes(plan, &env, probes, err, errlen);
 	kt_symset_free(syms);
@@ -2604,7 +2604,7 @@ int kt_session_check(FILE *fp, const struct kt_opts *o, char *err, size_t errlen
 		return r;
 	kt_probe_feats_format(&f.probe, feats, sizeof(feats));
 	fprintf(fp, "tracefs:        %s\n", f.tracefs);
-	fprintf(fp, "arch:           %s (tasks: %s%s%s)\n", kt_arch_name(kt_arch_native()),
+	fprintf(fp, "arch:           %s (tasks: %s%s%s)\n", kt_abi_name(kt_abi_native()),
 		kt_abi_name(plan.native), plan.compat_abi != KT_ABI_NONE ? ", 32-bit " : "",
 		plan.compat_abi != KT_ABI_NONE ? kt_abi_name(plan.compat_abi) : "");
 	fprintf(fp, "32-bit tasks:   %s\n", f.compat_why[0] ? f.compat_why : "-");

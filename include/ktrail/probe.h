@@ -28,20 +28,6 @@
 
 #include "ktrail/catalog.h"
 
-enum kt_arch {
-	KT_ARCH_X86_64,
-	KT_ARCH_I386,
-	KT_ARCH_ARM64,
-	KT_ARCH_ARM,
-	KT_ARCH_RISCV64,
-	KT_ARCH_MAX,
-	KT_ARCH_NONE = -1
-};
-
-enum kt_arch kt_arch_native(void);	/* the arch ktrail was built for */
-const char *kt_arch_name(enum kt_arch a);
-enum kt_arch kt_arch_by_name(const char *name);
-
 /* What the kernel's probe events support, from tracefs' README. */
 struct kt_probe_feats {
 	bool kprobe_events;	/* kprobe_events (or dynamic_events) exists */
@@ -78,7 +64,7 @@ unsigned int kt_symset_count(const struct kt_symset *s);
 int kt_symset_parse(struct kt_symset *s, const char *text, size_t len,
 		    const struct kt_symset *wanted);
 /* Every symbol a recipe on @arch may use (to filter kallsyms). */
-struct kt_symset *kt_probe_wanted_symbols(enum kt_arch arch);
+struct kt_symset *kt_probe_wanted_symbols(enum kt_abi arch);
 
 enum kt_probe_role {
 	KT_PR_ENTER,
@@ -107,7 +93,7 @@ int kt_probe_event_parse(const char *name, const struct kt_event_def **ev,
 
 /* Where the kernel and its symbols stand, for the planner. */
 struct kt_probe_env {
-	enum kt_arch arch;
+	enum kt_abi arch;	/* the kernel's arch: its registers, entry functions */
 	enum kt_abi native, compat;	/* task ABIs (compat KT_ABI_NONE: none) */
 	const struct kt_probe_feats *pf;
 	const struct kt_symset *syms;

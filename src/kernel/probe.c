@@ -15,57 +15,19 @@
 
 /* ---------------------------------------------------------------- arch */
 
-static const char *const arch_names[KT_ARCH_MAX] = {
-	[KT_ARCH_X86_64] = "x86_64",
-	[KT_ARCH_I386] = "i386",
-	[KT_ARCH_ARM64] = "arm64",
-	[KT_ARCH_ARM] = "arm",
-	[KT_ARCH_RISCV64] = "riscv64",
-};
-
-enum kt_arch kt_arch_native(void)
+static int kernel_long(enum kt_abi a)
 {
-#if defined(__x86_64__)
-	return KT_ARCH_X86_64;
-#elif defined(__i386__)
-	return KT_ARCH_I386;
-#elif defined(__aarch64__)
-	return KT_ARCH_ARM64;
-#elif defined(__arm__)
-	return KT_ARCH_ARM;
-#elif defined(__riscv) && __riscv_xlen == 64
-	return KT_ARCH_RISCV64;
-#else
-	return KT_ARCH_NONE;
-#endif
-}
-
-const char *kt_arch_name(enum kt_arch a)
-{
-	return a >= 0 && a < KT_ARCH_MAX ? arch_names[a] : "unknown";
-}
-
-enum kt_arch kt_arch_by_name(const char *name)
-{
-	for (int a = 0; a < KT_ARCH_MAX; a++)
-		if (!strcmp(arch_names[a], name))
-			return (enum kt_arch)a;
-	return KT_ARCH_NONE;
-}
-
-static int kernel_long(enum kt_arch a)
-{
-	return a == KT_ARCH_I386 || a == KT_ARCH_ARM ? 4 : 8;
+	return a == KT_ABI_I386 || a == KT_ABI_ARM ? 4 : 8;
 }
 
 /* Registers of a function's first arguments (kernel calling convention),
  * for kernels without $arg<N>.  NULL: on the stack. */
-static const char *const func_regs[KT_ARCH_MAX][6] = {
-	[KT_ARCH_X86_64] = { "%di", "%si", "%dx", "%cx", "%r8", "%r9" },
-	[KT_ARCH_I386] = { "%ax", "%dx", "%cx" },	/* -mregparm=3 */
-	[KT_ARCH_ARM64] = { "%x0", "%x1", "%x2", "%x3", "%x4", "%x5" },
-	[KT_ARCH_ARM] = { "%r0", "%r1", "%r2", "%r3" },
-	[KT_ARCH_RISCV64] = { "%a0", "%a1", "%a2", "%a3", "%a4", "%a5" },
+static const char *const func_regs[KT_ABI_ARCH_MAX][6] = {
+	[KT_ABI_X86_64] = { "%di", "%si", "%dx", "%cx", "%r8", "%r9" },
+	[KT_ABI_I386] = { "%ax", "%dx", "%cx" },	/* -mregparm=3 */
+	[KT_ABI_ARM64] = { "%x0", "%x1", "%x2", "%x3", "%x4", "%x5" },
+	[KT_ABI_ARM] = { "%r0", "%r1", "%r2", "%r3" },
+	[KT_ABI_RISCV64] = { "%a0", "%a1", "%a2", "%a3", "%a4", "%a5" },
 };
 
 /*
@@ -79,12 +41,12 @@ static const char *const func_regs[KT_ARCH_MAX][6] = {
  * sendto's address).  Only for word-sized arguments: no recipe passes a
  * 64-bit one before them.
  */
-static const int func_stack_first[KT_ARCH_MAX] = {
-	[KT_ARCH_X86_64] = -1,
-	[KT_ARCH_I386] = -1,
-	[KT_ARCH_ARM64] = -1,
-	[KT_ARCH_ARM] = 0,
-	[KT_ARCH_RISCV64] = -1,
+static const int func_stack_first[KT_ABI_ARCH_MAX] = {
+	[KT_ABI_X86_64] = -1,
+	[KT_ABI_I386] = -1,
+	[KT_ABI_ARM64] = -1,
+	[KT_ABI_ARM] = 0,
+	[KT_ABI_RISCV64] = -1,
 };
 
 /* How an entry function receives the syscall's arguments. */
@@ -119,23 +81,23 @@ struct wrap {
  * entry is the compat one (reached by 32-bit tasks only); sys_X, shared
  * with 64-bit tasks, is never used for them.
  */
-static const struct wrap native_wraps[KT_ARCH_MAX][3] = {
-	[KT_ARCH_X86_64] = { { "__x64_sys_%s", W_PT_X86_64 }, { "sys_%s", W_DIRECT } },
-	[KT_ARCH_I386] = { { "__ia32_sys_%s", W_PT_I386 }, { "sys_%s", W_STACK } },
-	[KT_ARCH_ARM64] = { { "__arm64_sys_%s", W_PT_ARM64 }, { "sys_%s", W_DIRECT } },
-	[KT_ARCH_ARM] = { { "sys_%s", W_DIRECT } },
-	[KT_ARCH_RISCV64] = { { "__riscv_sys_%s", W_PT_RISCV64 }, { "sys_%s", W_DIRECT } },
+static const struct wrap native_wraps[KT_ABI_ARCH_MAX][3] = {
+	[KT_ABI_X86_64] = { { "__x64_sys_%s", W_PT_X86_64 }, { "sys_%s", W_DIRECT } },
+	[KT_ABI_I386] = { { "__ia32_sys_%s", W_PT_I386 }, { "sys_%s", W_STACK } },
+	[KT_ABI_ARM64] = { { "__arm64_sys_%s", W_PT_ARM64 }, { "sys_%s", W_DIRECT } },
+	[KT_ABI_ARM] = { { "sys_%s", W_DIRECT } },
+	[KT_ABI_RISCV64] = { { "__riscv_sys_%s", W_PT_RISCV64 }, { "sys_%s", W_DIRECT } },
 };
 
-static const struct wrap compat_wraps[KT_ARCH_MAX][6] = {
-	[KT_ARCH_X86_64] = {
+static const struct wrap compat_wraps[KT_ABI_ARCH_MAX][6] = {
+	[KT_ABI_X86_64] = {
 		{ "__ia32_compat_sys_%s_time64", W_PT_IA32 },
 		{ "__ia32_compat_sys_%s", W_PT_IA32 },
 		{ "__ia32_sys_%s", W_PT_IA32 },
 		{ "compat_sys_%s_time64", W_DIRECT },
 		{ "compat_sys_%s", W_DIRECT },
 	},
-	[KT_ARCH_ARM64] = {
+	[KT_ABI_ARM64] = {
 		{ "__arm64_compat_sys_%s_time64", W_PT_ARM64 },
 		{ "__arm64_compat_sys_%s", W_PT_ARM64 },
 		{ "__arm64_sys_%s", W_PT_ARM64 },
@@ -153,16 +115,16 @@ static const struct wrap compat_wraps[KT_ARCH_MAX][6] = {
  * the catalog does not name), so these events take kprobes there.
  */
 static const struct {
-	enum kt_arch arch;
+	enum kt_abi arch;
 	bool compat;
 	const char *tp, *entry;
 } entry_alias[] = {
-	{ KT_ARCH_ARM, false, "msgctl", "old_msgctl" },
-	{ KT_ARCH_ARM, false, "semctl", "old_semctl" },
-	{ KT_ARCH_ARM, false, "shmctl", "old_shmctl" },
+	{ KT_ABI_ARM, false, "msgctl", "old_msgctl" },
+	{ KT_ABI_ARM, false, "semctl", "old_semctl" },
+	{ KT_ABI_ARM, false, "shmctl", "old_shmctl" },
 };
 
-static const char *entry_name(enum kt_arch arch, bool compat, const char *tp)
+static const char *entry_name(enum kt_abi arch, bool compat, const char *tp)
 {
 	for (size_t i = 0; i < KT_ARRAY_SIZE(entry_alias); i++)
 		if (entry_alias[i].arch == arch && entry_alias[i].compat == compat &&
@@ -498,7 +460,7 @@ static void func_arg(struct expand *x, int n)
 		put(x, "$stack%d", func_stack_first[x->env->arch] + (n - 1 - nregs));
 	} else {
 		fail(x, "argument %d of a %s function is on the stack: needs $arg<N> (Linux 4.20+)",
-		     n, kt_arch_name(x->env->arch));
+		     n, kt_abi_name(x->env->arch));
 	}
 }
 
@@ -664,7 +626,7 @@ int kt_probe_expand(const struct kt_probe_env *env, bool compat, bool ptregs,
 
 	if (ptregs) {
 		if (compat)
-			style = env->arch == KT_ARCH_ARM64 ? W_PT_ARM64 : W_PT_IA32;
+			style = env->arch == KT_ABI_ARM64 ? W_PT_ARM64 : W_PT_IA32;
 		else
 			style = native_wraps[env->arch][0].style;
 	}
@@ -710,7 +672,7 @@ int kt_probe_event_parse(const char *name, const struct kt_event_def **ev,
 
 static const struct wrap *wraps_of(const struct kt_probe_env *env, bool compat, size_t *n)
 {
-	if (env->arch < 0 || env->arch >= KT_ARCH_MAX) {
+	if (env->arch < 0 || env->arch >= KT_ABI_ARCH_MAX) {
 		*n = 0;
 		return NULL;
 	}
@@ -741,7 +703,7 @@ static const struct wrap *find_entry(const struct kt_probe_env *env, const struc
 	}
 	if (!w || !n || !w[0].fmt)
 		snprintf(why, whylen, "no %s entry functions known for %s",
-			 compat ? "32-bit" : "syscall", kt_arch_name(env->arch));
+			 compat ? "32-bit" : "syscall", kt_abi_name(env->arch));
 	else
 		snprintf(why, whylen, "no entry function in the kernel's symbols (tried %s)", list);
 	return NULL;
@@ -758,9 +720,7 @@ static bool kprobes_usable(const struct kt_probe_env *env, char *why, size_t why
 
 static bool abi_ok(const struct kt_probe_env *env, const struct kt_event_def *ev, bool compat)
 {
-	enum kt_abi abi = compat ? env->compat : env->native;
-
-	return abi != KT_ABI_NONE && ev->nr[abi] >= 0;
+	return kt_event_nr(ev, compat ? env->compat : env->native) >= 0;
 }
 
 /* The fetch of every syscall argument, by the catalog's types. */
@@ -1012,7 +972,7 @@ int kt_probe_hook(const struct kt_probe_env *env, const struct kt_event_def *ev,
 	return -1;
 }
 
-struct kt_symset *kt_probe_wanted_symbols(enum kt_arch arch)
+struct kt_symset *kt_probe_wanted_symbols(enum kt_abi arch)
 {
 	struct kt_symset *s = kt_symset_new();
 	struct kt_probe_env env = { .arch = arch };

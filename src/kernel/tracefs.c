@@ -223,8 +223,8 @@ int kt_plan_make(const struct kt_features *f, const struct kt_selection *sel,
 				snprintf(e->why, sizeof(e->why), "no %s tracepoint on this kernel", ev->tp);
 			continue;
 		}
-		native_nr = p->native != KT_ABI_NONE && ev->nr[p->native] >= 0;
-		compat_nr = p->compat_abi != KT_ABI_NONE && ev->nr[p->compat_abi] >= 0;
+		native_nr = kt_event_nr(ev, p->native) >= 0;
+		compat_nr = kt_event_nr(ev, p->compat_abi) >= 0;
 		snprintf(enter, sizeof(enter), "sys_enter_%s", ev->tp);
 		snprintf(exit_, sizeof(exit_), "sys_exit_%s", ev->tp);
 		if (native_nr) {
@@ -352,7 +352,7 @@ int kt_plan_probes(struct kt_plan *p, const struct kt_probe_env *env,
 	p->compat = false;
 	for (unsigned int i = 0; i < p->n; i++) {
 		struct kt_plan_entry *e = &p->e[i];
-		bool native_nr = env->native != KT_ABI_NONE && e->ev->nr[env->native] >= 0;
+		bool native_nr = kt_event_nr(e->ev, env->native) >= 0;
 		char why[512];
 
 		if (e->ev->kind == KT_EV_KPROBE) {
@@ -927,7 +927,7 @@ int kt_probes_profile(const struct kt_features *f, const struct kt_probes *ps,
 	return 0;
 }
 
-struct kt_symset *kt_kallsyms_load(enum kt_arch arch)
+struct kt_symset *kt_kallsyms_load(enum kt_abi arch)
 {
 	struct kt_symset *wanted = kt_probe_wanted_symbols(arch), *s = kt_symset_new();
 	size_t len;
