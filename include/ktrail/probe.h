@@ -27,6 +27,7 @@
 #include <stddef.h>
 
 #include "ktrail/catalog.h"
+#include "ktrail/probename.h"
 
 /* What the kernel's probe events support, from tracefs' README. */
 struct kt_probe_feats {
@@ -66,12 +67,6 @@ int kt_symset_parse(struct kt_symset *s, const char *text, size_t len,
 /* Every symbol a recipe on @arch may use (to filter kallsyms). */
 struct kt_symset *kt_probe_wanted_symbols(enum kt_abi arch);
 
-enum kt_probe_role {
-	KT_PR_ENTER,
-	KT_PR_EXIT,
-	KT_PR_DETAIL,
-};
-
 struct kt_probe_def {
 	const struct kt_event_def *ev;
 	enum kt_probe_role role;
@@ -83,13 +78,6 @@ struct kt_probe_def {
 	char symbol[96];
 	char fetch[1024];	/* the fetch arguments */
 };
-
-/* The probe event name of a role: <event>_e, _x, _d, _ce, _cx, _cd. */
-void kt_probe_event_name(const struct kt_event_def *ev, enum kt_probe_role role,
-			 bool compat, char *buf, size_t len);
-/* The inverse: 0 and the parts, or -1 if @name is not one. */
-int kt_probe_event_parse(const char *name, const struct kt_event_def **ev,
-			 enum kt_probe_role *role, bool *compat);
 
 /* Where the kernel and its symbols stand, for the planner. */
 struct kt_probe_env {

@@ -186,6 +186,63 @@ bool kt_features_cpu_online(const struct kt_features *f, int cpu)
 	return f->online[cpu / 8] & (1u << (cpu % 8));
 }
 
+/* The probe features, from the README's text. */
+static bool has(const char *text, const char *word)
+{
+	return text && strstr(text, word);
+}
+
+void kt_probe_feats_parse(const char *readme, bool kprobe_events, struct kt_probe_feats *pf)
+{
+	memset(pf, 0, sizeof(*pf));
+	pf->kprobe_events = kprobe_events && has(readme, "kprobe_events");
+	if (!pf->kprobe_events)
+		return;
+	pf->kretprobe = has(readme, "r[maxactive]") || has(readme, "%return");
+	pf->argn = has(readme, "$arg<N>");
+	pf->ustring = has(readme, "ustring");
+	pf->uderef = has(readme, "[u]<offset>");
+	pf->comm = has(readme, "$comm");
+	pf->array = has(readme, "<array-size>");
+	pf->symstr = has(readme, "symstr");
+	pf->eprobe = has(readme, "e[:[<group>/]");
+	pf->fprobe = has(readme, "f[:[<group>/]");
+	pf->retargs = has(readme, "return probes support: $retval, $arg<N>");
+	pf->btfargs = has(readme, "<argname>");
+}
+
+void kt_probe_feats_format(const struct kt_probe_feats *pf, char *buf, size_t len)
+{
+	static const struct {
+		size_t off;
+		const char *name;
+	} list[] = {
+		{ offsetof(struct kt_probe_feats, kprobe_events), "kprobe_events" },
+		{ offsetof(struct kt_probe_feats, kretprobe), "kretprobe" },
+		{ offsetof(struct kt_probe_feats, argn), "$arg<N>" },
+		{ offsetof(struct kt_probe_feats, ustring), "ustring" },
+		{ offsetof(struct kt_probe_feats, uderef), "+u<offset>" },
+		{ offsetof(struct kt_probe_feats, comm), "$comm" },
+		{ offsetof(struct kt_probe_feats, array), "arrays" },
+		{ offsetof(struct kt_probe_feats, symstr), "symstr" },
+		{ offsetof(struct kt_probe_feats, eprobe), "eprobes" },
+		{ offsetof(struct kt_probe_feats, fprobe), "fprobes" },
+		{ offsetof(struct kt_probe_feats, retargs), "$arg<N>-at-return" },
+		{ offsetof(struct kt_probe_feats, btfargs), "btf-args" },
+	};
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < KT_ARRAY_SIZE(list); i++) {
+		bool on = *(const bool *)((const char *)pf + list[i].off);
+
+		if (on && n < len)
+			n += snprintf(buf + n, len - n, "%s%s", n ? " " : "", list[i].name);
+	}
+	if (!n)
+		snprintf(buf, len, "none");
+}
+
 struct kt_symset *kt_kallsyms_load(enum kt_abi arch)
 {
 	struct kt_symset *wanted = kt_probe_wanted_symbols(arch), *s = kt_symset_new();
