@@ -37,13 +37,20 @@ enum kt_origin {
 	KT_O_OPT = 1 << 3,	/* optional: may be absent */
 };
 
-/* The syscall ABIs the catalog knows numbers for. */
+/*
+ * The syscall ABIs, and the arches whose kernels the kprobe recipes know
+ * (registers, entry functions): one enum for both.  The catalog has
+ * syscall numbers (nr[]) for the ABIs below KT_ABI_MAX; the ones after it
+ * are arches only, with no numbers yet.
+ */
 enum kt_abi {
 	KT_ABI_X86_64,
 	KT_ABI_I386,
 	KT_ABI_ARM64,
 	KT_ABI_ARM,	/* ARM EABI */
-	KT_ABI_MAX,
+	KT_ABI_MAX,	/* how many have syscall numbers: nr[]'s size */
+	KT_ABI_RISCV64 = KT_ABI_MAX,
+	KT_ABI_ARCH_MAX,	/* every value: the per-arch tables' size */
 	KT_ABI_NONE = -1
 };
 
@@ -113,6 +120,9 @@ const struct kt_event_def *kt_lost_event(void);
 const struct kt_event_def *kt_event_by_name(const char *name);
 /* The event whose syscall number is @nr under @abi, or NULL. */
 const struct kt_event_def *kt_event_by_nr(enum kt_abi abi, long nr);
+/* The syscall number of @ev under @abi; -1: none, or @abi has no
+ * numbers in the catalog (KT_ABI_NONE, riscv64). */
+int kt_event_nr(const struct kt_event_def *ev, enum kt_abi abi);
 
 /* Sets */
 uint64_t kt_set_by_name(const char *name);	/* 0: unknown */
@@ -126,7 +136,9 @@ void kt_sets_format(uint64_t sets, char *buf, size_t len);
 const char *kt_type_name(enum kt_type t);	/* Tracee's Go type name */
 void kt_origin_format(unsigned int origin, char *buf, size_t len);
 
-const char *kt_abi_name(enum kt_abi abi);
+const char *kt_abi_name(enum kt_abi abi);	/* "none" if not one */
+/* The ABI (or arch) of name @name ("x86_64", "riscv64"...), or KT_ABI_NONE. */
+enum kt_abi kt_abi_by_name(const char *name);
 /* ABI of the machine ktrail was built for, and its 32-bit compat ABI. */
 enum kt_abi kt_abi_native(void);
 enum kt_abi kt_abi_compat(void);

@@ -186,7 +186,7 @@ int kt_probes_profile(const struct kt_features *f, const struct kt_probes *ps,
 		      void (*cb)(const char *event, unsigned long long hits,
 				 unsigned long long missed, void *arg), void *arg);
 /* Read the symbols of /proc/kallsyms the recipes may use on @arch. */
-struct kt_symset *kt_kallsyms_load(enum kt_arch arch);
+struct kt_symset *kt_kallsyms_load(enum kt_abi arch);
 
 /*
  * Remove the instance @name and the kprobes of group @name, whatever

@@ -27,20 +27,7 @@
 #include <stddef.h>
 
 #include "ktrail/catalog.h"
-
-enum kt_arch {
-	KT_ARCH_X86_64,
-	KT_ARCH_I386,
-	KT_ARCH_ARM64,
-	KT_ARCH_ARM,
-	KT_ARCH_RISCV64,
-	KT_ARCH_MAX,
-	KT_ARCH_NONE = -1
-};
-
-enum kt_arch kt_arch_native(void);	/* the arch ktrail was built for */
-const char *kt_arch_name(enum kt_arch a);
-enum kt_arch kt_arch_by_name(const char *name);
+#include "ktrail/probename.h"
 
 /* What the kernel's probe events support, from tracefs' README. */
 struct kt_probe_feats {
@@ -78,13 +65,7 @@ unsigned int kt_symset_count(const struct kt_symset *s);
 int kt_symset_parse(struct kt_symset *s, const char *text, size_t len,
 		    const struct kt_symset *wanted);
 /* Every symbol a recipe on @arch may use (to filter kallsyms). */
-struct kt_symset *kt_probe_wanted_symbols(enum kt_arch arch);
-
-enum kt_probe_role {
-	KT_PR_ENTER,
-	KT_PR_EXIT,
-	KT_PR_DETAIL,
-};
+struct kt_symset *kt_probe_wanted_symbols(enum kt_abi arch);
 
 struct kt_probe_def {
 	const struct kt_event_def *ev;
@@ -98,16 +79,9 @@ struct kt_probe_def {
 	char fetch[1024];	/* the fetch arguments */
 };
 
-/* The probe event name of a role: <event>_e, _x, _d, _ce, _cx, _cd. */
-void kt_probe_event_name(const struct kt_event_def *ev, enum kt_probe_role role,
-			 bool compat, char *buf, size_t len);
-/* The inverse: 0 and the parts, or -1 if @name is not one. */
-int kt_probe_event_parse(const char *name, const struct kt_event_def **ev,
-			 enum kt_probe_role *role, bool *compat);
-
 /* Where the kernel and its symbols stand, for the planner. */
 struct kt_probe_env {
-	enum kt_arch arch;
+	enum kt_abi arch;	/* the kernel's arch: its registers, entry functions */
 	enum kt_abi native, compat;	/* task ABIs (compat KT_ABI_NONE: none) */
 	const struct kt_probe_feats *pf;
 	const struct kt_symset *syms;

@@ -210,6 +210,11 @@ const struct kt_event_def *kt_event_by_nr(enum kt_abi abi, long nr)
 	return nr_index[abi][nr] ? &kt_events[nr_index[abi][nr] - 1] : NULL;
 }
 
+int kt_event_nr(const struct kt_event_def *ev, enum kt_abi abi)
+{
+	return abi >= 0 && abi < KT_ABI_MAX ? ev->nr[abi] : -1;
+}
+
 static const char *const set_names[KT_NSETS] = {
 #define SET(m, name, doc) [KT_SETI_##m] = name,
 #include "ktrail/sets.def"
@@ -295,16 +300,25 @@ void kt_origin_format(unsigned int origin, char *buf, size_t len)
 		 origin & KT_O_OPT ? "OPT" : "");
 }
 
-static const char *const abi_names[KT_ABI_MAX] = {
+static const char *const abi_names[KT_ABI_ARCH_MAX] = {
 	[KT_ABI_X86_64] = "x86_64",
 	[KT_ABI_I386] = "i386",
 	[KT_ABI_ARM64] = "arm64",
 	[KT_ABI_ARM] = "arm",
+	[KT_ABI_RISCV64] = "riscv64",
 };
 
 const char *kt_abi_name(enum kt_abi abi)
 {
-	return abi >= 0 && abi < KT_ABI_MAX ? abi_names[abi] : "none";
+	return abi >= 0 && abi < KT_ABI_ARCH_MAX ? abi_names[abi] : "none";
+}
+
+enum kt_abi kt_abi_by_name(const char *name)
+{
+	for (int a = 0; a < KT_ABI_ARCH_MAX; a++)
+		if (!strcmp(abi_names[a], name))
+			return (enum kt_abi)a;
+	return KT_ABI_NONE;
 }
 
 enum kt_abi kt_abi_native(void)
@@ -317,6 +331,8 @@ enum kt_abi kt_abi_native(void)
 	return KT_ABI_ARM64;
 #elif defined(__arm__)
 	return KT_ABI_ARM;
+#elif defined(__riscv) && __riscv_xlen == 64
+	return KT_ABI_RISCV64;
 #else
 	return KT_ABI_NONE;
 #endif

@@ -49,7 +49,7 @@ int kt_cmd_check(FILE *fp, const struct kt_opts *o, char *err, size_t errlen)
 		return r;
 	kt_probe_feats_format(&f.probe, feats, sizeof(feats));
 	fprintf(fp, "tracefs:        %s\n", f.tracefs);
-	fprintf(fp, "arch:           %s (tasks: %s%s%s)\n", kt_arch_name(kt_arch_native()),
+	fprintf(fp, "arch:           %s (tasks: %s%s%s)\n", kt_abi_name(kt_abi_native()),
 		kt_abi_name(plan.native), plan.compat_abi != KT_ABI_NONE ? ", 32-bit " : "",
 		plan.compat_abi != KT_ABI_NONE ? kt_abi_name(plan.compat_abi) : "");
 	fprintf(fp, "32-bit tasks:   %s\n", f.compat_why[0] ? f.compat_why : "-");

@@ -18,7 +18,7 @@
 
 #include "ktrail/decode.h"
 #include "ktrail/filter.h"
-#include "ktrail/probe.h"
+#include "ktrail/probename.h"
 #include "ktrail/util.h"
 
 struct kt_fld {

@@ -51,10 +51,10 @@ int sess_plan_all(const struct kt_features *f, const struct kt_selection *sel,
 		return KT_EXIT_ERROR;
 	}
 	if (probes != KT_PROBES_TRACEPOINT && f->probe.kprobe_events)
-		syms = kt_kallsyms_load(kt_arch_native());
+		syms = kt_kallsyms_load(kt_abi_native());
 	if (nsyms)
 		*nsyms = kt_symset_count(syms);
-	env = (struct kt_probe_env){ kt_arch_native(), plan->native, plan->compat_abi,
+	env = (struct kt_probe_env){ kt_abi_native(), plan->native, plan->compat_abi,
 				     &f->probe, syms };
 	r = kt_plan_probes(plan, &env, probes, err, errlen);
 	kt_symset_free(syms);

@@ -159,7 +159,7 @@ static void test_x86_64_612(void **state)
 {
 	struct kt_probe_feats pf;
 	struct kt_symset *s = symbols("linux-6.12-x86_64");
-	struct kt_probe_env env = { KT_ARCH_X86_64, KT_ABI_X86_64, KT_ABI_I386, &pf, s };
+	struct kt_probe_env env = { KT_ABI_X86_64, KT_ABI_X86_64, KT_ABI_I386, &pf, s };
 	struct kt_probe_def d, x;
 	char why[512];
 
@@ -250,7 +250,7 @@ static void test_x86_64_419(void **state)
 {
 	struct kt_probe_feats pf;
 	struct kt_symset *s = symbols("linux-6.1-x86_64");
-	struct kt_probe_env env = { KT_ARCH_X86_64, KT_ABI_X86_64, KT_ABI_I386, &pf, s };
+	struct kt_probe_env env = { KT_ABI_X86_64, KT_ABI_X86_64, KT_ABI_I386, &pf, s };
 	struct kt_probe_def d;
 	char why[512];
 
@@ -274,7 +274,7 @@ static void test_unavailable(void **state)
 {
 	struct kt_probe_feats pf, none;
 	struct kt_symset *s = names("__x64_sys_msgsnd", NULL);
-	struct kt_probe_env env = { KT_ARCH_X86_64, KT_ABI_X86_64, KT_ABI_I386, &none, s };
+	struct kt_probe_env env = { KT_ABI_X86_64, KT_ABI_X86_64, KT_ABI_I386, &none, s };
 	struct kt_probe_def d;
 	char why[512];
 
@@ -361,7 +361,7 @@ static void test_other_arches(void **state)
 	struct kt_symset *s = names("__arm64_sys_msgsnd", "__arm64_compat_sys_msgsnd",
 				    "sys_msgsnd", "sys_sendto", "__riscv_sys_msgsnd",
 				    "__ia32_sys_msgsnd", "do_msgsnd", NULL);
-	struct kt_probe_env env = { KT_ARCH_ARM64, KT_ABI_ARM64, KT_ABI_ARM, &pf612, s };
+	struct kt_probe_env env = { KT_ABI_ARM64, KT_ABI_ARM64, KT_ABI_ARM, &pf612, s };
 	struct kt_probe_def d;
 	char why[512];
 
@@ -383,7 +383,7 @@ static void test_other_arches(void **state)
 	assert_string_equal(d.fetch, "mtype=%x1:s64 mtext=+0(%x2):string");
 
 	/* 32-bit arm: no wrapper; r0-r3, then the stack. */
-	env = (struct kt_probe_env){ KT_ARCH_ARM, KT_ABI_ARM, KT_ABI_NONE, &pf419, s };
+	env = (struct kt_probe_env){ KT_ABI_ARM, KT_ABI_ARM, KT_ABI_NONE, &pf419, s };
 	assert_int_equal(kt_probe_entry(&env, ev("msgsnd"), false, &d, why, sizeof(why)), 0);
 	assert_string_equal(d.symbol, "sys_msgsnd");
 	assert_string_equal(d.fetch, "msqid=%r0:s32 msgp=%r1:x32 msgsz=%r2:u32 msgflg=%r3:s32");
@@ -400,13 +400,13 @@ static void test_other_arches(void **state)
 	/* No 32-bit compat ABI on arm. */
 	assert_int_equal(kt_probe_entry(&env, ev("msgsnd"), true, &d, why, sizeof(why)), -1);
 
-	env = (struct kt_probe_env){ KT_ARCH_RISCV64, KT_ABI_NONE, KT_ABI_NONE, &pf612, s };
+	env = (struct kt_probe_env){ KT_ABI_RISCV64, KT_ABI_NONE, KT_ABI_NONE, &pf612, s };
 	/* arm64 without $arg<N> has x0-x5: nothing on the stack. */
 	/* riscv64 has no syscall numbers in the catalog yet. */
 	assert_int_equal(kt_probe_entry(&env, ev("msgsnd"), false, &d, why, sizeof(why)), -1);
 
 	/* i386 kernel: pt_regs wrapper, or asmlinkage (stack) sys_X. */
-	env = (struct kt_probe_env){ KT_ARCH_I386, KT_ABI_I386, KT_ABI_NONE, &pf612, s };
+	env = (struct kt_probe_env){ KT_ABI_I386, KT_ABI_I386, KT_ABI_NONE, &pf612, s };
 	assert_int_equal(kt_probe_entry(&env, ev("msgsnd"), false, &d, why, sizeof(why)), 0);
 	assert_string_equal(d.symbol, "__ia32_sys_msgsnd");
 	assert_string_equal(d.fetch, "msqid=+0($arg1):s32 msgp=+4($arg1):x32 "
@@ -434,7 +434,7 @@ static void test_arm_61(void **state)
 {
 	struct kt_probe_feats pf;
 	struct kt_symset *s = symbols("linux-6.1-armhf");
-	struct kt_probe_env env = { KT_ARCH_ARM, KT_ABI_ARM, KT_ABI_NONE, &pf, s };
+	struct kt_probe_env env = { KT_ABI_ARM, KT_ABI_ARM, KT_ABI_NONE, &pf, s };
 	struct kt_probe_def d, x;
 	struct kt_symset *w;
 	char why[512], buf[256];
@@ -447,7 +447,7 @@ static void test_arm_61(void **state)
 	assert_true(kt_symset_has(s, "sys_mq_timedsend_time32"));
 	assert_false(kt_symset_has(s, "do_mq_open"));
 	assert_false(kt_symset_has(s, "do_msgsnd"));
-	w = kt_probe_wanted_symbols(KT_ARCH_ARM);
+	w = kt_probe_wanted_symbols(KT_ABI_ARM);
 	assert_true(kt_symset_has(w, "sys_mq_timedsend_time32"));
 	assert_true(kt_symset_has(w, "do_mq_timedsend"));
 	kt_symset_free(w);
@@ -540,12 +540,12 @@ static void test_arm_61(void **state)
 	assert_string_equal(d.symbol, "sys_old_msgctl");
 	assert_string_equal(d.event, "msgctl_e");
 	assert_string_equal(d.fetch, "msqid=%r0:s32 cmd=%r1:s32 buf=%r2:x32");
-	w = kt_probe_wanted_symbols(KT_ARCH_ARM);
+	w = kt_probe_wanted_symbols(KT_ABI_ARM);
 	assert_true(kt_symset_has(w, "sys_old_msgctl"));
 	assert_true(kt_symset_has(w, "sys_old_shmctl"));
 	kt_symset_free(w);
 	/* x86_64 keeps its own names. */
-	env = (struct kt_probe_env){ KT_ARCH_X86_64, KT_ABI_X86_64, KT_ABI_I386, &pf,
+	env = (struct kt_probe_env){ KT_ABI_X86_64, KT_ABI_X86_64, KT_ABI_I386, &pf,
 				     names("__x64_sys_msgctl", "__x64_sys_old_msgctl", NULL) };
 	assert_int_equal(kt_probe_entry(&env, ev("msgctl"), false, &d, why, sizeof(why)), 0);
 	assert_string_equal(d.symbol, "__x64_sys_msgctl");
@@ -578,7 +578,7 @@ static void test_plan(void **state)
 {
 	struct kt_probe_feats pf;
 	struct kt_symset *s = symbols("linux-6.12-x86_64");
-	struct kt_probe_env env = { KT_ARCH_X86_64, KT_ABI_X86_64, KT_ABI_I386, &pf, s };
+	struct kt_probe_env env = { KT_ABI_X86_64, KT_ABI_X86_64, KT_ABI_I386, &pf, s };
 	struct kt_plan p = { 0 };
 	const struct kt_probe_def *d;
 	char err[256];
@@ -643,7 +643,7 @@ static void test_plan(void **state)
 	/* 32-bit arm: the time32 call is native, its detail on sys_X, read
 	 * by the entry probe itself under --probes kprobe. */
 	s = symbols("linux-6.1-armhf");
-	env = (struct kt_probe_env){ KT_ARCH_ARM, KT_ABI_ARM, KT_ABI_NONE, &pf, s };
+	env = (struct kt_probe_env){ KT_ABI_ARM, KT_ABI_ARM, KT_ABI_NONE, &pf, s };
 	readme("linux-6.1-armhf", true, &pf);
 	p.e = calloc(4, sizeof(*p.e));
 	plan_one(&p, "mq_timedsend_time32", KT_R_SYSCALL_TP, false);

@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The private tracefs instance ktrail_<pid>: created and configured,
+ * events enabled, tracing switched, the files a trace needs after the
+ * privilege drop held open, per-CPU losses read, and removed on every
+ * exit path.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <tracefs.h>
+
+#include "ktrail/kernel.h"
+#include "ktrail/util.h"
+
+void kt_instance_name(pid_t pid, char *buf, size_t len)
+{
+	snprintf(buf, len, "ktrail_%d", (int)pid);
+}
+
+static void set_err(char *err, size_t errlen, struct kt_instance *in, const char *what)
+{
+	char *klog = in && in->ti ? tracefs_error_last(in->ti) : NULL;
+	int saved = errno;
+
+	if (klog && *klog) {
+		klog[strcspn(klog, "\n")] = '\0';
+		snprintf(err, errlen, "%s: %s (kernel: %s)", what, strerror(saved), klog);
+	} else {
+		snprintf(err, errlen, "%s: %s", what, strerror(saved));
+	}
+	free(klog);
+	errno = saved;
+}
+
+static int write_pids(struct kt_instance *in, const char *file, const pid_t *pids,
+		      unsigned int n, bool append)
+{
+	char buf[32];
+
+	for (unsigned int i = 0; i < n; i++) {
+		int r;
+
+		snprintf(buf, sizeof(buf), "%d", (int)pids[i]);
+		if (!append && i == 0)
+			r = tracefs_instance_file_write(in->ti, file, buf);
+		else
+			r = tracefs_instance_file_append(in->ti, file, buf);
+		if (r < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int kt_instance_add_pids(struct kt_instance *in, const pid_t *pids, unsigned int n)
+{
+	return write_pids(in, "set_event_pid", pids, n, true);
+}
+
+int kt_instance_create(struct kt_instance *in, const struct kt_features *f,
+		       const struct kt_instance_opts *o, char *err, size_t errlen)
+{
+	char *dir;
+	pid_t self = getpid();
+
+	memset(in, 0, sizeof(*in));
+	in->on_fd = -1;
+	kt_instance_name(self, in->name, sizeof(in->name));
+	if (tracefs_instance_exists(in->name)) {
+		/* Left by an earlier process with our pid: not ours to keep. */
+		struct tracefs_instance *old = tracefs_instance_alloc(NULL, in->name);
+
+		if (old) {
+			tracefs_instance_destroy(old);
+			tracefs_instance_free(old);
+		}
+	}
+	in->ti = tracefs_instance_create(in->name);
+	if (!in->ti) {
+		set_err(err, errlen, NULL, "cannot create tracefs instance");
+		return -1;
+	}
+	in->created = true;
+	dir = tracefs_instance_get_dir(in->ti);
+	if (!dir) {
+		set_err(err, errlen, in, "tracefs instance directory");
+		goto fail;
+	}
+	snprintf(in->dir, sizeof(in->dir), "%s", dir);
+	free(dir);
+	if (tracefs_instance_file_write(in->ti, "tracing_on", "0") < 0) {
+		set_err(err, errlen, in, "tracing_on");
+		goto fail;
+	}
+	if (o->clock && tracefs_instance_file_write(in->ti, "trace_clock", o->clock) < 0) {
+		set_err(err, errlen, in, "trace_clock");
+		goto fail;
+	}
+	if (o->buffer_kb && tracefs_instance_set_buffer_size(in->ti, o->buffer_kb, -1) < 0) {
+		set_err(err, errlen, in, "buffer_size_kb");
+		goto fail;
+	}
+	if (o->pids) {
+		if (!f->event_pid) {
+			errno = ENOTSUP;
+			set_err(err, errlen, in, "set_event_pid (kernel < 4.4)");
+			goto fail;
+		}
+		/* Children forked later join the pid list by themselves. */
+		if (tracefs_option_enable(in->ti, TRACEFS_OPTION_EVENT_FORK) < 0) {
+			set_err(err, errlen, in, "options/event-fork");
+			goto fail;
+		}
+		if (write_pids(in, "set_event_pid", o->pids, o->npids, false) < 0) {
+			set_err(err, errlen, in, "set_event_pid");
+			goto fail;
+		}
+	} else if (f->notrace_pid) {
+		/* Whole system: leave ktrail itself out. */
+		if (write_pids(in, "set_event_notrace_pid", &self, 1, false) < 0) {
+			set_err(err, errlen, in, "set_event_notrace_pid");
+			goto fail;
+		}
+	}
+	return 0;
+fail:
+	kt_instance_destroy(in);
+	return -1;
+}
+
+int kt_instance_enable(struct kt_instance *in, const char *sys, const char *ev,
+		       const char *filter, char *err, size_t errlen)
+{
+	char what[256];
+
+	if (filter && tracefs_event_file_write(in->ti, sys, ev, "filter", filter) < 0) {
+		snprintf(what, sizeof(what), "filter of %s/%s", sys, ev);
+		set_err(err, errlen, in, what);
+		return -1;
+	}
+	if (tracefs_event_enable(in->ti, sys, ev) < 0) {
+		if (!errno)
+			errno = ENOENT;
+		snprintf(what, sizeof(what), "enable %s/%s", sys, ev);
+		set_err(err, errlen, in, what);
+		return -1;
+	}
+	return 0;
+}
+
+int kt_instance_tracing(struct kt_instance *in, bool on)
+{
+	if (in->on_fd >= 0)
+		return pwrite(in->on_fd, on ? "1" : "0", 1, 0) == 1 ? 0 : -1;
+	return tracefs_instance_file_write(in->ti, "tracing_on", on ? "1" : "0") < 0 ? -1 : 0;
+}
+
+int kt_instance_hold(struct kt_instance *in, int ncpus)
+{
+	char path[1024];
+
+	snprintf(path, sizeof(path), "%s/tracing_on", in->dir);
+	in->on_fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (in->on_fd < 0)
+		return -1;
+	in->stats_fd = malloc(ncpus * sizeof(*in->stats_fd));
+	if (!in->stats_fd)
+		return -1;
+	in->nstats = ncpus;
+	for (int c = 0; c < ncpus; c++) {
+		snprintf(path, sizeof(path), "%s/per_cpu/cpu%d/stats", in->dir, c);
+		in->stats_fd[c] = open(path, O_RDONLY | O_CLOEXEC);
+	}
+	return 0;
+}
+
+void kt_instance_release(struct kt_instance *in)
+{
+	if (in->on_fd >= 0)
+		close(in->on_fd);
+	in->on_fd = -1;
+	for (int c = 0; c < in->nstats; c++)
+		if (in->stats_fd[c] >= 0)
+			close(in->stats_fd[c]);
+	free(in->stats_fd);
+	in->stats_fd = NULL;
+	in->nstats = 0;
+}
+
+static unsigned long long stat_field(const char *s, const char *key)
+{
+	const char *p = strstr(s, key);
+
+	return p ? strtoull(p + strlen(key), NULL, 10) : 0;
+}
+
+int kt_instance_cpu_lost(struct kt_instance *in, int cpu, unsigned long long *lost)
+{
+	char path[1024];
+	char *s;
+
+	if (cpu < in->nstats && in->stats_fd[cpu] >= 0) {
+		char buf[1024];
+		ssize_t n = pread(in->stats_fd[cpu], buf, sizeof(buf) - 1, 0);
+
+		if (n < 0)
+			return -1;
+		buf[n] = '\0';
+		s = strdup(buf);
+	} else {
+		snprintf(path, sizeof(path), "%s/per_cpu/cpu%d/stats", in->dir, cpu);
+		s = kt_read_file(path, NULL);
+	}
+	if (!s)
+		return -1;
+	*lost = stat_field(s, "\noverrun: ") + stat_field(s, "commit overrun: ") +
+		stat_field(s, "dropped events: ");
+	if (!strncmp(s, "overrun: ", 9))
+		*lost += strtoull(s + 9, NULL, 10);
+	free(s);
+	return 0;
+}
+
+int kt_instance_destroy(struct kt_instance *in)
+{
+	int ret = 0;
+
+	kt_instance_release(in);
+	if (!in->ti)
+		return 0;
+	if (in->created) {
+		/* Stop and disable first, so nothing fires while it goes. */
+		tracefs_instance_file_write(in->ti, "tracing_on", "0");
+		tracefs_event_disable(in->ti, NULL, NULL);
+		if (tracefs_instance_destroy(in->ti) < 0)
+			ret = -1;
+	}
+	tracefs_instance_free(in->ti);
+	in->ti = NULL;
+	in->created = false;
+	return ret;
+}
