@@ -95,13 +95,23 @@ int kt_decode(struct kt_decoder *d, const void *data, unsigned int size,
 int kt_decoder_long_size(const struct kt_decoder *d);
 bool kt_decoder_big_endian(const struct kt_decoder *d);
 
+/* A field of a tracepoint or probe event, for kt_filter_kernel(). */
+#define KT_KF_RET (-1)
+struct kt_kfield {
+	int arg;		/* catalog argument index, or KT_KF_RET */
+	const char *name;	/* the event's field name (sys_enter_X: the kernel's name) */
+	unsigned int size;	/* bytes: 1, 2, 4 or 8 */
+	bool is_signed;		/* the format file's signed:1 */
+	bool is_string;		/* a string the kernel compares: char[N], __data_loc
+				 * char[], a probe's string/ustring; not a pointer */
+};
+
 /*
  * The fields a kernel filter of events/@sys/@name (added before) can use:
  * of a syscall enter, its arguments (arg = position); of an exit, "ret"
  * (arg = KT_KF_RET).  Returns how many were written to @out (at most
  * @max), 0 for other events or an unknown one.
  */
-struct kt_kfield;
 unsigned int kt_decoder_kfields(struct kt_decoder *d, const char *sys, const char *name,
 				struct kt_kfield *out, unsigned int max);
 

@@ -55,6 +55,7 @@
 #include <stddef.h>
 
 #include "ktrail/catalog.h"
+#include "ktrail/decode.h"	/* struct kt_kfield */
 #include "ktrail/event.h"
 
 struct kt_filter;
@@ -118,17 +119,6 @@ bool kt_filter_match(const struct kt_filter *f, const struct kt_record *r, unsig
 /* Only the global scope (with pid=new), not the event filters. */
 bool kt_filter_scope_match(const struct kt_filter *f, const struct kt_record *r,
 			   unsigned int flags);
-
-/* A field of a tracepoint or probe event, for kt_filter_kernel(). */
-#define KT_KF_RET (-1)
-struct kt_kfield {
-	int arg;		/* catalog argument index, or KT_KF_RET */
-	const char *name;	/* the event's field name (sys_enter_X: the kernel's name) */
-	unsigned int size;	/* bytes: 1, 2, 4 or 8 */
-	bool is_signed;		/* the format file's signed:1 */
-	bool is_string;		/* a string the kernel compares: char[N], __data_loc
-				 * char[], a probe's string/ustring; not a pointer */
-};
 
 /*
  * The kernel filter for one tracepoint of @ev: the parts of @f the kernel

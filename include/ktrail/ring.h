@@ -3,6 +3,7 @@
  * One reader per CPU over an instance's per_cpu/cpuN/trace_pipe_raw.
  * Two implementations behind one interface: the kernel's ring-buffer
  * mapping (Linux >= 6.10) and read() of whole sub-buffers (any kernel).
+ * The checks of the sub-buffers they return are in subbuf.h.
  */
 #ifndef KTRAIL_RING_H
 #define KTRAIL_RING_H
@@ -10,6 +11,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "ktrail/subbuf.h"	/* the sub-buffer checks, for the readers' callers */
 
 enum kt_reader {
 	KT_READER_AUTO,		/* mmap where the kernel allows it, else read */
@@ -51,32 +54,5 @@ size_t kt_ring_subbuf_size(const struct kt_ring *r);
  * Returns 1 with data, 0 if nothing is ready, -1 with errno on error.
  */
 int kt_ring_next(struct kt_ring *r, void *buf, unsigned int *skip, uint64_t *lost);
-
-/*
- * Is @subbuf (@subbuf_size bytes: header, then data, in the byte order of
- * a kernel whose long is @long_size bytes) one kbuffer may walk:
- * its commit length within the sub-buffer, every event within it and of a
- * length the kernel can write (a multiple of 4)?  Readers and recordings
- * are checked with it before kbuffer_load_subbuffer().
- */
-bool kt_subbuf_valid(const void *subbuf, size_t subbuf_size, int long_size, bool big_endian);
-/* Does the event @ev of @size bytes lie within the sub-buffer? */
-bool kt_event_in_subbuf(const void *subbuf, size_t subbuf_size, const void *ev, int size);
-
-/*
- * Events the kernel lost before a sub-buffer, from its header's commit
- * word (@long_size: 4 or 8): 0 none, -1 some but the count was not stored,
- * else the count.  libtraceevent's kbuffer hides it when the sub-buffer
- * starts with a time extend, so ktrail reads it itself.
- */
-long long kt_subbuf_missed(const void *subbuf, size_t subbuf_size, int long_size,
-			   bool big_endian);
-
-/*
- * The part of a sub-buffer worth keeping: its header, the committed data
- * and the lost-event count the kernel may store after it; at most
- * @subbuf_size.
- */
-size_t kt_subbuf_used(const void *subbuf, size_t subbuf_size, int long_size, bool big_endian);
 
 #endif

@@ -17,7 +17,6 @@
 #include <kbuffer.h>
 
 #include "ktrail/decode.h"
-#include "ktrail/filter.h"
 #include "ktrail/probename.h"
 #include "ktrail/util.h"
 

@@ -21,7 +21,7 @@
 
 #include "ktrail/decode.h"
 #include "ktrail/pair.h"
-#include "ktrail/ring.h"
+#include "ktrail/subbuf.h"
 #include "ktrail/util.h"
 #include "ktrail/writer.h"
 
