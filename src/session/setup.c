@@ -200,16 +200,32 @@ unsigned long long sess_clock_now(const struct session *s)
 	return (unsigned long long)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
+#define GUARD_TRIES 40		/* about 4 s in all */
+
 /*
  * In the guard, once ktrail is gone: remove its instance and kprobes by
  * name.  The guard is forked right after the instance is made, before any
  * buffer or output is open: it holds nothing that keeps the instance busy.
+ * A process killed by SIGKILL may still be closing its trace files when
+ * the guard wakes (the instance is then busy): try again, for a while.
  */
 static int guard_cleanup(void *arg)
 {
 	struct session *s = arg;
+	int e = 0;
 
-	return kt_remove_run(&s->f, s->in.name);
+	for (int i = 0; i < GUARD_TRIES; i++) {
+		struct timespec pause = { 0, (i < 10 ? 10 : 100) * 1000000L };
+
+		if (kt_remove_run(&s->f, s->in.name) == 0)
+			return 0;
+		e = errno;
+		nanosleep(&pause, NULL);
+	}
+	fprintf(stderr, "ktrail-guard: cannot remove instance %s or its kprobes: %s (gave up "
+		"after %d tries; 'ktrail cleanup' removes them)\n", s->in.name, strerror(e),
+		GUARD_TRIES);
+	return -1;
 }
 
 /*
