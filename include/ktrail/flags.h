@@ -17,7 +17,7 @@
 
 #include "ktrail/catalog.h"
 #include "ktrail/event.h"
-#include "ktrail/writer.h"
+#include "ktrail/buf.h"
 
 /* The renderings; kt_fmt_name() gives each its name ("open_flags"). */
 enum kt_fmt {

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "ktrail/buf.h"
 #include "ktrail/event.h"
 
 struct kt_writer;
@@ -52,38 +53,8 @@ int kt_writer_end(struct kt_writer *w);	/* flushes; frees priv */
  * @len raw bytes (any bytes, possibly invalid UTF-8, possibly NUL).
  * Bytes that are not valid UTF-8 become the four characters \xHH and a
  * backslash becomes \\, so every value is valid UTF-8 and the mapping is
- * reversible.  Each appends to @out (a growing buffer).
+ * reversible.  Each appends to @out (a growing buffer, buf.h).
  */
-struct kt_buf {
-	char *p;
-	size_t len, cap;
-};
-int kt_buf_put_slow(struct kt_buf *b, const char *s, size_t n);
-/* Append @n bytes (the buffer stays NUL-terminated).  0 or -1 (ENOMEM). */
-static inline int kt_buf_put(struct kt_buf *b, const char *s, size_t n)
-{
-	if (b->cap && n < b->cap - b->len) {
-		__builtin_memcpy(b->p + b->len, s, n);
-		b->len += n;
-		b->p[b->len] = '\0';
-		return 0;
-	}
-	return kt_buf_put_slow(b, s, n);
-}
-
-static inline int kt_buf_putc(struct kt_buf *b, char c)
-{
-	if (b->cap && b->len + 1 < b->cap) {
-		b->p[b->len++] = c;
-		b->p[b->len] = '\0';
-		return 0;
-	}
-	return kt_buf_put_slow(b, &c, 1);
-}
-int kt_buf_printf(struct kt_buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-void kt_buf_free(struct kt_buf *b);
-
 /* The text of a string value: UTF-8 with \xHH and \\ as described. */
 int kt_esc_text(struct kt_buf *out, const char *s, size_t len);
 /* One RFC 4180 CSV field: the text above, quoted when it holds a comma,
@@ -94,16 +65,8 @@ int kt_esc_json(struct kt_buf *out, const char *s, size_t len);
 /* Text for a terminal: control characters (and ESC) as \n, \t, \e, \xHH. */
 int kt_esc_table(struct kt_buf *out, const char *s, size_t len);
 
-/*
- * Helpers shared by the formats, so a value prints the same in each
- * (src/output/escape.c and writer.c).  All return 0, or -1 with errno.
- */
-int kt_buf_u64(struct kt_buf *b, uint64_t v);	/* decimal */
-int kt_buf_i64(struct kt_buf *b, int64_t v);	/* decimal, signed */
-/* An integer value of type INT, LONG, UINT, ULONG or U16, in decimal,
- * cut to its type's width. */
-int kt_buf_number(struct kt_buf *b, enum kt_type t, const struct kt_value *v);
-int kt_buf_hex(struct kt_buf *b, uint64_t v);	/* 0x..., lowercase */
+/* Helpers shared by the formats, so a value prints the same in each
+ * (src/output/writer.c).  All return 0, or -1 with errno. */
 /* "AF_INET", ..., or NULL for a family without a name here. */
 const char *kt_af_name(int family);
 /* The raw text "family=AF_INET addr=1.2.3.4 port=80", "family=AF_UNIX

@@ -78,22 +78,6 @@ int kt_writer_put(struct kt_writer *w, const struct kt_buf *b)
 	return 0;
 }
 
-int kt_buf_number(struct kt_buf *b, enum kt_type t, const struct kt_value *v)
-{
-	switch (t) {
-	case KT_T_INT:
-		return kt_buf_i64(b, (int32_t)v->i);
-	case KT_T_LONG:
-		return kt_buf_i64(b, v->i);
-	case KT_T_UINT:
-		return kt_buf_u64(b, (uint32_t)v->u);
-	case KT_T_U16:
-		return kt_buf_u64(b, (uint16_t)v->u);
-	default:
-		return kt_buf_u64(b, v->u);
-	}
-}
-
 static const char *const state_names[KT_ST_NSTATES] = {
 	[KT_ST_COMPLETE] = "complete",
 	[KT_ST_UNFINISHED] = "unfinished",
