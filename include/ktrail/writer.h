@@ -72,6 +72,34 @@ const char *kt_af_name(int family);
 /* The raw text "family=AF_INET addr=1.2.3.4 port=80", "family=AF_UNIX
  * path=/x" or "family=42": escape it like a string value. */
 int kt_sockaddr_text(struct kt_buf *b, const struct kt_sockaddr *sa);
+/*
+ * How a format writes a typed value (src/output/value.c): the one printer
+ * of every enum kt_type; each format supplies only this style.
+ */
+struct kt_value_style {
+	/* A string's text, escaped for the format (kt_esc_csv, ...). */
+	int (*str)(struct kt_buf *b, const char *s, size_t len);
+	/* A socket address; NULL: its kt_sockaddr_text() through @str. */
+	int (*sockaddr)(struct kt_buf *b, const struct kt_sockaddr *sa);
+	/* No value (unset, no address, a type with no text): "" (CSV),
+	 * "null" (JSON), "?" (table). */
+	const char *none;
+	/* Around a pointer's hex and a flag's name: "" or "\"" (JSON). */
+	const char *quote;
+	/* After a flag's name, then its number (JSON's ",\"raw\":"); NULL:
+	 * the name alone. */
+	const char *raw_key;
+	bool finite_only;	/* a timespec that is NaN or infinite is @none */
+};
+
+/*
+ * Append argument @i of @r as @st writes it: an integer in decimal, a
+ * pointer in hex, a flag or enum by name (flags.h) unless w->raw, a
+ * string escaped by @st.  Returns 0, or -1 with errno (ENOMEM).
+ */
+int kt_value_print(struct kt_buf *b, const struct kt_writer *w,
+		   const struct kt_record *r, unsigned int i,
+		   const struct kt_value_style *st);
 /* Write @b whole to w->fp. */
 int kt_writer_put(struct kt_writer *w, const struct kt_buf *b);
 
