@@ -16,6 +16,12 @@ struct kt_writer;
 
 struct kt_writer_ops {
 	const char *name;	/* "csv", "json", "table" */
+	/*
+	 * A row may hold a newline inside a quoted field ("..."), so a row
+	 * ends only at a newline outside quotes (CSV).  Otherwise every
+	 * newline ends a row.  For cutting a file back to its last whole row.
+	 */
+	bool quoted_newlines;
 	int (*begin)(struct kt_writer *w);
 	int (*event)(struct kt_writer *w, const struct kt_record *r);
 	int (*end)(struct kt_writer *w);
@@ -39,9 +45,23 @@ struct kt_writer {
 };
 
 /*
+ * The formats, in the order the help lists them (src/output/writer.c):
+ * kt_writers[0 .. kt_nwriters - 1].
+ */
+extern const struct kt_writer_ops *const kt_writers[];
+extern const unsigned int kt_nwriters;
+
+/*
  * Look up a format by name.  Returns NULL with errno = ENOENT if unknown.
  */
 const struct kt_writer_ops *kt_writer_find(const char *name);
+
+/*
+ * The names of the formats for a message, "csv, json or table", in @buf
+ * (cut to @len - 1 bytes, always terminated when @len > 0).  Returns
+ * @buf.
+ */
+char *kt_writer_names(char *buf, size_t len);
 
 /* All three return 0, or -1 with errno set (e.g. ENOSPC, EPIPE). */
 int kt_writer_begin(struct kt_writer *w);

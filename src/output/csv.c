@@ -251,6 +251,7 @@ static int csv_end(struct kt_writer *w)
 
 const struct kt_writer_ops kt_csv_ops = {
 	.name = "csv",
+	.quoted_newlines = true,
 	.begin = csv_begin,
 	.event = csv_event,
 	.end = csv_end,

@@ -11,19 +11,38 @@
 #include "ktrail/util.h"
 #include "ktrail/writer.h"
 
-static const struct kt_writer_ops *const formats[] = {
+const struct kt_writer_ops *const kt_writers[] = {
 	&kt_csv_ops,
 	&kt_json_ops,
 	&kt_table_ops,
 };
+const unsigned int kt_nwriters = KT_ARRAY_SIZE(kt_writers);
 
 const struct kt_writer_ops *kt_writer_find(const char *name)
 {
-	for (size_t i = 0; name && i < KT_ARRAY_SIZE(formats); i++)
-		if (!strcmp(formats[i]->name, name))
-			return formats[i];
+	for (unsigned int i = 0; name && i < kt_nwriters; i++)
+		if (!strcmp(kt_writers[i]->name, name))
+			return kt_writers[i];
 	errno = ENOENT;
 	return NULL;
+}
+
+char *kt_writer_names(char *buf, size_t len)
+{
+	size_t used = 0;
+
+	if (!len)
+		return buf;
+	buf[0] = '\0';
+	for (unsigned int i = 0; i < kt_nwriters && used < len; i++) {
+		const char *sep = !i ? "" : i + 1 < kt_nwriters ? ", " : " or ";
+		int n = snprintf(buf + used, len - used, "%s%s", sep, kt_writers[i]->name);
+
+		if (n < 0)
+			break;
+		used += (size_t)n;
+	}
+	return buf;
 }
 
 int kt_writer_begin(struct kt_writer *w)

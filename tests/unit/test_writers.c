@@ -177,6 +177,23 @@ static void test_find(void **state)
 	assert_string_equal(kt_state_name(KT_ST_NSTATES), "?");
 }
 
+/* The one table of formats gives the CLI its names. */
+static void test_writer_table(void **state)
+{
+	char names[64], small[8];
+
+	assert_int_equal(kt_nwriters, 3);
+	for (unsigned int i = 0; i < kt_nwriters; i++)
+		assert_ptr_equal(kt_writer_find(kt_writers[i]->name), kt_writers[i]);
+	assert_string_equal(kt_writer_names(names, sizeof(names)), "csv, json or table");
+	assert_string_equal(kt_writer_names(small, sizeof(small)), "csv, js");
+	assert_ptr_equal(kt_writer_names(small, 0), small);
+	/* only CSV quotes a newline inside a field */
+	assert_true(kt_writer_find("csv")->quoted_newlines);
+	assert_false(kt_writer_find("json")->quoted_newlines);
+	assert_false(kt_writer_find("table")->quoted_newlines);
+}
+
 static void test_csv_header(void **state)
 {
 	struct out o;
@@ -957,6 +974,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_find),
+		cmocka_unit_test(test_writer_table),
 		cmocka_unit_test(test_csv_header),
 		cmocka_unit_test(test_csv_rows),
 		cmocka_unit_test(test_csv_types),
