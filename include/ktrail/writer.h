@@ -41,6 +41,16 @@ struct kt_writer {
 	 * JSON as the "value" string with the number kept in "raw".
 	 */
 	bool raw;
+	/*
+	 * The machine that made the events, by its uname -m ("x86_64",
+	 * "armv7l", "aarch64": a recording's "machine"); NULL: this one.
+	 * Flags and enums print with the values of its ABI, or of its 32-bit
+	 * compat ABI for a record->compat record (kt_writer_abi()).
+	 */
+	const char *machine;
+	/* Set by kt_writer_begin() from @machine (KT_ABI_NONE: not known
+	 * here, asm-generic's values). */
+	enum kt_abi abi, compat_abi;
 	void *priv;		/* the format's own state */
 };
 
@@ -64,9 +74,13 @@ const struct kt_writer_ops *kt_writer_find(const char *name);
 char *kt_writer_names(char *buf, size_t len);
 
 /* All three return 0, or -1 with errno set (e.g. ENOSPC, EPIPE). */
-int kt_writer_begin(struct kt_writer *w);
+int kt_writer_begin(struct kt_writer *w);	/* also sets abi, compat_abi */
 int kt_writer_event(struct kt_writer *w, const struct kt_record *r);
 int kt_writer_end(struct kt_writer *w);	/* flushes; frees priv */
+
+/* The ABI whose flag values @r's arguments have: w->abi, or
+ * w->compat_abi for a 32-bit task's record (r->compat). */
+enum kt_abi kt_writer_abi(const struct kt_writer *w, const struct kt_record *r);
 
 /*
  * String escaping shared by the formats (src/output/escape.c).  @s holds

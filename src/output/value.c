@@ -4,7 +4,8 @@
  * enum kt_type, written once.  A format supplies only its style: how it
  * escapes a string, what it writes for no value, whether a pointer and a
  * flag's name are quoted, and the number after a flag's name (JSON's
- * "raw").  So a new type touches this file alone, and a new format
+ * "raw").  Flags and enums print with the values of the record's ABI
+ * (kt_writer_abi()).  So a new type touches this file alone, and a new format
  * touches no type.
  */
 #include <math.h>
@@ -32,13 +33,13 @@ static int put_quoted_hex(struct kt_buf *b, const struct kt_value_style *st, uin
  * st->raw_key. */
 static int put_named(struct kt_buf *b, const struct kt_value_style *st,
 		     const struct kt_arg_def *a, const struct kt_value *v,
-		     enum kt_fmt f)
+		     enum kt_fmt f, enum kt_abi abi)
 {
 	int err = 0;
 
 	/* the text is names, digits, '|' and '+': no escape needed */
 	err |= put_str(b, st->quote);
-	err |= kt_fmt_render(b, f, kt_value_bits(a->type, v));
+	err |= kt_fmt_render(b, f, kt_value_bits(a->type, v), abi);
 	err |= put_str(b, st->quote);
 	if (st->raw_key) {
 		err |= put_str(b, st->raw_key);
@@ -76,7 +77,7 @@ int kt_value_print(struct kt_buf *b, const struct kt_writer *w,
 	if (!v->set)
 		return put_str(b, st->none);
 	if (f != KT_FMT_NONE)
-		return put_named(b, st, a, v, f);
+		return put_named(b, st, a, v, f, kt_writer_abi(w, r));
 	switch (a->type) {
 	case KT_T_INT:
 	case KT_T_LONG:

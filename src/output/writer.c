@@ -52,7 +52,14 @@ int kt_writer_begin(struct kt_writer *w)
 		return -1;
 	}
 	w->priv = NULL;
+	w->abi = w->machine ? kt_abi_by_machine(w->machine) : kt_abi_native();
+	w->compat_abi = kt_abi_compat_of(w->abi);
 	return w->ops->begin(w);
+}
+
+enum kt_abi kt_writer_abi(const struct kt_writer *w, const struct kt_record *r)
+{
+	return r->compat && w->compat_abi != KT_ABI_NONE ? w->compat_abi : w->abi;
 }
 
 int kt_writer_event(struct kt_writer *w, const struct kt_record *r)
