@@ -47,6 +47,8 @@ static const struct option long_opts[] = {
 
 void kt_cli_usage(FILE *fp)
 {
+	char names[64];
+
 	fputs("Usage: ktrail [trace] [OPTIONS] [-- COMMAND [ARGS...]]\n"
 	      "       ktrail record -o FILE [OPTIONS] [-- COMMAND [ARGS...]]\n"
 	      "       ktrail report [-o FMT[:FILE]]... [-e ...] [--scope ...] [--raw] FILE\n"
@@ -68,9 +70,11 @@ void kt_cli_usage(FILE *fp)
 	      "                         (= != < > <= >=), comm=NAME, follow, pid=new;\n"
 	      "                         repeat to combine (AND)\n"
 	      "      --raw              flags, modes and enums as numbers, not names\n"
-	      "                         (default: " KT_DEFAULT_EVENTS "; see 'ktrail list')\n"
-	      "  -o, --output FMT[:FILE] csv, json or table, to FILE or standard output;\n"
-	      "                         repeat for several outputs (default: table);\n"
+	      "                         (default: " KT_DEFAULT_EVENTS "; see 'ktrail list')\n",
+	      fp);
+	fprintf(fp, "  -o, --output FMT[:FILE] %s, to FILE or standard output;\n",
+		kt_writer_names(names, sizeof(names)));
+	fputs("                         repeat for several outputs (default: table);\n"
 	      "                         an existing file is not replaced, nor a\n"
 	      "                         symbolic link followed\n"
 	      "      --overwrite        replace existing output files\n"
@@ -185,7 +189,10 @@ static int parse_output(char *s, struct kt_opts *o, char *err, size_t errlen)
 	}
 	out->format = s;
 	if (!kt_writer_find(s)) {
-		snprintf(err, errlen, "unknown output format '%s' (use csv, json or table)", s);
+		char names[64];
+
+		snprintf(err, errlen, "unknown output format '%s' (use %s)", s,
+			 kt_writer_names(names, sizeof(names)));
 		return -1;
 	}
 	for (unsigned int i = 0; i < o->noutputs; i++) {

@@ -142,6 +142,13 @@ enum kt_abi kt_abi_by_name(const char *name);
 /* ABI of the machine ktrail was built for, and its 32-bit compat ABI. */
 enum kt_abi kt_abi_native(void);
 enum kt_abi kt_abi_compat(void);
+/* The 32-bit compat ABI of a 64-bit @abi (i386, arm), else KT_ABI_NONE. */
+enum kt_abi kt_abi_compat_of(enum kt_abi abi);
+/*
+ * The ABI of a machine by its uname -m ("x86_64", "i686", "armv7l",
+ * "aarch64", "arm64"), or KT_ABI_NONE for one not known here (and NULL).
+ */
+enum kt_abi kt_abi_by_machine(const char *machine);
 /* Tracee's event id on the build machine's arch. */
 int kt_event_id(const struct kt_event_def *ev);
 /*

@@ -3,8 +3,10 @@
  * Flags and enums rendered by name (src/output/flags.c): O_RDWR|O_CREAT,
  * IPC_CREAT|0600, S_IFREG|0644, AT_FDCWD, SIGCHLD.  The names and their
  * values come from tables in src/xlat/ (one X-macro list per table, the
- * values from the build machine's libc and kernel uapi headers); which
- * argument gets which rendering is data too (src/xlat/argfmt.def).
+ * values from the build machine's libc and kernel uapi headers where they
+ * are the same for every ABI, and written out per ABI where they differ:
+ * O_DIRECTORY is 0200000 on x86, 040000 on arm); which argument gets
+ * which rendering is data too (src/xlat/argfmt.def).
  *
  * Rules: bits with no name are kept as hex (O_RDWR|O_CREAT|0x40000000),
  * an enum value with no name prints as its decimal number, and a zero
@@ -17,7 +19,7 @@
 
 #include "ktrail/catalog.h"
 #include "ktrail/event.h"
-#include "ktrail/writer.h"
+#include "ktrail/buf.h"
 
 /* The renderings; kt_fmt_name() gives each its name ("open_flags"). */
 enum kt_fmt {
@@ -106,12 +108,16 @@ enum kt_fmt kt_arg_fmt(const struct kt_event_def *ev, unsigned int i);
 
 /*
  * Append the readable text of @v to @b.  @v is the raw value sign-extended
- * per the argument's type (kt_value_bits()).  The text is plain ASCII
- * (names, '|', '+', digits, a minus sign), needing no escape in CSV, JSON
- * or a terminal.  KT_FMT_NONE appends the signed decimal number.  Returns
- * 0, or -1 with errno (ENOMEM; EINVAL for a @f out of range).
+ * per the argument's type (kt_value_bits()).  @abi is the ABI of the task
+ * that passed it (of the machine that made the events, or its compat ABI
+ * for a 32-bit task: kt_writer_abi()), whose values the names have;
+ * KT_ABI_NONE (or an ABI not known here) gives asm-generic's.  The text
+ * is plain ASCII (names, '|', '+', digits, a minus sign), needing no
+ * escape in CSV, JSON or a terminal.  KT_FMT_NONE appends the signed
+ * decimal number.  Returns 0, or -1 with errno (ENOMEM; EINVAL for a @f
+ * out of range).
  */
-int kt_fmt_render(struct kt_buf *b, enum kt_fmt f, uint64_t v);
+int kt_fmt_render(struct kt_buf *b, enum kt_fmt f, uint64_t v, enum kt_abi abi);
 
 /* The name of @f ("open_flags"; "none" for KT_FMT_NONE), or NULL if @f is
  * out of range.  For `ktrail describe`. */

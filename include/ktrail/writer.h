@@ -9,12 +9,19 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "ktrail/buf.h"
 #include "ktrail/event.h"
 
 struct kt_writer;
 
 struct kt_writer_ops {
 	const char *name;	/* "csv", "json", "table" */
+	/*
+	 * A row may hold a newline inside a quoted field ("..."), so a row
+	 * ends only at a newline outside quotes (CSV).  Otherwise every
+	 * newline ends a row.  For cutting a file back to its last whole row.
+	 */
+	bool quoted_newlines;
 	int (*begin)(struct kt_writer *w);
 	int (*event)(struct kt_writer *w, const struct kt_record *r);
 	int (*end)(struct kt_writer *w);
@@ -34,56 +41,54 @@ struct kt_writer {
 	 * JSON as the "value" string with the number kept in "raw".
 	 */
 	bool raw;
+	/*
+	 * The machine that made the events, by its uname -m ("x86_64",
+	 * "armv7l", "aarch64": a recording's "machine"); NULL: this one.
+	 * Flags and enums print with the values of its ABI, or of its 32-bit
+	 * compat ABI for a record->compat record (kt_writer_abi()).
+	 */
+	const char *machine;
+	/* Set by kt_writer_begin() from @machine (KT_ABI_NONE: not known
+	 * here, asm-generic's values). */
+	enum kt_abi abi, compat_abi;
 	void *priv;		/* the format's own state */
 };
+
+/*
+ * The formats, in the order the help lists them (src/output/writer.c):
+ * kt_writers[0 .. kt_nwriters - 1].
+ */
+extern const struct kt_writer_ops *const kt_writers[];
+extern const unsigned int kt_nwriters;
 
 /*
  * Look up a format by name.  Returns NULL with errno = ENOENT if unknown.
  */
 const struct kt_writer_ops *kt_writer_find(const char *name);
 
+/*
+ * The names of the formats for a message, "csv, json or table", in @buf
+ * (cut to @len - 1 bytes, always terminated when @len > 0).  Returns
+ * @buf.
+ */
+char *kt_writer_names(char *buf, size_t len);
+
 /* All three return 0, or -1 with errno set (e.g. ENOSPC, EPIPE). */
-int kt_writer_begin(struct kt_writer *w);
+int kt_writer_begin(struct kt_writer *w);	/* also sets abi, compat_abi */
 int kt_writer_event(struct kt_writer *w, const struct kt_record *r);
 int kt_writer_end(struct kt_writer *w);	/* flushes; frees priv */
+
+/* The ABI whose flag values @r's arguments have: w->abi, or
+ * w->compat_abi for a 32-bit task's record (r->compat). */
+enum kt_abi kt_writer_abi(const struct kt_writer *w, const struct kt_record *r);
 
 /*
  * String escaping shared by the formats (src/output/escape.c).  @s holds
  * @len raw bytes (any bytes, possibly invalid UTF-8, possibly NUL).
  * Bytes that are not valid UTF-8 become the four characters \xHH and a
  * backslash becomes \\, so every value is valid UTF-8 and the mapping is
- * reversible.  Each appends to @out (a growing buffer).
+ * reversible.  Each appends to @out (a growing buffer, buf.h).
  */
-struct kt_buf {
-	char *p;
-	size_t len, cap;
-};
-int kt_buf_put_slow(struct kt_buf *b, const char *s, size_t n);
-/* Append @n bytes (the buffer stays NUL-terminated).  0 or -1 (ENOMEM). */
-static inline int kt_buf_put(struct kt_buf *b, const char *s, size_t n)
-{
-	if (b->cap && n < b->cap - b->len) {
-		__builtin_memcpy(b->p + b->len, s, n);
-		b->len += n;
-		b->p[b->len] = '\0';
-		return 0;
-	}
-	return kt_buf_put_slow(b, s, n);
-}
-
-static inline int kt_buf_putc(struct kt_buf *b, char c)
-{
-	if (b->cap && b->len + 1 < b->cap) {
-		b->p[b->len++] = c;
-		b->p[b->len] = '\0';
-		return 0;
-	}
-	return kt_buf_put_slow(b, &c, 1);
-}
-int kt_buf_printf(struct kt_buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-void kt_buf_free(struct kt_buf *b);
-
 /* The text of a string value: UTF-8 with \xHH and \\ as described. */
 int kt_esc_text(struct kt_buf *out, const char *s, size_t len);
 /* One RFC 4180 CSV field: the text above, quoted when it holds a comma,
@@ -94,21 +99,41 @@ int kt_esc_json(struct kt_buf *out, const char *s, size_t len);
 /* Text for a terminal: control characters (and ESC) as \n, \t, \e, \xHH. */
 int kt_esc_table(struct kt_buf *out, const char *s, size_t len);
 
-/*
- * Helpers shared by the formats, so a value prints the same in each
- * (src/output/escape.c and writer.c).  All return 0, or -1 with errno.
- */
-int kt_buf_u64(struct kt_buf *b, uint64_t v);	/* decimal */
-int kt_buf_i64(struct kt_buf *b, int64_t v);	/* decimal, signed */
-/* An integer value of type INT, LONG, UINT, ULONG or U16, in decimal,
- * cut to its type's width. */
-int kt_buf_number(struct kt_buf *b, enum kt_type t, const struct kt_value *v);
-int kt_buf_hex(struct kt_buf *b, uint64_t v);	/* 0x..., lowercase */
+/* Helpers shared by the formats, so a value prints the same in each
+ * (src/output/writer.c).  All return 0, or -1 with errno. */
 /* "AF_INET", ..., or NULL for a family without a name here. */
 const char *kt_af_name(int family);
 /* The raw text "family=AF_INET addr=1.2.3.4 port=80", "family=AF_UNIX
  * path=/x" or "family=42": escape it like a string value. */
 int kt_sockaddr_text(struct kt_buf *b, const struct kt_sockaddr *sa);
+/*
+ * How a format writes a typed value (src/output/value.c): the one printer
+ * of every enum kt_type; each format supplies only this style.
+ */
+struct kt_value_style {
+	/* A string's text, escaped for the format (kt_esc_csv, ...). */
+	int (*str)(struct kt_buf *b, const char *s, size_t len);
+	/* A socket address; NULL: its kt_sockaddr_text() through @str. */
+	int (*sockaddr)(struct kt_buf *b, const struct kt_sockaddr *sa);
+	/* No value (unset, no address, a type with no text): "" (CSV),
+	 * "null" (JSON), "?" (table). */
+	const char *none;
+	/* Around a pointer's hex and a flag's name: "" or "\"" (JSON). */
+	const char *quote;
+	/* After a flag's name, then its number (JSON's ",\"raw\":"); NULL:
+	 * the name alone. */
+	const char *raw_key;
+	bool finite_only;	/* a timespec that is NaN or infinite is @none */
+};
+
+/*
+ * Append argument @i of @r as @st writes it: an integer in decimal, a
+ * pointer in hex, a flag or enum by name (flags.h) unless w->raw, a
+ * string escaped by @st.  Returns 0, or -1 with errno (ENOMEM).
+ */
+int kt_value_print(struct kt_buf *b, const struct kt_writer *w,
+		   const struct kt_record *r, unsigned int i,
+		   const struct kt_value_style *st);
 /* Write @b whole to w->fp. */
 int kt_writer_put(struct kt_writer *w, const struct kt_buf *b);
 

@@ -349,15 +349,45 @@ enum kt_abi kt_abi_compat(void)
 #endif
 }
 
+enum kt_abi kt_abi_compat_of(enum kt_abi abi)
+{
+	switch (abi) {
+	case KT_ABI_X86_64:
+		return KT_ABI_I386;
+	case KT_ABI_ARM64:
+		return KT_ABI_ARM;
+	default:
+		return KT_ABI_NONE;
+	}
+}
+
+enum kt_abi kt_abi_by_machine(const char *machine)
+{
+	if (!machine)
+		return KT_ABI_NONE;
+	if (!strcmp(machine, "x86_64") || !strcmp(machine, "amd64"))
+		return KT_ABI_X86_64;
+	if (machine[0] == 'i' && machine[1] >= '3' && machine[1] <= '6' &&
+	    !strcmp(machine + 2, "86"))
+		return KT_ABI_I386;
+	if (!strncmp(machine, "aarch64", 7) || !strcmp(machine, "arm64"))
+		return KT_ABI_ARM64;
+	if (!strncmp(machine, "arm", 3))
+		return KT_ABI_ARM;
+	return KT_ABI_NONE;
+}
+
 /* -1: the ids of the machine ktrail runs on; 0: x86_64's; 1: arm64's. */
 static int ids_of_arm = -1;
 
 void kt_catalog_machine(const char *machine)
 {
+	enum kt_abi abi = kt_abi_by_machine(machine);
+
 	if (!machine)
 		ids_of_arm = -1;
 	else
-		ids_of_arm = !strncmp(machine, "arm", 3) || !strncmp(machine, "aarch64", 7);
+		ids_of_arm = abi == KT_ABI_ARM || abi == KT_ABI_ARM64;
 }
 
 int kt_event_id(const struct kt_event_def *ev)

@@ -344,13 +344,9 @@ static int report_setup(struct reporter *rp, char *err, size_t errlen)
 	s->pool.long_size = (int)long_size;
 	s->pool.big_endian = big_endian == 1;
 	s->epoch = meta_num(rd, "epoch_ns", 0);
-	{
-		/* Event ids as the recorded machine numbers them. */
-		char mach[64];
-
-		if (kt_recr_meta(rd, "machine", mach, sizeof(mach)))
-			kt_catalog_machine(mach);
-	}
+	/* Event ids and flag values as the recorded machine has them. */
+	if (kt_recr_meta(rd, "machine", s->machine, sizeof(s->machine)))
+		kt_catalog_machine(s->machine);
 	kt_recr_meta(rd, "hostname", s->hostname, sizeof(s->hostname));
 
 	/* What was recorded, and what of it is reported. */

@@ -24,7 +24,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "ktrail/flags.h"
 #include "ktrail/util.h"
 #include "ktrail/writer.h"
 
@@ -43,7 +42,6 @@ static const char header_fixed[] =
 
 struct csv_priv {
 	struct kt_buf row;
-	struct kt_buf tmp;		/* a sockaddr's text before escaping */
 	unsigned int ncols;		/* argument columns */
 	int *slot;			/* kt_events index -> w->events index */
 	signed char *argof;		/* [event][column]: arg index or -1 */
@@ -54,7 +52,6 @@ static void csv_free(struct csv_priv *c)
 	if (!c)
 		return;
 	kt_buf_free(&c->row);
-	kt_buf_free(&c->tmp);
 	free(c->slot);
 	free(c->argof);
 	free(c);
@@ -168,44 +165,11 @@ static int csv_slot(const struct kt_writer *w, const struct csv_priv *c,
 	return -1;
 }
 
-/* Argument @i of @ev; @f its rendering (KT_FMT_NONE: the number). */
-static int csv_value(struct csv_priv *c, struct kt_buf *b,
-		     const struct kt_event_def *ev, unsigned int i,
-		     const struct kt_value *v, enum kt_fmt f)
-{
-	const struct kt_arg_def *a = &ev->args[i];
-
-	if (!v->set)
-		return 0;
-	/* the text is names, digits, '|' and '+': no escape needed */
-	if (f != KT_FMT_NONE)
-		return kt_fmt_render(b, f, kt_value_bits(a->type, v));
-	switch (a->type) {
-	case KT_T_INT:
-	case KT_T_LONG:
-	case KT_T_UINT:
-	case KT_T_ULONG:
-	case KT_T_U16:
-		return kt_buf_number(b, a->type, v);
-	case KT_T_PTR:
-		return kt_buf_hex(b, v->u);
-	case KT_T_STR:
-		return kt_esc_csv(b, v->str, v->str ? v->len : 0);
-	case KT_T_TIMESPEC:
-		return kt_buf_printf(b, "%.9f", v->d);
-	case KT_T_SOCKADDR:
-		if (!v->sa)
-			return 0;
-		c->tmp.len = 0;
-		if (kt_sockaddr_text(&c->tmp, v->sa) < 0)
-			return -1;
-		return kt_esc_csv(b, c->tmp.p, c->tmp.len);
-	case KT_T_BOOL:
-		return v->u ? PUT_LIT(b, "true") : PUT_LIT(b, "false");
-	default:
-		return 0;
-	}
-}
+static const struct kt_value_style csv_style = {
+	.str = kt_esc_csv,
+	.none = "",
+	.quote = "",
+};
 
 static int csv_event(struct kt_writer *w, const struct kt_record *r)
 {
@@ -268,8 +232,7 @@ static int csv_event(struct kt_writer *w, const struct kt_record *r)
 
 		err |= kt_buf_putc(b, ',');
 		if (i >= 0)
-			err |= csv_value(c, b, ev, i, &r->args[i],
-					 w->raw ? KT_FMT_NONE : kt_arg_fmt(ev, i));
+			err |= kt_value_print(b, w, r, i, &csv_style);
 	}
 	err |= kt_buf_putc(b, '\n');
 	if (err) {
@@ -288,6 +251,7 @@ static int csv_end(struct kt_writer *w)
 
 const struct kt_writer_ops kt_csv_ops = {
 	.name = "csv",
+	.quoted_newlines = true,
 	.begin = csv_begin,
 	.event = csv_event,
 	.end = csv_end,

@@ -2,7 +2,11 @@
 /*
  * Flags and enums by name (flags.h).  The tables are the X-macro lists in
  * src/xlat/, filled here with the values of the build machine's C library
- * headers (and, for the open(2) flags, the kernel's: xlat_uapi.c).
+ * headers (and, for the open(2) flags, the kernel's: xlat_uapi.c), except
+ * for the values that differ between the ABIs (enum kt_abi): those the
+ * lists give for each ABI (XLAT_A rows), and a table that has such rows
+ * is made once per ABI (xlat_abi.h).  The renderer picks the table of the
+ * ABI of the task that made the value, not of the machine running ktrail.
  *
  * A rendering (struct fmt) is made of up to four parts, printed in order
  * and joined by '|':
@@ -79,18 +83,18 @@ static const struct kt_xlat_ent statx_mask_ents[] = {
 static const struct kt_xlat_ent rename_flags_ents[] = {
 #include "../xlat/rename_flags.def"
 };
-static const struct kt_xlat_ent fcntl_cmds_ents[] = {
-#include "../xlat/fcntl_cmds.def"
-};
+#define XLAT_ABI_NAME fcntl_cmds
+#define XLAT_ABI_FILE "../xlat/fcntl_cmds.def"
+#include "xlat_abi.h"
 static const struct kt_xlat_ent seek_whence_ents[] = {
 #include "../xlat/seek_whence.def"
 };
 static const struct kt_xlat_ent flock_ops_ents[] = {
 #include "../xlat/flock_ops.def"
 };
-static const struct kt_xlat_ent pipe_flags_ents[] = {
-#include "../xlat/pipe_flags.def"
-};
+#define XLAT_ABI_NAME pipe_flags
+#define XLAT_ABI_FILE "../xlat/pipe_flags.def"
+#include "xlat_abi.h"
 static const struct kt_xlat_ent dup3_flags_ents[] = {
 #include "../xlat/dup3_flags.def"
 };
@@ -180,15 +184,15 @@ static const struct kt_xlat_ent signalfd_flags_ents[] = {
 };
 
 /* Memory */
-static const struct kt_xlat_ent prot_ents[] = {
-#include "../xlat/prot.def"
-};
+#define XLAT_ABI_NAME prot
+#define XLAT_ABI_FILE "../xlat/prot.def"
+#include "xlat_abi.h"
 static const struct kt_xlat_ent mmap_types_ents[] = {
 #include "../xlat/mmap_types.def"
 };
-static const struct kt_xlat_ent mmap_flags_ents[] = {
-#include "../xlat/mmap_flags.def"
-};
+#define XLAT_ABI_NAME mmap_flags
+#define XLAT_ABI_FILE "../xlat/mmap_flags.def"
+#include "xlat_abi.h"
 static const struct kt_xlat_ent mremap_flags_ents[] = {
 #include "../xlat/mremap_flags.def"
 };
@@ -248,9 +252,9 @@ static const struct kt_xlat_ent idtypes_ents[] = {
 static const struct kt_xlat_ent prctl_options_ents[] = {
 #include "../xlat/prctl_options.def"
 };
-static const struct kt_xlat_ent ptrace_requests_ents[] = {
-#include "../xlat/ptrace_requests.def"
-};
+#define XLAT_ABI_NAME ptrace_requests
+#define XLAT_ABI_FILE "../xlat/ptrace_requests.def"
+#include "xlat_abi.h"
 static const struct kt_xlat_ent futex_cmds_ents[] = {
 #include "../xlat/futex_cmds.def"
 };
@@ -298,18 +302,18 @@ static const struct kt_xlat_ent getrandom_flags_ents[] = {
 
 #define X(id) static const struct kt_xlat id = KT_XLAT(id##_ents);
 X(mode_type) X(access_mode) X(at_flags) X(faccessat_flags) X(unlinkat_flags)
-X(statx_sync) X(statx_mask) X(rename_flags) X(fcntl_cmds) X(seek_whence)
-X(flock_ops) X(pipe_flags) X(dup3_flags) X(fallocate_mode) X(fadvise_advice)
+X(statx_sync) X(statx_mask) X(rename_flags) X(seek_whence)
+X(flock_ops) X(dup3_flags) X(fallocate_mode) X(fadvise_advice)
 X(inotify_init_flags) X(inotify_mask) X(mount_flags) X(mount_magic)
 X(umount_flags) X(ipc_get_flags) X(shmget_flags) X(shmat_flags)
 X(msgsnd_flags) X(msgrcv_flags) X(ipc_64) X(msgctl_cmds) X(shmctl_cmds)
 X(semctl_cmds) X(socket_domains) X(socket_types) X(sock_flags)
 X(socket_levels) X(msg_flags) X(shutdown_how) X(signals) X(sigprocmask_how)
-X(signalfd_flags) X(prot) X(mmap_types) X(mmap_flags) X(mremap_flags)
+X(signalfd_flags) X(mmap_types) X(mremap_flags)
 X(msync_flags) X(madvise_advice) X(mlockall_flags) X(mlock2_flags)
 X(memfd_flags) X(map_huge) X(shm_huge) X(mfd_huge) X(clone_flags)
 X(unshare_flags) X(wait4_options) X(waitid_options) X(idtypes)
-X(prctl_options) X(ptrace_requests) X(futex_cmds) X(futex_flags)
+X(prctl_options) X(futex_cmds) X(futex_flags)
 X(rlimit_resources) X(sched_policies) X(sched_flags) X(epoll_ctl_ops)
 X(epoll_create_flags) X(eventfd_flags) X(timerfd_flags)
 X(timerfd_settime_flags) X(clock_ids) X(timer_flags) X(itimer_which)
@@ -353,6 +357,9 @@ struct fmt {
 	const struct kt_xlat *head;	/* ST_ENUM: the names */
 	uint64_t head_mask;
 	const struct kt_xlat *flags;
+	/* Instead of @head or @flags: one table per ABI, [KT_XLAT_NABI]. */
+	const struct kt_xlat *head_abi;
+	const struct kt_xlat *flags_abi;
 	const struct kt_xlat *field;
 	uint64_t field_mask;
 	uint64_t octal;
@@ -360,10 +367,12 @@ struct fmt {
 
 #define BITS(f) .style = ST_BITS, .flags = &(f)
 #define ENUM(t) .style = ST_ENUM, .head = &(t)
+#define BITS_ABI(f) .style = ST_BITS, .flags_abi = (f)
+#define ENUM_ABI(t) .style = ST_ENUM, .head_abi = (t)
 
 static const struct fmt fmts[KT_FMT_N] = {
 	[KT_FMT_NONE] = { .name = "none", .style = ST_ENUM },
-	[KT_FMT_OPEN_FLAGS] = { .name = "open_flags", BITS(kt_xlat_open_flags),
+	[KT_FMT_OPEN_FLAGS] = { .name = "open_flags", BITS_ABI(kt_xlat_open_flags),
 		.head = &kt_xlat_open_access, .head_mask = O_ACCMODE },
 	[KT_FMT_MODE] = { .name = "mode", .style = ST_BITS, .head = &mode_type,
 		.head_mask = S_IFMT, .head_hex = true, .octal = 07777,
@@ -377,10 +386,10 @@ static const struct fmt fmts[KT_FMT_N] = {
 		.field = &statx_sync, .field_mask = AT_STATX_SYNC_TYPE },
 	[KT_FMT_STATX_MASK] = { .name = "statx_mask", BITS(statx_mask) },
 	[KT_FMT_RENAME_FLAGS] = { .name = "rename_flags", BITS(rename_flags) },
-	[KT_FMT_FCNTL_CMD] = { .name = "fcntl_cmd", ENUM(fcntl_cmds) },
+	[KT_FMT_FCNTL_CMD] = { .name = "fcntl_cmd", ENUM_ABI(fcntl_cmds) },
 	[KT_FMT_SEEK_WHENCE] = { .name = "seek_whence", ENUM(seek_whence) },
 	[KT_FMT_FLOCK_OP] = { .name = "flock_op", BITS(flock_ops) },
-	[KT_FMT_PIPE_FLAGS] = { .name = "pipe_flags", BITS(pipe_flags) },
+	[KT_FMT_PIPE_FLAGS] = { .name = "pipe_flags", BITS_ABI(pipe_flags) },
 	[KT_FMT_DUP3_FLAGS] = { .name = "dup3_flags", BITS(dup3_flags) },
 	[KT_FMT_FALLOCATE_MODE] = { .name = "fallocate_mode", BITS(fallocate_mode) },
 	[KT_FMT_FADVISE_ADVICE] = { .name = "fadvise_advice", ENUM(fadvise_advice) },
@@ -418,8 +427,8 @@ static const struct fmt fmts[KT_FMT_N] = {
 	[KT_FMT_SIGPROCMASK_HOW] = { .name = "sigprocmask_how", ENUM(sigprocmask_how) },
 	[KT_FMT_SIGNALFD_FLAGS] = { .name = "signalfd_flags", BITS(signalfd_flags) },
 
-	[KT_FMT_PROT] = { .name = "prot", BITS(prot) },
-	[KT_FMT_MMAP_FLAGS] = { .name = "mmap_flags", BITS(mmap_flags),
+	[KT_FMT_PROT] = { .name = "prot", BITS_ABI(prot) },
+	[KT_FMT_MMAP_FLAGS] = { .name = "mmap_flags", BITS_ABI(mmap_flags),
 		.head = &mmap_types, .head_mask = MAP_TYPE,
 		.field = &map_huge, .field_mask = HUGE_MASK },
 	[KT_FMT_MREMAP_FLAGS] = { .name = "mremap_flags", BITS(mremap_flags) },
@@ -438,7 +447,7 @@ static const struct fmt fmts[KT_FMT_N] = {
 	[KT_FMT_WAITID_OPTIONS] = { .name = "waitid_options", BITS(waitid_options) },
 	[KT_FMT_IDTYPE] = { .name = "idtype", ENUM(idtypes) },
 	[KT_FMT_PRCTL_OPTION] = { .name = "prctl_option", ENUM(prctl_options) },
-	[KT_FMT_PTRACE_REQUEST] = { .name = "ptrace_request", ENUM(ptrace_requests),
+	[KT_FMT_PTRACE_REQUEST] = { .name = "ptrace_request", ENUM_ABI(ptrace_requests),
 		.wide = true },
 	[KT_FMT_FUTEX_OP] = { .name = "futex_op", BITS(futex_flags),
 		.head = &futex_cmds, .head_mask = (uint32_t)FUTEX_CMD_MASK },
@@ -483,7 +492,7 @@ static uint64_t ent_val(const struct fmt *d, const struct kt_xlat_ent *e)
 static const char *lookup(const struct fmt *d, const struct kt_xlat *t, uint64_t v)
 {
 	for (unsigned int i = 0; t && i < t->n; i++)
-		if (ent_val(d, &t->e[i]) == v)
+		if (t->e[i].name && ent_val(d, &t->e[i]) == v)
 			return t->e[i].name;
 	return NULL;
 }
@@ -532,7 +541,7 @@ static int put_flags(struct kt_buf *b, bool *any, const struct fmt *d,
 	for (unsigned int i = 0; t && i < t->n && *rest; i++) {
 		uint64_t m = ent_val(d, &t->e[i]);
 
-		if (m && (*rest & m) == m) {
+		if (t->e[i].name && m && (*rest & m) == m) {
 			if (put_name(b, any, t->e[i].name) < 0)
 				return -1;
 			*rest &= ~m;
@@ -624,9 +633,10 @@ static int render_enum(struct kt_buf *b, const struct fmt *d, uint64_t v)
 	return kt_buf_i64(b, (int64_t)v);
 }
 
-int kt_fmt_render(struct kt_buf *b, enum kt_fmt f, uint64_t v)
+int kt_fmt_render(struct kt_buf *b, enum kt_fmt f, uint64_t v, enum kt_abi abi)
 {
 	const struct fmt *d;
+	struct fmt of_abi;
 	bool any = false, done;
 
 	if (f < 0 || f >= KT_FMT_N) {
@@ -634,6 +644,15 @@ int kt_fmt_render(struct kt_buf *b, enum kt_fmt f, uint64_t v)
 		return -1;
 	}
 	d = &fmts[f];
+	if (d->head_abi || d->flags_abi) {
+		/* the same rendering with the tables of @abi */
+		of_abi = *d;
+		if (d->head_abi)
+			of_abi.head = &d->head_abi[kt_xlat_abi(abi)];
+		if (d->flags_abi)
+			of_abi.flags = &d->flags_abi[kt_xlat_abi(abi)];
+		d = &of_abi;
+	}
 	switch (d->style) {
 	case ST_BITS:
 		return render_bits(b, d, v);

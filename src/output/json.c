@@ -24,13 +24,11 @@
  * fwrite.
  */
 #include <errno.h>
-#include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
-#include "ktrail/flags.h"
 #include "ktrail/writer.h"
 
 #define PUT_LIT(b, s) kt_buf_put((b), (s), sizeof(s) - 1)
@@ -87,48 +85,16 @@ static int json_sockaddr(struct kt_buf *b, const struct kt_sockaddr *sa)
 	return err ? -1 : 0;
 }
 
-/* The "value" of an argument, and its "raw" member when @f renders it. */
-static int json_value(struct kt_buf *b, const struct kt_arg_def *a,
-		      const struct kt_value *v, enum kt_fmt f)
-{
-	int err = 0;
-
-	if (!v->set)
-		return PUT_LIT(b, "null");
-	if (f != KT_FMT_NONE) {
-		/* names, digits, '|' and '+': nothing to escape */
-		err |= PUT_LIT(b, "\"");
-		err |= kt_fmt_render(b, f, kt_value_bits(a->type, v));
-		err |= PUT_LIT(b, "\",\"raw\":");
-		err |= kt_buf_number(b, a->type, v);
-		return err ? -1 : 0;
-	}
-	switch (a->type) {
-	case KT_T_INT:
-	case KT_T_LONG:
-	case KT_T_UINT:
-	case KT_T_ULONG:
-	case KT_T_U16:
-		return kt_buf_number(b, a->type, v);
-	case KT_T_PTR:
-		err |= PUT_LIT(b, "\"");
-		err |= kt_buf_hex(b, v->u);
-		err |= PUT_LIT(b, "\"");
-		return err ? -1 : 0;
-	case KT_T_STR:
-		return kt_esc_json(b, v->str, v->str ? v->len : 0);
-	case KT_T_TIMESPEC:
-		if (!isfinite(v->d))
-			return PUT_LIT(b, "null");
-		return kt_buf_printf(b, "%.9f", v->d);
-	case KT_T_SOCKADDR:
-		return v->sa ? json_sockaddr(b, v->sa) : PUT_LIT(b, "null");
-	case KT_T_BOOL:
-		return v->u ? PUT_LIT(b, "true") : PUT_LIT(b, "false");
-	default:
-		return PUT_LIT(b, "null");
-	}
-}
+/* A flag or enum argument has its text as "value" and its number as
+ * "raw". */
+static const struct kt_value_style json_style = {
+	.str = kt_esc_json,
+	.sockaddr = json_sockaddr,
+	.none = "null",
+	.quote = "\"",
+	.raw_key = ",\"raw\":",
+	.finite_only = true,
+};
 
 static int json_event(struct kt_writer *w, const struct kt_record *r)
 {
@@ -196,8 +162,7 @@ static int json_event(struct kt_writer *w, const struct kt_record *r)
 		err |= PUT_LIT(b, ",\"type\":");
 		err |= put_str(b, a->ctype);
 		err |= PUT_LIT(b, ",\"value\":");
-		err |= json_value(b, a, &r->args[i],
-				  w->raw ? KT_FMT_NONE : kt_arg_fmt(ev, i));
+		err |= kt_value_print(b, w, r, i, &json_style);
 		err |= PUT_LIT(b, "}");
 	}
 	err |= PUT_LIT(b, "]");

@@ -21,7 +21,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "ktrail/flags.h"
 #include "ktrail/writer.h"
 
 #define PUT_LIT(b, s) kt_buf_put((b), (s), sizeof(s) - 1)
@@ -136,41 +135,11 @@ static int put_time(struct table_priv *t, struct kt_buf *b, uint64_t ts)
 	return kt_buf_printf(b, "%s.%06u  ", t->hms, usec);
 }
 
-/* An argument's value; @f its rendering (KT_FMT_NONE: the number). */
-static int table_value(struct table_priv *t, struct kt_buf *b,
-		       const struct kt_arg_def *a, const struct kt_value *v,
-		       enum kt_fmt f)
-{
-	if (!v->set)
-		return PUT_LIT(b, "?");
-	if (f != KT_FMT_NONE)
-		return kt_fmt_render(b, f, kt_value_bits(a->type, v));
-	switch (a->type) {
-	case KT_T_INT:
-	case KT_T_LONG:
-	case KT_T_UINT:
-	case KT_T_ULONG:
-	case KT_T_U16:
-		return kt_buf_number(b, a->type, v);
-	case KT_T_PTR:
-		return kt_buf_hex(b, v->u);
-	case KT_T_STR:
-		return kt_esc_table(b, v->str, v->str ? v->len : 0);
-	case KT_T_TIMESPEC:
-		return kt_buf_printf(b, "%.9f", v->d);
-	case KT_T_SOCKADDR:
-		if (!v->sa)
-			return PUT_LIT(b, "?");
-		t->tmp.len = 0;
-		if (kt_sockaddr_text(&t->tmp, v->sa) < 0)
-			return -1;
-		return kt_esc_table(b, t->tmp.p, t->tmp.len);
-	case KT_T_BOOL:
-		return v->u ? PUT_LIT(b, "true") : PUT_LIT(b, "false");
-	default:
-		return PUT_LIT(b, "?");
-	}
-}
+static const struct kt_value_style table_style = {
+	.str = kt_esc_table,
+	.none = "?",
+	.quote = "",
+};
 
 static int table_event(struct kt_writer *w, const struct kt_record *r)
 {
@@ -230,8 +199,7 @@ static int table_event(struct kt_writer *w, const struct kt_record *r)
 			err |= PUT_LIT(b, ", ");
 		err |= kt_buf_put(b, a->name, strlen(a->name));
 		err |= PUT_LIT(b, ": ");
-		err |= table_value(t, b, a, &r->args[i],
-				   w->raw ? KT_FMT_NONE : kt_arg_fmt(ev, i));
+		err |= kt_value_print(b, w, r, i, &table_style);
 	}
 	err |= PUT_LIT(b, "\n");
 	if (err) {

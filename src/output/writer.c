@@ -11,19 +11,38 @@
 #include "ktrail/util.h"
 #include "ktrail/writer.h"
 
-static const struct kt_writer_ops *const formats[] = {
+const struct kt_writer_ops *const kt_writers[] = {
 	&kt_csv_ops,
 	&kt_json_ops,
 	&kt_table_ops,
 };
+const unsigned int kt_nwriters = KT_ARRAY_SIZE(kt_writers);
 
 const struct kt_writer_ops *kt_writer_find(const char *name)
 {
-	for (size_t i = 0; name && i < KT_ARRAY_SIZE(formats); i++)
-		if (!strcmp(formats[i]->name, name))
-			return formats[i];
+	for (unsigned int i = 0; name && i < kt_nwriters; i++)
+		if (!strcmp(kt_writers[i]->name, name))
+			return kt_writers[i];
 	errno = ENOENT;
 	return NULL;
+}
+
+char *kt_writer_names(char *buf, size_t len)
+{
+	size_t used = 0;
+
+	if (!len)
+		return buf;
+	buf[0] = '\0';
+	for (unsigned int i = 0; i < kt_nwriters && used < len; i++) {
+		const char *sep = !i ? "" : i + 1 < kt_nwriters ? ", " : " or ";
+		int n = snprintf(buf + used, len - used, "%s%s", sep, kt_writers[i]->name);
+
+		if (n < 0)
+			break;
+		used += (size_t)n;
+	}
+	return buf;
 }
 
 int kt_writer_begin(struct kt_writer *w)
@@ -33,7 +52,14 @@ int kt_writer_begin(struct kt_writer *w)
 		return -1;
 	}
 	w->priv = NULL;
+	w->abi = w->machine ? kt_abi_by_machine(w->machine) : kt_abi_native();
+	w->compat_abi = kt_abi_compat_of(w->abi);
 	return w->ops->begin(w);
+}
+
+enum kt_abi kt_writer_abi(const struct kt_writer *w, const struct kt_record *r)
+{
+	return r->compat && w->compat_abi != KT_ABI_NONE ? w->compat_abi : w->abi;
 }
 
 int kt_writer_event(struct kt_writer *w, const struct kt_record *r)
@@ -76,22 +102,6 @@ int kt_writer_put(struct kt_writer *w, const struct kt_buf *b)
 		return -1;
 	}
 	return 0;
-}
-
-int kt_buf_number(struct kt_buf *b, enum kt_type t, const struct kt_value *v)
-{
-	switch (t) {
-	case KT_T_INT:
-		return kt_buf_i64(b, (int32_t)v->i);
-	case KT_T_LONG:
-		return kt_buf_i64(b, v->i);
-	case KT_T_UINT:
-		return kt_buf_u64(b, (uint32_t)v->u);
-	case KT_T_U16:
-		return kt_buf_u64(b, (uint16_t)v->u);
-	default:
-		return kt_buf_u64(b, v->u);
-	}
 }
 
 static const char *const state_names[KT_ST_NSTATES] = {

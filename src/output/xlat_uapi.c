@@ -5,7 +5,8 @@
  * (the kernel sets it there by itself), while 32-bit tasks, and programs
  * that make the syscall themselves (Go), pass the kernel's bit.  This file
  * includes no libc header that defines O_*: the two sets of definitions
- * cannot meet in one translation unit.
+ * cannot meet in one translation unit.  The flags that differ per arch
+ * are not taken from these headers: open_flags.def gives them per ABI.
  */
 #if __has_include(<linux/fcntl.h>)
 #include <linux/fcntl.h>
@@ -22,9 +23,9 @@ static const struct kt_xlat_ent open_access[] = {
 #include "../xlat/open_access.def"
 };
 
-static const struct kt_xlat_ent open_flags[] = {
-#include "../xlat/open_flags.def"
-};
-
 const struct kt_xlat kt_xlat_open_access = KT_XLAT(open_access);
-const struct kt_xlat kt_xlat_open_flags = KT_XLAT(open_flags);
+
+#define XLAT_ABI_NAME kt_xlat_open_flags
+#define XLAT_ABI_FILE "../xlat/open_flags.def"
+#define XLAT_ABI_STORAGE	/* extern, xlat.h */
+#include "xlat_abi.h"

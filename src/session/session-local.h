@@ -141,6 +141,7 @@ struct session {
 	char write_err_name[256];
 	unsigned long long records, unattributed;
 	char hostname[256];
+	char machine[64];	/* a report: the recorded uname -m (flag values) */
 	unsigned long long last_ts;	/* of the last event merged */
 	unsigned long long bad_pages;	/* live sub-buffers that failed the check */
 };

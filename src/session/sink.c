@@ -190,6 +190,7 @@ int sess_outputs_open(struct session *s, char *err, size_t errlen)
 		out->w.events = s->cols;
 		out->w.nevents = n;
 		out->w.hostname = s->hostname[0] ? s->hostname : NULL;
+		out->w.machine = s->machine[0] ? s->machine : NULL;	/* NULL: this one */
 		out->w.raw = s->o->raw;
 		s->nouts++;
 		if (kt_writer_begin(&out->w) < 0 || fflush(out->fp) == EOF) {
@@ -210,7 +211,7 @@ int sess_outputs_open(struct session *s, char *err, size_t errlen)
  */
 static off_t last_whole_row(const struct sess_output *out)
 {
-	bool csv = !strcmp(out->w.ops->name, "csv"), quoted = false;
+	bool csv = out->w.ops->quoted_newlines, quoted = false;
 	off_t end = out->good, pos = out->good;
 	char buf[65536];
 	ssize_t n;

@@ -49,17 +49,24 @@
 /* An int argument's value, sign-extended as the writers pass it. */
 #define I32(x) ((uint64_t)(int64_t)(int32_t)(x))
 
-static void check(enum kt_fmt f, uint64_t v, const char *want)
+/* @v rendered with the values of @abi. */
+static void check_abi(enum kt_fmt f, uint64_t v, enum kt_abi abi, const char *want)
 {
 	struct kt_buf b = { 0 };
 
-	assert_int_equal(kt_fmt_render(&b, f, v), 0);
+	assert_int_equal(kt_fmt_render(&b, f, v, abi), 0);
 	assert_non_null(b.p);
 	if (strcmp(b.p, want))
-		print_message("%s: 0x%llx gives \"%s\", want \"%s\"\n", kt_fmt_name(f),
-			      (unsigned long long)v, b.p, want);
+		print_message("%s: 0x%llx on %s gives \"%s\", want \"%s\"\n", kt_fmt_name(f),
+			      (unsigned long long)v, kt_abi_name(abi), b.p, want);
 	assert_string_equal(b.p, want);
 	kt_buf_free(&b);
+}
+
+/* @v rendered as this machine's own tasks pass it (the headers' values). */
+static void check(enum kt_fmt f, uint64_t v, const char *want)
+{
+	check_abi(f, v, kt_abi_native(), want);
 }
 
 static void test_open_flags(void **state)
@@ -150,9 +157,14 @@ static void test_file_enums(void **state)
 	check(KT_FMT_FCNTL_CMD, F_DUPFD_CLOEXEC, "F_DUPFD_CLOEXEC");
 	/* The kernel's number: a 32-bit build's F_SETLKW is F_SETLKW64 (14). */
 	check(KT_FMT_FCNTL_CMD, 7, "F_SETLKW");
-	check(KT_FMT_FCNTL_CMD, 14, "F_SETLKW64");
 	check(KT_FMT_FCNTL_CMD, F_OFD_SETLK, "F_OFD_SETLK");
-	check(KT_FMT_FCNTL_CMD, 12, "F_GETLK64");	/* a 32-bit task's */
+	/* fcntl64's commands: a 32-bit task's only */
+	check_abi(KT_FMT_FCNTL_CMD, 14, KT_ABI_I386, "F_SETLKW64");
+	check_abi(KT_FMT_FCNTL_CMD, 14, KT_ABI_ARM, "F_SETLKW64");
+	check_abi(KT_FMT_FCNTL_CMD, 12, KT_ABI_I386, "F_GETLK64");
+	check_abi(KT_FMT_FCNTL_CMD, 13, KT_ABI_ARM, "F_SETLK64");
+	check_abi(KT_FMT_FCNTL_CMD, 12, KT_ABI_X86_64, "12");
+	check_abi(KT_FMT_FCNTL_CMD, 14, KT_ABI_ARM64, "14");
 	check(KT_FMT_FCNTL_CMD, 9999, "9999");
 	check(KT_FMT_FCNTL_CMD, I32(-1), "-1");
 	check(KT_FMT_SEEK_WHENCE, SEEK_SET, "SEEK_SET");
@@ -373,16 +385,94 @@ static void test_names(void **state)
 			assert_string_not_equal(n, kt_fmt_name(g));
 	}
 
-	assert_int_equal(kt_fmt_render(&b, KT_FMT_NONE, I32(-5)), 0);
+	assert_int_equal(kt_fmt_render(&b, KT_FMT_NONE, I32(-5), kt_abi_native()), 0);
 	assert_string_equal(b.p, "-5");
 	errno = 0;
-	assert_int_equal(kt_fmt_render(&b, KT_FMT_N, 0), -1);
+	assert_int_equal(kt_fmt_render(&b, KT_FMT_N, 0, kt_abi_native()), -1);
 	assert_int_equal(errno, EINVAL);
 	assert_string_equal(b.p, "-5");
 	/* appends */
-	assert_int_equal(kt_fmt_render(&b, KT_FMT_SIGNAL, SIGTERM), 0);
+	assert_int_equal(kt_fmt_render(&b, KT_FMT_SIGNAL, SIGTERM, kt_abi_native()), 0);
 	assert_string_equal(b.p, "-5SIGTERM");
 	kt_buf_free(&b);
+}
+
+/*
+ * The values that differ between the ABIs are those of the ABI asked for,
+ * whatever machine this test runs on (the uapi <asm/...> headers of each).
+ */
+static void test_abi_open_flags(void **state)
+{
+	/* an arm board's openat(O_DIRECTORY) is 040000: x86's O_DIRECT */
+	check_abi(KT_FMT_OPEN_FLAGS, 040000, KT_ABI_ARM, "O_RDONLY|O_DIRECTORY");
+	check_abi(KT_FMT_OPEN_FLAGS, 040000, KT_ABI_ARM64, "O_RDONLY|O_DIRECTORY");
+	check_abi(KT_FMT_OPEN_FLAGS, 040000, KT_ABI_X86_64, "O_RDONLY|O_DIRECT");
+	check_abi(KT_FMT_OPEN_FLAGS, 040000, KT_ABI_I386, "O_RDONLY|O_DIRECT");
+	check_abi(KT_FMT_OPEN_FLAGS, 0200000, KT_ABI_ARM, "O_RDONLY|O_DIRECT");
+	check_abi(KT_FMT_OPEN_FLAGS, 0200000, KT_ABI_X86_64, "O_RDONLY|O_DIRECTORY");
+	check_abi(KT_FMT_OPEN_FLAGS, 0100000 | 02000000, KT_ABI_ARM,
+		  "O_RDONLY|O_NOFOLLOW|O_CLOEXEC");
+	check_abi(KT_FMT_OPEN_FLAGS, 0400000 | 02000000, KT_ABI_X86_64,
+		  "O_RDONLY|O_NOFOLLOW|O_CLOEXEC");
+	check_abi(KT_FMT_OPEN_FLAGS, 0400000 | 02, KT_ABI_ARM64, "O_RDWR|O_LARGEFILE");
+	check_abi(KT_FMT_OPEN_FLAGS, 0100000 | 02, KT_ABI_I386, "O_RDWR|O_LARGEFILE");
+	/* O_TMPFILE is __O_TMPFILE|O_DIRECTORY of its ABI */
+	check_abi(KT_FMT_OPEN_FLAGS, 020040000 | 02, KT_ABI_ARM, "O_RDWR|O_TMPFILE");
+	check_abi(KT_FMT_OPEN_FLAGS, 020200000 | 02, KT_ABI_ARM,
+		  "O_RDWR|O_DIRECT|__O_TMPFILE");
+	check_abi(KT_FMT_OPEN_FLAGS, 020200000 | 02, KT_ABI_X86_64, "O_RDWR|O_TMPFILE");
+	/* an ABI not known here: asm-generic's */
+	check_abi(KT_FMT_OPEN_FLAGS, 0200000, KT_ABI_NONE, "O_RDONLY|O_DIRECTORY");
+	check_abi(KT_FMT_OPEN_FLAGS, 0200000, KT_ABI_MAX, "O_RDONLY|O_DIRECTORY");
+	/* mq_open's oflag and pipe2's O_DIRECT alike */
+	check_abi(KT_FMT_PIPE_FLAGS, 0200000, KT_ABI_ARM, "O_DIRECT");
+	check_abi(KT_FMT_PIPE_FLAGS, 0200000, KT_ABI_X86_64, "0x10000");
+	check_abi(KT_FMT_PIPE_FLAGS, 040000, KT_ABI_X86_64, "O_DIRECT");
+}
+
+static void test_abi_tables(void **state)
+{
+	/* x86's MAP_32BIT; arm64's PROT_BTI and PROT_MTE */
+	check_abi(KT_FMT_MMAP_FLAGS, 0x02 | 0x20 | 0x40, KT_ABI_X86_64,
+		  "MAP_PRIVATE|MAP_ANONYMOUS|MAP_32BIT");
+	check_abi(KT_FMT_MMAP_FLAGS, 0x02 | 0x20 | 0x40, KT_ABI_ARM,
+		  "MAP_PRIVATE|MAP_ANONYMOUS|0x40");
+	check_abi(KT_FMT_PROT, 0x1 | 0x10, KT_ABI_ARM64, "PROT_READ|PROT_BTI");
+	check_abi(KT_FMT_PROT, 0x3 | 0x20, KT_ABI_ARM64, "PROT_READ|PROT_WRITE|PROT_MTE");
+	check_abi(KT_FMT_PROT, 0x1 | 0x10, KT_ABI_X86_64, "PROT_READ|0x10");
+	check_abi(KT_FMT_PROT, 0x1 | 0x10, KT_ABI_ARM, "PROT_READ|0x10");
+	/* the arch's own ptrace requests */
+	check_abi(KT_FMT_PTRACE_REQUEST, 12, KT_ABI_X86_64, "PTRACE_GETREGS");
+	check_abi(KT_FMT_PTRACE_REQUEST, 12, KT_ABI_ARM, "PTRACE_GETREGS");
+	check_abi(KT_FMT_PTRACE_REQUEST, 12, KT_ABI_ARM64, "12");
+	check_abi(KT_FMT_PTRACE_REQUEST, 22, KT_ABI_ARM, "PTRACE_GET_THREAD_AREA");
+	check_abi(KT_FMT_PTRACE_REQUEST, 25, KT_ABI_I386, "PTRACE_GET_THREAD_AREA");
+	check_abi(KT_FMT_PTRACE_REQUEST, 22, KT_ABI_X86_64, "22");
+	check_abi(KT_FMT_PTRACE_REQUEST, 30, KT_ABI_X86_64, "PTRACE_ARCH_PRCTL");
+	check_abi(KT_FMT_PTRACE_REQUEST, 30, KT_ABI_I386, "30");
+	check_abi(KT_FMT_PTRACE_REQUEST, 31, KT_ABI_ARM64, "PTRACE_SYSEMU");
+	check_abi(KT_FMT_PTRACE_REQUEST, 31, KT_ABI_ARM, "31");
+	check_abi(KT_FMT_PTRACE_REQUEST, 12, KT_ABI_NONE, "12");
+	/* the same everywhere */
+	check_abi(KT_FMT_PTRACE_REQUEST, 16, KT_ABI_ARM, "PTRACE_ATTACH");
+	check_abi(KT_FMT_FCNTL_CMD, 5, KT_ABI_ARM64, "F_GETLK");
+
+	/* which ABI a recording's machine has, and its 32-bit tasks' */
+	assert_int_equal(kt_abi_by_machine("x86_64"), KT_ABI_X86_64);
+	assert_int_equal(kt_abi_by_machine("i686"), KT_ABI_I386);
+	assert_int_equal(kt_abi_by_machine("i386"), KT_ABI_I386);
+	assert_int_equal(kt_abi_by_machine("armv7l"), KT_ABI_ARM);
+	assert_int_equal(kt_abi_by_machine("armv8l"), KT_ABI_ARM);
+	assert_int_equal(kt_abi_by_machine("aarch64"), KT_ABI_ARM64);
+	assert_int_equal(kt_abi_by_machine("arm64"), KT_ABI_ARM64);
+	assert_int_equal(kt_abi_by_machine("i786"), KT_ABI_NONE);
+	assert_int_equal(kt_abi_by_machine("ppc64le"), KT_ABI_NONE);
+	assert_int_equal(kt_abi_by_machine(""), KT_ABI_NONE);
+	assert_int_equal(kt_abi_by_machine(NULL), KT_ABI_NONE);
+	assert_int_equal(kt_abi_compat_of(KT_ABI_X86_64), KT_ABI_I386);
+	assert_int_equal(kt_abi_compat_of(KT_ABI_ARM64), KT_ABI_ARM);
+	assert_int_equal(kt_abi_compat_of(KT_ABI_ARM), KT_ABI_NONE);
+	assert_int_equal(kt_abi_compat_of(KT_ABI_NONE), KT_ABI_NONE);
 }
 
 static void test_value_bits(void **state)
@@ -565,6 +655,8 @@ int main(void)
 		cmocka_unit_test(test_processes),
 		cmocka_unit_test(test_fds_time),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_abi_open_flags),
+		cmocka_unit_test(test_abi_tables),
 		cmocka_unit_test(test_value_bits),
 		cmocka_unit_test(test_arg_fmt),
 		cmocka_unit_test(test_argfmt_rows),

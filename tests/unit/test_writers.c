@@ -35,6 +35,7 @@
 #define ID_MQ_TIMEDSEND "182"
 #define ID_OPENAT "56"
 #define ID_MSGCTL "187"
+#define ID_FCNTL "25"
 #else
 #define ID_MSGSND "69"
 #define ID_MQ_OPEN "240"
@@ -43,6 +44,7 @@
 #define ID_MQ_TIMEDSEND "242"
 #define ID_OPENAT "257"
 #define ID_MSGCTL "71"
+#define ID_FCNTL "72"
 #endif
 
 #define TS 1700000000123456789ull	/* 2023-11-14 22:13:20.123456789 UTC */
@@ -175,6 +177,23 @@ static void test_find(void **state)
 	assert_string_equal(kt_state_name(KT_ST_NO_EXIT), "no_exit");
 	assert_string_equal(kt_state_name(KT_ST_NO_ENTER), "no_enter");
 	assert_string_equal(kt_state_name(KT_ST_NSTATES), "?");
+}
+
+/* The one table of formats gives the CLI its names. */
+static void test_writer_table(void **state)
+{
+	char names[64], small[8];
+
+	assert_int_equal(kt_nwriters, 3);
+	for (unsigned int i = 0; i < kt_nwriters; i++)
+		assert_ptr_equal(kt_writer_find(kt_writers[i]->name), kt_writers[i]);
+	assert_string_equal(kt_writer_names(names, sizeof(names)), "csv, json or table");
+	assert_string_equal(kt_writer_names(small, sizeof(small)), "csv, js");
+	assert_ptr_equal(kt_writer_names(small, 0), small);
+	/* only CSV quotes a newline inside a field */
+	assert_true(kt_writer_find("csv")->quoted_newlines);
+	assert_false(kt_writer_find("json")->quoted_newlines);
+	assert_false(kt_writer_find("table")->quoted_newlines);
 }
 
 static void test_csv_header(void **state)
@@ -873,6 +892,108 @@ static void test_table_flags_context(void **state)
 
 /* ------------------------------------------------------------- errors */
 
+/* A CSV writer over @list for events made on @machine, with one record
+ * @r per entry (NULL-terminated); returns what it wrote. */
+static const char *csv_of_machine(struct out *o, const char *machine, const char *list,
+				  const struct kt_record *const *r)
+{
+	char tmp[256], *save = NULL;
+
+	memset(o, 0, sizeof(*o));
+	o->fp = open_memstream(&o->buf, &o->len);
+	assert_non_null(o->fp);
+	snprintf(tmp, sizeof(tmp), "%s", list);
+	for (char *t = strtok_r(tmp, ",", &save); t; t = strtok_r(NULL, ",", &save))
+		o->evs[o->w.nevents++] = ev(t);
+	o->w.ops = kt_writer_find("csv");
+	o->w.fp = o->fp;
+	o->w.events = o->evs;
+	o->w.machine = machine;
+	assert_int_equal(kt_writer_begin(&o->w), 0);
+	for (; *r; r++)
+		write_rec(o, *r);
+	return end_out(o);
+}
+
+#define HDR_OPENAT FIXED ",dirfd,pathname,flags,mode\n"
+#define HDR_FCNTL FIXED ",fd,cmd,arg\n"
+
+/*
+ * Flags print with the values of the machine that made the events (a
+ * recording's "machine"), and of its compat ABI for a 32-bit task's
+ * record, not with this machine's: an arm board's O_DIRECTORY (040000)
+ * is x86's O_DIRECT.
+ */
+static void test_csv_machine_abi(void **state)
+{
+	struct kt_record open_dir = {
+		.ts = 10, .cpu = 1, .pid = 100, .tid = 100, .comm = "ls", .ev = ev("openat"),
+		.state = KT_ST_COMPLETE, .has_ret = true, .ret = 3,
+		.args = {
+			{ .set = true, .i = -100 },
+			{ .set = true, .str = "/tmp", .len = 4 },
+			{ .set = true, .i = 040000 },
+			{ .set = true, .u = 0 },
+		},
+	};
+	struct kt_record getlk = {
+		.ts = 11, .cpu = 0, .pid = 200, .tid = 200, .comm = "lk", .ev = ev("fcntl"),
+		.state = KT_ST_COMPLETE, .has_ret = true, .ret = 0,
+		.args = {
+			{ .set = true, .u = 3 },
+			{ .set = true, .u = 12 },
+			{ .set = true, .u = 0x1000 },
+		},
+	};
+	struct kt_record getlk32 = getlk;
+	const struct kt_record *opens[] = { &open_dir, NULL };
+	const struct kt_record *locks[] = { &getlk, &getlk32, NULL };
+	struct out o;
+
+	getlk32.compat = true;
+	assert_string_equal(csv_of_machine(&o, "armv7l", "openat", opens),
+		HDR_OPENAT
+		"10,1,100,100,ls,,,,," ID_OPENAT ",openat,0,complete,3,"
+		"AT_FDCWD,/tmp,O_RDONLY|O_DIRECTORY,0000\n");
+	assert_int_equal(o.w.abi, KT_ABI_ARM);
+	close_out(&o);
+	assert_string_equal(csv_of_machine(&o, "aarch64", "openat", opens),
+		HDR_OPENAT
+		"10,1,100,100,ls,,,,," ID_OPENAT ",openat,0,complete,3,"
+		"AT_FDCWD,/tmp,O_RDONLY|O_DIRECTORY,0000\n");
+	close_out(&o);
+	assert_string_equal(csv_of_machine(&o, "x86_64", "openat", opens),
+		HDR_OPENAT
+		"10,1,100,100,ls,,,,," ID_OPENAT ",openat,0,complete,3,"
+		"AT_FDCWD,/tmp,O_RDONLY|O_DIRECT,0000\n");
+	close_out(&o);
+
+	/* fcntl64's F_GETLK64 is a 32-bit task's only */
+	assert_string_equal(csv_of_machine(&o, "aarch64", "fcntl", locks),
+		HDR_FCNTL
+		"11,0,200,200,lk,,,,," ID_FCNTL ",fcntl,0,complete,0,3,12,4096\n"
+		"11,0,200,200,lk,,,,," ID_FCNTL ",fcntl,1,complete,0,3,F_GETLK64,4096\n");
+	assert_int_equal(o.w.abi, KT_ABI_ARM64);
+	assert_int_equal(o.w.compat_abi, KT_ABI_ARM);
+	close_out(&o);
+	assert_string_equal(csv_of_machine(&o, "x86_64", "fcntl", locks),
+		HDR_FCNTL
+		"11,0,200,200,lk,,,,," ID_FCNTL ",fcntl,0,complete,0,3,12,4096\n"
+		"11,0,200,200,lk,,,,," ID_FCNTL ",fcntl,1,complete,0,3,F_GETLK64,4096\n");
+	close_out(&o);
+	/* a 32-bit machine has no compat ABI: its own values */
+	assert_string_equal(csv_of_machine(&o, "armv7l", "fcntl", locks),
+		HDR_FCNTL
+		"11,0,200,200,lk,,,,," ID_FCNTL ",fcntl,0,complete,0,3,F_GETLK64,4096\n"
+		"11,0,200,200,lk,,,,," ID_FCNTL ",fcntl,1,complete,0,3,F_GETLK64,4096\n");
+	assert_int_equal(o.w.compat_abi, KT_ABI_NONE);
+	close_out(&o);
+	/* no machine: this one */
+	assert_non_null(csv_of_machine(&o, NULL, "openat", opens));
+	assert_int_equal(o.w.abi, kt_abi_native());
+	close_out(&o);
+}
+
 static void test_write_errors(void **state)
 {
 	static const char *const formats[] = { "csv", "json", "table" };
@@ -957,6 +1078,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_find),
+		cmocka_unit_test(test_writer_table),
 		cmocka_unit_test(test_csv_header),
 		cmocka_unit_test(test_csv_rows),
 		cmocka_unit_test(test_csv_types),
@@ -968,6 +1090,7 @@ int main(void)
 		cmocka_unit_test(test_csv_flags_context),
 		cmocka_unit_test(test_json_flags_context),
 		cmocka_unit_test(test_table_flags_context),
+		cmocka_unit_test(test_csv_machine_abi),
 		cmocka_unit_test(test_write_errors),
 		cmocka_unit_test(test_bad_args),
 	};
