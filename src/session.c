@@ -2034,9 +2034,7 @@ static int drop_privileges(struct session *s, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot hold kprobe_profile open: %s", strerror(errno));
 		return -1;
 	}
-	/* raw_syscalls' calls are kept by the task's executable, read from
-	 * /proc/PID/exe: other users' need CAP_SYS_PTRACE. */
-	if (kt_priv_drop(s->uid, s->gid, s->plan.compat, err, errlen) < 0)
+	if (kt_priv_drop(s->uid, s->gid, err, errlen) < 0)
 		return -1;
 	s->dropped = true;
 	/* Test hook (tests/live/privileges.sh): try to open a file now. */
@@ -2315,6 +2313,11 @@ int kt_session_run(const struct kt_opts *o, struct kt_session_result *res,
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
+	/* raw_syscalls' calls are kept by the task's ABI: a root helper
+	 * tells it (priv.h); kt_proc_free() ends it. */
+	if (s->plan.compat && kt_abi_helper_attach(s->proc) < 0)
+		fprintf(stderr, "ktrail: cannot start the ABI helper (%s): 32-bit tasks' "
+			"raw_syscalls events will be counted as unattributed\n", strerror(errno));
 	lookup_events(s);
 	for (unsigned int i = 0; i < s->plan.n; i++) {
 		const struct kt_plan_entry *e = &s->plan.e[i];
