@@ -229,6 +229,7 @@ struct kt_abi_helper {
 	pid_t pid;
 	int fd;			/* -1: gone (it died or did not answer) */
 	uint32_t seq;
+	bool stuck;		/* it did not answer in time */
 };
 
 struct abi_state {
@@ -487,11 +488,15 @@ enum kt_abi kt_abi_helper_ask(struct kt_abi_helper *h, int tgid, bool exec)
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		ms = ABI_ANSWER_MS - ((now.tv_sec - start.tv_sec) * 1000 +
 				      (now.tv_nsec - start.tv_nsec) / 1000000);
-		if (ms <= 0)
+		if (ms <= 0) {
+			h->stuck = true;
 			return abi_gone(h);
+		}
 		r = poll(&p, 1, (int)ms);
 		if (r < 0 && errno == EINTR)
 			continue;
+		if (r == 0)
+			h->stuck = true;
 		if (r <= 0)
 			return abi_gone(h);
 		n = recv(h->fd, &a, sizeof(a), MSG_DONTWAIT);
@@ -512,8 +517,9 @@ void kt_abi_helper_stop(struct kt_abi_helper *h)
 	if (h->fd >= 0)
 		close(h->fd);
 	/* It ends at the EOF; one stuck in a read ends by its alarm (after
-	 * the drop ktrail may not kill it): wait a bounded time. */
-	for (int i = 0; i < 300; i++) {
+	 * the drop ktrail may not kill it): wait a bounded time, not again
+	 * for one that did not answer. */
+	for (int i = 0; i < (h->stuck ? 1 : 300); i++) {
 		pid_t r = waitpid(h->pid, NULL, WNOHANG);
 
 		if (r == h->pid || (r < 0 && errno != EINTR))
