@@ -2,19 +2,28 @@
 /* Least privilege: the capability check, the guard, the drop (priv.h). */
 #include <errno.h>
 #include <grp.h>
+#include <linux/cn_proc.h>
+#include <linux/connector.h>
+#include <linux/netlink.h>
+#include <poll.h>
 #include <pwd.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/capability.h>
 #include <sys/fsuid.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <fcntl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ktrail/priv.h"
+#include "ktrail/proc.h"
 
 static bool has_cap(cap_t caps, cap_value_t c)
 {
@@ -139,9 +148,8 @@ int kt_guard_finish(struct kt_guard *g)
 	return r > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
 }
 
-int kt_priv_drop(uid_t uid, gid_t gid, bool keep_ptrace, char *err, size_t errlen)
+int kt_priv_drop(uid_t uid, gid_t gid, char *err, size_t errlen)
 {
-	cap_value_t ptrace[] = { CAP_SYS_PTRACE };
 	struct passwd *pw = getpwuid(uid);
 	cap_t caps;
 
@@ -150,24 +158,14 @@ int kt_priv_drop(uid_t uid, gid_t gid, bool keep_ptrace, char *err, size_t errle
 		snprintf(err, errlen, "cannot take group %d: %s", (int)gid, strerror(errno));
 		return -1;
 	}
-	if (keep_ptrace && prctl(PR_SET_KEEPCAPS, 1) < 0) {
-		snprintf(err, errlen, "PR_SET_KEEPCAPS: %s", strerror(errno));
-		return -1;
-	}
 	if (setresuid(uid, uid, uid) < 0) {
 		snprintf(err, errlen, "cannot become user %d: %s", (int)uid, strerror(errno));
 		return -1;
 	}
+	/* Nothing is kept (--user root keeps its uid, not its capabilities). */
 	caps = cap_init();	/* all clear */
 	if (!caps) {
 		snprintf(err, errlen, "cap_init: %s", strerror(errno));
-		return -1;
-	}
-	if (keep_ptrace && uid != 0 &&
-	    (cap_set_flag(caps, CAP_PERMITTED, 1, ptrace, CAP_SET) < 0 ||
-	     cap_set_flag(caps, CAP_EFFECTIVE, 1, ptrace, CAP_SET) < 0)) {
-		cap_free(caps);
-		snprintf(err, errlen, "cap_set_flag: %s", strerror(errno));
 		return -1;
 	}
 	if (cap_set_proc(caps) < 0) {
@@ -176,7 +174,6 @@ int kt_priv_drop(uid_t uid, gid_t gid, bool keep_ptrace, char *err, size_t errle
 		return -1;
 	}
 	cap_free(caps);
-	prctl(PR_SET_KEEPCAPS, 0);
 	/* Nothing may ever give them back (ktrail execs nothing from now). */
 	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
 	/* The drop must hold: root again must be impossible. */
@@ -199,4 +196,357 @@ int kt_priv_open_as(uid_t uid, gid_t gid, const char *path, int flags, mode_t mo
 	setfsgid(og);
 	errno = saved;
 	return fd;
+}
+
+/*
+ * The ABI helper.  ktrail asks with a process id, never a path; the
+ * helper answers from /proc/TGID/exe, the very file the process runs, and
+ * from what it saw when the process exec'd (the proc connector tells it
+ * then: a short program is gone before ktrail decodes its exec).
+ */
+#define ABI_ANSWER_MS 3000	/* ktrail gives up on the helper after this */
+#define ABI_WORK_S 2		/* the helper dies if one answer takes longer */
+#define ABI_EXECS 8192		/* the last execs seen, oldest overwritten */
+
+struct abi_req {
+	uint32_t seq;
+	int32_t tgid;
+	uint8_t exec;
+};
+
+struct abi_ans {
+	uint32_t seq;
+	int8_t abi;
+};
+
+struct abi_exec {
+	int32_t tgid;		/* 0: free */
+	int8_t abi;
+	bool used;		/* taken by an exec ktrail decoded */
+};
+
+struct kt_abi_helper {
+	pid_t pid;
+	int fd;			/* -1: gone (it died or did not answer) */
+	uint32_t seq;
+	bool stuck;		/* it did not answer in time */
+};
+
+struct abi_state {
+	int nl;			/* proc connector, -1: none */
+	struct abi_exec execs[ABI_EXECS];
+	unsigned int next;
+};
+
+static enum kt_abi abi_now(int tgid)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/exe", tgid);
+	return kt_elf_file_abi(path);
+}
+
+/* One proc connector message: execs are classified at once. */
+static void abi_nl_msg(struct abi_state *st, const void *buf, size_t len)
+{
+	for (const struct nlmsghdr *nh = buf; NLMSG_OK(nh, len); nh = NLMSG_NEXT(nh, len)) {
+		const struct cn_msg *cn = NLMSG_DATA(nh);
+		const struct proc_event *ev = (const void *)cn->data;
+		struct abi_exec *e;
+
+		if (nh->nlmsg_type != NLMSG_DONE ||
+		    nh->nlmsg_len < NLMSG_LENGTH(sizeof(*cn) + sizeof(*ev)) ||
+		    cn->id.idx != CN_IDX_PROC || ev->what != PROC_EVENT_EXEC)
+			continue;
+		e = &st->execs[st->next++ % ABI_EXECS];
+		e->tgid = ev->event_data.exec.process_tgid;
+		e->abi = (int8_t)abi_now(e->tgid);
+		e->used = false;
+	}
+}
+
+static void abi_nl_drain(struct abi_state *st)
+{
+	char buf[8192] __attribute__((aligned(NLMSG_ALIGNTO)));
+	ssize_t n;
+
+	while (st->nl >= 0) {
+		n = recv(st->nl, buf, sizeof(buf), MSG_DONTWAIT);
+		if (n < 0 && errno == ENOBUFS)
+			continue;	/* some were lost: they are asked for now */
+		if (n <= 0)
+			break;
+		abi_nl_msg(st, buf, (size_t)n);
+	}
+}
+
+/* Listen to the execs of every process (CAP_NET_ADMIN, at this bind). */
+static int abi_nl_open(void)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_groups = CN_IDX_PROC,
+				  .nl_pid = 0 };
+	struct {
+		struct nlmsghdr nh;
+		struct cn_msg cn;
+		enum proc_cn_mcast_op op;
+	} __attribute__((packed)) msg = { 0 };
+	int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_CONNECTOR);
+
+	if (fd < 0)
+		return -1;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		goto fail;
+	msg.nh.nlmsg_len = sizeof(msg);
+	msg.nh.nlmsg_type = NLMSG_DONE;
+	msg.nh.nlmsg_pid = (uint32_t)getpid();
+	msg.cn.id.idx = CN_IDX_PROC;
+	msg.cn.id.val = CN_VAL_PROC;
+	msg.cn.len = sizeof(msg.op);
+	msg.op = PROC_CN_MCAST_LISTEN;
+	if (send(fd, &msg, sizeof(msg), 0) != (ssize_t)sizeof(msg))
+		goto fail;
+	return fd;
+fail:
+	close(fd);
+	return -1;
+}
+
+static enum kt_abi abi_answer(struct abi_state *st, const struct abi_req *q)
+{
+	struct abi_exec *newest = NULL;
+	enum kt_abi abi;
+
+	abi_nl_drain(st);
+	/* An exec ktrail decodes: the oldest of that process's execs not yet
+	 * taken, in the order they happened. */
+	for (unsigned int i = 0; i < ABI_EXECS; i++) {
+		struct abi_exec *e = &st->execs[(st->next + i) % ABI_EXECS];
+
+		if (e->tgid != q->tgid)
+			continue;
+		if (q->exec && !e->used) {
+			e->used = true;
+			return e->abi;
+		}
+		newest = e;
+	}
+	abi = abi_now(q->tgid);
+	/* Gone already: the program its last exec ran. */
+	if (abi == KT_ABI_NONE && newest)
+		abi = newest->abi;
+	return abi;
+}
+
+/* Keep only what opening another user's /proc/PID/exe needs. */
+static int abi_limit(void)
+{
+	cap_value_t keep[] = { CAP_SYS_PTRACE, CAP_DAC_READ_SEARCH };
+	cap_t caps;
+	int r;
+
+	for (int c = 0; c <= CAP_LAST_CAP; c++)
+		if (c != CAP_SYS_PTRACE && c != CAP_DAC_READ_SEARCH &&
+		    prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 && errno != EINVAL)
+			return -1;
+	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+	caps = cap_init();
+	if (!caps)
+		return -1;
+	r = cap_set_flag(caps, CAP_PERMITTED, 2, keep, CAP_SET) < 0 ||
+	    cap_set_flag(caps, CAP_EFFECTIVE, 2, keep, CAP_SET) < 0 ||
+	    cap_set_proc(caps) < 0 ? -1 : 0;
+	cap_free(caps);
+	if (r < 0 || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+	    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		return -1;
+	return 0;
+}
+
+static void abi_serve(int sock, pid_t parent) __attribute__((noreturn));
+static void abi_serve(int sock, pid_t parent)
+{
+	static struct abi_state st;
+	const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
+	sigset_t all;
+
+	/* Ctrl-C reaches the whole group: the helper ends with ktrail, at
+	 * the EOF of its socket (ktrail still decodes after a SIGINT). */
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		signal(sigs[i], SIG_IGN);
+	signal(SIGALRM, SIG_DFL);
+	signal(SIGCHLD, SIG_DFL);
+	sigemptyset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+	/* Hold nothing of ktrail's: its socket only, as fd 3. */
+	if (sock != 3) {
+		if (dup2(sock, 3) < 0)
+			_exit(1);
+		sock = 3;
+	}
+	for (int fd = 0; fd < 3; fd++)
+		close(fd);
+	syscall(SYS_close_range, 4, ~0U, 0);
+	prctl(PR_SET_NAME, "ktrail-abi");
+	/* While ktrail is root; after its drop the kernel refuses it this
+	 * signal (a dying parent must have the right to send it). */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(0);
+	st.nl = abi_nl_open();
+	if (abi_limit() < 0)
+		_exit(1);
+	for (;;) {
+		struct pollfd p[2] = { { .fd = sock, .events = POLLIN },
+				       { .fd = st.nl, .events = POLLIN } };
+		struct abi_req q;
+		struct abi_ans a;
+		ssize_t n;
+
+		if (poll(p, st.nl >= 0 ? 2 : 1, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			_exit(1);
+		}
+		if (p[1].revents) {
+			alarm(ABI_WORK_S);
+			abi_nl_drain(&st);
+			alarm(0);
+		}
+		if (!p[0].revents)
+			continue;
+		n = recv(sock, &q, sizeof(q), 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n != (ssize_t)sizeof(q))
+			_exit(0);	/* EOF: ktrail is gone */
+		/* A program on a file system that never answers must not
+		 * keep the helper forever: SIGALRM's default kills it. */
+		alarm(ABI_WORK_S);
+		a.seq = q.seq;
+		a.abi = (int8_t)abi_answer(&st, &q);
+		alarm(0);
+		if (send(sock, &a, sizeof(a), MSG_NOSIGNAL) != (ssize_t)sizeof(a))
+			_exit(0);
+	}
+}
+
+struct kt_abi_helper *kt_abi_helper_start(void)
+{
+	struct kt_abi_helper *h = calloc(1, sizeof(*h));
+	pid_t parent = getpid();
+	int sv[2];
+
+	if (!h)
+		return NULL;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+		free(h);
+		return NULL;
+	}
+	fflush(NULL);
+	h->pid = fork();
+	if (h->pid < 0) {
+		int e = errno;
+
+		close(sv[0]);
+		close(sv[1]);
+		free(h);
+		errno = e;
+		return NULL;
+	}
+	if (h->pid == 0)
+		abi_serve(sv[1], parent);
+	close(sv[1]);
+	h->fd = sv[0];
+	return h;
+}
+
+/* The helper failed: ask it nothing more (it ends at this EOF). */
+static enum kt_abi abi_gone(struct kt_abi_helper *h)
+{
+	close(h->fd);
+	h->fd = -1;
+	return KT_ABI_NONE;
+}
+
+enum kt_abi kt_abi_helper_ask(struct kt_abi_helper *h, int tgid, bool exec)
+{
+	struct abi_req q = { .seq = ++h->seq, .tgid = tgid, .exec = exec };
+	struct timespec start, now;
+
+	if (h->fd < 0 || tgid <= 0)
+		return KT_ABI_NONE;
+	if (send(h->fd, &q, sizeof(q), MSG_NOSIGNAL) != (ssize_t)sizeof(q))
+		return abi_gone(h);
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		struct pollfd p = { .fd = h->fd, .events = POLLIN };
+		struct abi_ans a;
+		long ms;
+		ssize_t n;
+		int r;
+
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		ms = ABI_ANSWER_MS - ((now.tv_sec - start.tv_sec) * 1000 +
+				      (now.tv_nsec - start.tv_nsec) / 1000000);
+		if (ms <= 0) {
+			h->stuck = true;
+			return abi_gone(h);
+		}
+		r = poll(&p, 1, (int)ms);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r == 0)
+			h->stuck = true;
+		if (r <= 0)
+			return abi_gone(h);
+		n = recv(h->fd, &a, sizeof(a), MSG_DONTWAIT);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n != (ssize_t)sizeof(a))
+			return abi_gone(h);
+		if (a.seq != q.seq)
+			continue;	/* a late answer to an earlier question */
+		return a.abi >= 0 && a.abi < KT_ABI_MAX ? (enum kt_abi)a.abi : KT_ABI_NONE;
+	}
+}
+
+void kt_abi_helper_stop(struct kt_abi_helper *h)
+{
+	if (!h)
+		return;
+	if (h->fd >= 0)
+		close(h->fd);
+	/* It ends at the EOF; one stuck in a read ends by its alarm (after
+	 * the drop ktrail may not kill it): wait a bounded time, not again
+	 * for one that did not answer. */
+	for (int i = 0; i < (h->stuck ? 1 : 300); i++) {
+		pid_t r = waitpid(h->pid, NULL, WNOHANG);
+
+		if (r == h->pid || (r < 0 && errno != EINTR))
+			break;
+		usleep(10000);
+	}
+	free(h);
+}
+
+static enum kt_abi abi_source_ask(void *arg, int tgid, bool exec)
+{
+	return kt_abi_helper_ask(arg, tgid, exec);
+}
+
+static void abi_source_release(void *arg)
+{
+	kt_abi_helper_stop(arg);
+}
+
+int kt_abi_helper_attach(struct kt_proc *t)
+{
+	struct kt_abi_helper *h = kt_abi_helper_start();
+	struct kt_abi_source src = { abi_source_ask, abi_source_release, NULL };
+
+	if (!h)
+		return -1;
+	src.arg = h;
+	kt_proc_set_abi_source(t, &src);
+	return 0;
 }

@@ -7,10 +7,22 @@
  *    ktrail's end (the close of a pipe: a normal end, a crash or SIGKILL
  *    alike) and then removes the instance and the kprobes;
  *  - drops to an unprivileged user (--user NAME, else nobody) with no
- *    capability left, except CAP_SYS_PTRACE when 32-bit tasks are
- *    recognised by their executable (/proc/PID/exe of other users).
+ *    capability left, in every mode.
  * Decoding and writing then run with what an ordinary user has: the open
  * buffers and output files, and /proc.
+ *
+ * When 32-bit tasks are traced (raw_syscalls, whose calls are kept by the
+ * task's ABI), an ABI helper forked before the drop tells a process's ABI
+ * from its executable: ktrail sends a process id over a socketpair (never
+ * a path), the helper opens /proc/TGID/exe (the file the process runs,
+ * not a path looked up again; O_NONBLOCK, a regular file only) and
+ * answers from its ELF header.  It learns of every exec when it happens
+ * (the proc connector), so a program that ends before ktrail decodes its
+ * exec is still told.  It stays root with CAP_SYS_PTRACE (another user's
+ * /proc/PID/exe) and CAP_DAC_READ_SEARCH (an executable its owner may not
+ * read) only, no_new_privs, not dumpable; it ends at the EOF of its
+ * socket, and an answer that takes too long ends it (ktrail then counts
+ * the ABIs it cannot tell as unattributed).
  */
 #ifndef KTRAIL_PRIV_H
 #define KTRAIL_PRIV_H
@@ -18,6 +30,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
+
+#include "ktrail/catalog.h"
+
+struct kt_proc;
 
 /*
  * Before setup: the capabilities this run needs, from the process's own
@@ -46,10 +62,26 @@ int kt_guard_start(struct kt_guard *g, int (*cleanup)(void *arg), void *arg);
 int kt_guard_finish(struct kt_guard *g);
 
 /*
- * Become @uid/@gid for good, with no capability left but CAP_SYS_PTRACE
- * if @keep_ptrace.  Returns 0, or -1 with @err.
+ * Become @uid/@gid for good, with no capability left.  Returns 0, or -1
+ * with @err.
  */
-int kt_priv_drop(uid_t uid, gid_t gid, bool keep_ptrace, char *err, size_t errlen);
+int kt_priv_drop(uid_t uid, gid_t gid, char *err, size_t errlen);
+
+/* The ABI helper (above).  Start it while root: NULL with errno. */
+struct kt_abi_helper *kt_abi_helper_start(void);
+/*
+ * The ABI of process @tgid: of the program of its exec being decoded
+ * (@exec: the oldest exec of @tgid not asked for yet, as seen when it
+ * happened) or of the program it runs now.  KT_ABI_NONE when it cannot be
+ * told, or the helper is gone: it died, or gave no answer within 3 s
+ * (then it is asked nothing more).
+ */
+enum kt_abi kt_abi_helper_ask(struct kt_abi_helper *h, int tgid, bool exec);
+/* End the helper (the EOF of its socket), reap it (a bounded wait), free. */
+void kt_abi_helper_stop(struct kt_abi_helper *h);
+/* Start a helper as @t's ABI source (proc.h); kt_proc_free() ends it.
+ * Returns 0, or -1 with errno. */
+int kt_abi_helper_attach(struct kt_proc *t);
 
 /*
  * Open output file @path with the file-system identity of @uid/@gid (its

@@ -102,7 +102,29 @@ int kt_proc_load(struct kt_proc *t, const char *text);
 /* The ABI of the task's executable (KT_ABI_NONE if it cannot be told). */
 enum kt_abi kt_proc_abi(struct kt_proc *t, int tid);
 
-/* The ABI of an ELF file's header (first 20 bytes), or KT_ABI_NONE. */
+/*
+ * Where a table learns the ABI of process @tgid: abi(@arg, @tgid, @exec)
+ * gives the ABI of the program of the exec being decoded (@exec; it may
+ * have been seen when it happened) or of the program @tgid runs now,
+ * KT_ABI_NONE when it cannot tell.  release(@arg), if set, runs when the
+ * source is replaced or the table freed.  A table without one reads
+ * <procfs>/TGID/exe itself (none without procfs).  Never a path the
+ * traced user controls: the exec'd filename is only a name.
+ */
+struct kt_abi_source {
+	enum kt_abi (*abi)(void *arg, int tgid, bool exec);
+	void (*release)(void *arg);
+	void *arg;
+};
+void kt_proc_set_abi_source(struct kt_proc *t, const struct kt_abi_source *src);
+
+/* The ABI of an ELF file's header (first 20 bytes), or KT_ABI_NONE (x32,
+ * a class or byte order the machine does not run, not ELF). */
 enum kt_abi kt_elf_abi(const unsigned char *hdr, unsigned int len);
+/* The ABI of open file @fd's ELF header; KT_ABI_NONE for anything but a
+ * regular file (never a read that could block). */
+enum kt_abi kt_elf_fd_abi(int fd);
+/* The same for @path, opened O_RDONLY|O_NONBLOCK (a FIFO does not block). */
+enum kt_abi kt_elf_file_abi(const char *path);
 
 #endif

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ktrail/proc.h"
@@ -25,6 +26,7 @@ struct kt_proc {
 	struct kt_imap map;	/* tid -> struct kt_task */
 	char procfs[64];	/* "" : no /proc look-ups */
 	unsigned int ndead;
+	struct kt_abi_source src;	/* src.abi NULL: procfs/TGID/exe here */
 };
 
 struct kt_proc *kt_proc_new(const char *procfs)
@@ -45,43 +47,93 @@ void kt_proc_free(struct kt_proc *t)
 {
 	if (!t)
 		return;
+	if (t->src.release)
+		t->src.release(t->src.arg);
 	kt_imap_free(&t->map);
 	free(t);
+}
+
+void kt_proc_set_abi_source(struct kt_proc *t, const struct kt_abi_source *src)
+{
+	if (t->src.release)
+		t->src.release(t->src.arg);
+	t->src = *src;
 }
 
 enum kt_abi kt_elf_abi(const unsigned char *h, unsigned int len)
 {
 	unsigned int machine;
+	bool c32, c64, le;
 
 	if (len < 20 || memcmp(h, "\177ELF", 4))
 		return KT_ABI_NONE;
+	c32 = h[4] == 1;	/* EI_CLASS: ELFCLASS32 */
+	c64 = h[4] == 2;	/* ELFCLASS64 */
+	le = h[5] == 1;		/* EI_DATA: ELFDATA2LSB */
 	/* e_machine is in the file's byte order (EI_DATA: 1 LE, 2 BE). */
 	machine = h[5] == 2 ? (h[18] << 8 | h[19]) : (h[19] << 8 | h[18]);
 	switch (machine) {
-	case 62:	/* EM_X86_64 */
-		return h[4] == 2 ? KT_ABI_X86_64 : KT_ABI_NONE;	/* x32: ELFCLASS32 */
+	case 62:	/* EM_X86_64; x32 (ELFCLASS32) is no ABI of ours */
+		return c64 && le ? KT_ABI_X86_64 : KT_ABI_NONE;
 	case 3:		/* EM_386 */
-		return KT_ABI_I386;
+		return c32 && le ? KT_ABI_I386 : KT_ABI_NONE;
 	case 183:	/* EM_AARCH64 */
-		return h[4] == 2 ? KT_ABI_ARM64 : KT_ABI_NONE;
+		return c64 ? KT_ABI_ARM64 : KT_ABI_NONE;
 	case 40:	/* EM_ARM */
-		return KT_ABI_ARM;
+		return c32 ? KT_ABI_ARM : KT_ABI_NONE;
 	default:
 		return KT_ABI_NONE;
 	}
 }
 
-static enum kt_abi file_abi(const char *path)
+enum kt_abi kt_elf_fd_abi(int fd)
 {
 	unsigned char h[20];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	size_t got = 0;
 	ssize_t n;
+
+	/* Only a regular file is read: a FIFO or a device could block. */
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+		return KT_ABI_NONE;
+	while (got < sizeof(h)) {
+		n = pread(fd, h + got, sizeof(h) - got, (off_t)got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	return kt_elf_abi(h, (unsigned int)got);
+}
+
+enum kt_abi kt_elf_file_abi(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	enum kt_abi abi;
 
 	if (fd < 0)
 		return KT_ABI_NONE;
-	n = read(fd, h, sizeof(h));
+	abi = kt_elf_fd_abi(fd);
 	close(fd);
-	return n == (ssize_t)sizeof(h) ? kt_elf_abi(h, n) : KT_ABI_NONE;
+	return abi;
+}
+
+/*
+ * The ABI of process @tgid's program: the exec being decoded (@exec) or
+ * the program it runs now.  From the table's source, else from
+ * procfs/TGID/exe, the very file the process runs (no path looked up).
+ */
+static enum kt_abi task_abi(struct kt_proc *t, int tgid, bool exec)
+{
+	char path[128];
+
+	if (t->src.abi)
+		return t->src.abi(t->src.arg, tgid, exec);
+	if (!t->procfs[0] || tgid <= 0)
+		return KT_ABI_NONE;
+	snprintf(path, sizeof(path), "%s/%d/exe", t->procfs, tgid);
+	return kt_elf_file_abi(path);
 }
 
 static void comm_set(struct kt_task *k, const char *s, size_t max)
@@ -354,7 +406,6 @@ void kt_proc_exec(struct kt_proc *t, int tid, int old_tid, const char *filename,
 {
 	struct kt_task *k;
 	const char *base;
-	char path[PATH_MAX + 64];
 	int isnew;
 
 	if (old_tid != tid)
@@ -374,21 +425,10 @@ void kt_proc_exec(struct kt_proc *t, int tid, int old_tid, const char *filename,
 	base = base ? base + 1 : filename;
 	comm_set(k, base, filename + len - base);
 	k->dead = false;
-	/* The ABI of the new program: its file, as early as we can read it. */
-	k->abi = KT_ABI_NONE;
+	/* The ABI of the new program, looked up again: never from
+	 * @filename, a path the traced user may have changed since. */
+	k->abi = task_abi(t, tid, true);
 	k->abi_checked = true;
-	if (t->procfs[0]) {
-		snprintf(path, sizeof(path), "%s/%d/exe", t->procfs, tid);
-		k->abi = file_abi(path);
-		if (k->abi == KT_ABI_NONE) {
-			if (len && filename[0] == '/')
-				snprintf(path, sizeof(path), "%.*s", (int)len, filename);
-			else
-				snprintf(path, sizeof(path), "%s/%d/cwd/%.*s", t->procfs, tid,
-					 (int)len, filename);
-			k->abi = file_abi(path);
-		}
-	}
 }
 
 void kt_proc_rename(struct kt_proc *t, int tid, const char comm[16])
@@ -418,14 +458,12 @@ void kt_proc_exit(struct kt_proc *t, int tid)
 enum kt_abi kt_proc_abi(struct kt_proc *t, int tid)
 {
 	struct kt_task *k;
-	char path[128];
 
 	if (!kt_proc_get(t, tid))
 		return KT_ABI_NONE;
 	k = kt_imap_get(&t->map, tid);
-	if (!k->abi_checked && t->procfs[0]) {
-		snprintf(path, sizeof(path), "%s/%d/exe", t->procfs, k->tgid ? k->tgid : tid);
-		k->abi = file_abi(path);
+	if (!k->abi_checked && (t->procfs[0] || t->src.abi)) {
+		k->abi = task_abi(t, k->tgid ? k->tgid : tid, false);
 		k->abi_checked = true;
 	}
 	return k->abi;
@@ -550,12 +588,8 @@ void kt_proc_dump(struct kt_proc *t, FILE *fp, bool abi, bool late_only)
 
 		if (t->map.keys[i] == KT_IMAP_EMPTY || k->dead || (late_only && !k->late))
 			continue;
-		if (abi && !k->abi_checked && t->procfs[0]) {
-			char path[128];
-
-			snprintf(path, sizeof(path), "%s/%d/exe", t->procfs,
-				 k->tgid ? k->tgid : (int)t->map.keys[i]);
-			k->abi = file_abi(path);
+		if (abi && !k->abi_checked && (t->procfs[0] || t->src.abi)) {
+			k->abi = task_abi(t, k->tgid ? k->tgid : (int)t->map.keys[i], false);
 			k->abi_checked = true;
 		}
 		fprintf(fp, "%d %d %d %u %u %u %d %d ", (int)t->map.keys[i], k->tgid, k->ppid,

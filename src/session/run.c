@@ -215,6 +215,16 @@ static int target(struct session *s, struct kt_instance_opts *io, char *err, siz
 	return 0;
 }
 
+static bool compat_planned(const struct session *s)
+{
+	if (s->plan.compat)
+		return true;
+	for (unsigned int i = 0; i < s->plan.n && s->f.raw_syscalls; i++)
+		if (s->plan.e[i].compat_kprobe)
+			return true;
+	return false;
+}
+
 /* The process table as it starts: what runs now, so that a task that
  * ends before its records are written keeps its process id and name. */
 static int proc_start(struct session *s)
@@ -224,6 +234,13 @@ static int proc_start(struct session *s)
 	s->proc = kt_proc_new("/proc");
 	if (!s->proc)
 		return -1;
+	/* raw_syscalls' calls are kept by the task's ABI: a root helper
+	 * tells it (priv.h); kt_proc_free() ends it.  Also where 32-bit
+	 * tasks get kprobes, which fall back to raw_syscalls if the kernel
+	 * rejects them (sess_probes_setup). */
+	if (compat_planned(s) && kt_abi_helper_attach(s->proc) < 0)
+		fprintf(stderr, "ktrail: cannot start the ABI helper (%s): 32-bit tasks' "
+			"raw_syscalls events will be counted as unattributed\n", strerror(errno));
 	if (o->npids) {
 		for (unsigned int i = 0; i < s->nattach; i++)
 			if (kill(s->attach[i], 0) == 0)

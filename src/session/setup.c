@@ -243,9 +243,7 @@ int sess_drop_privileges(struct session *s, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot hold kprobe_profile open: %s", strerror(errno));
 		return -1;
 	}
-	/* raw_syscalls' calls are kept by the task's executable, read from
-	 * /proc/PID/exe: other users' need CAP_SYS_PTRACE. */
-	if (kt_priv_drop(s->uid, s->gid, s->plan.compat, err, errlen) < 0)
+	if (kt_priv_drop(s->uid, s->gid, err, errlen) < 0)
 		return -1;
 	s->dropped = true;
 	/* Test hook (tests/live/privileges.sh): try to open a file now. */

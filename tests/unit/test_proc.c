@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -38,6 +39,204 @@ static void test_elf_abi(void **state)
 	assert_int_equal(kt_elf_abi(h, 19), KT_ABI_NONE);
 	h[1] = 'X';
 	assert_int_equal(kt_elf_abi(h, 20), KT_ABI_NONE);
+}
+
+static void put(const char *dir, const char *rel, const char *text);
+static void mk(const char *dir, const char *rel);
+
+/* A 20-byte ELF header: class, byte order and machine (in that order). */
+static void elf_hdr(unsigned char h[20], int cls, int data, unsigned int machine)
+{
+	memset(h, 0, 20);
+	memcpy(h, "\177ELF", 4);
+	h[4] = cls;
+	h[5] = data;
+	h[6] = 1;	/* EV_CURRENT */
+	if (data == 2) {
+		h[18] = machine >> 8;
+		h[19] = machine & 0xff;
+	} else {
+		h[18] = machine & 0xff;
+		h[19] = machine >> 8;
+	}
+}
+
+static void test_elf_classes(void **state)
+{
+	static const struct {
+		int cls, data;
+		unsigned int machine;
+		int abi;
+	} c[] = {
+		{ 2, 1, 62, KT_ABI_X86_64 },
+		{ 1, 1, 62, KT_ABI_NONE },	/* x32 */
+		{ 2, 2, 62, KT_ABI_NONE },	/* x86-64 is little-endian */
+		{ 1, 1, 3, KT_ABI_I386 },
+		{ 2, 1, 3, KT_ABI_NONE },	/* EM_386 in a 64-bit file */
+		{ 1, 2, 3, KT_ABI_NONE },
+		{ 2, 1, 183, KT_ABI_ARM64 },
+		{ 2, 2, 183, KT_ABI_ARM64 },	/* aarch64_be */
+		{ 1, 1, 183, KT_ABI_NONE },	/* ILP32 */
+		{ 1, 1, 40, KT_ABI_ARM },
+		{ 1, 2, 40, KT_ABI_ARM },	/* armeb */
+		{ 2, 1, 40, KT_ABI_NONE },
+		{ 0, 1, 62, KT_ABI_NONE },	/* ELFCLASSNONE */
+		{ 2, 1, 8, KT_ABI_NONE },	/* EM_MIPS */
+		{ 2, 1, 243, KT_ABI_NONE },	/* EM_RISCV */
+	};
+	unsigned char h[20];
+
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		elf_hdr(h, c[i].cls, c[i].data, c[i].machine);
+		assert_int_equal(kt_elf_abi(h, 20), c[i].abi);
+		assert_int_equal(kt_elf_abi(h, 19), KT_ABI_NONE);	/* short */
+	}
+	elf_hdr(h, 2, 1, 62);
+	h[0] = '#';	/* "#!/bin/sh" is no ELF */
+	assert_int_equal(kt_elf_abi(h, 20), KT_ABI_NONE);
+}
+
+static void put_bytes(const char *path, const void *p, size_t n)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	assert_int_equal(fwrite(p, 1, n, f), n);
+	fclose(f);
+}
+
+static void test_elf_files(void **state)
+{
+	char dir[] = "/tmp/ktrail-elfXXXXXX", path[600], cmd[600];
+	unsigned char h[64] = { 0 };
+	int fd;
+
+	assert_non_null(mkdtemp(dir));
+	elf_hdr(h, 1, 1, 3);
+	snprintf(path, sizeof(path), "%s/i386", dir);
+	put_bytes(path, h, sizeof(h));
+	assert_int_equal(kt_elf_file_abi(path), KT_ABI_I386);
+	fd = open(path, O_RDONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(kt_elf_fd_abi(fd), KT_ABI_I386);
+	assert_int_equal(kt_elf_fd_abi(fd), KT_ABI_I386);	/* pread: no offset kept */
+	close(fd);
+	elf_hdr(h, 2, 1, 62);
+	snprintf(path, sizeof(path), "%s/x86_64", dir);
+	put_bytes(path, h, sizeof(h));
+	assert_int_equal(kt_elf_file_abi(path), KT_ABI_X86_64);
+	/* The header cut short: 19 of its 20 bytes. */
+	snprintf(path, sizeof(path), "%s/short", dir);
+	put_bytes(path, h, 19);
+	assert_int_equal(kt_elf_file_abi(path), KT_ABI_NONE);
+	snprintf(path, sizeof(path), "%s/empty", dir);
+	put_bytes(path, h, 0);
+	assert_int_equal(kt_elf_file_abi(path), KT_ABI_NONE);
+	snprintf(path, sizeof(path), "%s/script", dir);
+	put_bytes(path, "#!/bin/sh\necho an ELF header's length\n", 38);
+	assert_int_equal(kt_elf_file_abi(path), KT_ABI_NONE);
+	/* A FIFO with no writer: not read, and no open that blocks. */
+	snprintf(path, sizeof(path), "%s/fifo", dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	assert_int_equal(kt_elf_file_abi(path), KT_ABI_NONE);
+	snprintf(path, sizeof(path), "%s", dir);
+	assert_int_equal(kt_elf_file_abi(path), KT_ABI_NONE);	/* a directory */
+	snprintf(path, sizeof(path), "%s/none", dir);
+	assert_int_equal(kt_elf_file_abi(path), KT_ABI_NONE);
+	assert_int_equal(kt_elf_fd_abi(-1), KT_ABI_NONE);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+/* A fake ABI source: what it was asked, and its answers. */
+struct fake_src {
+	int asked[8], exec[8], n, released;
+	enum kt_abi answer;
+};
+
+static enum kt_abi fake_abi(void *arg, int tgid, bool exec)
+{
+	struct fake_src *f = arg;
+
+	if (f->n < 8) {
+		f->asked[f->n] = tgid;
+		f->exec[f->n] = exec;
+	}
+	f->n++;
+	return f->answer;
+}
+
+static void fake_release(void *arg)
+{
+	((struct fake_src *)arg)->released++;
+}
+
+static void test_abi_source(void **state)
+{
+	char dir[] = "/tmp/ktrail-abisrcXXXXXX", path[600], cmd[600];
+	unsigned char h[20];
+	struct fake_src f = { .answer = KT_ABI_I386 };
+	struct kt_abi_source src = { fake_abi, fake_release, &f };
+	struct kt_proc *t;
+
+	assert_non_null(mkdtemp(dir));
+	/* The exec'd path is a 64-bit program: it is only the task's name. */
+	elf_hdr(h, 2, 1, 62);
+	snprintf(path, sizeof(path), "%s/prog", dir);
+	put_bytes(path, h, sizeof(h));
+	mk(dir, "70");
+	put(dir, "70/status", "Name:\tprog\nTgid:\t70\nPid:\t70\n");
+
+	t = kt_proc_new(dir);
+	kt_proc_set_abi_source(t, &src);
+	kt_proc_exec(t, 70, 70, path, strlen(path));
+	assert_int_equal(kt_proc_abi(t, 70), KT_ABI_I386);
+	assert_string_equal(kt_proc_get(t, 70)->comm, "prog");
+	assert_int_equal(f.n, 1);	/* asked once, at the exec */
+	assert_int_equal(f.asked[0], 70);
+	assert_int_equal(f.exec[0], 1);
+	/* A fork runs its parent's program: nothing asked. */
+	kt_proc_newtask(t, 70, 71, 0x11, "prog\0\0\0\0\0\0\0\0\0\0\0");
+	assert_int_equal(kt_proc_abi(t, 71), KT_ABI_I386);
+	assert_int_equal(f.n, 1);
+	/* It execs again: looked up again; the source cannot tell now. */
+	f.answer = KT_ABI_NONE;
+	kt_proc_exec(t, 71, 71, path, strlen(path));
+	assert_int_equal(kt_proc_abi(t, 71), KT_ABI_NONE);
+	assert_int_equal(f.n, 2);
+	assert_int_equal(f.asked[1], 71);
+	assert_int_equal(f.exec[1], 1);
+	/* A thread first seen: its process's program now. */
+	f.answer = KT_ABI_X86_64;
+	kt_proc_add(t, 80, 80, "old");
+	assert_int_equal(kt_proc_abi(t, 80), KT_ABI_X86_64);
+	assert_int_equal(f.asked[2], 80);
+	assert_int_equal(f.exec[2], 0);
+	assert_int_equal(f.released, 0);
+	kt_proc_free(t);
+	assert_int_equal(f.released, 1);
+
+	/* No source: <procfs>/TGID/exe, never the exec'd path.  A FIFO
+	 * there is not waited for. */
+	t = kt_proc_new(dir);
+	assert_int_equal(symlink(path, (snprintf(cmd, sizeof(cmd), "%s/70/exe", dir), cmd)), 0);
+	kt_proc_exec(t, 70, 70, "/nonexistent/prog", 17);
+	assert_int_equal(kt_proc_abi(t, 70), KT_ABI_X86_64);
+	mk(dir, "72");
+	snprintf(cmd, sizeof(cmd), "%s/72/exe", dir);
+	assert_int_equal(mkfifo(cmd, 0600), 0);
+	kt_proc_exec(t, 72, 72, path, strlen(path));	/* the path is 64-bit */
+	assert_int_equal(kt_proc_abi(t, 72), KT_ABI_NONE);
+	kt_proc_free(t);
+	/* A report's table (no procfs, no source): only what is recorded. */
+	t = kt_proc_new(NULL);
+	kt_proc_exec(t, 70, 70, path, strlen(path));
+	assert_int_equal(kt_proc_abi(t, 70), KT_ABI_NONE);
+	assert_int_equal(kt_proc_load(t, "90 90 1 0 0 0 1 4 6f6c64\n"), 1);
+	assert_int_equal(kt_proc_abi(t, 90), KT_ABI_I386);
+	kt_proc_free(t);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
 }
 
 static void test_fork_thread_exec_rename(void **state)
@@ -241,6 +440,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_elf_abi),
+		cmocka_unit_test(test_elf_classes),
+		cmocka_unit_test(test_elf_files),
+		cmocka_unit_test(test_abi_source),
 		cmocka_unit_test(test_fork_thread_exec_rename),
 		cmocka_unit_test(test_fake_procfs),
 		cmocka_unit_test(test_context_and_exit),
