@@ -20,55 +20,7 @@
 #include "ktrail/probename.h"
 #include "ktrail/util.h"
 
-struct kt_fld {
-	int offset, size;
-	bool is_signed;
-	bool dynamic, relative;	/* __data_loc / __rel_loc */
-};
-
-/* What a kprobe field holds. */
-enum kpart {
-	K_VAL,		/* the argument's value (a number or a string) */
-	K_PTR,		/* the address behind a string/sockaddr/timespec argument */
-	K_SEC, K_NSEC,	/* a timespec */
-	K_SA_FAM, K_SA_PORT, K_SA_IN4,	/* struct sockaddr: family, port, IPv4 */
-	K_SA_IN6A, K_SA_IN6B,	/* the IPv6 address, two 64-bit halves */
-	K_SA_PATH, K_SA_ABS,	/* AF_UNIX path, abstract name */
-	K_RET,		/* kretprobe: the return value */
-};
-
-struct kt_kfld {
-	struct kt_fld f;
-	enum kpart part;
-	int arg;	/* index in ev->args */
-};
-
-struct kt_role {
-	enum kt_raw_kind kind;
-	bool kprobe, compat, any_abi;
-	struct kt_kfld *kf;	/* kprobe fields */
-	unsigned int nkf;
-	const struct kt_event_def *ev;	/* sys_enter_X / sys_exit_X */
-	bool raw;			/* raw_syscalls */
-	struct kt_fld nr;		/* __syscall_nr, nr or id */
-	struct kt_fld args[6];
-	unsigned int nargs;
-	struct kt_fld ret;
-	struct kt_fld pid, old_pid, comm, clone_flags, filename;
-	struct kt_fld group_dead, sig, handler, group, result;
-};
-
-struct kt_decoder {
-	struct tep_handle *tep;
-	int long_size;
-	bool big_endian;
-	bool swap;		/* the data's byte order is not this machine's */
-	struct kt_fld common_type, common_pid;
-	bool have_common;
-	struct kt_role **roles;	/* indexed by event id */
-	int nroles;
-	bool borrowed;		/* tep is another's (kt_decoder_from_tep) */
-};
+#include "decode-local.h"
 
 struct kt_decoder *kt_decoder_new(int long_size, bool big_endian)
 {
@@ -148,8 +100,8 @@ struct kbuffer *kt_decoder_kbuffer_new(const struct kt_decoder *d)
 }
 
 /* An event's fields lie within 64 KiB (a recording's formats are read
- * from a file: anything else is refused, fld_ok() never passes it). */
-static void fld_set(struct kt_fld *f, const struct tep_format_field *tf)
+ * from a file: anything else is refused, kt_fld_ok() never passes it). */
+void kt_fld_set(struct kt_fld *f, const struct tep_format_field *tf)
 {
 	bool sane = tf->offset >= 0 && tf->offset <= 65535 && tf->size > 0 && tf->size <= 65535;
 
@@ -166,7 +118,7 @@ static int fld_find(struct kt_fld *f, struct tep_event *ev, const char *name)
 
 	if (!tf)
 		return -1;
-	fld_set(f, tf);
+	kt_fld_set(f, tf);
 	return 0;
 }
 
@@ -179,13 +131,13 @@ static int role_enter(struct kt_role *r, struct tep_event *ev)
 	for (; tf; tf = tf->next) {
 		if (!seen_nr) {
 			if (!strcmp(tf->name, "__syscall_nr") || !strcmp(tf->name, "nr")) {
-				fld_set(&r->nr, tf);
+				kt_fld_set(&r->nr, tf);
 				seen_nr = true;
 			}
 			continue;
 		}
 		if (r->nargs < 6)
-			fld_set(&r->args[r->nargs++], tf);
+			kt_fld_set(&r->args[r->nargs++], tf);
 	}
 	return seen_nr ? 0 : -1;
 }
@@ -210,7 +162,7 @@ static int role_raw_enter(struct kt_role *r, struct tep_event *ev)
 	for (unsigned int i = 0; i < r->nargs; i++) {
 		long long off = (long long)tf->offset + (long long)i * tf->elementsize;
 
-		fld_set(&r->args[i], tf);
+		kt_fld_set(&r->args[i], tf);
 		r->args[i].size = tf->elementsize > 0 && tf->elementsize <= 8 && off >= 0 &&
 				  off <= 65535 ? tf->elementsize : 0;
 		r->args[i].offset = r->args[i].size ? (int)off : 0;
@@ -272,7 +224,7 @@ static int role_kprobe(struct kt_role *r, struct tep_event *ev)
 				continue;
 			k->part = K_RET;
 			k->arg = -1;
-			fld_set(&k->f, tf);
+			kt_fld_set(&k->f, tf);
 			r->nkf++;
 			continue;
 		}
@@ -292,7 +244,7 @@ static int role_kprobe(struct kt_role *r, struct tep_event *ev)
 		k->arg = kt_arg_index(cev, base);
 		if (k->arg < 0 || k->arg >= KT_MAX_ARGS)
 			continue;	/* __probe_ip, __probe_func, ... */
-		fld_set(&k->f, tf);
+		kt_fld_set(&k->f, tf);
 		r->nkf++;
 	}
 	if (r->kind == KT_RAW_EXIT && r->nkf != 1)
@@ -330,47 +282,13 @@ static int assign_role(struct kt_decoder *d, struct tep_event *ev, struct kt_rol
 				return -1;
 			return fld_find(&r->ret, ev, "ret");
 		}
-	} else if (!strcmp(sys, "task")) {
-		if (!strcmp(name, "task_newtask")) {
-			r->kind = KT_RAW_NEWTASK;
-			if (fld_find(&r->pid, ev, "pid") < 0 || fld_find(&r->comm, ev, "comm") < 0 ||
-			    fld_find(&r->clone_flags, ev, "clone_flags") < 0)
+	} else if ((r->fam = kt_family_find(sys, name))) {
+		r->kind = r->fam->kind;
+		for (unsigned int i = 0; i < KT_FAMILY_FIELDS && r->fam->fields[i].name; i++)
+			if (fld_find(&r->ff[i], ev, r->fam->fields[i].name) < 0 &&
+			    !r->fam->fields[i].optional)
 				return -1;
-			return 0;
-		}
-		if (!strcmp(name, "task_rename")) {
-			r->kind = KT_RAW_RENAME;
-			/* 6.x dropped "pid": the renamed task is the current one. */
-			if (fld_find(&r->pid, ev, "pid") < 0)
-				r->pid.size = 0;
-			return fld_find(&r->comm, ev, "newcomm");
-		}
-	} else if (!strcmp(sys, "sched")) {
-		if (!strcmp(name, "sched_process_exec")) {
-			r->kind = KT_RAW_EXEC;
-			if (fld_find(&r->pid, ev, "pid") < 0 || fld_find(&r->old_pid, ev, "old_pid") < 0 ||
-			    fld_find(&r->filename, ev, "filename") < 0)
-				return -1;
-			return 0;
-		}
-		if (!strcmp(name, "sched_process_exit")) {
-			r->kind = KT_RAW_TASK_EXIT;
-			if (fld_find(&r->group_dead, ev, "group_dead") < 0)
-				r->group_dead.size = 0;
-			return fld_find(&r->pid, ev, "pid");
-		}
-	} else if (!strcmp(sys, "signal")) {
-		if (!strcmp(name, "signal_deliver")) {
-			r->kind = KT_RAW_SIG_DELIVER;
-			return fld_find(&r->sig, ev, "sig") < 0 ||
-			       fld_find(&r->handler, ev, "sa_handler") < 0 ? -1 : 0;
-		}
-		if (!strcmp(name, "signal_generate")) {
-			r->kind = KT_RAW_SIG_GENERATE;
-			return fld_find(&r->sig, ev, "sig") < 0 || fld_find(&r->pid, ev, "pid") < 0 ||
-			       fld_find(&r->group, ev, "group") < 0 ||
-			       fld_find(&r->result, ev, "result") < 0 ? -1 : 0;
-		}
+		return 0;
 	}
 	(void)d;
 	return 1;	/* no role */
@@ -457,8 +375,8 @@ static int add_event(struct kt_decoder *d, struct tep_event *ev)
 			errno = EINVAL;
 			return -1;
 		}
-		fld_set(&d->common_type, t);
-		fld_set(&d->common_pid, p);
+		kt_fld_set(&d->common_type, t);
+		kt_fld_set(&d->common_pid, p);
 		d->have_common = true;
 	}
 	r = calloc(1, sizeof(*r));
@@ -499,61 +417,6 @@ static int add_event(struct kt_decoder *d, struct tep_event *ev)
 	return 0;
 }
 
-static inline bool fld_ok(const struct kt_fld *f, unsigned int size)
-{
-	return f->size > 0 && f->offset >= 0 && (unsigned int)f->offset <= size &&
-	       (unsigned int)f->size <= size - (unsigned int)f->offset;
-}
-
-/* Fields in the reading machine's byte order are loaded directly; others
- * (a recording from another machine) through libtraceevent. */
-static inline uint64_t rd_u(struct kt_decoder *d, const unsigned char *data, const struct kt_fld *f)
-{
-	const unsigned char *p = data + f->offset;
-
-	if (!d->swap) {
-		switch (f->size) {
-		case 1:
-			return *p;
-		case 2: {
-			uint16_t v;
-
-			memcpy(&v, p, 2);
-			return v;
-		}
-		case 4: {
-			uint32_t v;
-
-			memcpy(&v, p, 4);
-			return v;
-		}
-		case 8: {
-			uint64_t v;
-
-			memcpy(&v, p, 8);
-			return v;
-		}
-		}
-	}
-	return tep_read_number(d->tep, p, f->size);
-}
-
-static inline int64_t rd_s(struct kt_decoder *d, const unsigned char *data, const struct kt_fld *f)
-{
-	uint64_t v = rd_u(d, data, f);
-
-	switch (f->size) {
-	case 1:
-		return (int8_t)v;
-	case 2:
-		return (int16_t)v;
-	case 4:
-		return (int32_t)v;
-	default:
-		return (int64_t)v;
-	}
-}
-
 /*
  * Syscall argument @i of @ev: a 4-byte field holding a signed type (int,
  * long) is sign-extended, as a 64-bit kernel's register is.  A 32-bit
@@ -563,7 +426,7 @@ static inline int64_t rd_s(struct kt_decoder *d, const unsigned char *data, cons
 static inline uint64_t rd_arg(struct kt_decoder *d, const unsigned char *data,
 			      const struct kt_fld *f, const struct kt_event_def *ev, int i)
 {
-	uint64_t v = rd_u(d, data, f);
+	uint64_t v = kt_rd_u(d, data, f);
 
 	if (f->size == 4 && ev && i >= 0 && (unsigned int)i < ev->nargs &&
 	    (ev->args[i].type == KT_T_LONG || ev->args[i].type == KT_T_INT))
@@ -571,19 +434,19 @@ static inline uint64_t rd_arg(struct kt_decoder *d, const unsigned char *data,
 	return v;
 }
 
-static void rd_comm(const unsigned char *data, unsigned int size, const struct kt_fld *f, char *out)
+void kt_rd_comm(const unsigned char *data, unsigned int size, const struct kt_fld *f, char *out)
 {
 	memset(out, 0, 16);
-	if (fld_ok(f, size))
+	if (kt_fld_ok(f, size))
 		memcpy(out, data + f->offset, f->size < 16 ? f->size : 16);
 }
 
 /* A __data_loc/__rel_loc string: 0 and the bytes (trailing NULs cut),
  * or -1.  A probe that faulted stores an empty string. */
-static int rd_loc(struct kt_decoder *d, const unsigned char *data, unsigned int size,
+int kt_rd_loc(struct kt_decoder *d, const unsigned char *data, unsigned int size,
 		  const struct kt_fld *f, const char **s, unsigned int *len)
 {
-	uint32_t loc = rd_u(d, data, f);
+	uint32_t loc = kt_rd_u(d, data, f);
 	unsigned int off = loc & 0xffff, l = loc >> 16;
 
 	if (f->relative)
@@ -660,11 +523,11 @@ static int decode_kprobe(struct kt_decoder *d, const struct kt_role *r, const un
 		const struct kt_kfld *k = &r->kf[i];
 		struct kt_value *v = k->arg >= 0 ? &out->vals[k->arg] : NULL;
 
-		if (!fld_ok(&k->f, size))
+		if (!kt_fld_ok(&k->f, size))
 			return -1;
 		switch (k->part) {
 		case K_RET:
-			out->ret = rd_s(d, data, &k->f);
+			out->ret = kt_rd_s(d, data, &k->f);
 			break;
 		case K_PTR:
 			/* A syscall argument; for one of ktrail's own, the
@@ -672,13 +535,13 @@ static int decode_kprobe(struct kt_decoder *d, const struct kt_role *r, const un
 			if (r->ev->kind == KT_EV_SYSCALL && k->arg < (int)r->ev->npos && k->arg < 6)
 				out->args[k->arg] = rd_arg(d, data, &k->f, r->ev, k->arg);
 			else
-				null_ptr[k->arg] = !rd_u(d, data, &k->f);
+				null_ptr[k->arg] = !kt_rd_u(d, data, &k->f);
 			break;
 		case K_VAL:
 			if (k->f.dynamic) {
 				/* A string the probe could not read has an
 				 * empty or unwritten location: no value. */
-				if (rd_loc(d, data, size, &k->f, &v->str, &v->len) < 0)
+				if (kt_rd_loc(d, data, size, &k->f, &v->str, &v->len) < 0)
 					v->len = 0;
 				v->set = v->len > 0;
 			} else if (r->ev->kind == KT_EV_SYSCALL && k->arg < (int)r->ev->npos &&
@@ -690,43 +553,43 @@ static int decode_kprobe(struct kt_decoder *d, const struct kt_role *r, const un
 				v->set = true;
 				v->str = NULL;
 				if (k->f.is_signed)
-					v->i = rd_s(d, data, &k->f);
+					v->i = kt_rd_s(d, data, &k->f);
 				else
-					v->u = rd_u(d, data, &k->f);
+					v->u = kt_rd_u(d, data, &k->f);
 			}
 			break;
 		case K_SEC:
-			sec = (double)rd_s(d, data, &k->f);
+			sec = (double)kt_rd_s(d, data, &k->f);
 			ts_arg = k->arg;
 			ts_parts++;
 			break;
 		case K_NSEC:
-			nsec = (double)rd_s(d, data, &k->f);
+			nsec = (double)kt_rd_s(d, data, &k->f);
 			ts_arg = k->arg;
 			ts_parts++;
 			break;
 		case K_SA_FAM:
-			num_bytes(d, rd_u(d, data, &k->f), sa_raw, 2);
+			num_bytes(d, kt_rd_u(d, data, &k->f), sa_raw, 2);
 			sa_arg = k->arg;
 			break;
 		case K_SA_PORT:
-			num_bytes(d, rd_u(d, data, &k->f), sa_raw + 2, 2);
+			num_bytes(d, kt_rd_u(d, data, &k->f), sa_raw + 2, 2);
 			break;
 		case K_SA_IN4:
-			num_bytes(d, rd_u(d, data, &k->f), sa_raw + 4, 4);
+			num_bytes(d, kt_rd_u(d, data, &k->f), sa_raw + 4, 4);
 			break;
 		case K_SA_IN6A:
-			num_bytes(d, rd_u(d, data, &k->f), sa_raw + 8, 8);
+			num_bytes(d, kt_rd_u(d, data, &k->f), sa_raw + 8, 8);
 			break;
 		case K_SA_IN6B:
-			num_bytes(d, rd_u(d, data, &k->f), sa_raw + 16, 8);
+			num_bytes(d, kt_rd_u(d, data, &k->f), sa_raw + 16, 8);
 			break;
 		case K_SA_PATH:
-			if (rd_loc(d, data, size, &k->f, &path, &plen) < 0)
+			if (kt_rd_loc(d, data, size, &k->f, &path, &plen) < 0)
 				plen = 0;
 			break;
 		case K_SA_ABS:
-			if (rd_loc(d, data, size, &k->f, &abs, &alen) < 0)
+			if (kt_rd_loc(d, data, size, &k->f, &abs, &alen) < 0)
 				alen = 0;
 			break;
 		}
@@ -756,12 +619,12 @@ int kt_decode(struct kt_decoder *d, const void *vdata, unsigned int size,
 	out->kind = KT_RAW_NONE;
 	out->ts = ts;
 	out->cpu = cpu;
-	if (!d->have_common || !fld_ok(&d->common_type, size) || !fld_ok(&d->common_pid, size)) {
+	if (!d->have_common || !kt_fld_ok(&d->common_type, size) || !kt_fld_ok(&d->common_pid, size)) {
 		errno = EINVAL;
 		return -1;
 	}
-	id = rd_u(d, data, &d->common_type);
-	out->tid = rd_s(d, data, &d->common_pid);
+	id = kt_rd_u(d, data, &d->common_type);
+	out->tid = kt_rd_s(d, data, &d->common_pid);
 	if (id < 0 || id >= d->nroles || !(r = d->roles[id]))
 		return 0;
 	out->ev = r->ev;
@@ -773,78 +636,29 @@ int kt_decode(struct kt_decoder *d, const void *vdata, unsigned int size,
 		out->kind = r->kind;
 		return 0;
 	}
+	if (r->fam) {
+		if (r->fam->decode(d, r, data, size, out) < 0)
+			goto bad;
+		out->kind = r->kind;
+		return 0;
+	}
 	switch (r->kind) {
 	case KT_RAW_ENTER:
-		if (!fld_ok(&r->nr, size))
+		if (!kt_fld_ok(&r->nr, size))
 			goto bad;
-		out->nr = rd_s(d, data, &r->nr);
+		out->nr = kt_rd_s(d, data, &r->nr);
 		for (unsigned int i = 0; i < 6; i++) {
-			if (i < r->nargs && fld_ok(&r->args[i], size))
+			if (i < r->nargs && kt_fld_ok(&r->args[i], size))
 				out->args[i] = rd_arg(d, data, &r->args[i], r->ev, (int)i);
 			else
 				out->args[i] = 0;
 		}
 		break;
 	case KT_RAW_EXIT:
-		if (!fld_ok(&r->nr, size) || !fld_ok(&r->ret, size))
+		if (!kt_fld_ok(&r->nr, size) || !kt_fld_ok(&r->ret, size))
 			goto bad;
-		out->nr = rd_s(d, data, &r->nr);
-		out->ret = rd_s(d, data, &r->ret);
-		break;
-	case KT_RAW_NEWTASK:
-		if (!fld_ok(&r->pid, size) || !fld_ok(&r->clone_flags, size))
-			goto bad;
-		out->pid = rd_s(d, data, &r->pid);
-		out->clone_flags = rd_u(d, data, &r->clone_flags);
-		rd_comm(data, size, &r->comm, out->comm);
-		break;
-	case KT_RAW_RENAME:
-		out->pid = fld_ok(&r->pid, size) ? rd_s(d, data, &r->pid) : out->tid;
-		rd_comm(data, size, &r->comm, out->comm);
-		break;
-	case KT_RAW_EXEC: {
-		uint32_t loc;
-		unsigned int off, len;
-
-		if (!fld_ok(&r->pid, size) || !fld_ok(&r->old_pid, size) ||
-		    !fld_ok(&r->filename, size))
-			goto bad;
-		out->pid = rd_s(d, data, &r->pid);
-		out->old_pid = rd_s(d, data, &r->old_pid);
-		loc = rd_u(d, data, &r->filename);
-		off = loc & 0xffff;
-		len = loc >> 16;
-		if (r->filename.relative)
-			off += r->filename.offset + r->filename.size;
-		if (off > size || len > size - off)
-			goto bad;
-		while (len && data[off + len - 1] == '\0')
-			len--;
-		out->filename = (const char *)data + off;
-		out->filename_len = len;
-		break;
-	}
-	case KT_RAW_TASK_EXIT:
-		if (!fld_ok(&r->pid, size))
-			goto bad;
-		out->pid = rd_s(d, data, &r->pid);
-		out->group_dead = r->group_dead.size && fld_ok(&r->group_dead, size) ?
-				  (int)(rd_u(d, data, &r->group_dead) != 0) : -1;
-		break;
-	case KT_RAW_SIG_DELIVER:
-		if (!fld_ok(&r->sig, size) || !fld_ok(&r->handler, size))
-			goto bad;
-		out->sig = rd_s(d, data, &r->sig);
-		out->handler = rd_u(d, data, &r->handler);
-		break;
-	case KT_RAW_SIG_GENERATE:
-		if (!fld_ok(&r->sig, size) || !fld_ok(&r->pid, size) || !fld_ok(&r->group, size) ||
-		    !fld_ok(&r->result, size))
-			goto bad;
-		out->sig = rd_s(d, data, &r->sig);
-		out->pid = rd_s(d, data, &r->pid);
-		out->group = rd_s(d, data, &r->group);
-		out->result = rd_s(d, data, &r->result);
+		out->nr = kt_rd_s(d, data, &r->nr);
+		out->ret = kt_rd_s(d, data, &r->ret);
 		break;
 	default:
 		return 0;

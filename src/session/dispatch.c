@@ -99,72 +99,95 @@ static void follow_fork(struct session *s, const struct kt_raw *raw)
 	kt_proc_set_followed(s->proc, raw->pid);
 }
 
+/* Each kind of decoded event (decode.h), to its stages. */
+static void on_syscall(struct session *s, const struct kt_raw *raw)
+{
+	if (raw->kprobe && raw->ev && raw->ev->kind == KT_EV_KPROBE) {
+		sess_emit_hook(s, raw);
+	} else if (!raw->kprobe) {
+		handle_syscall(s, raw);
+	} else {
+		syscall_feeds(s, raw, raw->ev);
+		pair_syscall(s, raw, raw->ev, raw->compat);
+	}
+}
+
+static void on_detail(struct session *s, const struct kt_raw *raw)
+{
+	kt_pair_detail(s->pair, raw, raw->ev, raw->compat, raw->any_abi);
+}
+
+static void on_newtask(struct session *s, const struct kt_raw *raw)
+{
+	kt_proc_newtask(s->proc, raw->tid, raw->pid, raw->clone_flags, raw->comm);
+	if (s->filter && kt_filter_follow(s->filter))
+		follow_fork(s, raw);
+	if (s->want_fork)
+		sess_emit_fork(s, raw);
+}
+
+static void on_rename(struct session *s, const struct kt_raw *raw)
+{
+	kt_proc_rename(s->proc, raw->pid, raw->comm);
+}
+
+static void on_exec(struct session *s, const struct kt_raw *raw)
+{
+	char prev[17] = "";
+	const struct kt_task *t;
+
+	/* exec renamed the task (task_rename) before this tracepoint. */
+	if (s->want_exec && (t = kt_proc_get(s->proc, raw->pid)))
+		memcpy(prev, t->prev_comm[0] ? t->prev_comm : t->comm, sizeof(prev));
+	kt_proc_exec(s->proc, raw->pid, raw->old_pid, raw->filename, raw->filename_len);
+	if (raw->pid == s->child)
+		s->child_execd = true;
+	if (s->want_exec)
+		sess_emit_exec(s, raw, prev);
+}
+
+static void on_task_exit(struct session *s, const struct kt_raw *raw)
+{
+	if (s->want_exit)
+		sess_emit_exit(s, raw);
+	/* A call the thread is still in never returns (its exit was lost or
+	 * filtered out in the kernel). */
+	kt_pair_thread_gone(s->pair, raw->pid);
+	kt_proc_exit(s->proc, raw->pid);
+}
+
+static void on_sig_deliver(struct session *s, const struct kt_raw *raw)
+{
+	kt_proc_signal_deliver(s->proc, raw->tid, raw->sig, raw->handler);
+}
+
+static void on_sig_generate(struct session *s, const struct kt_raw *raw)
+{
+	if (raw->result == 0)
+		kt_proc_signal_generate(s->proc, raw->pid, raw->sig, raw->group);
+}
+
+static void (*const handlers[])(struct session *s, const struct kt_raw *raw) = {
+	[KT_RAW_ENTER] = on_syscall,
+	[KT_RAW_EXIT] = on_syscall,
+	[KT_RAW_DETAIL] = on_detail,
+	[KT_RAW_NEWTASK] = on_newtask,
+	[KT_RAW_RENAME] = on_rename,
+	[KT_RAW_EXEC] = on_exec,
+	[KT_RAW_TASK_EXIT] = on_task_exit,
+	[KT_RAW_SIG_DELIVER] = on_sig_deliver,
+	[KT_RAW_SIG_GENERATE] = on_sig_generate,
+};
+
 void sess_handle_event(struct session *s, int cpu, const void *data, unsigned int size,
-			 unsigned long long ts)
+		       unsigned long long ts)
 {
 	struct kt_raw raw;
 
 	if (kt_decode(s->dec, data, size, ts, cpu, &raw) < 0)
 		return;
-	switch (raw.kind) {
-	case KT_RAW_ENTER:
-	case KT_RAW_EXIT:
-		if (raw.kprobe && raw.ev && raw.ev->kind == KT_EV_KPROBE) {
-			sess_emit_hook(s, &raw);
-			break;
-		}
-		if (!raw.kprobe) {
-			handle_syscall(s, &raw);
-		} else {
-			syscall_feeds(s, &raw, raw.ev);
-			pair_syscall(s, &raw, raw.ev, raw.compat);
-		}
-		break;
-	case KT_RAW_DETAIL:
-		kt_pair_detail(s->pair, &raw, raw.ev, raw.compat, raw.any_abi);
-		break;
-	case KT_RAW_NEWTASK:
-		kt_proc_newtask(s->proc, raw.tid, raw.pid, raw.clone_flags, raw.comm);
-		if (s->filter && kt_filter_follow(s->filter))
-			follow_fork(s, &raw);
-		if (s->want_fork)
-			sess_emit_fork(s, &raw);
-		break;
-	case KT_RAW_RENAME:
-		kt_proc_rename(s->proc, raw.pid, raw.comm);
-		break;
-	case KT_RAW_EXEC: {
-		char prev[17] = "";
-		const struct kt_task *t;
-
-		/* exec renamed the task (task_rename) before this tracepoint. */
-		if (s->want_exec && (t = kt_proc_get(s->proc, raw.pid)))
-			memcpy(prev, t->prev_comm[0] ? t->prev_comm : t->comm, sizeof(prev));
-		kt_proc_exec(s->proc, raw.pid, raw.old_pid, raw.filename, raw.filename_len);
-		if (raw.pid == s->child)
-			s->child_execd = true;
-		if (s->want_exec)
-			sess_emit_exec(s, &raw, prev);
-		break;
-	}
-	case KT_RAW_TASK_EXIT:
-		if (s->want_exit)
-			sess_emit_exit(s, &raw);
-		/* A call the thread is still in never returns (its exit was
-		 * lost or filtered out in the kernel). */
-		kt_pair_thread_gone(s->pair, raw.pid);
-		kt_proc_exit(s->proc, raw.pid);
-		break;
-	case KT_RAW_SIG_DELIVER:
-		kt_proc_signal_deliver(s->proc, raw.tid, raw.sig, raw.handler);
-		break;
-	case KT_RAW_SIG_GENERATE:
-		if (raw.result == 0)
-			kt_proc_signal_generate(s->proc, raw.pid, raw.sig, raw.group);
-		break;
-	default:
-		break;
-	}
+	if ((size_t)raw.kind < KT_ARRAY_SIZE(handlers) && handlers[raw.kind])
+		handlers[raw.kind](s, &raw);
 }
 
 /*
