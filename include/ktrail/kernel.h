@@ -96,6 +96,30 @@ struct kt_plan {
 	enum kt_abi native, compat_abi;
 };
 
+/* A tracepoint that ktrail enables for what it tells the process table
+ * or a lifecycle record, not for an event of its own. */
+struct kt_plan_feed {
+	const char *system;
+	char name[64];
+};
+#define KT_PLAN_MAX_FEEDS 16
+
+/* The calls whose success changes a task's context (uid, namespaces):
+ * their exits are feeds. */
+extern const char *const kt_ctx_calls[];
+extern const unsigned int kt_nctx_calls;
+
+/*
+ * The feeds of plan @p on this kernel, once its recipes are final (after
+ * the kprobes were created): the process table's (task_newtask,
+ * task_rename, sched_process_exec, sched_process_exit), for a planned
+ * sched_process_exit its causes (exit(2), exit_group(2), signal_deliver,
+ * signal_generate), and the exits of the context calls; a syscall that
+ * is traced as an event anyway is no feed.  Returns how many went to @out.
+ */
+unsigned int kt_plan_feeds(const struct kt_plan *p, const struct kt_features *f,
+			   struct kt_plan_feed *out, unsigned int max);
+
 /* Plan every selected event (sel NULL: every catalog event). */
 int kt_plan_make(const struct kt_features *f, const struct kt_selection *sel,
 		 enum kt_compat_mode mode, struct kt_plan *p);

@@ -101,9 +101,17 @@ static int report_tracedat(struct session *s, struct kt_selection *sel,
 		    tdat_has(tep, "syscalls", "sys_exit_", ev->tp))
 			recorded[i] = true;
 	}
-	recorded[s->ev_fork - kt_events] = tdat_has(tep, "task", "", "task_newtask");
-	recorded[s->ev_exec - kt_events] = tdat_has(tep, "sched", "", "sched_process_exec");
-	recorded[s->ev_exit_task - kt_events] = tdat_has(tep, "sched", "", "sched_process_exit");
+	/* The lifecycle events: from their tracepoint (the catalog's "sys/name"). */
+	for (unsigned int i = 0; i < kt_nevents; i++) {
+		const struct kt_event_def *ev = &kt_events[i];
+		const char *slash = ev->kind == KT_EV_TASK && ev->tp ? strchr(ev->tp, '/') : NULL;
+		char sys[32];
+
+		if (!slash)
+			continue;
+		snprintf(sys, sizeof(sys), "%.*s", (int)(slash - ev->tp), ev->tp);
+		recorded[i] = tdat_has(tep, sys, "", slash + 1);
+	}
 	if (ro->info) {
 		printf("trace.dat %s (trace-cmd): %d CPUs, %d-bit %s-endian kernel; events ktrail "
 		       "reports from it:\n", ro->report_path, tep_get_cpus(tep),

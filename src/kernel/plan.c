@@ -12,6 +12,74 @@
 
 #include "ktrail/kernel.h"
 
+const char *const kt_ctx_calls[] = { "setuid", "setreuid", "setresuid", "unshare", "setns",
+				     "setfsuid", "capset" };
+const unsigned int kt_nctx_calls = sizeof(kt_ctx_calls) / sizeof(kt_ctx_calls[0]);
+
+/* Does @p trace @name with its syscall tracepoints? */
+static bool planned(const struct kt_plan *p, const char *name, enum kt_recipe recipe)
+{
+	for (unsigned int i = 0; i < p->n; i++)
+		if (!strcmp(p->e[i].ev->name, name))
+			return p->e[i].recipe == recipe;
+	return false;
+}
+
+static void feed(const struct kt_features *f, const char *sys, const char *name,
+		 struct kt_plan_feed *out, unsigned int max, unsigned int *n)
+{
+	if (*n >= max || !kt_features_has_event(f, sys, name))
+		return;
+	out[*n].system = sys;
+	snprintf(out[*n].name, sizeof(out[*n].name), "%s", name);
+	(*n)++;
+}
+
+unsigned int kt_plan_feeds(const struct kt_plan *p, const struct kt_features *f,
+			   struct kt_plan_feed *out, unsigned int max)
+{
+	static const char *const causes[][2] = {
+		{ "syscalls", "exit" },
+		{ "syscalls", "exit_group" },
+		{ "signal", "signal_deliver" },
+		{ "signal", "signal_generate" },
+	};
+	unsigned int n = 0;
+
+	if (f->task_events) {
+		feed(f, "task", "task_newtask", out, max, &n);
+		feed(f, "task", "task_rename", out, max, &n);
+	}
+	if (f->sched_exec)
+		feed(f, "sched", "sched_process_exec", out, max, &n);
+	if (f->sched_exit)
+		feed(f, "sched", "sched_process_exit", out, max, &n);
+	if (planned(p, "sched_process_exit", KT_R_TASK_TP)) {
+		for (size_t i = 0; i < sizeof(causes) / sizeof(causes[0]); i++) {
+			char name[64];
+
+			if (strcmp(causes[i][0], "syscalls")) {
+				feed(f, causes[i][0], causes[i][1], out, max, &n);
+				continue;
+			}
+			if (planned(p, causes[i][1], KT_R_SYSCALL_TP))
+				continue;
+			snprintf(name, sizeof(name), "sys_enter_%s", causes[i][1]);
+			feed(f, "syscalls", name, out, max, &n);
+		}
+	}
+	for (unsigned int i = 0; i < kt_nctx_calls; i++) {
+		const struct kt_event_def *ev = kt_event_by_name(kt_ctx_calls[i]);
+		char name[64];
+
+		if (!ev || !ev->tp || planned(p, ev->name, KT_R_SYSCALL_TP))
+			continue;
+		snprintf(name, sizeof(name), "sys_exit_%s", ev->tp);
+		feed(f, "syscalls", name, out, max, &n);
+	}
+	return n;
+}
+
 int kt_plan_make(const struct kt_features *f, const struct kt_selection *sel,
 		 enum kt_compat_mode mode, struct kt_plan *p)
 {

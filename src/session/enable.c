@@ -224,17 +224,6 @@ int sess_enable_events(struct session *s, char *err, size_t errlen)
 	size_t flen = 0;
 	FILE *fm;
 
-	/* The process table's feeds. */
-	if (s->f.task_events) {
-		if (enable(s, "task", "task_newtask", NULL, err, errlen) < 0 ||
-		    enable(s, "task", "task_rename", NULL, err, errlen) < 0)
-			return -1;
-	}
-	if (s->f.sched_exec && enable(s, "sched", "sched_process_exec", NULL, err, errlen) < 0)
-		return -1;
-	if (s->f.sched_exit && enable(s, "sched", "sched_process_exit", NULL, err, errlen) < 0)
-		return -1;
-
 	fm = open_memstream(&filter, &flen);
 	if (!fm) {
 		snprintf(err, errlen, "out of memory");
@@ -262,40 +251,17 @@ int sess_enable_events(struct session *s, char *err, size_t errlen)
 		}
 	}
 	fclose(fm);
-	/* sched_process_exit's causes: exit(2), exit_group(2) and signals. */
-	if (s->want_exit) {
-		static const char *const feeds[][2] = {
-			{ "syscalls", "sys_enter_exit" },
-			{ "syscalls", "sys_enter_exit_group" },
-			{ "signal", "signal_deliver" },
-			{ "signal", "signal_generate" },
-		};
+	/* What the process table and the lifecycle records need besides the
+	 * events themselves: the plan's feeds. */
+	{
+		struct kt_plan_feed feeds[KT_PLAN_MAX_FEEDS];
+		unsigned int n = kt_plan_feeds(&s->plan, &s->f, feeds, KT_ARRAY_SIZE(feeds));
 
-		for (size_t i = 0; i < KT_ARRAY_SIZE(feeds); i++) {
-			const struct kt_event_def *ev = i == 0 ? s->ev_exit : i == 1 ? s->ev_exit_group : NULL;
-
-			if ((ev && s->selected[ev - kt_events]) ||
-			    !kt_features_has_event(&s->f, feeds[i][0], feeds[i][1]))
-				continue;
-			if (enable(s, feeds[i][0], feeds[i][1], NULL, err, errlen) < 0) {
+		for (unsigned int i = 0; i < n; i++) {
+			if (enable(s, feeds[i].system, feeds[i].name, NULL, err, errlen) < 0) {
 				free(filter);
 				return -1;
 			}
-		}
-	}
-	/* The process context's changes: a task's uid or namespaces (read
-	 * again from /proc when the call succeeded). */
-	for (size_t i = 0; i < KT_ARRAY_SIZE(s->ev_ctx); i++) {
-		char name[64];
-
-		if (!s->ev_ctx[i] || s->selected[s->ev_ctx[i] - kt_events])
-			continue;
-		snprintf(name, sizeof(name), "sys_exit_%s", s->ev_ctx[i]->tp);
-		if (!kt_features_has_event(&s->f, "syscalls", name))
-			continue;
-		if (enable(s, "syscalls", name, NULL, err, errlen) < 0) {
-			free(filter);
-			return -1;
 		}
 	}
 	/* ktrail's kprobes (those the kernel accepted). */

@@ -125,11 +125,6 @@ void sess_lookup_events(struct session *s)
 	s->ev_forks[1] = kt_event_by_name("clone3");
 	s->ev_forks[2] = kt_event_by_name("fork");
 	s->ev_forks[3] = kt_event_by_name("vfork");
-	{
-		static const char *const ctx[] = { "setuid", "setreuid", "setresuid", "unshare",
-						   "setns", "setfsuid", "capset" };
-
-		for (size_t i = 0; i < KT_ARRAY_SIZE(ctx) && i < KT_ARRAY_SIZE(s->ev_ctx); i++)
-			s->ev_ctx[i] = kt_event_by_name(ctx[i]);
-	}
+	for (size_t i = 0; i < kt_nctx_calls && i < KT_ARRAY_SIZE(s->ev_ctx); i++)
+		s->ev_ctx[i] = kt_event_by_name(kt_ctx_calls[i]);
 }
