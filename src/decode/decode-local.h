@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * What the decoder's files share (decode.c: syscalls, raw_syscalls and
- * kprobes; family.c: the task, sched and signal tracepoints).
+ * What the decoder's files share (decode.c: formats, roles, syscalls and
+ * raw_syscalls; kprobe.c: ktrail's probe events; family.c: the task,
+ * sched and signal tracepoints).
  */
 #ifndef KTRAIL_DECODE_LOCAL_H
 #define KTRAIL_DECODE_LOCAL_H
@@ -125,10 +126,33 @@ static inline int64_t kt_rd_s(struct kt_decoder *d, const unsigned char *data, c
 	}
 }
 
+/*
+ * Syscall argument @i of @ev: a 4-byte field holding a signed type (int,
+ * long) is sign-extended, as a 64-bit kernel's register is.  A 32-bit
+ * kernel's native task has 4-byte longs (msgrcv's msgtyp -5 was
+ * 4294967291 on armhf), and old kernels mark every field unsigned.
+ */
+static inline uint64_t kt_rd_arg(struct kt_decoder *d, const unsigned char *data,
+			      const struct kt_fld *f, const struct kt_event_def *ev, int i)
+{
+	uint64_t v = kt_rd_u(d, data, f);
+
+	if (f->size == 4 && ev && i >= 0 && (unsigned int)i < ev->nargs &&
+	    (ev->args[i].type == KT_T_LONG || ev->args[i].type == KT_T_INT))
+		v = (uint64_t)(int64_t)(int32_t)v;
+	return v;
+}
+
 void kt_rd_comm(const unsigned char *data, unsigned int size, const struct kt_fld *f, char *out);
 int kt_rd_loc(struct kt_decoder *d, const unsigned char *data, unsigned int size,
 	      const struct kt_fld *f, const char **s, unsigned int *len);
 void kt_fld_set(struct kt_fld *f, const struct tep_format_field *tf);
+
+/* kprobe.c: the role of one of ktrail's probe events (1: not one), and
+ * one record of it. */
+int kt_role_kprobe(struct kt_role *r, struct tep_event *ev);
+int kt_decode_kprobe(struct kt_decoder *d, const struct kt_role *r, const unsigned char *data,
+		     unsigned int size, struct kt_raw *out);
 
 /*
  * A tracepoint family (family.c): the tracepoint, its role, the fields
