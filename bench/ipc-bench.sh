@@ -8,6 +8,8 @@
 # as CSV per second of ktrail CPU).
 #
 #   bench/ipc-bench.sh [N=200000] [ROUNDS=5]
+#   KTRAIL_B=/old/ktrail bench/ipc-bench.sh   # and config ktrail_b: another build, alternating
+#   CONFIGS="none ktrail ktrail_b" bench/ipc-bench.sh   # a subset
 #
 # The workload (bench/workload.c, from the project's perf lab) does N
 # iterations of sendmsg+recvmsg, mq_timedsend+mq_timedreceive and
@@ -40,11 +42,12 @@ field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" "$2" | head -1; }
 run_none() {
 	"$out/workload" "$N" all > "$out/wl.txt"
 }
-run_ktrail() {
+run_ktrail() {	# $1: the binary (default $KTRAIL)
 	/usr/bin/time -f "%U %S %M" -o "$out/time.txt" \
-		"$KTRAIL" -e sendmsg,recvmsg,mq_timedsend,mq_timedreceive,msgsnd,msgrcv \
+		"${1:-$KTRAIL}" -e sendmsg,recvmsg,mq_timedsend,mq_timedreceive,msgsnd,msgrcv \
 		--overwrite -o csv:"$out/k.csv" -- "$out/workload" "$N" all > "$out/wl.txt" 2> "$out/err.txt"
 }
+run_ktrail_b() { run_ktrail "$KTRAIL_B"; }
 run_tracecmd() {
 	(cd "$out" && LD_PRELOAD="$out/hide.so" /usr/bin/time -f "%U %S %M" -o "$out/time.txt" \
 		trace-cmd record -q -d -B ktbench$$ $EV -o "$out/trace.dat" \
@@ -52,7 +55,9 @@ run_tracecmd() {
 }
 
 configs="none ktrail"
+[ -n "${KTRAIL_B:-}" ] && configs="$configs ktrail_b"
 [ $have_tc = 1 ] && configs="$configs tracecmd"
+configs=${CONFIGS:-$configs}
 printf 'config\tround\tns_per_iter\tratio\tcaptured\tlost\ttracer_cpu_s\tns_per_event\tpeak_rss_kb\n' > "$out/runs.tsv"
 for r in $(seq 1 "$ROUNDS"); do
 	base=""
@@ -71,7 +76,7 @@ for r in $(seq 1 "$ROUNDS"); do
 			nspe=$(awk -v c="$cpu" -v n="$((expected * 2))" 'BEGIN { printf "%.0f", c * 1e9 / n }')
 		fi
 		case $c in
-		ktrail)
+		ktrail | ktrail_b)
 			cap=$(awk -F, -v p="$pid" 'NR > 1 && $3 == p && $9 == "complete" && $7 != "lost_events" { n++ } END { print n + 0 }' "$out/k.csv")
 			lost=$(sed -n 's/.* \([0-9]*\) events lost.*/\1/p' "$out/err.txt")
 			;;
@@ -98,7 +103,7 @@ for c in $configs; do
 	END {
 		m_rss = 0; for (i = 0; i < n; i++) if (rss[i] + 0 > m_rss) m_rss = rss[i] + 0
 		printf "%-9s slowdown %sx  captured %s/%s  lost %s  tracer CPU %s s (%s ns/event)  peak RSS %s KiB", c, med(r, n), med(cap, n), '"$expected"', med(lost, n), med(cpu, n), med(pe, n), m_rss
-		if (c == "ktrail" && med(cpu, n) > 0) printf "  decode %.0f events/s of CPU", '"$((expected * 2))"' / med(cpu, n)
+		if (c ~ /^ktrail/ && med(cpu, n) > 0) printf "  decode %.0f events/s of CPU", '"$((expected * 2))"' / med(cpu, n)
 		printf "\n"
 	}' "$out/runs.tsv"
 done

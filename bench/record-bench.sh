@@ -13,6 +13,8 @@
 #   bench/record-bench.sh [N=200000] [ROUNDS=5]
 #   READER=read CONFIGS="none record tracecmd_F" bench/record-bench.sh   # a subset, another reader
 #   CLOCK=boot CONFIGS="none record tracecmd_nocomp" bench/record-bench.sh   # record's clock
+#   KTRAIL_B=/old/ktrail CONFIGS="none record record_b live live_b" bench/record-bench.sh
+#                                          # _b: another build, alternating
 #
 # The workload is bench/workload.c (6 syscalls, 12 events per iteration).
 # Files go to /dev/shm.  trace-cmd 3.1.6 needs -d and the LD_PRELOAD shim
@@ -40,17 +42,19 @@ field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" "$2" | head -1; }
 timed() { /usr/bin/time -f "%U %S %M" -o "$out/time.txt" "$@"; }
 
 run_none() { "$out/workload" "$N" all > "$out/wl.txt"; }
-run_record() {
-	timed "$KTRAIL" record -q --overwrite --reader "${READER:-auto}" --clock "${CLOCK:-auto}" \
+run_record() {	# $1: the binary (default $KTRAIL)
+	timed "${1:-$KTRAIL}" record -q --overwrite --reader "${READER:-auto}" --clock "${CLOCK:-auto}" \
 		-e $CALLS -o "$out/rec.ktr" -- "$out/workload" "$N" all \
 		> "$out/wl.txt" 2> "$out/err.txt"
 	stat -c %s "$out/rec.ktr" > "$out/size.txt"
 }
-run_live() {
-	timed "$KTRAIL" -q --overwrite -e $CALLS -o csv:"$out/live.csv" -- "$out/workload" "$N" all \
+run_live() {	# $1: the binary (default $KTRAIL)
+	timed "${1:-$KTRAIL}" -q --overwrite -e $CALLS -o csv:"$out/live.csv" -- "$out/workload" "$N" all \
 		> "$out/wl.txt" 2> "$out/err.txt"
 	stat -c %s "$out/live.csv" > "$out/size.txt"
 }
+run_record_b() { run_record "$KTRAIL_B"; }
+run_live_b() { run_live "$KTRAIL_B"; }
 run_tc() {	# $1: extra trace-cmd options
 	# shellcheck disable=SC2086
 	(cd "$out" && LD_PRELOAD="$out/hide.so" timed trace-cmd record -q -d -B ktrb$$ $EV $1 \
