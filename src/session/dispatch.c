@@ -100,21 +100,33 @@ static void follow_fork(struct session *s, const struct kt_raw *raw)
 }
 
 /* Each kind of decoded event (decode.h), to its stages. */
+/* Is @ev one of the events traced or reported?  (A report narrowed with
+ * -e still holds the kprobe events of the others.) */
+static bool wanted(const struct session *s, const struct kt_event_def *ev)
+{
+	return ev && s->sel->on[ev - kt_events];
+}
+
 static void on_syscall(struct session *s, const struct kt_raw *raw)
 {
-	if (raw->kprobe && raw->ev && raw->ev->kind == KT_EV_KPROBE) {
-		sess_emit_hook(s, raw);
-	} else if (!raw->kprobe) {
+	if (!raw->kprobe) {
 		handle_syscall(s, raw);
-	} else {
-		syscall_feeds(s, raw, raw->ev);
-		pair_syscall(s, raw, raw->ev, raw->compat);
+		return;
 	}
+	if (raw->ev && raw->ev->kind == KT_EV_KPROBE) {
+		if (wanted(s, raw->ev))
+			sess_emit_hook(s, raw);
+		return;
+	}
+	syscall_feeds(s, raw, raw->ev);
+	if (wanted(s, raw->ev))
+		pair_syscall(s, raw, raw->ev, raw->compat);
 }
 
 static void on_detail(struct session *s, const struct kt_raw *raw)
 {
-	kt_pair_detail(s->pair, raw, raw->ev, raw->compat, raw->any_abi);
+	if (wanted(s, raw->ev))
+		kt_pair_detail(s->pair, raw, raw->ev, raw->compat, raw->any_abi);
 }
 
 static void on_newtask(struct session *s, const struct kt_raw *raw)

@@ -346,12 +346,195 @@ static void test_narrowed(void **state)
 	unlink(path);
 }
 
+
+/* In a little-endian page, OR @bits into field @field of every event
+ * named @name (a 4- or 8-byte number). */
+static unsigned int page_or_field(struct tep_handle *tep, unsigned char *p, size_t len,
+				  const char *name, const char *field, uint32_t bits)
+{
+	uint64_t commit = (uint64_t)le32(p + 8);	/* a 32-bit kernel's word */
+	size_t end = 12 + (commit & ((1u << 27) - 1)), off = 12;
+	unsigned int n = 0;
+
+	assert_true(end <= len);
+	while (off + 4 <= end) {
+		uint32_t w = le32(p + off), type_len = w & 31;
+		size_t data = 0, total;
+
+		if (type_len == 0) {
+			data = off + 8;
+			total = 4 + le32(p + off + 4);
+		} else if (type_len <= 28) {
+			data = off + 4;
+			total = 4 + 4 * type_len;
+		} else if (type_len == 29 && !(w >> 5)) {
+			break;
+		} else {
+			total = type_len == 29 ? 4 + le32(p + off + 4) : 8;
+		}
+		if (data) {
+			unsigned char *d = p + data;
+			struct tep_event *ev = tep_find_event(tep, d[0] | d[1] << 8);
+			struct tep_format_field *f;
+
+			assert_non_null(ev);
+			if (!strcmp(ev->name, name) && (f = tep_find_field(ev, field))) {
+				uint32_t v = le32(d + f->offset) | bits;
+
+				memcpy(d + f->offset, &v, 4);	/* little endian */
+				n++;
+			}
+		}
+		off += total;
+	}
+	return n;
+}
+
+/*
+ * The 32-bit arm recording rewritten: mq_open's oflag gets 040000
+ * (O_DIRECTORY on arm, O_DIRECT on x86), and the description names
+ * @machine as the machine that recorded it.
+ */
+static void make_arm_odirectory(const char *out, const char *machine)
+{
+	struct kt_recr r;
+	struct kt_recw w;
+	struct tep_handle *tep = tep_alloc();
+	char err[256], *meta, *m;
+	FILE *fp = fopen(out, "w");
+	unsigned char page[4096];
+	unsigned int changed = 0;
+
+	assert_non_null(fp);
+	assert_int_equal(kt_recr_open(&r, REC_ARM, err, sizeof(err)), 0);
+	tep_set_long_size(tep, 4);
+	tep_set_file_bigendian(tep, TEP_LITTLE_ENDIAN);
+	tep_set_local_bigendian(tep, TEP_LITTLE_ENDIAN);
+	for (unsigned int i = 0; i < r.nfmts; i++) {
+		struct tep_event *ev = NULL;
+
+		assert_int_equal(tep_parse_format(tep, &ev, r.fmts[i].text, r.fmts[i].len,
+						  r.fmts[i].sys), 0);
+	}
+	m = strstr(r.meta, "machine=armv7l\n");
+	assert_non_null(m);
+	assert_true(asprintf(&meta, "%.*smachine=%s%s", (int)(m - r.meta), r.meta, machine,
+			     m + strlen("machine=armv7l")) > 0);
+	assert_int_equal(kt_recw_begin(&w, fp), 0);
+	assert_int_equal(kt_recw_chunk(&w, KT_REC_META, meta, strlen(meta), NULL, 0), 0);
+	assert_int_equal(kt_recw_chunk(&w, KT_REC_HEADER_PAGE, r.header_page, r.header_page_len,
+				       NULL, 0), 0);
+	for (unsigned int i = 0; i < r.nfmts; i++)
+		assert_int_equal(kt_recw_chunk(&w, KT_REC_FORMAT, r.fmts[i].sys,
+					       strlen(r.fmts[i].sys) + 1, r.fmts[i].text,
+					       r.fmts[i].len), 0);
+	assert_int_equal(kt_recw_chunk(&w, KT_REC_TASKS, r.tasks, strlen(r.tasks), NULL, 0), 0);
+	for (int c = 0; c < r.ncpus; c++) {
+		for (unsigned int i = 0; i < r.npages[c]; i++) {
+			const struct kt_rec_page *p = &r.pages[c][i];
+
+			assert_int_equal(kt_recr_page(&r, c, i, page, sizeof(page)), 0);
+			changed += page_or_field(tep, page, p->len, "sys_enter_mq_open", "oflag",
+						 040000);
+			assert_int_equal(kt_recw_page(&w, c, p->skip, p->lost, page, p->len), 0);
+		}
+	}
+	assert_int_equal(changed, 4);	/* the workload's mq_open calls */
+	assert_int_equal(kt_recw_chunk(&w, KT_REC_STATS, r.stats, strlen(r.stats), NULL, 0), 0);
+	assert_int_equal(kt_recw_chunk(&w, KT_REC_END, NULL, 0, NULL, 0), 0);
+	assert_int_equal(kt_recw_flush(&w), 0);
+	kt_recw_end(&w);
+	fclose(fp);
+	free(meta);
+	kt_recr_close(&r);
+	tep_free(tep);
+}
+
+/* The oflag column of the report's mq_open rows of @rec, each row's
+ * value followed by a space. */
+static void mq_open_oflags(const char *rec, char *out, size_t len)
+{
+	char path[] = "/tmp/kt-report-XXXXXX.csv";
+	int fd = mkstemps(path, 4);
+	size_t used = 0, clen;
+	char *csv, buf[256];
+
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(report(path, (const char *const[]){ "-e", "mq_open", rec, NULL }),
+			 KT_EXIT_OK);
+	csv = kt_read_file(path, &clen);
+	assert_non_null(csv);
+	/* timestamp ... returnValue (14 columns), name, oflag */
+	for (char *p = strchr(csv, '\n'); p && p[1]; p = strchr(p + 1, '\n'))
+		used += snprintf(out + used, len - used, "%s ", col(p + 1, 15, buf, sizeof(buf)));
+	free(csv);
+	unlink(path);
+}
+
+/*
+ * Flags print with the values of the machine that made the events, not
+ * of the one that reports them: 040000 is O_DIRECTORY on 32-bit arm and
+ * O_DIRECT on x86.
+ */
+static void test_flags_of_the_recording_machine(void **state)
+{
+	char rec[] = "/tmp/kt-report-XXXXXX.ktr", got[1024];
+	int fd = mkstemps(rec, 4);
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	mq_open_oflags(REC_ARM, got, sizeof(got));
+	assert_string_equal(got, "O_RDWR|O_CREAT|O_EXCL O_RDWR|O_CREAT|O_EXCL "
+			    "O_RDWR|O_CREAT|O_EXCL O_RDWR|O_CREAT|O_EXCL ");
+	make_arm_odirectory(rec, "armv7l");
+	mq_open_oflags(rec, got, sizeof(got));
+	assert_string_equal(got, "O_RDWR|O_CREAT|O_EXCL|O_DIRECTORY O_RDWR|O_CREAT|O_EXCL|O_DIRECTORY "
+			    "O_RDWR|O_CREAT|O_EXCL|O_DIRECTORY O_RDWR|O_CREAT|O_EXCL|O_DIRECTORY ");
+	/* The same events, said to come from an x86_64 machine. */
+	make_arm_odirectory(rec, "x86_64");
+	mq_open_oflags(rec, got, sizeof(got));
+	assert_null(strstr(got, "O_DIRECTORY"));
+	assert_non_null(strstr(got, "O_DIRECT"));
+	unlink(rec);
+}
+
+/* A report narrowed with -e leaves out the recorded kprobe events of the
+ * other calls (the arm recording's calls come through kprobes too). */
+static void test_narrowed_kprobes(void **state)
+{
+	char path[] = "/tmp/kt-report-XXXXXX.csv";
+	int fd = mkstemps(path, 4);
+	size_t len;
+	char *csv;
+	unsigned int rows = 0;
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(report(path, (const char *const[]){ "-e", "msgsnd", REC_ARM, NULL }),
+			 KT_EXIT_OK);
+	csv = kt_read_file(path, &len);
+	assert_non_null(csv);
+	for (char *p = strchr(csv, '\n'); p && p[1]; p = strchr(p + 1, '\n')) {
+		rows++;
+		assert_non_null(strstr(p + 1, ",msgsnd,0,complete,0,"));
+	}
+	assert_int_equal(rows, 4);	/* the four msgsnd calls of the workload */
+	assert_non_null(strstr(csv, ",8,0x6e420,8,IPC_NOWAIT,7,bbbbbbbb,\n"));
+	free(csv);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_little_and_big_endian),
 		cmocka_unit_test(test_narrowed),
 		cmocka_unit_test(test_arm32),
+		cmocka_unit_test(test_flags_of_the_recording_machine),
+		cmocka_unit_test(test_narrowed_kprobes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
