@@ -8,6 +8,7 @@
 
 #include "ktrail/cli.h"
 #include "ktrail/filter.h"
+#include "ktrail/ring.h"
 #include "ktrail/writer.h"
 
 enum {

@@ -8,8 +8,7 @@
 #include <sys/types.h>
 
 #include "ktrail/catalog.h"
-#include "ktrail/kernel.h"
-#include "ktrail/ring.h"
+#include "ktrail/modes.h"
 
 #define KT_MAX_OUTPUTS 8
 #define KT_MAX_PIDS 256

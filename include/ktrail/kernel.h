@@ -13,6 +13,7 @@
 #include <sys/types.h>
 
 #include "ktrail/catalog.h"
+#include "ktrail/modes.h"
 #include "ktrail/probe.h"
 
 struct kt_features {
@@ -46,12 +47,6 @@ int kt_features_probe(struct kt_features *f);
  */
 int kt_compat_probe(char *why, size_t len);
 
-enum kt_compat_mode {
-	KT_COMPAT_AUTO,		/* where the kernel runs 32-bit tasks */
-	KT_COMPAT_ON,
-	KT_COMPAT_OFF,
-};
-
 /* Was CPU @cpu online when the features were read?  A CPU that never
  * came online has a per_cpu directory but no buffer. */
 bool kt_features_cpu_online(const struct kt_features *f, int cpu);
@@ -68,13 +63,6 @@ enum kt_recipe {
 	KT_R_SYSCALL_TP,	/* syscalls/sys_enter_X + sys_exit_X */
 	KT_R_KPROBE,		/* kprobe + kretprobe on the entry function */
 	KT_R_TASK_TP,		/* a task or sched tracepoint (KT_EV_TASK) */
-};
-
-/* --probes */
-enum kt_probes_mode {
-	KT_PROBES_AUTO,		/* tracepoints where they are, kprobes for the rest */
-	KT_PROBES_KPROBE,	/* kprobes for every event */
-	KT_PROBES_TRACEPOINT,	/* no kprobe at all */
 };
 
 struct kt_plan_entry {

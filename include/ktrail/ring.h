@@ -14,11 +14,7 @@
 
 #include "ktrail/subbuf.h"	/* the sub-buffer checks, for the readers' callers */
 
-enum kt_reader {
-	KT_READER_AUTO,		/* mmap where the kernel allows it, else read */
-	KT_READER_MMAP,
-	KT_READER_READ,
-};
+#include "ktrail/modes.h"
 
 const char *kt_reader_name(enum kt_reader r);
 int kt_reader_parse(const char *s, enum kt_reader *r);	/* 0 or -1 */
