@@ -126,20 +126,30 @@ static void page_to_be(struct tep_handle *tep, unsigned char *p, size_t len)
 	swap_bytes(p + 8, 8);	/* commit */
 }
 
-/* The recording at @path rewritten big-endian into @out. */
-static void make_big_endian(const char *path, const char *out)
+/*
+ * Copy the recording at @path to @out, every chunk as it is but for the
+ * description (@meta) and each page, which @page may change (its events'
+ * formats parsed into @tep for a kernel of @long_size, little endian).
+ * Returns what the @page calls returned, added up.
+ */
+static unsigned int copy_recording(const char *path, const char *out, int long_size,
+				   char *(*meta_of)(const char *meta, const void *arg),
+				   unsigned int (*page)(struct tep_handle *tep, unsigned char *p,
+							size_t len),
+				   const void *arg)
 {
 	struct kt_recr r;
 	struct kt_recw w;
 	struct tep_handle *tep = tep_alloc();
 	char err[256], *meta;
 	FILE *fp = fopen(out, "w");
-	unsigned char page[4096];
+	unsigned char page_buf[4096];
+	unsigned int n = 0;
 
 	assert_non_null(fp);
 	assert_int_equal(kt_recr_open(&r, path, err, sizeof(err)), 0);
 	assert_true(r.ended);
-	tep_set_long_size(tep, 8);
+	tep_set_long_size(tep, long_size);
 	tep_set_file_bigendian(tep, TEP_LITTLE_ENDIAN);
 	tep_set_local_bigendian(tep, TEP_LITTLE_ENDIAN);
 	for (unsigned int i = 0; i < r.nfmts; i++) {
@@ -148,9 +158,7 @@ static void make_big_endian(const char *path, const char *out)
 		assert_int_equal(tep_parse_format(tep, &ev, r.fmts[i].text, r.fmts[i].len,
 						  r.fmts[i].sys), 0);
 	}
-	meta = strdup(r.meta);
-	assert_non_null(strstr(meta, "big_endian=0\n"));
-	strstr(meta, "big_endian=0\n")[11] = '1';
+	meta = meta_of(r.meta, arg);
 	assert_int_equal(kt_recw_begin(&w, fp), 0);
 	assert_int_equal(kt_recw_chunk(&w, KT_REC_META, meta, strlen(meta), NULL, 0), 0);
 	assert_int_equal(kt_recw_chunk(&w, KT_REC_HEADER_PAGE, r.header_page, r.header_page_len,
@@ -164,9 +172,9 @@ static void make_big_endian(const char *path, const char *out)
 		for (unsigned int i = 0; i < r.npages[c]; i++) {
 			const struct kt_rec_page *p = &r.pages[c][i];
 
-			assert_int_equal(kt_recr_page(&r, c, i, page, sizeof(page)), 0);
-			page_to_be(tep, page, p->len);
-			assert_int_equal(kt_recw_page(&w, c, p->skip, p->lost, page, p->len), 0);
+			assert_int_equal(kt_recr_page(&r, c, i, page_buf, sizeof(page_buf)), 0);
+			n += page(tep, page_buf, p->len);
+			assert_int_equal(kt_recw_page(&w, c, p->skip, p->lost, page_buf, p->len), 0);
 		}
 	}
 	assert_int_equal(kt_recw_chunk(&w, KT_REC_STATS, r.stats, strlen(r.stats), NULL, 0), 0);
@@ -177,6 +185,30 @@ static void make_big_endian(const char *path, const char *out)
 	free(meta);
 	kt_recr_close(&r);
 	tep_free(tep);
+	return n;
+}
+
+static char *meta_big_endian(const char *meta, const void *arg)
+{
+	char *m = strdup(meta);
+
+	(void)arg;
+	assert_non_null(m);
+	assert_non_null(strstr(m, "big_endian=0\n"));
+	strstr(m, "big_endian=0\n")[11] = '1';
+	return m;
+}
+
+static unsigned int page_be(struct tep_handle *tep, unsigned char *p, size_t len)
+{
+	page_to_be(tep, p, len);
+	return 1;
+}
+
+/* The recording at @path rewritten big-endian into @out. */
+static void make_big_endian(const char *path, const char *out)
+{
+	copy_recording(path, out, 8, meta_big_endian, page_be, NULL);
 }
 
 /* ktrail report ARGS... -o csv:@csv, as main() would run it. */
@@ -390,6 +422,22 @@ static unsigned int page_or_field(struct tep_handle *tep, unsigned char *p, size
 	return n;
 }
 
+static char *meta_machine(const char *meta, const void *arg)
+{
+	const char *m = strstr(meta, "machine=armv7l\n");
+	char *out;
+
+	assert_non_null(m);
+	assert_true(asprintf(&out, "%.*smachine=%s%s", (int)(m - meta), meta, (const char *)arg,
+			     m + strlen("machine=armv7l")) > 0);
+	return out;
+}
+
+static unsigned int page_odirectory(struct tep_handle *tep, unsigned char *p, size_t len)
+{
+	return page_or_field(tep, p, len, "sys_enter_mq_open", "oflag", 040000);
+}
+
 /*
  * The 32-bit arm recording rewritten: mq_open's oflag gets 040000
  * (O_DIRECTORY on arm, O_DIRECT on x86), and the description names
@@ -397,57 +445,9 @@ static unsigned int page_or_field(struct tep_handle *tep, unsigned char *p, size
  */
 static void make_arm_odirectory(const char *out, const char *machine)
 {
-	struct kt_recr r;
-	struct kt_recw w;
-	struct tep_handle *tep = tep_alloc();
-	char err[256], *meta, *m;
-	FILE *fp = fopen(out, "w");
-	unsigned char page[4096];
-	unsigned int changed = 0;
-
-	assert_non_null(fp);
-	assert_int_equal(kt_recr_open(&r, REC_ARM, err, sizeof(err)), 0);
-	tep_set_long_size(tep, 4);
-	tep_set_file_bigendian(tep, TEP_LITTLE_ENDIAN);
-	tep_set_local_bigendian(tep, TEP_LITTLE_ENDIAN);
-	for (unsigned int i = 0; i < r.nfmts; i++) {
-		struct tep_event *ev = NULL;
-
-		assert_int_equal(tep_parse_format(tep, &ev, r.fmts[i].text, r.fmts[i].len,
-						  r.fmts[i].sys), 0);
-	}
-	m = strstr(r.meta, "machine=armv7l\n");
-	assert_non_null(m);
-	assert_true(asprintf(&meta, "%.*smachine=%s%s", (int)(m - r.meta), r.meta, machine,
-			     m + strlen("machine=armv7l")) > 0);
-	assert_int_equal(kt_recw_begin(&w, fp), 0);
-	assert_int_equal(kt_recw_chunk(&w, KT_REC_META, meta, strlen(meta), NULL, 0), 0);
-	assert_int_equal(kt_recw_chunk(&w, KT_REC_HEADER_PAGE, r.header_page, r.header_page_len,
-				       NULL, 0), 0);
-	for (unsigned int i = 0; i < r.nfmts; i++)
-		assert_int_equal(kt_recw_chunk(&w, KT_REC_FORMAT, r.fmts[i].sys,
-					       strlen(r.fmts[i].sys) + 1, r.fmts[i].text,
-					       r.fmts[i].len), 0);
-	assert_int_equal(kt_recw_chunk(&w, KT_REC_TASKS, r.tasks, strlen(r.tasks), NULL, 0), 0);
-	for (int c = 0; c < r.ncpus; c++) {
-		for (unsigned int i = 0; i < r.npages[c]; i++) {
-			const struct kt_rec_page *p = &r.pages[c][i];
-
-			assert_int_equal(kt_recr_page(&r, c, i, page, sizeof(page)), 0);
-			changed += page_or_field(tep, page, p->len, "sys_enter_mq_open", "oflag",
-						 040000);
-			assert_int_equal(kt_recw_page(&w, c, p->skip, p->lost, page, p->len), 0);
-		}
-	}
-	assert_int_equal(changed, 4);	/* the workload's mq_open calls */
-	assert_int_equal(kt_recw_chunk(&w, KT_REC_STATS, r.stats, strlen(r.stats), NULL, 0), 0);
-	assert_int_equal(kt_recw_chunk(&w, KT_REC_END, NULL, 0, NULL, 0), 0);
-	assert_int_equal(kt_recw_flush(&w), 0);
-	kt_recw_end(&w);
-	fclose(fp);
-	free(meta);
-	kt_recr_close(&r);
-	tep_free(tep);
+	/* the workload's four mq_open calls */
+	assert_int_equal(copy_recording(REC_ARM, out, 4, meta_machine, page_odirectory, machine),
+			 4);
 }
 
 /* The oflag column of the report's mq_open rows of @rec, each row's
