@@ -85,6 +85,23 @@ require_workload() {
 	require_python
 }
 
+# The i386 workload, and a kernel that runs it: else skip, saying why.
+require_ipcwork32() {
+	local rc=0
+
+	[ -n "${IPCWORK32:-}" ] && [ -e "$IPCWORK32" ] ||
+		skip "no i386 workload (${IPCWORK32:-IPCWORK32 unset}): the compiler cannot build -m32 programs (gcc-multilib)"
+	"$IPCWORK32" --loops 0 > "$T/probe.out" 2> "$T/probe.err" < /dev/null || rc=$?
+	if [ $rc = 126 ] && grep -qi "exec format error" "$T/probe.err"; then
+		skip "the kernel refuses 32-bit executables (exec gives ENOEXEC: IA32 emulation disabled)"
+	elif [ $rc = 127 ] || [ $rc = 126 ]; then
+		skip "cannot run $IPCWORK32: $(tr '\n' ' ' < "$T/probe.err")(no 32-bit C library?)"
+	elif [ $rc != 0 ]; then
+		show "$T/probe.err"
+		fail "$IPCWORK32 --loops 0 exited $rc"
+	fi
+}
+
 # One live test at a time (make -j check runs tests in parallel).
 kt_lock() {
 	local lock=/run/lock/ktrail-live-tests.lock
