@@ -95,18 +95,6 @@ struct kbuffer *kt_decoder_kbuffer_new(const struct kt_decoder *d)
 			     d->big_endian ? KBUFFER_ENDIAN_BIG : KBUFFER_ENDIAN_LITTLE);
 }
 
-/* An event's fields lie within 64 KiB (a recording's formats are read
- * from a file: anything else is refused, kt_fld_ok() never passes it). */
-void kt_fld_set(struct kt_fld *f, const struct tep_format_field *tf)
-{
-	bool sane = tf->offset >= 0 && tf->offset <= 65535 && tf->size > 0 && tf->size <= 65535;
-
-	f->offset = sane ? tf->offset : 0;
-	f->size = sane ? tf->size : 0;
-	f->is_signed = tf->flags & TEP_FIELD_IS_SIGNED;
-	f->dynamic = tf->flags & TEP_FIELD_IS_DYNAMIC;
-	f->relative = tf->flags & TEP_FIELD_IS_RELATIVE;
-}
 
 static int fld_find(struct kt_fld *f, struct tep_event *ev, const char *name)
 {
@@ -339,31 +327,7 @@ static int add_event(struct kt_decoder *d, struct tep_event *ev)
 	return 0;
 }
 
-void kt_rd_comm(const unsigned char *data, unsigned int size, const struct kt_fld *f, char *out)
-{
-	memset(out, 0, 16);
-	if (kt_fld_ok(f, size))
-		memcpy(out, data + f->offset, f->size < 16 ? f->size : 16);
-}
 
-/* A __data_loc/__rel_loc string: 0 and the bytes (trailing NULs cut),
- * or -1.  A probe that faulted stores an empty string. */
-int kt_rd_loc(struct kt_decoder *d, const unsigned char *data, unsigned int size,
-		  const struct kt_fld *f, const char **s, unsigned int *len)
-{
-	uint32_t loc = kt_rd_u(d, data, f);
-	unsigned int off = loc & 0xffff, l = loc >> 16;
-
-	if (f->relative)
-		off += f->offset + f->size;
-	if (off > size || l > size - off)
-		return -1;
-	while (l && data[off + l - 1] == '\0')
-		l--;
-	*s = (const char *)data + off;
-	*len = l;
-	return 0;
-}
 
 int kt_decode(struct kt_decoder *d, const void *vdata, unsigned int size,
 	      uint64_t ts, int cpu, struct kt_raw *out)

@@ -12,6 +12,7 @@
  *   lifecycle.c  the process lifecycle records; the catalog rows used
  *   sink.c       outputs: open safely, write, flush, cut back on failure
  *   run.c        the trace: set up, loop, drain, tear down on every path
+ *   select.c     what a report selects of what was recorded
  */
 #ifndef KTRAIL_SESSION_LOCAL_H
 #define KTRAIL_SESSION_LOCAL_H
@@ -210,7 +211,7 @@ int sess_run(struct session *s, struct kt_session_result *res, char *err, size_t
 void sess_report_lost(struct session *s, struct kt_session_result *res);
 void sess_report_profile(struct session *s, struct kt_session_result *res);
 
-/* src/cmd/report.c: what a report selects of what was recorded. */
+/* select.c: what a report selects of what was recorded. */
 int sess_report_select(const struct kt_opts *o, const bool *recorded, struct kt_selection *sel,
 		       char *err, size_t errlen);
 
