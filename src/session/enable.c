@@ -13,6 +13,7 @@
 #include <kbuffer.h>
 
 #include "ktrail/filter.h"
+#include "ktrail/idfilter.h"
 #include "ktrail/util.h"
 #include "session-local.h"
 
@@ -218,12 +219,46 @@ void sess_warn_unreadable_filters(struct session *s)
 	}
 }
 
+/*
+ * 32-bit tasks' calls of the plan's events with compat set: raw_syscalls,
+ * filtered in the kernel by number (idfilter.h) when the filter fits in
+ * what the kernel takes.  Without it every call of the traced tasks
+ * reaches user space, which keeps only the selected numbers of 32-bit
+ * tasks (handle_syscall(), dispatch.c).
+ */
+static int enable_raw_syscalls(struct session *s, char *err, size_t errlen)
+{
+	char filter[KT_KFILTER_MAX];
+	enum kt_idfilter_form form;
+	const char *f = filter;
+
+	for (unsigned int i = 0; i < s->plan.n; i++)
+		if (s->plan.e[i].compat)
+			s->compat_on[s->plan.e[i].ev - kt_events] = true;
+	if (kt_idfilter_plan(&s->plan, filter, sizeof(filter), &form) < 0) {
+		fprintf(stderr, "ktrail: the %s syscall numbers traced through raw_syscalls "
+			"do not fit in a kernel filter (%d bytes at most): every syscall of "
+			"the traced tasks goes to user space, which drops the ones not "
+			"selected\n", kt_abi_name(s->plan.compat_abi), KT_KFILTER_MAX - 1);
+		f = NULL;
+	} else if (form == KT_IDF_EMPTY) {
+		return 0;
+	}
+	/* KTRAIL_TEST_RAW_FILTER (tests/live/idfilter.sh): this text instead,
+	 * to see the kernel's refusal named. */
+	if (getenv("KTRAIL_TEST_RAW_FILTER"))
+		f = getenv("KTRAIL_TEST_RAW_FILTER");
+	if (getenv("KTRAIL_DEBUG_FILTERS") && f)
+		fprintf(stderr, "ktrail: filter raw_syscalls (%s, %zu bytes): %s\n",
+			kt_idfilter_form_name(form), strlen(f), f);
+	if (enable(s, "raw_syscalls", "sys_enter", f, err, errlen) < 0 ||
+	    enable(s, "raw_syscalls", "sys_exit", f, err, errlen) < 0)
+		return -1;
+	return 0;
+}
+
 int sess_enable_events(struct session *s, char *err, size_t errlen)
 {
-	char *filter = NULL;
-	size_t flen = 0;
-	FILE *fm;
-
 	/* The process table's feeds. */
 	if (s->f.task_events) {
 		if (enable(s, "task", "task_newtask", NULL, err, errlen) < 0 ||
@@ -235,11 +270,6 @@ int sess_enable_events(struct session *s, char *err, size_t errlen)
 	if (s->f.sched_exit && enable(s, "sched", "sched_process_exit", NULL, err, errlen) < 0)
 		return -1;
 
-	fm = open_memstream(&filter, &flen);
-	if (!fm) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
 	for (unsigned int i = 0; i < s->plan.n; i++) {
 		const struct kt_plan_entry *e = &s->plan.e[i];
 		char enter[128], exit_[128];
@@ -248,20 +278,11 @@ int sess_enable_events(struct session *s, char *err, size_t errlen)
 			snprintf(enter, sizeof(enter), "sys_enter_%s", e->ev->tp);
 			snprintf(exit_, sizeof(exit_), "sys_exit_%s", e->ev->tp);
 			if (enable_syscall(s, enter, e->ev, err, errlen) < 0 ||
-			    enable_syscall(s, exit_, e->ev, err, errlen) < 0) {
-				fclose(fm);
-				free(filter);
+			    enable_syscall(s, exit_, e->ev, err, errlen) < 0)
 				return -1;
-			}
 			s->selected[e->ev - kt_events] = true;
 		}
-		if (e->compat) {
-			fprintf(fm, "%sid == %d", ftell(fm) ? " || " : "",
-				e->ev->nr[s->plan.compat_abi]);
-			s->compat_on[e->ev - kt_events] = true;
-		}
 	}
-	fclose(fm);
 	/* sched_process_exit's causes: exit(2), exit_group(2) and signals. */
 	if (s->want_exit) {
 		static const char *const feeds[][2] = {
@@ -277,10 +298,8 @@ int sess_enable_events(struct session *s, char *err, size_t errlen)
 			if ((ev && s->selected[ev - kt_events]) ||
 			    !kt_features_has_event(&s->f, feeds[i][0], feeds[i][1]))
 				continue;
-			if (enable(s, feeds[i][0], feeds[i][1], NULL, err, errlen) < 0) {
-				free(filter);
+			if (enable(s, feeds[i][0], feeds[i][1], NULL, err, errlen) < 0)
 				return -1;
-			}
 		}
 	}
 	/* The process context's changes: a task's uid or namespaces (read
@@ -293,10 +312,8 @@ int sess_enable_events(struct session *s, char *err, size_t errlen)
 		snprintf(name, sizeof(name), "sys_exit_%s", s->ev_ctx[i]->tp);
 		if (!kt_features_has_event(&s->f, "syscalls", name))
 			continue;
-		if (enable(s, "syscalls", name, NULL, err, errlen) < 0) {
-			free(filter);
+		if (enable(s, "syscalls", name, NULL, err, errlen) < 0)
 			return -1;
-		}
 	}
 	/* ktrail's kprobes (those the kernel accepted). */
 	for (unsigned int i = 0; i < s->plan.n; i++) {
@@ -305,22 +322,11 @@ int sess_enable_events(struct session *s, char *err, size_t errlen)
 		for (unsigned int j = 0; j < e->nprobes; j++) {
 			if (!e->probes[j].event[0])
 				continue;
-			if (enable(s, s->probes.group, e->probes[j].event, NULL, err, errlen) < 0) {
-				free(filter);
+			if (enable(s, s->probes.group, e->probes[j].event, NULL, err, errlen) < 0)
 				return -1;
-			}
 		}
 	}
-	if (flen) {
-		/* 32-bit tasks: raw_syscalls, filtered in the kernel by number. */
-		if (enable(s, "raw_syscalls", "sys_enter", filter, err, errlen) < 0 ||
-		    enable(s, "raw_syscalls", "sys_exit", filter, err, errlen) < 0) {
-			free(filter);
-			return -1;
-		}
-	}
-	free(filter);
-	return 0;
+	return enable_raw_syscalls(s, err, errlen);
 }
 
 /* @ncpus merge sources, none with a ring yet. */
