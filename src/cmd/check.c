@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 
+#include "ktrail/idfilter.h"
 #include "session/session-local.h"
 
 /* One line: how @e is produced here. */
@@ -39,7 +40,8 @@ int kt_cmd_check(FILE *fp, const struct kt_opts *o, char *err, size_t errlen)
 	struct kt_features f;
 	struct kt_plan plan = { 0 };
 	unsigned int nsyms = 0;
-	char feats[256], buf[512];
+	char feats[256], buf[512], idf[KT_KFILTER_MAX];
+	enum kt_idfilter_form form;
 	int r;
 
 	if (kt_features_probe(&f) < 0)
@@ -55,6 +57,15 @@ int kt_cmd_check(FILE *fp, const struct kt_opts *o, char *err, size_t errlen)
 	fprintf(fp, "32-bit tasks:   %s\n", f.compat_why[0] ? f.compat_why : "-");
 	fprintf(fp, "syscall tracepoints: %s; raw_syscalls: %s\n", f.syscalls ? "yes" : "no",
 		f.raw_syscalls ? "yes" : "no");
+	/* The kernel filter on the numbers of 32-bit tasks' calls. */
+	r = kt_idfilter_plan(&plan, idf, sizeof(idf), &form);
+	if (r > 0)
+		fprintf(fp, "raw_syscalls filter: %s of the %s numbers, %d bytes\n",
+			kt_idfilter_form_name(form), kt_abi_name(plan.compat_abi), r);
+	else if (r < 0)
+		fprintf(fp, "raw_syscalls filter: none: the %s numbers fit in no kernel filter "
+			"(%d bytes at most); user space drops the calls not selected\n",
+			kt_abi_name(plan.compat_abi), KT_KFILTER_MAX - 1);
 	fprintf(fp, "probe features: %s\n", feats);
 	if (f.probe.kprobe_events && o->probes != KT_PROBES_TRACEPOINT)
 		fprintf(fp, "symbols:        %u of the recipes' functions in /proc/kallsyms\n", nsyms);

@@ -24,8 +24,8 @@ void kt_instance_name(pid_t pid, char *buf, size_t len)
 
 static void set_err(char *err, size_t errlen, struct kt_instance *in, const char *what)
 {
+	int saved = errno;	/* before the error_log's read, which may clear it */
 	char *klog = in && in->ti ? tracefs_error_last(in->ti) : NULL;
-	int saved = errno;
 
 	if (klog && *klog) {
 		klog[strcspn(klog, "\n")] = '\0';
@@ -137,11 +137,17 @@ int kt_instance_enable(struct kt_instance *in, const char *sys, const char *ev,
 {
 	char what[256];
 
+	/* errno as the failure left it, not an earlier one: set_err() names
+	 * it (and what the kernel's error_log says). */
+	errno = 0;
 	if (filter && tracefs_event_file_write(in->ti, sys, ev, "filter", filter) < 0) {
+		if (!errno)
+			errno = EIO;	/* no reason given */
 		snprintf(what, sizeof(what), "filter of %s/%s", sys, ev);
 		set_err(err, errlen, in, what);
 		return -1;
 	}
+	errno = 0;
 	if (tracefs_event_enable(in->ti, sys, ev) < 0) {
 		if (!errno)
 			errno = ENOENT;

@@ -13,6 +13,7 @@
 #include <kbuffer.h>
 
 #include "ktrail/filter.h"
+#include "ktrail/idfilter.h"
 #include "ktrail/util.h"
 #include "session-local.h"
 
@@ -218,17 +219,52 @@ void sess_warn_unreadable_filters(struct session *s)
 	}
 }
 
+/*
+ * 32-bit tasks' calls of the plan's events with compat set: raw_syscalls,
+ * filtered in the kernel by number (idfilter.h) when the filter fits in
+ * what the kernel takes.  Without it every call of the traced tasks
+ * reaches user space, which keeps only the selected numbers of 32-bit
+ * tasks (handle_syscall(), dispatch.c).
+ */
+static int enable_raw_syscalls(struct session *s, char *err, size_t errlen)
+{
+	char filter[KT_KFILTER_MAX];
+	enum kt_idfilter_form form;
+	const char *f = filter;
+	/* KTRAIL_TEST_IDFILTER_MAX (tests/live/idfilter-i386.sh): a smaller
+	 * limit, to take the complement or no filter with a short list. */
+	const char *t = getenv("KTRAIL_TEST_IDFILTER_MAX");
+	size_t max = t && *t ? strtoul(t, NULL, 10) : sizeof(filter);
+
+	if (max > sizeof(filter))
+		max = sizeof(filter);
+	for (unsigned int i = 0; i < s->plan.n; i++)
+		if (s->plan.e[i].compat)
+			s->compat_on[s->plan.e[i].ev - kt_events] = true;
+	if (kt_idfilter_plan(&s->plan, filter, max, &form) < 0) {
+		fprintf(stderr, "ktrail: the %s syscall numbers traced through raw_syscalls "
+			"do not fit in a kernel filter (%zu bytes at most): every syscall of "
+			"the traced tasks goes to user space, which drops the ones not "
+			"selected\n", kt_abi_name(s->plan.compat_abi), max ? max - 1 : 0);
+		f = NULL;
+	} else if (form == KT_IDF_EMPTY) {
+		return 0;
+	}
+	/* KTRAIL_TEST_RAW_FILTER (tests/live/idfilter.sh): this text instead,
+	 * to see the kernel's refusal named. */
+	if (getenv("KTRAIL_TEST_RAW_FILTER"))
+		f = getenv("KTRAIL_TEST_RAW_FILTER");
+	if (getenv("KTRAIL_DEBUG_FILTERS") && f)
+		fprintf(stderr, "ktrail: filter raw_syscalls (%s, %zu bytes): %s\n",
+			kt_idfilter_form_name(form), strlen(f), f);
+	if (enable(s, "raw_syscalls", "sys_enter", f, err, errlen) < 0 ||
+	    enable(s, "raw_syscalls", "sys_exit", f, err, errlen) < 0)
+		return -1;
+	return 0;
+}
+
 int sess_enable_events(struct session *s, char *err, size_t errlen)
 {
-	char *filter = NULL;
-	size_t flen = 0;
-	FILE *fm;
-
-	fm = open_memstream(&filter, &flen);
-	if (!fm) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
 	for (unsigned int i = 0; i < s->plan.n; i++) {
 		const struct kt_plan_entry *e = &s->plan.e[i];
 		char enter[128], exit_[128];
@@ -237,20 +273,11 @@ int sess_enable_events(struct session *s, char *err, size_t errlen)
 			snprintf(enter, sizeof(enter), "sys_enter_%s", e->ev->tp);
 			snprintf(exit_, sizeof(exit_), "sys_exit_%s", e->ev->tp);
 			if (enable_syscall(s, enter, e->ev, err, errlen) < 0 ||
-			    enable_syscall(s, exit_, e->ev, err, errlen) < 0) {
-				fclose(fm);
-				free(filter);
+			    enable_syscall(s, exit_, e->ev, err, errlen) < 0)
 				return -1;
-			}
 			s->selected[e->ev - kt_events] = true;
 		}
-		if (e->compat) {
-			fprintf(fm, "%sid == %d", ftell(fm) ? " || " : "",
-				e->ev->nr[s->plan.compat_abi]);
-			s->compat_on[e->ev - kt_events] = true;
-		}
 	}
-	fclose(fm);
 	/* What the process table and the lifecycle records need besides the
 	 * events themselves: the plan's feeds. */
 	{
@@ -258,10 +285,8 @@ int sess_enable_events(struct session *s, char *err, size_t errlen)
 		unsigned int n = kt_plan_feeds(&s->plan, &s->f, feeds, KT_ARRAY_SIZE(feeds));
 
 		for (unsigned int i = 0; i < n; i++) {
-			if (enable(s, feeds[i].system, feeds[i].name, NULL, err, errlen) < 0) {
-				free(filter);
+			if (enable(s, feeds[i].system, feeds[i].name, NULL, err, errlen) < 0)
 				return -1;
-			}
 		}
 	}
 	/* ktrail's kprobes (those the kernel accepted). */
@@ -271,22 +296,11 @@ int sess_enable_events(struct session *s, char *err, size_t errlen)
 		for (unsigned int j = 0; j < e->nprobes; j++) {
 			if (!e->probes[j].event[0])
 				continue;
-			if (enable(s, s->probes.group, e->probes[j].event, NULL, err, errlen) < 0) {
-				free(filter);
+			if (enable(s, s->probes.group, e->probes[j].event, NULL, err, errlen) < 0)
 				return -1;
-			}
 		}
 	}
-	if (flen) {
-		/* 32-bit tasks: raw_syscalls, filtered in the kernel by number. */
-		if (enable(s, "raw_syscalls", "sys_enter", filter, err, errlen) < 0 ||
-		    enable(s, "raw_syscalls", "sys_exit", filter, err, errlen) < 0) {
-			free(filter);
-			return -1;
-		}
-	}
-	free(filter);
-	return 0;
+	return enable_raw_syscalls(s, err, errlen);
 }
 
 /* @ncpus merge sources, none with a ring yet. */
