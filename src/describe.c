@@ -66,8 +66,15 @@ void kt_describe(FILE *fp, const struct kt_event_def *ev)
 
 	kt_sets_format(ev->sets, sets, sizeof(sets));
 	fprintf(fp, "%s\n  %s\n\n", ev->name, ev->doc);
-	fprintf(fp, "id:       %d (x86_64), %d (arm64)\n", ev->id_x86_64, ev->id_arm64);
+	if (kt_event_own_id(ev))
+		fprintf(fp, "id:       %d (ktrail's own, every arch: Tracee's catalog has no "
+			"such event)\n", ev->id_x86_64);
+	else
+		fprintf(fp, "id:       %d (x86_64), %d (arm64)\n", ev->id_x86_64, ev->id_arm64);
 	fprintf(fp, "sets:     %s\n", sets);
+	if (ev->flags & KT_EVF_NORETURN)
+		fprintf(fp, "returns:  never (the kernel writes no exit): written at entry, "
+			"complete, with no returnValue\n");
 	if (ev->kind == KT_EV_SYSCALL)
 		fprintf(fp, "syscall:  %s; number x86_64 %d, i386 %d, arm64 %d, arm %d (-1: none)\n",
 			ev->tp, ev->nr[KT_ABI_X86_64], ev->nr[KT_ABI_I386], ev->nr[KT_ABI_ARM64],
@@ -127,7 +134,9 @@ void kt_describe_man(FILE *fp, const char *version, const char *date)
 		".SH NAME\nktrail-events \\- the events ktrail traces\n"
 		".SH DESCRIPTION\n"
 		"Every event of this ktrail, from its catalog, with Tracee's names, ids and "
-		"argument names.  \\fBktrail describe\\fR \\fIEVENT\\fR prints the same card and "
+		"argument names.  The syscalls Tracee's catalog lacks have ktrail's own ids, "
+		"20000 + the syscall number, and the argument names and C types of their "
+		"tracepoint formats.  \\fBktrail describe\\fR \\fIEVENT\\fR prints the same card and "
 		"what the running kernel would use; \\fBktrail check\\fR the recipes of a "
 		"selection.  Origin tags: ", date, version);
 	roff(fp, origin_help);
@@ -140,7 +149,12 @@ void kt_describe_man(FILE *fp, const char *version, const char *date)
 		kt_sets_format(ev->sets, sets, sizeof(sets));
 		fprintf(fp, ".SS %s\n", ev->name);
 		roff(fp, ev->doc);
-		fprintf(fp, ".\n.br\nid %d (x86_64), %d (arm64); sets ", ev->id_x86_64, ev->id_arm64);
+		if (kt_event_own_id(ev))
+			fprintf(fp, ".\n.br\nid %d (ktrail's own, every arch); sets ",
+				ev->id_x86_64);
+		else
+			fprintf(fp, ".\n.br\nid %d (x86_64), %d (arm64); sets ", ev->id_x86_64,
+				ev->id_arm64);
 		roff(fp, sets);
 		if (ev->kind == KT_EV_SYSCALL)
 			fprintf(fp, "; syscall %s (x86_64 %d, i386 %d, arm64 %d, arm %d).\n",
@@ -150,6 +164,9 @@ void kt_describe_man(FILE *fp, const char *version, const char *date)
 			fprintf(fp, "; kprobe on %s.\n", ev->tp + 7);
 		else
 			fprintf(fp, "; tracepoint %s.\n", ev->tp);
+		if (ev->flags & KT_EVF_NORETURN)
+			fputs(".br\nNever returns (the kernel writes no exit): written at entry, "
+			      "complete, with no returnValue.\n", fp);
 		fputs(".TS\nl l l l.\nNAME\tC TYPE\tTYPE\tORIGIN\n", fp);
 		for (unsigned int i = 0; i < ev->nargs; i++) {
 			const struct kt_arg_def *a = &ev->args[i];

@@ -87,11 +87,33 @@ struct kt_arg_def {
 	const char *guard;
 };
 
+/*
+ * Event flags (FLAG(...) lines of the catalog).
+ * NORETURN: the kernel never writes the call's exit (exit, exit_group:
+ * the task is gone; rt_sigreturn, sigreturn: they set the syscall
+ * number to -1 on their way out, so syscalls/sys_exit_* and
+ * raw_syscalls' number match nothing).  Its record is made at entry,
+ * complete with no return value: that is not a loss.
+ */
+enum kt_event_flag {
+	KT_EVF_NORETURN = 1 << 0,
+};
+
+/*
+ * ktrail's own event ids, for the syscalls Tracee's catalog lacks:
+ * KT_ID_OWN_BASE + the syscall's x86_64 number (or arm64's where x86_64
+ * has none), the same on every arch.  Tracee's ids are all below 10000
+ * (syscalls below 1000, its other events 700-8999, arm64's "no such
+ * syscall" ids 9000-9999, Unsupported 10000).
+ */
+#define KT_ID_OWN_BASE 20000
+#define KT_ID_OWN_MAX 20999
+
 struct kt_event_def {
 	const char *name;	/* Tracee's event name */
 	enum kt_event_kind kind;
-	int id_x86_64;		/* Tracee's event id on x86_64 */
-	int id_arm64;		/* Tracee's event id on arm64 */
+	int id_x86_64;		/* Tracee's event id on x86_64 (or ktrail's own) */
+	int id_arm64;		/* Tracee's event id on arm64 (or ktrail's own) */
 	uint64_t sets;		/* KT_SET_* bits */
 	const char *tp;		/* syscall tracepoint base: syscalls/sys_enter_<tp>;
 				 * KT_EV_TASK: "system/tracepoint" */
@@ -100,6 +122,7 @@ struct kt_event_def {
 	const struct kt_arg_def *args;
 	unsigned int nargs;	/* all arguments: npos syscall ones, then extras */
 	unsigned int npos;	/* the syscall's own, in syscall order */
+	unsigned int flags;	/* KT_EVF_* */
 };
 
 extern const struct kt_event_def kt_events[];
@@ -118,6 +141,8 @@ int kt_arg_bound(const struct kt_event_def *ev, unsigned int i);
 const struct kt_event_def *kt_lost_event(void);
 
 const struct kt_event_def *kt_event_by_name(const char *name);
+/* Whether @ev's ids are ktrail's own (a syscall Tracee's catalog lacks). */
+bool kt_event_own_id(const struct kt_event_def *ev);
 /* The event whose syscall number is @nr under @abi, or NULL. */
 const struct kt_event_def *kt_event_by_nr(enum kt_abi abi, long nr);
 /* The syscall number of @ev under @abi; -1: none, or @abi has no

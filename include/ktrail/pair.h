@@ -14,6 +14,9 @@
  *    emitted with state no_enter, the return value, and empty arguments;
  *  - enter still pending when tracing stops (a call blocked at the end):
  *    emitted at the end with state unfinished, in entry order.
+ * A call whose exit the kernel never writes (KT_EVF_NORETURN in the
+ * catalog: exit, exit_group, rt_sigreturn, sigreturn) is emitted at its
+ * enter, complete, with no return value: it is not a loss.
  */
 #ifndef KTRAIL_PAIR_H
 #define KTRAIL_PAIR_H
@@ -42,6 +45,15 @@ int kt_pair_enter(struct kt_pairer *p, const struct kt_raw *e,
 int kt_pair_exit(struct kt_pairer *p, const struct kt_raw *x,
 		 const struct kt_event_def *ev, bool compat);
 /*
+ * Feed one syscall event, enter or exit (@raw->kind): kt_pair_enter or
+ * kt_pair_exit, but a call that never returns (KT_EVF_NORETURN) is
+ * emitted at its enter, complete with no return value, and an exit of
+ * one that comes all the same (a sigreturn with a bad frame) is dropped
+ * (its record was written).
+ */
+int kt_pair_syscall(struct kt_pairer *p, const struct kt_raw *raw,
+		    const struct kt_event_def *ev, bool compat);
+/*
  * A detail kprobe's values for the call @d->tid is in: they fill the
  * pending enter if it is a call of @ev by a task of the same ABI (any ABI
  * with @any_abi).  Otherwise they are dropped: silently when the thread is
@@ -60,8 +72,8 @@ const struct kt_value *kt_pair_pending_val(struct kt_pairer *p, int tid, const c
 int kt_pair_thread_gone(struct kt_pairer *p, int tid);
 /* Whether @tid is in a call ktrail saw begin. */
 bool kt_pair_in_call(const struct kt_pairer *p, int tid);
-/* The pending call of @tid never returns (exit, exit_group): emit it now,
- * complete without a return value. */
+/* The pending call of @tid never returns: emit it now, complete without
+ * a return value (kt_pair_syscall does it for KT_EVF_NORETURN events). */
 int kt_pair_noreturn(struct kt_pairer *p, int tid);
 /*
  * Events were lost before @ts (trace clock): emit every enter older than

@@ -25,6 +25,7 @@
 #define ARGO(n, ct, t, o) { .name = #n, .ctype = ct, .type = KT_T_##t, .origin = (o), .extra = true },
 #define ARGX(n, ct, t, o, g) { .name = #n, .ctype = ct, .type = KT_T_##t, .origin = (o), \
 			       .extra = true, .guard = #g },
+#define FLAG(f)
 #define END(n) };
 #include "events.def"
 #include "syscalls.def"
@@ -34,6 +35,7 @@
 #undef ARG
 #undef ARGO
 #undef ARGX
+#undef FLAG
 #undef END
 
 /* Pass 2: the count of syscall (positional) arguments per event. */
@@ -43,7 +45,22 @@
 #define ARG(n, ct, t, o) + 1
 #define ARGO(n, ct, t, o)
 #define ARGX(n, ct, t, o, g)
+#define FLAG(f)
 #define END(n) };
+#include "events.def"
+#include "syscalls.def"
+#undef SYSCALL
+#undef EVENT
+#undef KEVENT
+#undef ARG
+#undef FLAG
+
+/* Pass 2b: the KT_EVF_* flags of each event. */
+#define SYSCALL(n, idx, ida, sets, tp, n64, n32, na64, na, doc) enum { flags_##n = 0
+#define EVENT(n, idx, ida, sets, tp, doc) enum { flags_##n = 0
+#define KEVENT(n, idx, ida, sets, fn, doc) enum { flags_##n = 0
+#define ARG(n, ct, t, o)
+#define FLAG(f) | KT_EVF_##f
 #include "events.def"
 #include "syscalls.def"
 #undef SYSCALL
@@ -52,6 +69,7 @@
 #undef ARG
 #undef ARGO
 #undef ARGX
+#undef FLAG
 #undef END
 
 static const struct kt_arg_def args_lost_events[] = {
@@ -61,26 +79,28 @@ static const struct kt_arg_def args_lost_events[] = {
 /* Pass 3: the event table. */
 #define SYSCALL(n, idx, ida, s, t, n64, n32, na64, na, d)		\
 	{ .name = #n, .kind = KT_EV_SYSCALL, .id_x86_64 = idx,		\
-	  .id_arm64 = ida, .sets = (s), .tp = t,			\
+	  .id_arm64 = ida, .sets = (s), .tp = t, .flags = flags_##n,	\
 	  .nr = { [KT_ABI_X86_64] = n64, [KT_ABI_I386] = n32,		\
 		  [KT_ABI_ARM64] = na64, [KT_ABI_ARM] = na },		\
 	  .doc = d, .args = args_##n, .nargs = KT_ARRAY_SIZE(args_##n), \
 	  .npos = npos_##n },
 #define EVENT(n, idx, ida, s, t, d)					\
 	{ .name = #n, .kind = KT_EV_TASK, .id_x86_64 = idx,		\
-	  .id_arm64 = ida, .sets = (s), .tp = t,			\
+	  .id_arm64 = ida, .sets = (s), .tp = t, .flags = flags_##n,	\
 	  .nr = { -1, -1, -1, -1 },					\
 	  .doc = d, .args = args_##n, .nargs = KT_ARRAY_SIZE(args_##n), \
 	  .npos = npos_##n },
 #define KEVENT(n, idx, ida, s, fn, d)					\
 	{ .name = #n, .kind = KT_EV_KPROBE, .id_x86_64 = idx,		\
 	  .id_arm64 = ida, .sets = (s), .tp = "kprobe/" fn,		\
+	  .flags = flags_##n,						\
 	  .nr = { -1, -1, -1, -1 },					\
 	  .doc = d, .args = args_##n, .nargs = KT_ARRAY_SIZE(args_##n), \
 	  .npos = npos_##n },
 #define ARG(n, ct, t, o)
 #define ARGO(n, ct, t, o)
 #define ARGX(n, ct, t, o, g)
+#define FLAG(f)
 #define END(n)
 const struct kt_event_def kt_events[] = {
 #include "events.def"
@@ -98,6 +118,7 @@ const struct kt_event_def kt_events[] = {
 #undef ARG
 #undef ARGO
 #undef ARGX
+#undef FLAG
 #undef END
 
 const unsigned int kt_nevents = KT_ARRAY_SIZE(kt_events);
@@ -173,6 +194,11 @@ int kt_arg_bound(const struct kt_event_def *ev, unsigned int i)
 {
 	links_init();
 	return arg_links[ev - kt_events][i][1];
+}
+
+bool kt_event_own_id(const struct kt_event_def *ev)
+{
+	return ev->id_x86_64 >= KT_ID_OWN_BASE && ev->id_x86_64 <= KT_ID_OWN_MAX;
 }
 
 const struct kt_event_def *kt_event_by_name(const char *name)

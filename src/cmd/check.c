@@ -3,7 +3,9 @@
  * ktrail check and ktrail list: the plan for this kernel, printed.
  * Nothing is created in the kernel.
  */
+#include <dirent.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "ktrail/idfilter.h"
 #include "session/session-local.h"
@@ -98,6 +100,38 @@ int kt_cmd_check(FILE *fp, const struct kt_opts *o, char *err, size_t errlen)
 	return KT_EXIT_OK;
 }
 
+/* The syscall tracepoints of this kernel that no event of the catalog
+ * reads (a kernel newer than ktrail): named, so that their calls are not
+ * missed without a word. */
+static void list_uncataloged(FILE *fp, const char *tracefs)
+{
+	char path[4096];
+	struct dirent *de;
+	unsigned int n = 0;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "%s/events/syscalls", tracefs);
+	d = opendir(path);
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		const char *tp = de->d_name + 10;
+		bool known = false;
+
+		if (strncmp(de->d_name, "sys_enter_", 10))
+			continue;
+		for (unsigned int i = 0; i < kt_nevents && !known; i++)
+			known = kt_events[i].kind == KT_EV_SYSCALL && !strcmp(kt_events[i].tp, tp);
+		if (known)
+			continue;
+		fprintf(fp, "%s%s", n++ ? ", " : "\nsyscall tracepoints of this kernel with no event "
+			"(ktrail does not trace them): ", tp);
+	}
+	closedir(d);
+	if (n)
+		fputc('\n', fp);
+}
+
 void kt_cmd_list(FILE *fp, const struct kt_features *f)
 {
 	struct kt_plan plan = { 0 };
@@ -107,7 +141,8 @@ void kt_cmd_list(FILE *fp, const struct kt_features *f)
 
 	if (f && sess_plan_all(f, NULL, KT_COMPAT_AUTO, KT_PROBES_AUTO, &plan, NULL, err, sizeof(err)))
 		f = NULL;
-	fprintf(fp, "%-28s %-5s %-44s %s\n", "EVENT", "ID", "SETS", f ? "ON THIS KERNEL" : "");
+	fprintf(fp, "%-28s %-5s %-6s %-44s %s\n", "EVENT", "ID", "FROM", "SETS",
+		f ? "ON THIS KERNEL" : "");
 	for (unsigned int i = 0; i < kt_nevents; i++) {
 		const struct kt_event_def *ev = &kt_events[i];
 		const char *how = "";
@@ -124,8 +159,13 @@ void kt_cmd_list(FILE *fp, const struct kt_features *f)
 			recipe_text(&plan, e, buf, sizeof(buf));
 			how = buf;
 		}
-		fprintf(fp, "%-28s %-5d %-44s %s\n", ev->name, kt_event_id(ev), sets, how);
+		fprintf(fp, "%-28s %-5d %-6s %-44s %s\n", ev->name, kt_event_id(ev),
+			kt_event_own_id(ev) ? "ktrail" : "tracee", sets, how);
 	}
+	fprintf(fp, "\nFROM: tracee, Tracee's event and id; ktrail, a syscall Tracee's catalog "
+		"lacks, with ktrail's own id (20000 + its number)\n");
+	if (f)
+		list_uncataloged(fp, f->tracefs);
 	fprintf(fp, "\nSETS (and 'all'; a word such as open* is a pattern over event names):\n");
 	for (unsigned int i = 0; i < KT_NSETS; i++) {
 		unsigned int n = 0;

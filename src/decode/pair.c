@@ -275,6 +275,24 @@ int kt_pair_noreturn(struct kt_pairer *p, int tid)
 	return emit_and_forget(p, tid, KT_ST_COMPLETE);
 }
 
+int kt_pair_syscall(struct kt_pairer *p, const struct kt_raw *raw,
+		    const struct kt_event_def *ev, bool compat)
+{
+	int rc;
+
+	if (!(ev->flags & KT_EVF_NORETURN))
+		return raw->kind == KT_RAW_ENTER ? kt_pair_enter(p, raw, ev, compat) :
+						   kt_pair_exit(p, raw, ev, compat);
+	/* Its record was written at entry: an exit (a sigreturn whose
+	 * frame was bad) adds nothing. */
+	if (raw->kind != KT_RAW_ENTER)
+		return 0;
+	rc = kt_pair_enter(p, raw, ev, compat);
+	if (rc)
+		return rc;
+	return kt_pair_noreturn(p, raw->tid);
+}
+
 int kt_pair_thread_gone(struct kt_pairer *p, int tid)
 {
 	return emit_and_forget(p, tid, KT_ST_NO_EXIT);

@@ -35,17 +35,12 @@ static void syscall_feeds(struct session *s, const struct kt_raw *raw,
 		s->child_execd = true;
 }
 
-/* Pair one syscall event of @ev; exit and exit_group never return. */
+/* Pair one syscall event of @ev (the calls that never return are the
+ * catalog's KT_EVF_NORETURN: the pairer writes them at entry). */
 static void pair_syscall(struct session *s, const struct kt_raw *raw,
 			 const struct kt_event_def *ev, bool compat)
 {
-	if (raw->kind == KT_RAW_ENTER) {
-		kt_pair_enter(s->pair, raw, ev, compat);
-		if (ev == s->ev_exit || ev == s->ev_exit_group)
-			kt_pair_noreturn(s->pair, raw->tid);
-	} else {
-		kt_pair_exit(s->pair, raw, ev, compat);
-	}
+	kt_pair_syscall(s->pair, raw, ev, compat);
 }
 
 static void handle_syscall(struct session *s, const struct kt_raw *raw)

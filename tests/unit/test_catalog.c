@@ -151,6 +151,100 @@ static void test_sets(void **state)
 	assert_int_equal(kt_set_by_name("nope"), 0);
 }
 
+/*
+ * The syscalls newer than Tracee's catalog: ktrail's own ids (20000 +
+ * the syscall number, the same on both arches, unique, Tracee's below
+ * 10000), arguments from the tracepoint format, a sibling's sets.
+ */
+static void test_own_rows(void **state)
+{
+	const struct kt_event_def *ev = kt_event_by_name("fchmodat2");
+	unsigned int own = 0;
+	char buf[128];
+
+	(void)state;
+	assert_non_null(ev);
+	assert_true(kt_event_own_id(ev));
+	assert_false(kt_event_own_id(kt_event_by_name("fchmodat")));
+	assert_false(kt_event_own_id(kt_lost_event()));
+	assert_int_equal(ev->id_x86_64, 20452);
+	assert_int_equal(ev->id_arm64, 20452);
+	assert_int_equal(ev->nr[KT_ABI_X86_64], 452);
+	assert_int_equal(ev->nr[KT_ABI_I386], 452);
+	assert_int_equal(ev->nr[KT_ABI_ARM64], 452);
+	assert_int_equal(ev->nr[KT_ABI_ARM], 452);
+	assert_string_equal(ev->tp, "fchmodat2");
+	assert_int_equal(ev->nargs, 4);
+	assert_int_equal(ev->npos, 4);
+	assert_string_equal(ev->args[0].name, "dfd");
+	assert_string_equal(ev->args[0].ctype, "int");
+	assert_int_equal(ev->args[0].type, KT_T_INT);
+	assert_string_equal(ev->args[1].name, "filename");
+	assert_string_equal(ev->args[1].ctype, "const char*");
+	assert_int_equal(ev->args[1].type, KT_T_STR);
+	kt_origin_format(ev->args[1].origin, buf, sizeof(buf));
+	assert_string_equal(buf, "U,TOCTOU");
+	assert_string_equal(ev->args[2].name, "mode");
+	assert_int_equal(ev->args[2].type, KT_T_U16);
+	assert_string_equal(ev->args[3].name, "flags");
+	assert_string_equal(ev->args[3].ctype, "unsigned int");
+	assert_int_equal(ev->args[3].type, KT_T_UINT);
+	kt_sets_format(ev->sets, buf, sizeof(buf));
+	assert_string_equal(buf, "syscalls,fs,fs_file_attr");
+	assert_ptr_equal(kt_event_by_nr(KT_ABI_X86_64, 452), ev);
+	assert_ptr_equal(kt_event_by_nr(KT_ABI_I386, 452), ev);
+	/* No obvious Tracee sibling: syscalls alone. */
+	kt_sets_format(kt_event_by_name("cachestat")->sets, buf, sizeof(buf));
+	assert_string_equal(buf, "syscalls");
+	kt_sets_format(kt_event_by_name("futex_wake")->sets, buf, sizeof(buf));
+	assert_string_equal(buf, "syscalls,ipc,ipc_futex");
+	/* x86_64 only, no arguments. */
+	ev = kt_event_by_name("uprobe");
+	assert_int_equal(ev->id_x86_64, 20336);
+	assert_int_equal(ev->nr[KT_ABI_X86_64], 336);
+	assert_int_equal(ev->nr[KT_ABI_I386], -1);
+	assert_int_equal(ev->nr[KT_ABI_ARM64], -1);
+	assert_int_equal(ev->nr[KT_ABI_ARM], -1);
+	assert_int_equal(ev->nargs, 0);
+	ev = kt_event_by_name("mseal");
+	assert_int_equal(ev->nargs, 3);
+	assert_string_equal(ev->args[1].name, "len");
+	assert_string_equal(ev->args[1].ctype, "size_t");
+	assert_int_equal(ev->args[1].type, KT_T_ULONG);
+	for (unsigned int i = 0; i < kt_nevents; i++) {
+		const struct kt_event_def *a = &kt_events[i];
+
+		if (!kt_event_own_id(a)) {
+			/* Tracee's ids (and ktrail's lost_events). */
+			assert_true(a->id_x86_64 < 10000 && a->id_arm64 < 10000);
+			continue;
+		}
+		own++;
+		assert_int_equal(a->kind, KT_EV_SYSCALL);
+		assert_int_equal(a->id_x86_64, a->id_arm64);
+		assert_true(a->id_x86_64 >= KT_ID_OWN_BASE && a->id_x86_64 <= KT_ID_OWN_MAX);
+		for (unsigned int j = i + 1; j < kt_nevents; j++)
+			assert_int_not_equal(a->id_x86_64, kt_events[j].id_x86_64);
+	}
+	assert_int_equal(own, 22);
+}
+
+/* The calls whose exit the kernel never writes, and only they. */
+static void test_noreturn_flag(void **state)
+{
+	static const char *const noreturn[] = { "exit", "exit_group", "rt_sigreturn",
+						"sigreturn" };
+	unsigned int n = 0;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(noreturn) / sizeof(noreturn[0]); i++)
+		assert_true(kt_event_by_name(noreturn[i])->flags & KT_EVF_NORETURN);
+	for (unsigned int i = 0; i < kt_nevents; i++)
+		n += !!(kt_events[i].flags & KT_EVF_NORETURN);
+	assert_int_equal(n, 4);
+	assert_false(kt_event_by_name("execve")->flags & KT_EVF_NORETURN);
+}
+
 static void test_select(void **state)
 {
 	struct kt_selection sel;
@@ -159,9 +253,11 @@ static void test_select(void **state)
 
 	assert_int_equal(kt_select("ipc_msgq", &sel, bad, sizeof(bad)), 0);
 	assert_int_equal(sel.count, 12);
-	/* Tracee's ipc (26 events) and our two _time32 queue calls. */
+	/* Tracee's ipc (26 events), our two _time32 queue calls and the
+	 * four futex calls newer than Tracee's catalog. */
 	assert_int_equal(kt_select("ipc", &sel, bad, sizeof(bad)), 0);
-	assert_int_equal(sel.count, 28);
+	assert_int_equal(sel.count, 32);
+	assert_true(sel.on[kt_event_by_name("futex_wake") - kt_events]);
 	assert_true(sel.on[kt_event_by_name("futex") - kt_events]);
 	/* A set wins over the event of the same name; a pattern names it. */
 	assert_false(sel.on[kt_event_by_name("ipc") - kt_events]);
@@ -170,7 +266,7 @@ static void test_select(void **state)
 	assert_true(sel.named[kt_event_by_name("ipc") - kt_events]);
 	/* Patterns over event names, and exclusions of patterns. */
 	assert_int_equal(kt_select("open*", &sel, bad, sizeof(bad)), 0);
-	assert_int_equal(sel.count, 5);
+	assert_int_equal(sel.count, 6);	/* with ktrail's open_tree_attr */
 	assert_true(sel.on[kt_event_by_name("open_tree") - kt_events]);
 	assert_int_equal(kt_select("*_time32,-mq_*", &sel, bad, sizeof(bad)), 0);
 	assert_int_equal(sel.count, 10);
@@ -183,7 +279,7 @@ static void test_select(void **state)
 	assert_int_equal(sel.count, 11);
 	assert_true(sel.on[kt_event_by_name("sched_process_exit") - kt_events]);
 	assert_int_equal(kt_select("syscalls", &sel, bad, sizeof(bad)), 0);
-	assert_int_equal(sel.count, 446);
+	assert_int_equal(sel.count, 468);	/* 446 of Tracee's, 22 of ktrail's */
 	assert_int_equal(kt_select("nosuch*", &sel, bad, sizeof(bad)), -1);
 	assert_string_equal(bad, "nosuch*");
 	assert_int_equal(kt_select("ipc_msgq,-msgctl,sendto", &sel, bad, sizeof(bad)), 0);
@@ -195,9 +291,10 @@ static void test_select(void **state)
 	assert_false(sel.named[kt_event_by_name("msgsnd") - kt_events]);
 	/* A list starting with an exclusion starts from everything. */
 	assert_int_equal(kt_select("-net", &sel, bad, sizeof(bad)), 0);
-	assert_int_equal(sel.count, 450 - 20);
+	assert_int_equal(sel.count, 472 - 20);
 	assert_int_equal(kt_select("all", &sel, bad, sizeof(bad)), 0);
-	assert_int_equal(sel.count, 450);	/* 446 syscalls, 3 lifecycle events, security_file_open */
+	/* 468 syscalls, 3 lifecycle events, security_file_open */
+	assert_int_equal(sel.count, 472);
 	assert_false(sel.on[kt_lost_event() - kt_events]);
 	assert_int_equal(kt_select("ipc,nosuch", &sel, bad, sizeof(bad)), -1);
 	assert_int_equal(errno, ENOENT);
@@ -216,6 +313,8 @@ int main(void)
 		cmocka_unit_test(test_args_match_tracee),
 		cmocka_unit_test(test_sets),
 		cmocka_unit_test(test_select),
+		cmocka_unit_test(test_own_rows),
+		cmocka_unit_test(test_noreturn_flag),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

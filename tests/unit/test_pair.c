@@ -117,6 +117,78 @@ static void test_noreturn_and_thread_gone(void **state)
 	kt_pairer_free(p);
 }
 
+/*
+ * The calls the kernel never writes an exit for (KT_EVF_NORETURN):
+ * kt_pair_syscall writes them at entry, complete, with no return value,
+ * 32-bit ones too; a stray exit of one is dropped; other calls pair
+ * as with kt_pair_enter/kt_pair_exit.
+ */
+static void test_pair_syscall_noreturn(void **state)
+{
+	struct sink s = { 0 };
+	struct kt_pairer *p = kt_pairer_new(1000, collect, &s);
+	const struct kt_event_def *rts = kt_event_by_name("rt_sigreturn");
+	const struct kt_event_def *sr = kt_event_by_name("sigreturn");
+	const struct kt_event_def *ex = kt_event_by_name("exit");
+	const struct kt_event_def *rd = kt_event_by_name("read");
+	struct kt_raw e = enter(9, 100, 1, 0, 0, 0, 0);
+	struct kt_raw x;
+
+	(void)state;
+	assert_true(rts->flags & KT_EVF_NORETURN);
+	assert_false(rd->flags & KT_EVF_NORETURN);
+	assert_int_equal(kt_pair_syscall(p, &e, rts, false), 0);
+	assert_int_equal(s.n, 1);
+	assert_ptr_equal(s.r[0].ev, rts);
+	assert_int_equal(s.r[0].state, KT_ST_COMPLETE);
+	assert_false(s.r[0].has_ret);
+	assert_int_equal(s.r[0].ts, 1100);
+	assert_int_equal(s.r[0].cpu, 1);
+	assert_false(kt_pair_in_call(p, 9));
+	/* An exit of it all the same: nothing, not a no_enter. */
+	x = leave(9, 110, 1, 0);
+	assert_int_equal(kt_pair_syscall(p, &x, rts, false), 0);
+	assert_int_equal(s.n, 1);
+	/* A 32-bit task's sigreturn (raw_syscalls). */
+	e = enter(10, 120, 0, 0, 0, 0, 0);
+	assert_int_equal(kt_pair_syscall(p, &e, sr, true), 0);
+	assert_int_equal(s.n, 2);
+	assert_ptr_equal(s.r[1].ev, sr);
+	assert_true(s.r[1].compat);
+	assert_int_equal(s.r[1].state, KT_ST_COMPLETE);
+	assert_false(s.r[1].has_ret);
+	/* exit(3) in the middle of nothing else. */
+	e = enter(11, 130, 0, 3, 0, 0, 0);
+	assert_int_equal(kt_pair_syscall(p, &e, ex, false), 0);
+	assert_int_equal(s.n, 3);
+	assert_int_equal(s.r[2].state, KT_ST_COMPLETE);
+	assert_int_equal(s.r[2].args[0].i, 3);
+	assert_false(s.r[2].has_ret);
+	/* A read pairs as before: enter pending, exit completes it. */
+	e = enter(12, 140, 0, 5, 0x1000, 64, 0);
+	assert_int_equal(kt_pair_syscall(p, &e, rd, false), 0);
+	assert_int_equal(s.n, 3);
+	assert_true(kt_pair_in_call(p, 12));
+	x = leave(12, 150, 0, 64);
+	assert_int_equal(kt_pair_syscall(p, &x, rd, false), 0);
+	assert_int_equal(s.n, 4);
+	assert_int_equal(s.r[3].state, KT_ST_COMPLETE);
+	assert_true(s.r[3].has_ret);
+	assert_int_equal(s.r[3].ret, 64);
+	/* A stray rt_sigreturn exit leaves another pending call alone. */
+	e = enter(13, 160, 0, 5, 0x1000, 64, 0);
+	assert_int_equal(kt_pair_syscall(p, &e, rd, false), 0);
+	x = leave(13, 170, 0, 0);
+	assert_int_equal(kt_pair_syscall(p, &x, rts, false), 0);
+	assert_int_equal(s.n, 4);
+	assert_int_equal(kt_pair_pending(p), 1);
+	assert_int_equal(kt_pair_flush(p), 0);
+	assert_int_equal(s.n, 5);
+	assert_int_equal(s.r[4].state, KT_ST_UNFINISHED);
+	assert_ptr_equal(s.r[4].ev, rd);
+	kt_pairer_free(p);
+}
+
 static void test_interleaved_threads(void **state)
 {
 	struct sink s = { 0 };
@@ -307,6 +379,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_complete),
 		cmocka_unit_test(test_noreturn_and_thread_gone),
+		cmocka_unit_test(test_pair_syscall_noreturn),
 		cmocka_unit_test(test_interleaved_threads),
 		cmocka_unit_test(test_lost_exit),
 		cmocka_unit_test(test_lost_enter),
