@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Small helpers for /proc and tracefs files. */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -227,4 +229,24 @@ void kt_imap_del(struct kt_imap *m, int32_t key)
 			i = j;
 		}
 	}
+}
+
+void kt_fixbuf_printf(struct kt_fixbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (b->over || b->used >= b->len) {
+		b->over = true;
+		return;
+	}
+	va_start(ap, fmt);
+	n = vsnprintf(b->p + b->used, b->len - b->used, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= b->len - b->used) {
+		b->p[b->used] = '\0';	/* what fitted before stays whole */
+		b->over = true;
+		return;
+	}
+	b->used += n;
 }

@@ -2,6 +2,7 @@
 #ifndef KTRAIL_UTIL_H
 #define KTRAIL_UTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -10,6 +11,16 @@
 /* Read a whole small file (tracefs, /proc) into a malloc'd NUL-terminated
  * buffer.  Returns NULL and sets errno. */
 char *kt_read_file(const char *path, size_t *len);
+
+/* Text written into a fixed buffer; @over once something did not fit
+ * (then nothing more is written, and what is there is whole). */
+struct kt_fixbuf {
+	char *p;
+	size_t len, used;
+	bool over;
+};
+__attribute__((format(printf, 2, 3)))
+void kt_fixbuf_printf(struct kt_fixbuf *b, const char *fmt, ...);
 /* Write a string to a file (no O_CREAT).  Returns 0 or -1 with errno. */
 int kt_write_file(const char *path, const char *s);
 

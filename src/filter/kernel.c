@@ -5,7 +5,6 @@
  */
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -22,33 +21,14 @@ static const char *const op_kernel[] = {
 #define KSTR_MAX 256
 #define KTERM_MAX 4096
 
-/* A kernel expression being written; @over once it did not fit. */
+/* A kernel expression being written; f.over once it did not fit. */
 struct kbuf {
-	char *p;
-	size_t len, used;
-	bool over;
+	struct kt_fixbuf f;
 	unsigned int n;		/* comparisons */
 };
 
-__attribute__((format(printf, 2, 3)))
-static void kput(struct kbuf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
+#define kput(b, ...) kt_fixbuf_printf(&(b)->f, __VA_ARGS__)
 
-	if (b->over)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(b->p + b->used, b->len - b->used, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= b->len - b->used) {
-		b->over = true;
-		return;
-	}
-	b->used += n;
-}
-
-/* Start one comparison of a term, after @join if it is not the first. */
 static void kjoin(struct kbuf *b, const char *join)
 {
 	if (b->n++)
@@ -237,7 +217,7 @@ static bool kterm(const struct fterm *t, const struct kt_kfield *fields, unsigne
 		if (!ok && t->op == OP_EQ)
 			return false;
 	}
-	return b->n && !b->over;
+	return b->n && !b->f.over;
 }
 
 /*
@@ -275,7 +255,7 @@ int kt_filter_kernel(const struct kt_filter *f, const struct kt_event_def *ev,
 	for (unsigned int i = 0; i < f->n; i++) {
 		const struct fterm *t = &f->t[i];
 		char tb[KTERM_MAX];
-		struct kbuf b = { .p = tb, .len = sizeof(tb) };
+		struct kbuf b = { .f = { .p = tb, .len = sizeof(tb) } };
 		int n;
 
 		/* With follow, descendants pass the scope whatever they are. */

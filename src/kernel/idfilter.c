@@ -20,7 +20,6 @@
  * number, and user space drops the calls it did not select.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,32 +27,15 @@
 #include "ktrail/catalog.h"
 #include "ktrail/idfilter.h"
 #include "ktrail/kernel.h"
+#include "ktrail/util.h"
 
 /* Text being written into a caller's buffer; @over once it did not fit. */
 struct idbuf {
-	char *p;
-	size_t len, used;
-	bool over;
+	struct kt_fixbuf f;
 	bool first;	/* no run written yet */
 };
 
-__attribute__((format(printf, 2, 3)))
-static void put(struct idbuf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (b->over)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(b->p + b->used, b->len - b->used, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= b->len - b->used) {
-		b->over = true;
-		return;
-	}
-	b->used += n;
-}
+#define put(b, ...) kt_fixbuf_printf(&(b)->f, __VA_ARGS__)
 
 /* One run of consecutive numbers, @lo to @hi, in the set: two
  * equalities are shorter than a range. */
@@ -109,11 +91,9 @@ static void put_complement(struct idbuf *b, const int *v, unsigned int n)
 
 static void start(struct idbuf *b, char *buf, size_t len)
 {
-	*b = (struct idbuf){ .p = buf, .len = len, .first = true };
+	*b = (struct idbuf){ .f = { .p = buf, .len = len, .over = !len }, .first = true };
 	if (len)
 		buf[0] = '\0';
-	else
-		b->over = true;
 }
 
 static int cmp_int(const void *a, const void *b)
@@ -143,12 +123,12 @@ int kt_idfilter_text(int *ids, unsigned int n, char *buf, size_t len,
 		goto done;
 	}
 	put_ranges(&b, ids, m);
-	if (b.over && gaps) {
+	if (b.f.over && gaps) {
 		f = KT_IDF_COMPLEMENT;
 		start(&b, buf, len);
 		put_complement(&b, ids, m);
 	}
-	if (b.over) {
+	if (b.f.over) {
 		if (len)
 			buf[0] = '\0';
 		if (form)
@@ -159,7 +139,7 @@ int kt_idfilter_text(int *ids, unsigned int n, char *buf, size_t len,
 done:
 	if (form)
 		*form = f;
-	return (int)b.used;
+	return (int)b.f.used;
 }
 
 int kt_idfilter_plan(const struct kt_plan *plan, char *buf, size_t len,

@@ -7,21 +7,10 @@
 # said once on stderr, user space dropping the calls not selected.
 . "$TESTLIB"
 require_root
-[ -n "${IPCWORK32:-}" ] && [ -e "$IPCWORK32" ] ||
-	skip "no i386 workload (${IPCWORK32:-IPCWORK32 unset}): the compiler cannot build -m32 programs (gcc-multilib)"
 require_tracefs
 require_workload
 [ -d "$TRACEFS/events/raw_syscalls" ] || skip "kernel without raw_syscalls tracepoints"
-rc=0
-"$IPCWORK32" --loops 0 > "$T/probe.out" 2> "$T/probe.err" < /dev/null || rc=$?
-if [ $rc = 126 ] && grep -qi "exec format error" "$T/probe.err"; then
-	skip "the kernel refuses 32-bit executables (exec gives ENOEXEC: IA32 emulation disabled)"
-elif [ $rc = 127 ] || [ $rc = 126 ]; then
-	skip "cannot run $IPCWORK32: $(tr '\n' ' ' < "$T/probe.err")(no 32-bit C library?)"
-elif [ $rc != 0 ]; then
-	show "$T/probe.err"
-	fail "$IPCWORK32 --loops 0 exited $rc"
-fi
+require_ipcwork32
 case $(uname -m) in
 x86_64 | aarch64 | arm64) compat=1 ;;
 *) compat=0 ;;
