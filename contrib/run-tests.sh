@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Run every test: unit (cmocka) and the fuzz targets' corpora, live (this
 # kernel, root), the armhf and arm64 cross builds with their unit tests
-# under qemu-user (contrib/cross-build.sh), kernel tests (Debian's 6.1 and
-# 6.12 x86_64 kernels and its 32-bit arm kernel under QEMU), and all but the
+# under qemu-user (contrib/cross-build.sh), kernel tests (Debian's 5.10, 6.1
+# and 6.12 x86_64 kernels and its 32-bit arm kernel under QEMU), and all but the
 # kernel tests again under ASan+UBSan, plus valgrind on live traces
 # (contrib/sanitize.sh).  Installs what is missing first.  Run as root from
 # a clone:

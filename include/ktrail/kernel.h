@@ -171,11 +171,20 @@ int kt_instance_destroy(struct kt_instance *in);
 
 /* The kprobe events of one run, in the group named like its instance. */
 struct tracefs_dynevent;
+/* One probe's kprobe_profile counts. */
+struct kt_probe_count {
+	char event[64];
+	unsigned long long hits, missed;
+};
 struct kt_probes {
 	char group[64];
 	struct tracefs_dynevent **ev;
 	unsigned int n;
 	int profile_fd;		/* kprobe_profile, held open; -1: not held */
+	/* The counts when tracing started (kt_probes_mark): the profile's
+	 * callback then gets what was counted since. */
+	struct kt_probe_count *start;
+	unsigned int nstart;
 };
 
 /*
@@ -188,15 +197,46 @@ int kt_probe_create(struct kt_probes *ps, const struct kt_probe_def *d, char *er
 int kt_probes_destroy(struct kt_probes *ps);
 /* Free the descriptions only (another process removed the probes). */
 void kt_probes_forget(struct kt_probes *ps);
-/*
- * The kprobe_profile line of each of the group's probes: @cb(event, hits,
- * missed) (missed: a kretprobe out of instances, a recursion...).
- */
 /* Hold kprobe_profile open (for kt_probes_profile after the drop). */
 int kt_probes_hold(struct kt_probes *ps, const struct kt_features *f);
+/*
+ * Remember the group's counts now (tracing starts): kt_probes_profile
+ * then reports what was counted since.  0, or -1 with errno.
+ */
+int kt_probes_mark(const struct kt_features *f, struct kt_probes *ps);
+/*
+ * The kprobe_profile line of each of the group's probes: @cb(event, hits,
+ * missed), less the counts kt_probes_mark() saw (missed: a kretprobe out
+ * of instances, a recursion; before 5.14 also a fault in the probe's
+ * handler, such as its read through a NULL pointer, whose record is
+ * written all the same).
+ */
 int kt_probes_profile(const struct kt_features *f, const struct kt_probes *ps,
 		      void (*cb)(const char *event, unsigned long long hits,
 				 unsigned long long missed, void *arg), void *arg);
+/*
+ * Parse kprobe_profile @text (modified): @cb for each probe of @group
+ * ("<group>/<event> <hits> <missed>", or an older kernel's "<event> ...").
+ */
+void kt_profile_parse(char *text, const char *group,
+		      void (*cb)(const char *event, unsigned long long hits,
+				 unsigned long long missed, void *arg), void *arg);
+/* @end less @start, 0 if @end is smaller (the counter was reset). */
+unsigned long long kt_count_since(unsigned long long start, unsigned long long end);
+/*
+ * The misses of one probe that belong to this trace: the kernel counts
+ * misses of every task, and (before 5.14) every fault in the handler as a
+ * miss of each probe on the function, though the record was written.  A
+ * miss of a call of this trace leaves a hole in it: a call without its
+ * enter or exit, or without its detail values (@holes, counted from the
+ * trace's own records).  The misses that made holes: the smaller of the
+ * two.
+ */
+unsigned long long kt_probe_misses_owned(unsigned long long missed, unsigned long long holes);
+/* The calls of an event without their detail values: @calls with an enter
+ * less the @detailed ones (0 if more were detailed). */
+unsigned long long kt_detail_holes(unsigned long long calls, unsigned long long no_enter,
+				   unsigned long long detailed);
 /* Read the symbols of /proc/kallsyms the recipes may use on @arch. */
 struct kt_symset *kt_kallsyms_load(enum kt_abi arch);
 

@@ -72,6 +72,9 @@ const struct kt_value *kt_pair_pending_val(struct kt_pairer *p, int tid, const c
 int kt_pair_thread_gone(struct kt_pairer *p, int tid);
 /* Whether @tid is in a call ktrail saw begin. */
 bool kt_pair_in_call(const struct kt_pairer *p, int tid);
+/* The event and ABI of the call @tid is in: false if it is in none. */
+bool kt_pair_call_of(const struct kt_pairer *p, int tid, const struct kt_event_def **ev,
+		     bool *compat);
 /* The pending call of @tid never returns: emit it now, complete without
  * a return value (kt_pair_syscall does it for KT_EVF_NORETURN events). */
 int kt_pair_noreturn(struct kt_pairer *p, int tid);

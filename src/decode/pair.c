@@ -253,6 +253,18 @@ bool kt_pair_in_call(const struct kt_pairer *p, int tid)
 	return kt_imap_get((struct kt_imap *)&p->map, tid) != NULL;
 }
 
+bool kt_pair_call_of(const struct kt_pairer *p, int tid, const struct kt_event_def **ev,
+		     bool *compat)
+{
+	const struct pending *pe = kt_imap_get((struct kt_imap *)&p->map, tid);
+
+	if (!pe)
+		return false;
+	*ev = pe->ev;
+	*compat = pe->compat;
+	return true;
+}
+
 /* Emit the pending call of @tid (if any) as @st, without a return
  * value, and forget it. */
 static int emit_and_forget(struct kt_pairer *p, int tid, enum kt_state st)

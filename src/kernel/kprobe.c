@@ -97,6 +97,9 @@ void kt_probes_forget(struct kt_probes *ps)
 	if (ps->profile_fd >= 0)
 		close(ps->profile_fd);
 	ps->profile_fd = -1;
+	free(ps->start);
+	ps->start = NULL;
+	ps->nstart = 0;
 }
 
 int kt_probes_destroy(struct kt_probes *ps)
@@ -145,18 +148,13 @@ static char *read_fd(int fd)
 	return buf;
 }
 
-int kt_probes_profile(const struct kt_features *f, const struct kt_probes *ps,
+void kt_profile_parse(char *text, const char *group,
 		      void (*cb)(const char *event, unsigned long long hits,
 				 unsigned long long missed, void *arg), void *arg)
 {
-	char path[512], *text, *save = NULL;
-	const char *group = ps->group;
 	size_t glen = strlen(group);
+	char *save = NULL;
 
-	snprintf(path, sizeof(path), "%s/kprobe_profile", f->tracefs);
-	text = ps->profile_fd >= 0 ? read_fd(ps->profile_fd) : kt_read_file(path, NULL);
-	if (!text)
-		return -1;
 	/* "  <group>/<event>   <hits>   <missed>" (older: "<event> ...") */
 	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char name[160];
@@ -172,6 +170,98 @@ int kt_probes_profile(const struct kt_features *f, const struct kt_probes *ps,
 			continue;
 		cb(ev, hits, missed, arg);
 	}
+}
+
+unsigned long long kt_count_since(unsigned long long start, unsigned long long end)
+{
+	return end > start ? end - start : 0;
+}
+
+unsigned long long kt_probe_misses_owned(unsigned long long missed, unsigned long long holes)
+{
+	return missed < holes ? missed : holes;
+}
+
+unsigned long long kt_detail_holes(unsigned long long calls, unsigned long long no_enter,
+				   unsigned long long detailed)
+{
+	unsigned long long entered = kt_count_since(no_enter, calls);
+
+	return kt_count_since(detailed, entered);
+}
+
+static char *profile_text(const struct kt_features *f, const struct kt_probes *ps)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/kprobe_profile", f->tracefs);
+	return ps->profile_fd >= 0 ? read_fd(ps->profile_fd) : kt_read_file(path, NULL);
+}
+
+static void mark_one(const char *event, unsigned long long hits, unsigned long long missed,
+		     void *arg)
+{
+	struct kt_probes *ps = arg;
+	struct kt_probe_count *n, *c;
+
+	n = realloc(ps->start, (ps->nstart + 1) * sizeof(*n));
+	if (!n)
+		return;
+	ps->start = n;
+	c = &n[ps->nstart++];
+	snprintf(c->event, sizeof(c->event), "%s", event);
+	c->hits = hits;
+	c->missed = missed;
+}
+
+int kt_probes_mark(const struct kt_features *f, struct kt_probes *ps)
+{
+	char *text = profile_text(f, ps);
+
+	if (!text)
+		return -1;
+	free(ps->start);
+	ps->start = NULL;
+	ps->nstart = 0;
+	kt_profile_parse(text, ps->group, mark_one, ps);
+	free(text);
+	return 0;
+}
+
+struct since_ctx {
+	const struct kt_probes *ps;
+	void (*cb)(const char *event, unsigned long long hits, unsigned long long missed,
+		   void *arg);
+	void *arg;
+};
+
+static void since_one(const char *event, unsigned long long hits, unsigned long long missed,
+		      void *arg)
+{
+	struct since_ctx *c = arg;
+
+	for (unsigned int i = 0; i < c->ps->nstart; i++) {
+		const struct kt_probe_count *b = &c->ps->start[i];
+
+		if (!strcmp(b->event, event)) {
+			hits = kt_count_since(b->hits, hits);
+			missed = kt_count_since(b->missed, missed);
+			break;
+		}
+	}
+	c->cb(event, hits, missed, c->arg);
+}
+
+int kt_probes_profile(const struct kt_features *f, const struct kt_probes *ps,
+		      void (*cb)(const char *event, unsigned long long hits,
+				 unsigned long long missed, void *arg), void *arg)
+{
+	struct since_ctx c = { ps, cb, arg };
+	char *text = profile_text(f, ps);
+
+	if (!text)
+		return -1;
+	kt_profile_parse(text, ps->group, since_one, &c);
 	free(text);
 	return 0;
 }

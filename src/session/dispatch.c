@@ -120,8 +120,17 @@ static void on_syscall(struct session *s, const struct kt_raw *raw)
 
 static void on_detail(struct session *s, const struct kt_raw *raw)
 {
-	if (wanted(s, raw->ev))
-		kt_pair_detail(s->pair, raw, raw->ev, raw->compat, raw->any_abi);
+	const struct kt_event_def *ev;
+	bool compat;
+
+	if (!wanted(s, raw->ev))
+		return;
+	/* The calls a detail record fills (kt_pair_detail's test), for the
+	 * kprobes' misses at the end. */
+	if (kt_pair_call_of(s->pair, raw->tid, &ev, &compat) && ev == raw->ev &&
+	    (raw->any_abi || compat == raw->compat))
+		s->detailed[ev - kt_events][compat]++;
+	kt_pair_detail(s->pair, raw, raw->ev, raw->compat, raw->any_abi);
 }
 
 static void on_newtask(struct session *s, const struct kt_raw *raw)

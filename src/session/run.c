@@ -139,11 +139,50 @@ struct profile_ctx {
 	struct kt_session_result *res;
 };
 
+/* The probe definition of @event in the plan, or NULL. */
+static const struct kt_probe_def *planned_probe(const struct session *s, const char *event)
+{
+	for (unsigned int i = 0; i < s->plan.n; i++)
+		for (unsigned int j = 0; j < s->plan.e[i].nprobes; j++)
+			if (!strcmp(s->plan.e[i].probes[j].event, event))
+				return &s->plan.e[i].probes[j];
+	return NULL;
+}
+
 /*
- * A kprobe's hits and misses at the end.  Misses are lost events.  A
- * detail probe on an inner function that never fired while calls of its
- * event were traced sits on a function the compiler inlined (kallsyms
- * still lists it): say so, its values are empty.
+ * The holes in this trace's calls that a miss of probe @event would make:
+ * calls without their detail values (a detail probe), calls without their
+ * enter or exit (an enter or exit probe).  The calls come from the trace's
+ * own records, before the filters.
+ */
+static unsigned long long probe_holes(const struct session *s, const char *event,
+				      const struct kt_event_def *ev, enum kt_probe_role role,
+				      bool compat)
+{
+	const struct kt_probe_def *d = planned_probe(s, event);
+	size_t i = ev - kt_events;
+	unsigned long long n = 0;
+
+	if (role != KT_PR_DETAIL)
+		return s->no_enter[i][compat] + s->no_exit[i][compat];
+	for (int abi = 0; abi < 2; abi++)
+		if ((d && d->any_abi) || abi == (int)compat)
+			n += kt_detail_holes(s->calls[i][abi], s->no_enter[i][abi],
+					     s->detailed[i][abi]);
+	return n;
+}
+
+/*
+ * A kprobe's hits and misses since tracing started.  The kernel counts
+ * the misses of every task, and before 5.14 a fault in the handler (its
+ * read through a NULL pointer: a sendto without dest_addr, a msghdr
+ * without msg_name) as a miss of every probe on the function, though
+ * the record was written.  Only the misses that left a hole in this
+ * trace's calls are lost events; a mode that does not decode cannot
+ * tell, and counts them all.  A detail probe on an inner function that
+ * never fired while calls of its event were traced sits on a function
+ * the compiler inlined (kallsyms still lists it): say so, its values are
+ * empty.
  */
 static void report_profile(const char *event, unsigned long long hits,
 			   unsigned long long missed, void *arg)
@@ -151,14 +190,21 @@ static void report_profile(const char *event, unsigned long long hits,
 	struct profile_ctx *c = arg;
 	const struct kt_event_def *ev;
 	enum kt_probe_role role;
-	bool compat;
+	bool compat, known;
 
+	known = kt_probe_event_parse(event, &ev, &role, &compat) == 0;
+	if (getenv("KTRAIL_DEBUG_PROFILE"))
+		fprintf(stderr, "ktrail: kprobe %s: %llu hits, %llu missed since tracing "
+			"started; %llu holes in this trace's calls\n", event, hits, missed,
+			known && c->s->mode->decodes ? probe_holes(c->s, event, ev, role, compat) : 0);
+	if (missed && known && c->s->mode->decodes)
+		missed = kt_probe_misses_owned(missed, probe_holes(c->s, event, ev, role, compat));
 	if (missed) {
 		c->res->lost += missed;
 		fprintf(stderr, "ktrail: kprobe %s missed %llu hits: those calls are incomplete or "
 			"missing\n", event, missed);
 	}
-	if (hits || kt_probe_event_parse(event, &ev, &role, &compat) < 0 || role != KT_PR_DETAIL)
+	if (hits || !known || role != KT_PR_DETAIL)
 		return;
 	for (unsigned int i = 0; i < c->s->plan.n; i++) {
 		const struct kt_plan_entry *e = &c->s->plan.e[i];
@@ -363,6 +409,9 @@ static int start(struct session *s, char *err, size_t errlen)
 	if (s->mode->open(s, err, errlen) < 0 || sess_drop_privileges(s, err, errlen) < 0)
 		return KT_EXIT_ERROR;
 	s->pair = kt_pairer_new(s->epoch, sess_emit_record, s);
+	/* The kprobes' counts from here on only (a failed read: all of them). */
+	if (s->probes.n)
+		kt_probes_mark(&s->f, &s->probes);
 	if (!s->pair || kt_instance_tracing(&s->in, true) < 0) {
 		snprintf(err, errlen, "cannot start tracing: %s", strerror(errno));
 		return KT_EXIT_ERROR;

@@ -126,6 +126,13 @@ struct session {
 	const struct kt_event_def *ev_opens[7];	/* the calls that open a file by path */
 	bool compat_on[KT_MAX_EVENTS];
 	unsigned long long traced[KT_MAX_EVENTS][2];	/* complete records: native, 32-bit */
+	/* The trace's own records, before the filters, for the kprobes'
+	 * misses (sess_report_profile): calls of every state, those without
+	 * their enter or exit, those a detail record filled. */
+	unsigned long long calls[KT_MAX_EVENTS][2];
+	unsigned long long no_enter[KT_MAX_EVENTS][2];
+	unsigned long long no_exit[KT_MAX_EVENTS][2];
+	unsigned long long detailed[KT_MAX_EVENTS][2];
 	int64_t epoch;
 	clockid_t clock_id;
 	bool clock_known;

@@ -64,6 +64,15 @@ int sess_emit_record(struct kt_record *r, void *arg)
 	 * for tracing to start, execvp's search of PATH): not the command. */
 	if (s->child > 0 && r->tid == s->child && !s->child_execd && s->f.sched_exec)
 		return 0;
+	if (r->ev >= kt_events && r->ev < kt_events + KT_MAX_EVENTS) {
+		size_t i = r->ev - kt_events;
+
+		s->calls[i][r->compat]++;
+		if (r->state == KT_ST_NO_ENTER)
+			s->no_enter[i][r->compat]++;
+		else if (r->state == KT_ST_NO_EXIT)
+			s->no_exit[i][r->compat]++;
+	}
 	t = kt_proc_get(s->proc, r->tid);
 
 	if (t)

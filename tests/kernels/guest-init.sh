@@ -324,6 +324,31 @@ KTRAIL_TEST_BAD_FETCH=msgsnd_d run_case bad_fetch auto /ipcwork
 # A detail probe on a function kallsyms lists but the compiler inlined
 # (ksys_msgsnd, into __x64_sys_msgsnd): ktrail says it never fired.
 KTRAIL_TEST_PROBE_SYMBOL=msgsnd_d=ksys_msgsnd run_case inlined auto /ipcwork
+# kprobe misses (issue 13): before 5.14 the kernel counts a fault in a
+# probe's handler (a read through a NULL pointer, whose record is written
+# all the same) as a miss of every probe on the function.  First the kernel
+# alone: two probes on __x64_sys_sync (one reads user address 0), in an
+# instance of this case, 5 syncs; then ktrail with KTRAIL_DEBUG_PROFILE,
+# which prints each probe's counts and the holes in the trace's calls.
+echo "@@ CASE kprobe_miss uptime=$(up)"
+{
+	echo 'p:ktproof/nullread __x64_sys_sync v=+u0(\0):u64' >> $T/kprobe_events &&
+	echo 'p:ktproof/plain __x64_sys_sync' >> $T/kprobe_events &&
+	mkdir $T/instances/ktproof &&
+	echo 1 > $T/instances/ktproof/events/ktproof/enable &&
+	for i in 1 2 3 4 5; do sync; done
+	echo 0 > $T/instances/ktproof/events/ktproof/enable
+	grep -m1 'nullread:' $T/instances/ktproof/trace | sed 's/^ */record /'
+	echo "records nullread=$(grep -c 'nullread:' $T/instances/ktproof/trace) plain=$(grep -c 'plain:' $T/instances/ktproof/trace)"
+	# "<event> <hits> <missed>" (5.10), "<group>/<event> ..." (later)
+	grep -E '^ *(ktproof/)?(nullread|plain) ' $T/kprobe_profile | sed 's/^ *\(ktproof\/\)*/profile /'
+	rmdir $T/instances/ktproof
+	echo '-:ktproof/nullread' >> $T/kprobe_events
+	echo '-:ktproof/plain' >> $T/kprobe_events
+} > /tmp/kprobe_miss.proof 2>&1
+dump kprobe_miss.proof /tmp/kprobe_miss.proof
+echo "@@ END kprobe_miss rc=0 uptime=$(up)"
+KTRAIL_DEBUG_PROFILE=1 run_case kprobe_miss_trace auto /ipcwork
 # ktrail record in the guest, ktrail report on the host: native and i386.
 record_case native_record auto /ipcwork
 record_case i386_record auto /ipcwork32

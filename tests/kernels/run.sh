@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Run ktrail on real Debian kernels under qemu-system-x86_64 (TCG, no KVM):
-# 6.1 (read() reader only) and 6.12 (ring-buffer mapping), with a native and
+# 5.10 and 6.1 (read() reader only) and 6.12 (ring-buffer mapping), with a native and
 # an i386 (compat ABI) workload; and on Debian's 32-bit arm kernel under
 # qemu-system-arm.  Everything traced happens inside the guest; the host's
 # tracefs is never touched.
 #
 # usage: tests/kernels/run.sh [FLAVOR...]     (default: 6.1 6.12)
-#   FLAVOR  6.1          linux-image-cloud-amd64's kernel (6.1.x cloud)
+#   (make check-kernels' default, the full tier: 5.10 6.1 6.12 armhf)
+#   FLAVOR  5.10         Debian 11's linux-image-cloud-amd64 (5.10.x cloud,
+#                        bullseye and bullseye-security, through an apt
+#                        state of its own under the cache)
+#           6.1          linux-image-cloud-amd64's kernel (6.1.x cloud)
 #           6.12         linux-image-6.12-cloud-amd64 (bookworm-security)
 #           6.1-generic  linux-image-amd64's kernel
 #           6.12-generic linux-image-6.12-amd64
@@ -35,6 +39,9 @@
 #   CHECKER     default: <repo>/tests/live/check_rows.py
 #   KT_KERNEL_CACHE     kernel cache (default /var/cache/ktrail-kernels)
 #   KT_KERNEL_REFRESH=1 ask apt for a newer kernel even when one is cached
+#   KT_BULLSEYE_MIRROR  the 5.10 flavor's Debian mirror (default
+#               http://deb.debian.org/debian; its security suite from
+#               KT_BULLSEYE_SECURITY, default http://deb.debian.org/debian-security)
 #   KT_WORK     results (default /tmp/ktrail-kernels): <flavor>/console.log,
 #               <flavor>/<case>/{wl,err,csv,jsonl,check.txt}
 #   KT_QEMU_TIMEOUT     seconds per boot (default 180)
@@ -98,9 +105,9 @@ WANT_X86=0
 WANT_ARMHF=0
 for f in "${FLAVORS[@]}"; do
 	case "$f" in
-	6.1|6.12|6.1-generic|6.12-generic) WANT_X86=1 ;;
+	5.10|6.1|6.12|6.1-generic|6.12-generic) WANT_X86=1 ;;
 	armhf) WANT_ARMHF=1 ;;
-	*) die "unknown flavor '$f' (6.1, 6.12, 6.1-generic, 6.12-generic, armhf)" ;;
+	*) die "unknown flavor '$f' (5.10, 6.1, 6.12, 6.1-generic, 6.12-generic, armhf)" ;;
 	esac
 done
 if [ $WANT_X86 = 1 ]; then
@@ -158,7 +165,7 @@ readelf -l /bin/busybox 2> /dev/null | grep -q INTERP &&
 # ------------------------------------------------------------------ kernels
 meta_pkg() {
 	case "$1" in
-	6.1) echo linux-image-cloud-amd64 ;;
+	5.10|6.1) echo linux-image-cloud-amd64 ;;
 	6.12) echo linux-image-6.12-cloud-amd64 ;;
 	6.1-generic) echo linux-image-amd64 ;;
 	6.12-generic) echo linux-image-6.12-amd64 ;;
@@ -171,18 +178,50 @@ meta_pkg() {
 APT_ARMHF=(-o APT::Architecture=armhf -o APT::Architectures::=armhf
 	   -o "Dir::State::Lists=$CACHE/.apt-armhf/lists" -o "Dir::Cache=$CACHE/.apt-armhf/cache"
 	   -o Dir::State::status=/dev/null)
-apt_opts() { # FLAVOR: the apt options of its architecture
-	if [ "$(flavor_arch "$1")" = armhf ]; then
-		printf '%s\n' "${APT_ARMHF[@]}"
-	fi
+# The 5.10 flavor's (Debian 11, bullseye) likewise, with sources of its own:
+# the system's sources and pins are not read, nor changed.
+BULLSEYE_MIRROR=${KT_BULLSEYE_MIRROR:-http://deb.debian.org/debian}
+BULLSEYE_SECURITY=${KT_BULLSEYE_SECURITY:-http://deb.debian.org/debian-security}
+APT_BULLSEYE=(-o APT::Architecture=amd64 -o APT::Architectures::=amd64
+	      -o "Dir::Etc::SourceList=$CACHE/.apt-bullseye/sources.list"
+	      -o "Dir::Etc::SourceParts=$CACHE/.apt-bullseye/sources.list.d"
+	      -o "Dir::Etc::Preferences=$CACHE/.apt-bullseye/preferences"
+	      -o "Dir::Etc::PreferencesParts=$CACHE/.apt-bullseye/preferences.d"
+	      -o "Dir::State::Lists=$CACHE/.apt-bullseye/lists" -o "Dir::Cache=$CACHE/.apt-bullseye/cache"
+	      -o Dir::State::status=/dev/null -o Acquire::Languages=none)
+apt_state() { # FLAVOR: the name of its own apt state, or nothing (the system's)
+	case "$1" in
+	armhf) echo armhf ;;
+	5.10) echo bullseye ;;
+	esac
 }
-apt_update_armhf() {
-	mkdir -p "$CACHE/.apt-armhf/lists/partial" "$CACHE/.apt-armhf/cache/archives/partial"
+apt_opts() { # FLAVOR: the apt options of its apt state
+	case "$(apt_state "$1")" in
+	armhf) printf '%s\n' "${APT_ARMHF[@]}" ;;
+	bullseye) printf '%s\n' "${APT_BULLSEYE[@]}" ;;
+	esac
+}
+apt_update_state() { # STATE
+	local st=$1 a=$CACHE/.apt-$1
+	local -a ao=()
+	mkdir -p "$a/lists/partial" "$a/cache/archives/partial"
+	if [ "$st" = bullseye ]; then
+		ao=("${APT_BULLSEYE[@]}")
+		mkdir -p "$a/sources.list.d" "$a/preferences.d"
+		: > "$a/preferences"
+		local kr=/usr/share/keyrings/debian-archive-keyring.gpg
+		{
+			echo "deb [signed-by=$kr] $BULLSEYE_MIRROR bullseye main"
+			echo "deb [signed-by=$kr] $BULLSEYE_SECURITY bullseye-security main"
+		} > "$a/sources.list"
+	else
+		ao=("${APT_ARMHF[@]}")
+	fi
 	# A list that fails (a mirror in the middle of a sync) is not fatal:
 	# what is needed is checked by apt-cache show afterwards.
-	apt-get "${APT_ARMHF[@]}" update -qq > "$CACHE/.apt-armhf/update.log" 2>&1 || true
-	if grep -q '^E:' "$CACHE/.apt-armhf/update.log"; then
-		say "   apt(armhf): $(grep -c '^E:' "$CACHE/.apt-armhf/update.log") errors, first: $(grep -m1 '^E:' "$CACHE/.apt-armhf/update.log" | cut -c1-120) (log $CACHE/.apt-armhf/update.log)"
+	apt-get "${ao[@]}" update -qq > "$a/update.log" 2>&1 || true
+	if grep -q '^E:' "$a/update.log"; then
+		say "   apt($st): $(grep -c '^E:' "$a/update.log") errors, first: $(grep -m1 '^E:' "$a/update.log" | cut -c1-120) (log $a/update.log)"
 	fi
 }
 
@@ -198,9 +237,9 @@ fetch_kernel() {
 	fi
 	mapfile -t ao < <(apt_opts "$fl")
 	meta=$(meta_pkg "$fl")
-	if [ "$(flavor_arch "$fl")" = armhf ]; then
+	if [ -n "$(apt_state "$fl")" ]; then
 		{ [ "${KT_KERNEL_REFRESH:-0}" != 1 ] && apt-cache "${ao[@]}" show "$meta" > /dev/null 2>&1; } ||
-			apt_update_armhf
+			apt_update_state "$(apt_state "$fl")"
 	else
 		apt-cache show "$meta" > /dev/null 2>&1 || apt-get update -qq
 	fi
@@ -220,13 +259,25 @@ fetch_kernel() {
 		rm -rf "$tmp"
 		[ -s "$dir/busybox" ] || { echo "!! download of busybox-static (armhf) failed" >&2; return 1; }
 	fi
-	if [ -s "$dir/vmlinuz" ] && [ "$(cat "$dir/package" 2> /dev/null)" = "$pkg" ]; then
+	if [ -s "$dir/vmlinuz" ] && { [ "$(cat "$dir/package" 2> /dev/null)" = "$pkg" ] ||
+				       [ "$(cat "$dir/package" 2> /dev/null)" = "$img" ]; }; then
 		return 0   # refresh asked, nothing newer
 	fi
-	say ">> [$fl] apt-get download $pkg (cache $dir)"
 	tmp=$(mktemp -d "$dir/dl.XXXXXX")
-	# As root apt warns that it downloads "unsandboxed": harmless.
-	(cd "$tmp" && { apt-get "${ao[@]}" download -q "$pkg" 2>&1 | grep -v unsandboxed; } || true)
+	# The -unsigned package, else the signed one (the same vmlinuz with a
+	# signature QEMU ignores): a mirror may list a package it does not
+	# serve (bullseye-security's -unsigned 5.10 images).
+	local p
+	for p in $pkg $img; do
+		say ">> [$fl] apt-get download $p (cache $dir)"
+		# As root apt warns that it downloads "unsandboxed": harmless.
+		(cd "$tmp" && { apt-get "${ao[@]}" download -q "$p" 2>&1 | grep -v unsandboxed; } || true)
+		if ls "$tmp"/*.deb > /dev/null 2>&1; then
+			pkg=$p
+			break
+		fi
+		[ "$p" = "$img" ] || say "   $p: not served, trying $img"
+	done
 	if ! ls "$tmp"/*.deb > /dev/null 2>&1; then
 		rm -rf "$tmp"
 		echo "!! download of $pkg failed" >&2
@@ -535,6 +586,24 @@ check_case() {
 	sigterm|sigkill|sigkill_main)
 		check_kill "$fl" "$c" "$rc" "$d"
 		return ;;
+	kprobe_miss)
+		# The kernel alone: 5 syncs, two probes on __x64_sys_sync (one
+		# reads user address 0).  Every hit's record is written; the
+		# misses, if the kernel counts the fault as one (before 5.14),
+		# are the same on both probes (one aggregate kprobe).
+		local p="$d/kprobe_miss.proof" rn rp hn mn hp mp
+		rn=$(sed -n 's/^records nullread=\([0-9]*\) .*/\1/p' "$p" 2> /dev/null)
+		rp=$(sed -n 's/^records .* plain=\([0-9]*\)$/\1/p' "$p" 2> /dev/null)
+		read -r hn mn < <(awk '$1 == "profile" && $2 == "nullread" { print $3, $4 }' "$p" 2> /dev/null) || true
+		read -r hp mp < <(awk '$1 == "profile" && $2 == "plain" { print $3, $4 }' "$p" 2> /dev/null) || true
+		if [ "$rc" = 0 ] && [ "${rn:-}" = 5 ] && [ "${rp:-}" = 5 ] && [ "${hn:-}" = 5 ] &&
+		   [ "${hp:-}" = 5 ] && [ -n "${mn:-}" ] && [ "$mn" = "${mp:-}" ]; then
+			result "$fl" "$c" PASS "5 syncs: records 5+5, hits 5+5, missed $mn+$mp (read of address 0 on one probe)"
+		else
+			result "$fl" "$c" FAIL "records ${rn:-?}+${rp:-?}, hits ${hn:-?}+${hp:-?}, missed ${mn:-?}+${mp:-?}; want 5, 5, equal"
+			show < "$p"
+		fi
+		return ;;
 	lsm)
 		local got
 		if ! kver_ge "$kver" 6 6; then
@@ -710,7 +779,19 @@ PY
 		--csv "$d/$c.csv" --json "$d/$c.jsonl" > "$d/check.txt" 2>&1 || crc=$?
 	local last
 	last=$(tail -1 "$d/check.txt")
-	if [ $crc = 0 ] && [ -z "$note" ]; then
+	# Every row right, yet ktrail said a kprobe missed hits: a false
+	# warning (issue 13: a miss that left no hole in the trace's calls).
+	# ktrail record cannot tell (it decodes nothing): its cases are not
+	# held to it.
+	local falsemiss=
+	case $c in *_record) ;; *)
+		falsemiss=$(grep -o 'kprobe [a-z0-9_]* missed [0-9]* hits' "$d/$c.err" | head -3 | tr '\n' ';' || true) ;;
+	esac
+	if [ $crc = 0 ] && [ -z "$note" ] && [ -n "$falsemiss" ]; then
+		result "$fl" "$c" FAIL "every row right, but ktrail warned: $falsemiss"
+	elif [ $crc = 0 ] && [ -z "$note" ] && [ "$c" = kprobe_miss_trace ]; then
+		result "$fl" "$c" PASS "no miss warning, check_rows ${extra[*]} -> $last; the kernel counted: $(grep -o 'kprobe [a-z0-9_]*: [0-9]* hits, [1-9][0-9]* missed[^;]*; [0-9]* holes' "$d/$c.err" | sed 's/ since tracing started//; s/ in this trace.s calls//' | head -4 | tr '\n' ';')"
+	elif [ $crc = 0 ] && [ -z "$note" ]; then
 		result "$fl" "$c" PASS "reader $reader, $(grep -c . "$d/$c.csv") CSV lines, check_rows ${extra[*]} -> $last${note_ok:-}"
 	else
 		result "$fl" "$c" FAIL "check_rows exit $crc -> $last$note"
@@ -748,7 +829,7 @@ check_kill() {
 }
 
 CASES=(native_auto i386_auto native_read native_mmap native_kprobe native_tp i386_tp families filter_str lsm bad_fetch
-       inlined native_record i386_record sigterm sigkill_main sigkill leftovers)
+       inlined kprobe_miss kprobe_miss_trace native_record i386_record sigterm sigkill_main sigkill leftovers)
 # 32-bit arm (guest-init.sh's kt_arch=armhf list)
 CASES_ARMHF=(native_auto native_read native_mmap native_kprobe native_tp families transfer native_record sigterm
 	     leftovers)
