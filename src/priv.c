@@ -509,6 +509,7 @@ static void abi_serve(int sock, pid_t parent)
 	static struct abi_state st = { .enable_fd = { -1, -1 }, .marker_fd = -1, .pids_fd = -1 };
 	const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
 	sigset_t all;
+	int pidfd;
 
 	/* Ctrl-C reaches the whole group: the helper ends with ktrail, at
 	 * the EOF of its socket (ktrail still decodes after a SIGINT). */
@@ -534,11 +535,20 @@ static void abi_serve(int sock, pid_t parent)
 	if (getppid() != parent)
 		_exit(0);
 	st.nl = abi_nl_open();
+	/* ktrail's end, also when the guard (forked later) still holds a
+	 * copy of ktrail's end of the socket: the raw_syscalls files this
+	 * helper may hold keep the instance from being removed. */
+#ifdef SYS_pidfd_open
+	pidfd = (int)syscall(SYS_pidfd_open, parent, 0);
+#else
+	pidfd = -1;
+#endif
 	if (abi_limit() < 0)
 		_exit(1);
 	for (;;) {
-		struct pollfd p[2] = { { .fd = sock, .events = POLLIN },
-				       { .fd = st.nl, .events = POLLIN } };
+		struct pollfd p[3] = { { .fd = sock, .events = POLLIN },
+				       { .fd = st.nl, .events = POLLIN },
+				       { .fd = pidfd, .events = POLLIN } };
 		struct abi_req q;
 		struct abi_ans a = { 0 };
 		union {
@@ -552,11 +562,19 @@ static void abi_serve(int sock, pid_t parent)
 		unsigned int nfds = 0;
 		ssize_t n;
 
-		if (poll(p, st.nl >= 0 ? 2 : 1, -1) < 0) {
+		/* Without a pidfd (before Linux 5.3), a look at the parent
+		 * every second. */
+		int r = poll(p, 3, pidfd >= 0 ? -1 : 1000);
+
+		if (r < 0) {
 			if (errno == EINTR)
 				continue;
 			_exit(1);
 		}
+		if (p[2].revents || (pidfd < 0 && getppid() != parent))
+			_exit(0);	/* ktrail is gone */
+		if (!r)
+			continue;
 		if (p[1].revents) {
 			alarm(ABI_WORK_S);
 			abi_nl_drain(&st);
