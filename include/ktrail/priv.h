@@ -22,7 +22,10 @@
  * /proc/PID/exe) and CAP_DAC_READ_SEARCH (an executable its owner may not
  * read) only, no_new_privs, not dumpable; it ends at the EOF of its
  * socket, and an answer that takes too long ends it (ktrail then counts
- * the ABIs it cannot tell as unattributed).
+ * the ABIs it cannot tell as unattributed).  Since it hears every exec
+ * first, it is also the one that turns raw_syscalls on once a 32-bit
+ * task is known (kt_abi_helper_lazy): the enable files it writes to were
+ * opened by ktrail before the drop and passed over the socket.
  */
 #ifndef KTRAIL_PRIV_H
 #define KTRAIL_PRIV_H
