@@ -11,6 +11,16 @@
 #   KTRAIL_B=/old/ktrail bench/ipc-bench.sh   # and config ktrail_b: another build, alternating
 #   CONFIGS="none ktrail ktrail_b" bench/ipc-bench.sh   # a subset
 #
+# Configurations: none (untraced), ktrail (its default live trace to CSV),
+# ktrail_b (the same with $KTRAIL_B), ktrail_off (--compat off), ktrail_on
+# (--compat on: raw_syscalls on from the start), ktrail_read (--reader read),
+# ktrail_sys (-e syscalls: every syscall event, the same workload; captured
+# counts the six calls), record (ktrail record to /dev/shm; record_on with
+# --compat on, record_read with --reader read), tracecmd
+# (trace-cmd record), floor (the 12 tracepoints enabled in an instance of
+# its own, tracing on, nobody reading: the kernel's own cost).  The default
+# set is none ktrail [ktrail_b] [tracecmd].
+#
 # The workload (bench/workload.c, from the project's perf lab) does N
 # iterations of sendmsg+recvmsg, mq_timedsend+mq_timedreceive and
 # msgsnd+msgrcv: 6 syscalls, 12 tracepoint events per iteration.  Outputs
@@ -48,6 +58,43 @@ run_ktrail() {	# $1: the binary (default $KTRAIL)
 		--overwrite -o csv:"$out/k.csv" -- "$out/workload" "$N" all > "$out/wl.txt" 2> "$out/err.txt"
 }
 run_ktrail_b() { run_ktrail "$KTRAIL_B"; }
+run_kopt() {	# ktrail's default trace with options $*
+	/usr/bin/time -f "%U %S %M" -o "$out/time.txt" \
+		"$KTRAIL" "$@" -e sendmsg,recvmsg,mq_timedsend,mq_timedreceive,msgsnd,msgrcv \
+		--overwrite -o csv:"$out/k.csv" -- "$out/workload" "$N" all > "$out/wl.txt" 2> "$out/err.txt"
+}
+run_ktrail_off() { run_kopt --compat off; }
+run_ktrail_on() { run_kopt --compat on; }
+run_ktrail_read() { run_kopt --reader read; }
+run_ktrail_sys() {
+	/usr/bin/time -f "%U %S %M" -o "$out/time.txt" \
+		"$KTRAIL" -e syscalls --overwrite -o csv:"$out/k.csv" -- "$out/workload" "$N" all \
+		> "$out/wl.txt" 2> "$out/err.txt"
+}
+run_record() {	# $*: options of ktrail record
+	/usr/bin/time -f "%U %S %M" -o "$out/time.txt" \
+		"$KTRAIL" record "$@" -e sendmsg,recvmsg,mq_timedsend,mq_timedreceive,msgsnd,msgrcv \
+		--overwrite -o "$out/rec.ktr" -- "$out/workload" "$N" all > "$out/wl.txt" 2> "$out/err.txt"
+}
+run_record_on() { run_record --compat on; }
+run_record_read() { run_record --reader read; }
+run_floor() {
+	local inst=/sys/kernel/tracing/instances/ktfloor$$ sc
+
+	mkdir "$inst"
+	echo 0 > "$inst/tracing_on"
+	echo 4096 > "$inst/buffer_size_kb"
+	for sc in sendmsg recvmsg mq_timedsend mq_timedreceive msgsnd msgrcv; do
+		echo 1 > "$inst/events/syscalls/sys_enter_$sc/enable"
+		echo 1 > "$inst/events/syscalls/sys_exit_$sc/enable"
+	done
+	echo 1 > "$inst/tracing_on"
+	/usr/bin/time -f "%U %S %M" -o "$out/time.txt" "$out/workload" "$N" all > "$out/wl.txt"
+	echo 0 > "$inst/tracing_on"
+	echo 0 > "$inst/events/enable"
+	rmdir "$inst"
+	echo "0 0 0" > "$out/time.txt"	# no tracer process
+}
 run_tracecmd() {
 	(cd "$out" && LD_PRELOAD="$out/hide.so" /usr/bin/time -f "%U %S %M" -o "$out/time.txt" \
 		trace-cmd record -q -d -B ktbench$$ $EV -o "$out/trace.dat" \
@@ -68,7 +115,7 @@ for r in $(seq 1 "$ROUNDS"); do
 		[ "$c" = none ] && base=$ns
 		ratio=$(awk -v a="$ns" -v b="$base" 'BEGIN { printf "%.3f", a / b }')
 		cap=-; lost=-; cpu=-; nspe=-; rss=-
-		if [ "$c" != none ]; then
+		if [ "$c" != none ] && [ "$c" != floor ]; then
 			read -r u s rss < "$out/time.txt"
 			wu=$(field self_utime_us "$out/wl.txt")
 			ws=$(field self_stime_us "$out/wl.txt")
@@ -76,8 +123,21 @@ for r in $(seq 1 "$ROUNDS"); do
 			nspe=$(awk -v c="$cpu" -v n="$((expected * 2))" 'BEGIN { printf "%.0f", c * 1e9 / n }')
 		fi
 		case $c in
-		ktrail | ktrail_b)
-			cap=$(awk -F, -v p="$pid" 'NR > 1 && $3 == p && $9 == "complete" && $7 != "lost_events" { n++ } END { print n + 0 }' "$out/k.csv")
+		ktrail | ktrail_b | ktrail_off | ktrail_on | ktrail_read | ktrail_sys)
+			# The six calls' complete rows, columns by the header's names.
+			cap=$(awk -F, -v p="$pid" '
+				NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+				$h["processId"] == p && $h["state"] == "complete" &&
+				$h["eventName"] ~ /^(sendmsg|recvmsg|mq_timedsend|mq_timedreceive|msgsnd|msgrcv)$/ { n++ }
+				END { print n + 0 }' "$out/k.csv")
+			lost=$(sed -n 's/.* \([0-9]*\) events lost.*/\1/p' "$out/err.txt")
+			;;
+		record | record_on | record_read)
+			"$KTRAIL" report -q --overwrite "$out/rec.ktr" -o csv:"$out/k.csv" 2> /dev/null
+			cap=$(awk -F, -v p="$pid" '
+				NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+				$h["processId"] == p && $h["state"] == "complete" && $h["eventName"] != "lost_events" { n++ }
+				END { print n + 0 }' "$out/k.csv")
 			lost=$(sed -n 's/.* \([0-9]*\) events lost.*/\1/p' "$out/err.txt")
 			;;
 		tracecmd)
@@ -87,7 +147,7 @@ for r in $(seq 1 "$ROUNDS"); do
 			;;
 		esac
 		printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$c" "$r" "$ns" "$ratio" "$cap" "$lost" "$cpu" "$nspe" "$rss" >> "$out/runs.tsv"
-		rm -f "$out/k.csv" "$out/trace.dat"
+		rm -f "$out/k.csv" "$out/trace.dat" "$out/rec.ktr"
 	done
 	echo "round $r done" >&2
 done
@@ -98,6 +158,7 @@ echo
 echo "median per config:"
 for c in $configs; do
 	awk -F'\t' -v c="$c" '
+	BEGIN { n = 0 }
 	$1 == c { r[n] = $4; cpu[n] = $7; pe[n] = $8; rss[n] = $9; cap[n] = $5; lost[n] = $6; n++ }
 	function med(a, n,   i, j, t) { for (i = 0; i < n; i++) for (j = i + 1; j < n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t } return a[int(n / 2)] }
 	END {

@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <time.h>
 #include <unistd.h>
@@ -207,16 +208,26 @@ int kt_priv_open_as(uid_t uid, gid_t gid, const char *path, int flags, mode_t mo
 #define ABI_ANSWER_MS 3000	/* ktrail gives up on the helper after this */
 #define ABI_WORK_S 2		/* the helper dies if one answer takes longer */
 #define ABI_EXECS 8192		/* the last execs seen, oldest overwritten */
+#define ABI_LATE_BATCH 64	/* 32-bit execs marked from one connector read */
+
+enum abi_op {
+	ABI_OP_ASK,		/* the ABI of tgid (exec: of its exec) */
+	ABI_OP_LAZY,		/* take the raw_syscalls enable files (SCM_RIGHTS) */
+	ABI_OP_RELEASE,		/* close them: the trace ends */
+};
 
 struct abi_req {
 	uint32_t seq;
 	int32_t tgid;
 	uint8_t exec;
+	uint8_t op;		/* enum abi_op */
+	int8_t abi;		/* LAZY: the ABI of the tasks that need raw_syscalls */
 };
 
 struct abi_ans {
 	uint32_t seq;
-	int8_t abi;
+	int8_t abi;		/* ASK: the ABI; LAZY, RELEASE: 1 raw_syscalls on */
+	uint32_t late;		/* RELEASE: tasks whose exec turned it on */
 };
 
 struct abi_exec {
@@ -236,6 +247,13 @@ struct abi_state {
 	int nl;			/* proc connector, -1: none */
 	struct abi_exec execs[ABI_EXECS];
 	unsigned int next;
+	/* Lazy raw_syscalls (kt_abi_helper_lazy): armed while it is off. */
+	bool armed, on;
+	int8_t lazy_abi;
+	int enable_fd[2];	/* raw_syscalls/sys_enter, sys_exit: enable */
+	int marker_fd;		/* the instance's trace_marker */
+	int pids_fd;		/* its set_event_pid; -1: every task is traced */
+	unsigned int late;	/* tasks whose exec turned raw_syscalls on */
 };
 
 static enum kt_abi abi_now(int tgid)
@@ -246,9 +264,82 @@ static enum kt_abi abi_now(int tgid)
 	return kt_elf_file_abi(path);
 }
 
+static void abi_lazy_close(struct abi_state *st)
+{
+	for (int i = 0; i < 2; i++)
+		if (st->enable_fd[i] >= 0)
+			close(st->enable_fd[i]);
+	if (st->marker_fd >= 0)
+		close(st->marker_fd);
+	if (st->pids_fd >= 0)
+		close(st->pids_fd);
+	st->enable_fd[0] = st->enable_fd[1] = st->marker_fd = st->pids_fd = -1;
+	st->armed = false;
+}
+
+/* Is task @pid traced: in the instance's set_event_pid (read again each
+ * time: event-fork adds the children), or every task? */
+static bool abi_traced(struct abi_state *st, int pid)
+{
+	static char buf[65536];
+	ssize_t n;
+	char *p, *end;
+
+	if (st->pids_fd < 0)
+		return true;
+	if (lseek(st->pids_fd, 0, SEEK_SET) < 0)
+		return true;	/* cannot tell: enable rather than miss */
+	n = read(st->pids_fd, buf, sizeof(buf) - 1);
+	if (n < 0)
+		return true;
+	buf[n] = '\0';
+	for (p = buf; *p; p = end) {
+		long v = strtol(p, &end, 10);
+
+		if (end == p) {
+			end = p + 1;
+			continue;
+		}
+		if (v == pid)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * raw_syscalls on, for good: the first traced task of the ABI that needs
+ * it is known.  Each of @late (the tasks whose exec did it, while the
+ * trace runs) gets a marker in the trace at this moment: their calls
+ * before it are not traced (KT_ABI_MARKER, priv.h).
+ */
+static void abi_lazy_enable(struct abi_state *st, const int *late, unsigned int nlate)
+{
+	char text[96];
+
+	for (int i = 0; i < 2; i++)
+		if (write(st->enable_fd[i], "1", 1) != 1) {
+			/* Nothing to say it with here: ktrail says it at the end
+			 * (its release finds raw_syscalls off). */
+			abi_lazy_close(st);
+			return;
+		}
+	st->on = true;
+	for (unsigned int i = 0; i < nlate; i++) {
+		int n = snprintf(text, sizeof(text), KT_ABI_MARKER "%d", late[i]);
+
+		if (st->marker_fd >= 0 && write(st->marker_fd, text, (size_t)n) < 0)
+			break;
+	}
+	st->late += nlate;
+	abi_lazy_close(st);
+}
+
 /* One proc connector message: execs are classified at once. */
 static void abi_nl_msg(struct abi_state *st, const void *buf, size_t len)
 {
+	int late[ABI_LATE_BATCH];
+	unsigned int nlate = 0;
+
 	for (const struct nlmsghdr *nh = buf; NLMSG_OK(nh, len); nh = NLMSG_NEXT(nh, len)) {
 		const struct cn_msg *cn = NLMSG_DATA(nh);
 		const struct proc_event *ev = (const void *)cn->data;
@@ -262,7 +353,57 @@ static void abi_nl_msg(struct abi_state *st, const void *buf, size_t len)
 		e->tgid = ev->event_data.exec.process_tgid;
 		e->abi = (int8_t)abi_now(e->tgid);
 		e->used = false;
+		if (st->armed && e->abi == st->lazy_abi && nlate < ABI_LATE_BATCH &&
+		    abi_traced(st, ev->event_data.exec.process_pid))
+			late[nlate++] = e->tgid;
 	}
+	if (nlate)
+		abi_lazy_enable(st, late, nlate);
+}
+
+static void abi_nl_drain(struct abi_state *st);
+
+/*
+ * Take the enable files (@fds: enter, exit, trace_marker, set_event_pid
+ * or -1) and turn raw_syscalls on now if a traced task of @abi runs
+ * already (before tracing starts: no marker); else at the first such
+ * exec.  Answers 1 when it is on.
+ */
+static int abi_lazy_arm(struct abi_state *st, int8_t abi, const int *fds, unsigned int nfds)
+{
+	DIR *d;
+	struct dirent *de;
+
+	if (nfds < 3 || st->armed || st->on) {
+		for (unsigned int i = 0; i < nfds; i++)
+			close(fds[i]);
+		return st->on;
+	}
+	st->enable_fd[0] = fds[0];
+	st->enable_fd[1] = fds[1];
+	st->marker_fd = fds[2];
+	st->pids_fd = nfds > 3 ? fds[3] : -1;
+	st->lazy_abi = abi;
+	st->armed = true;
+	/* What was heard before, then what runs now. */
+	abi_nl_drain(st);
+	if (!st->armed)
+		return st->on;
+	d = opendir("/proc");
+	while (d && (de = readdir(d))) {
+		char *end;
+		long pid = strtol(de->d_name, &end, 10);
+
+		if (*end || pid <= 0 || pid == getpid() || pid == getppid())
+			continue;
+		if (abi_now((int)pid) == abi && abi_traced(st, (int)pid)) {
+			abi_lazy_enable(st, NULL, 0);
+			break;
+		}
+	}
+	if (d)
+		closedir(d);
+	return st->on;
 }
 
 static void abi_nl_drain(struct abi_state *st)
@@ -365,9 +506,10 @@ static int abi_limit(void)
 static void abi_serve(int sock, pid_t parent) __attribute__((noreturn));
 static void abi_serve(int sock, pid_t parent)
 {
-	static struct abi_state st;
+	static struct abi_state st = { .enable_fd = { -1, -1 }, .marker_fd = -1, .pids_fd = -1 };
 	const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
 	sigset_t all;
+	int pidfd;
 
 	/* Ctrl-C reaches the whole group: the helper ends with ktrail, at
 	 * the EOF of its socket (ktrail still decodes after a SIGINT). */
@@ -393,20 +535,46 @@ static void abi_serve(int sock, pid_t parent)
 	if (getppid() != parent)
 		_exit(0);
 	st.nl = abi_nl_open();
+	/* ktrail's end, also when the guard (forked later) still holds a
+	 * copy of ktrail's end of the socket: the raw_syscalls files this
+	 * helper may hold keep the instance from being removed. */
+#ifdef SYS_pidfd_open
+	pidfd = (int)syscall(SYS_pidfd_open, parent, 0);
+#else
+	pidfd = -1;
+#endif
 	if (abi_limit() < 0)
 		_exit(1);
 	for (;;) {
-		struct pollfd p[2] = { { .fd = sock, .events = POLLIN },
-				       { .fd = st.nl, .events = POLLIN } };
+		struct pollfd p[3] = { { .fd = sock, .events = POLLIN },
+				       { .fd = st.nl, .events = POLLIN },
+				       { .fd = pidfd, .events = POLLIN } };
 		struct abi_req q;
-		struct abi_ans a;
+		struct abi_ans a = { 0 };
+		union {
+			struct cmsghdr h;
+			char b[CMSG_SPACE(4 * sizeof(int))];
+		} cm;
+		struct iovec iov = { &q, sizeof(q) };
+		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cm.b,
+				     .msg_controllen = sizeof(cm.b) };
+		int fds[4];
+		unsigned int nfds = 0;
 		ssize_t n;
 
-		if (poll(p, st.nl >= 0 ? 2 : 1, -1) < 0) {
+		/* Without a pidfd (before Linux 5.3), a look at the parent
+		 * every second. */
+		int r = poll(p, 3, pidfd >= 0 ? -1 : 1000);
+
+		if (r < 0) {
 			if (errno == EINTR)
 				continue;
 			_exit(1);
 		}
+		if (p[2].revents || (pidfd < 0 && getppid() != parent))
+			_exit(0);	/* ktrail is gone */
+		if (!r)
+			continue;
 		if (p[1].revents) {
 			alarm(ABI_WORK_S);
 			abi_nl_drain(&st);
@@ -414,16 +582,34 @@ static void abi_serve(int sock, pid_t parent)
 		}
 		if (!p[0].revents)
 			continue;
-		n = recv(sock, &q, sizeof(q), 0);
+		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n != (ssize_t)sizeof(q))
 			_exit(0);	/* EOF: ktrail is gone */
+		for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
+			if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+				nfds = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+				if (nfds > 4)
+					nfds = 4;
+				memcpy(fds, CMSG_DATA(c), nfds * sizeof(int));
+			}
 		/* A program on a file system that never answers must not
 		 * keep the helper forever: SIGALRM's default kills it. */
 		alarm(ABI_WORK_S);
 		a.seq = q.seq;
-		a.abi = (int8_t)abi_answer(&st, &q);
+		if (q.op == ABI_OP_LAZY) {
+			a.abi = (int8_t)abi_lazy_arm(&st, q.abi, fds, nfds);
+		} else if (q.op == ABI_OP_RELEASE) {
+			abi_nl_drain(&st);
+			abi_lazy_close(&st);
+			a.abi = st.on;
+			a.late = st.late;
+		} else {
+			for (unsigned int i = 0; i < nfds; i++)
+				close(fds[i]);
+			a.abi = (int8_t)abi_answer(&st, &q);
+		}
 		alarm(0);
 		if (send(sock, &a, sizeof(a), MSG_NOSIGNAL) != (ssize_t)sizeof(a))
 			_exit(0);
@@ -468,19 +654,38 @@ static enum kt_abi abi_gone(struct kt_abi_helper *h)
 	return KT_ABI_NONE;
 }
 
-enum kt_abi kt_abi_helper_ask(struct kt_abi_helper *h, int tgid, bool exec)
+/* One question (with @nfds descriptors passed along), its answer in @a:
+ * 0, or -1 when the helper is gone. */
+static int abi_call(struct kt_abi_helper *h, struct abi_req *q, const int *fds,
+		    unsigned int nfds, struct abi_ans *a)
 {
-	struct abi_req q = { .seq = ++h->seq, .tgid = tgid, .exec = exec };
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(4 * sizeof(int))];
+	} cm;
+	struct iovec iov = { q, sizeof(*q) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
 	struct timespec start, now;
 
-	if (h->fd < 0 || tgid <= 0)
-		return KT_ABI_NONE;
-	if (send(h->fd, &q, sizeof(q), MSG_NOSIGNAL) != (ssize_t)sizeof(q))
-		return abi_gone(h);
+	if (h->fd < 0)
+		return -1;
+	q->seq = ++h->seq;
+	if (nfds) {
+		memset(&cm, 0, sizeof(cm));
+		mh.msg_control = cm.b;
+		mh.msg_controllen = CMSG_SPACE(nfds * sizeof(int));
+		cm.h.cmsg_level = SOL_SOCKET;
+		cm.h.cmsg_type = SCM_RIGHTS;
+		cm.h.cmsg_len = CMSG_LEN(nfds * sizeof(int));
+		memcpy(CMSG_DATA(&cm.h), fds, nfds * sizeof(int));
+	}
+	if (sendmsg(h->fd, &mh, MSG_NOSIGNAL) != (ssize_t)sizeof(*q)) {
+		abi_gone(h);
+		return -1;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	for (;;) {
 		struct pollfd p = { .fd = h->fd, .events = POLLIN };
-		struct abi_ans a;
 		long ms;
 		ssize_t n;
 		int r;
@@ -490,24 +695,67 @@ enum kt_abi kt_abi_helper_ask(struct kt_abi_helper *h, int tgid, bool exec)
 				      (now.tv_nsec - start.tv_nsec) / 1000000);
 		if (ms <= 0) {
 			h->stuck = true;
-			return abi_gone(h);
+			abi_gone(h);
+			return -1;
 		}
 		r = poll(&p, 1, (int)ms);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r == 0)
 			h->stuck = true;
-		if (r <= 0)
-			return abi_gone(h);
-		n = recv(h->fd, &a, sizeof(a), MSG_DONTWAIT);
+		if (r <= 0) {
+			abi_gone(h);
+			return -1;
+		}
+		n = recv(h->fd, a, sizeof(*a), MSG_DONTWAIT);
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
-		if (n != (ssize_t)sizeof(a))
-			return abi_gone(h);
-		if (a.seq != q.seq)
-			continue;	/* a late answer to an earlier question */
-		return a.abi >= 0 && a.abi < KT_ABI_MAX ? (enum kt_abi)a.abi : KT_ABI_NONE;
+		if (n != (ssize_t)sizeof(*a)) {
+			abi_gone(h);
+			return -1;
+		}
+		if (a->seq == q->seq)
+			return 0;
+		/* a late answer to an earlier question */
 	}
+}
+
+enum kt_abi kt_abi_helper_ask(struct kt_abi_helper *h, int tgid, bool exec)
+{
+	struct abi_req q = { .tgid = tgid, .exec = exec, .op = ABI_OP_ASK };
+	struct abi_ans a;
+
+	if (tgid <= 0 || abi_call(h, &q, NULL, 0, &a) < 0)
+		return KT_ABI_NONE;
+	return a.abi >= 0 && a.abi < KT_ABI_MAX ? (enum kt_abi)a.abi : KT_ABI_NONE;
+}
+
+int kt_abi_helper_lazy(struct kt_abi_helper *h, enum kt_abi abi, int enter_fd, int exit_fd,
+		       int marker_fd, int pids_fd)
+{
+	struct abi_req q = { .op = ABI_OP_LAZY, .abi = (int8_t)abi };
+	int fds[4] = { enter_fd, exit_fd, marker_fd, pids_fd };
+	struct abi_ans a;
+
+	if (!h || abi_call(h, &q, fds, pids_fd >= 0 ? 4 : 3, &a) < 0) {
+		errno = EPIPE;
+		return -1;
+	}
+	return a.abi == 1;
+}
+
+int kt_abi_helper_release(struct kt_abi_helper *h, bool *on, unsigned int *late)
+{
+	struct abi_req q = { .op = ABI_OP_RELEASE };
+	struct abi_ans a;
+
+	if (!h || abi_call(h, &q, NULL, 0, &a) < 0) {
+		errno = EPIPE;
+		return -1;
+	}
+	*on = a.abi == 1;
+	*late = a.late;
+	return 0;
 }
 
 void kt_abi_helper_stop(struct kt_abi_helper *h)
@@ -539,14 +787,14 @@ static void abi_source_release(void *arg)
 	kt_abi_helper_stop(arg);
 }
 
-int kt_abi_helper_attach(struct kt_proc *t)
+struct kt_abi_helper *kt_abi_helper_attach(struct kt_proc *t)
 {
 	struct kt_abi_helper *h = kt_abi_helper_start();
 	struct kt_abi_source src = { abi_source_ask, abi_source_release, NULL };
 
 	if (!h)
-		return -1;
+		return NULL;
 	src.arg = h;
 	kt_proc_set_abi_source(t, &src);
-	return 0;
+	return h;
 }

@@ -25,6 +25,7 @@ enum kt_raw_kind {
 	KT_RAW_DETAIL,		/* a detail kprobe: values for the pending enter */
 	KT_RAW_SIG_DELIVER,	/* signal/signal_deliver (exit causes) */
 	KT_RAW_SIG_GENERATE,	/* signal/signal_generate (exit causes) */
+	KT_RAW_MARKER,		/* ftrace/print: a trace_marker line */
 };
 
 /* One decoded kernel event, before pairing. */
@@ -61,6 +62,10 @@ struct kt_raw {
 	int sig;
 	uint64_t handler;	/* sa_handler: 0 SIG_DFL, 1 SIG_IGN */
 	int group, result;
+	/* MARKER: the text written (points into the record, not
+	 * NUL-terminated; a final newline is left out) */
+	const char *text;
+	unsigned int text_len;
 };
 
 struct kt_decoder;

@@ -22,7 +22,10 @@
  * /proc/PID/exe) and CAP_DAC_READ_SEARCH (an executable its owner may not
  * read) only, no_new_privs, not dumpable; it ends at the EOF of its
  * socket, and an answer that takes too long ends it (ktrail then counts
- * the ABIs it cannot tell as unattributed).
+ * the ABIs it cannot tell as unattributed).  Since it hears every exec
+ * first, it is also the one that turns raw_syscalls on once a 32-bit
+ * task is known (kt_abi_helper_lazy): the enable files it writes to were
+ * opened by ktrail before the drop and passed over the socket.
  */
 #ifndef KTRAIL_PRIV_H
 #define KTRAIL_PRIV_H
@@ -80,8 +83,33 @@ enum kt_abi kt_abi_helper_ask(struct kt_abi_helper *h, int tgid, bool exec);
 /* End the helper (the EOF of its socket), reap it (a bounded wait), free. */
 void kt_abi_helper_stop(struct kt_abi_helper *h);
 /* Start a helper as @t's ABI source (proc.h); kt_proc_free() ends it.
- * Returns 0, or -1 with errno. */
-int kt_abi_helper_attach(struct kt_proc *t);
+ * Returns it (still @t's), or NULL with errno. */
+struct kt_abi_helper *kt_abi_helper_attach(struct kt_proc *t);
+
+/*
+ * Lazy raw_syscalls: hand the helper the instance's open enable files of
+ * raw_syscalls/sys_enter and sys_exit (written "0", their filters set),
+ * its trace_marker and, when only some tasks are traced, its
+ * set_event_pid (else -1: every task is).  The helper writes "1" to both
+ * as soon as a traced task of ABI @abi is known: one running now (the
+ * helper looks through /proc at once), else at the first such exec it
+ * hears, and then writes KT_ABI_MARKER followed by the process id of each
+ * task whose exec turned it on to trace_marker: what that task did
+ * between its exec and this marker is not traced.  The descriptors are
+ * the helper's afterwards (the caller closes its own).  Returns 1 (on
+ * now), 0 (armed), or -1 with errno (the helper is gone: the caller
+ * enables raw_syscalls itself).
+ */
+int kt_abi_helper_lazy(struct kt_abi_helper *h, enum kt_abi abi, int enter_fd, int exit_fd,
+		       int marker_fd, int pids_fd);
+/* The text of the helper's trace_marker line, before the process id. */
+#define KT_ABI_MARKER "ktrail-abi: raw_syscalls on at the exec of "
+/*
+ * The trace ends: the helper closes the files it was given (the
+ * instance can then be removed).  *@on: raw_syscalls went on; *@late: the
+ * tasks whose exec turned it on.  0, or -1 with errno (gone).
+ */
+int kt_abi_helper_release(struct kt_abi_helper *h, bool *on, unsigned int *late);
 
 /*
  * Open output file @path with the file-system identity of @uid/@gid (its

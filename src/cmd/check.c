@@ -68,6 +68,12 @@ int kt_cmd_check(FILE *fp, const struct kt_opts *o, char *err, size_t errlen)
 		fprintf(fp, "raw_syscalls filter: none: the %s numbers fit in no kernel filter "
 			"(%d bytes at most); user space drops the calls not selected\n",
 			kt_abi_name(plan.compat_abi), KT_KFILTER_MAX - 1);
+	/* When raw_syscalls goes on (enable.c, lazy_raw_syscalls). */
+	if (plan.compat)
+		fprintf(fp, "raw_syscalls on: %s\n", o->compat == KT_COMPAT_ON ?
+			"from the start (--compat on)" :
+			"once a 32-bit task appears (one running at the start, or at its exec: "
+			"its first syscalls before that are not traced)");
 	fprintf(fp, "probe features: %s\n", feats);
 	if (f.probe.kprobe_events && o->probes != KT_PROBES_TRACEPOINT)
 		fprintf(fp, "symbols:        %u of the recipes' functions in /proc/kallsyms\n", nsyms);

@@ -177,6 +177,7 @@ static void report_summary(struct reporter *rp, const char *path, struct kt_sess
 		fprintf(stderr,
 			"ktrail: %llu raw_syscalls events of tasks whose ABI the recording does not "
 			"tell were left out\n", s->unattributed);
+	sess_report_late(s, true);
 }
 
 /*

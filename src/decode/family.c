@@ -2,7 +2,8 @@
 /*
  * The tracepoint families that are not syscalls: the process table's
  * feeds (task_newtask, task_rename, sched_process_exec, _exit) and the
- * exit causes (signal_deliver, signal_generate).  One entry each: the
+ * exit causes (signal_deliver, signal_generate); trace_marker lines
+ * (ftrace/print: the ABI helper's).  One entry each: the
  * tracepoint, its role, the fields it reads, its decoder.  Adding a
  * family is an entry here, its kind in decode.h, its handling in
  * src/session/dispatch.c and the catalog row of the event it makes
@@ -88,6 +89,24 @@ static int dec_sig_generate(struct kt_decoder *d, const struct kt_role *r,
 	return 0;
 }
 
+static int dec_marker(struct kt_decoder *d, const struct kt_role *r, const unsigned char *data,
+		      unsigned int size, struct kt_raw *out)
+{
+	const struct kt_fld *f = &r->ff[F0];
+	unsigned int n;
+
+	(void)d;
+	/* char buf[]: the rest of the record, NUL-terminated by the kernel. */
+	if (f->offset < 0 || (unsigned int)f->offset > size)
+		return -1;
+	out->text = (const char *)data + f->offset;
+	n = size - (unsigned int)f->offset;
+	out->text_len = (unsigned int)strnlen(out->text, n);
+	while (out->text_len && out->text[out->text_len - 1] == '\n')
+		out->text_len--;
+	return 0;
+}
+
 static const struct kt_family families[] = {
 	{ "task", "task_newtask", KT_RAW_NEWTASK,
 	  { { "pid" }, { "comm" }, { "clone_flags" } }, dec_newtask },
@@ -101,6 +120,8 @@ static const struct kt_family families[] = {
 	  { { "sig" }, { "sa_handler" } }, dec_sig_deliver },
 	{ "signal", "signal_generate", KT_RAW_SIG_GENERATE,
 	  { { "sig" }, { "pid" }, { "group" }, { "result" } }, dec_sig_generate },
+	/* The ABI helper's marks (priv.h, KT_ABI_MARKER). */
+	{ "ftrace", "print", KT_RAW_MARKER, { { "buf" } }, dec_marker },
 };
 
 const struct kt_family *kt_family_find(const char *system, const char *name)

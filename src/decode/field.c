@@ -13,7 +13,10 @@ void kt_fld_set(struct kt_fld *f, const struct tep_format_field *tf)
 {
 	bool sane = tf->offset >= 0 && tf->offset <= 65535 && tf->size > 0 && tf->size <= 65535;
 
-	f->offset = sane ? tf->offset : 0;
+	/* A size 0 array (ftrace/print's char buf[]) runs to the record's
+	 * end: its offset is kept, kt_fld_ok() still refuses it. */
+	f->offset = sane || (tf->size == 0 && tf->offset >= 0 && tf->offset <= 65535) ?
+		    tf->offset : 0;
 	f->size = sane ? tf->size : 0;
 	f->is_signed = tf->flags & TEP_FIELD_IS_SIGNED;
 	f->dynamic = tf->flags & TEP_FIELD_IS_DYNAMIC;

@@ -4,6 +4,7 @@
  * syscall entries and exits, the process table, and the lifecycle
  * records.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "ktrail/filter.h"
@@ -183,6 +184,31 @@ static void on_sig_generate(struct session *s, const struct kt_raw *raw)
 		kt_proc_signal_generate(s->proc, raw->pid, raw->sig, raw->group);
 }
 
+/*
+ * The ABI helper turned raw_syscalls on at the exec of a 32-bit task
+ * (priv.h, KT_ABI_MARKER): a lost_events row of that task, with no
+ * count, marks where its calls begin to be traced.  Other trace_marker
+ * lines are not ktrail's.
+ */
+static void on_marker(struct session *s, const struct kt_raw *raw)
+{
+	const size_t plen = sizeof(KT_ABI_MARKER) - 1;
+	char num[16];
+	long tgid;
+	char *end;
+
+	if (raw->text_len <= plen || raw->text_len - plen >= sizeof(num) ||
+	    memcmp(raw->text, KT_ABI_MARKER, plen))
+		return;
+	memcpy(num, raw->text + plen, raw->text_len - plen);
+	num[raw->text_len - plen] = '\0';
+	tgid = strtol(num, &end, 10);
+	if (*end || tgid <= 0 || tgid > 0x7fffffff)
+		return;
+	s->late_marks++;
+	sess_emit_late(s, raw->cpu, raw->ts, (int)tgid);
+}
+
 static void (*const handlers[])(struct session *s, const struct kt_raw *raw) = {
 	[KT_RAW_ENTER] = on_syscall,
 	[KT_RAW_EXIT] = on_syscall,
@@ -193,6 +219,7 @@ static void (*const handlers[])(struct session *s, const struct kt_raw *raw) = {
 	[KT_RAW_TASK_EXIT] = on_task_exit,
 	[KT_RAW_SIG_DELIVER] = on_sig_deliver,
 	[KT_RAW_SIG_GENERATE] = on_sig_generate,
+	[KT_RAW_MARKER] = on_marker,
 };
 
 void sess_handle_event(struct session *s, int cpu, const void *data, unsigned int size,

@@ -5,15 +5,18 @@
  * feeds, raw_syscalls for 32-bit tasks; then one ring per CPU.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <kbuffer.h>
 
 #include "ktrail/filter.h"
 #include "ktrail/idfilter.h"
+#include "ktrail/proc.h"
 #include "ktrail/util.h"
 #include "session-local.h"
 
@@ -219,6 +222,121 @@ void sess_warn_unreadable_filters(struct session *s)
 	}
 }
 
+static int open_instance_file(const struct session *s, const char *name, int flags)
+{
+	char path[1024];
+
+	snprintf(path, sizeof(path), "%s/%s", s->in.dir, name);
+	return open(path, flags | O_CLOEXEC);
+}
+
+/*
+ * The ABI of the program the command runs, before it runs: its path, or
+ * the first executable of that name in PATH as execvp() looks (the
+ * command is the user's own; kt_elf_file_abi() reads regular files only,
+ * never blocking).  KT_ABI_NONE when it cannot be told.
+ */
+static enum kt_abi command_abi(const struct session *s)
+{
+	const char *name = s->o->argv[0];
+	const char *path = getenv("PATH");
+	char buf[4096];
+
+	if (strchr(name, '/'))
+		return kt_elf_file_abi(name);
+	if (!path || !*path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	for (const char *p = path; *p;) {
+		size_t n = strcspn(p, ":");
+		struct stat st;
+
+		snprintf(buf, sizeof(buf), "%.*s%s%s", (int)n, n ? p : ".", "/", name);
+		if (n < 2048 && stat(buf, &st) == 0 && S_ISREG(st.st_mode) && access(buf, X_OK) == 0)
+			return kt_elf_file_abi(buf);
+		p += n;
+		if (*p == ':')
+			p++;
+	}
+	return KT_ABI_NONE;
+}
+
+/*
+ * raw_syscalls fires on every syscall of every traced task, native ones
+ * too: by default it waits for a 32-bit task.  Its tracepoints were just
+ * enabled with their filters while tracing is still off; they go off
+ * again and the ABI helper, which hears every exec first, gets their
+ * enable files (priv.h: kt_abi_helper_lazy) and turns them on when a
+ * traced 32-bit task runs or exec's.  --compat on keeps them on from the
+ * start (KTRAIL_TEST_COMPAT_LAZY, doc/test-hooks.md: lazy anyway), as
+ * do a command whose program is 32-bit (it is known before it runs) and
+ * a run with no helper.
+ */
+static int lazy_raw_syscalls(struct session *s, char *err, size_t errlen)
+{
+	const char *files[] = { "events/raw_syscalls/sys_enter/enable",
+				"events/raw_syscalls/sys_exit/enable", "trace_marker",
+				"set_event_pid" };
+	bool targets = s->o->npids || s->o->argv;
+	int fds[4] = { -1, -1, -1, -1 };
+	int r = -1;
+
+	if (!s->abi || (s->o->compat == KT_COMPAT_ON && !getenv("KTRAIL_TEST_COMPAT_LAZY")))
+		return 0;
+	if (s->o->argv && command_abi(s) == s->plan.compat_abi)
+		return 0;
+	/* The helper's markers are ftrace/print events. */
+	if (add_format(s, "ftrace", "print", err, errlen) < 0)
+		return -1;
+	for (unsigned int i = 0; i < (targets ? 4u : 3u); i++) {
+		fds[i] = open_instance_file(s, files[i], i == 3 ? O_RDONLY : O_WRONLY);
+		if (fds[i] < 0) {
+			snprintf(err, errlen, "cannot open %s/%s: %s", s->in.dir, files[i],
+				 strerror(errno));
+			goto out;
+		}
+	}
+	if (write(fds[0], "0", 1) != 1 || write(fds[1], "0", 1) != 1) {
+		snprintf(err, errlen, "cannot disable raw_syscalls until a 32-bit task appears: "
+			 "%s", strerror(errno));
+		goto out;
+	}
+	r = kt_abi_helper_lazy(s->abi, s->plan.compat_abi, fds[0], fds[1], fds[2], fds[3]);
+	if (r < 0) {
+		/* No helper to do it: on now, as before. */
+		if (write(fds[0], "1", 1) != 1 || write(fds[1], "1", 1) != 1) {
+			snprintf(err, errlen, "cannot enable raw_syscalls: %s", strerror(errno));
+			goto out;
+		}
+		fprintf(stderr, "ktrail: the ABI helper is gone: raw_syscalls is on from the "
+			"start\n");
+	}
+	s->compat_lazy = r == 0;
+	r = 0;
+out:
+	for (unsigned int i = 0; i < 4; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	return r;
+}
+
+/*
+ * The trace ends (or fails): the helper gives back the enable files, so
+ * that the instance can go; what it did is kept for the summary.
+ */
+void sess_compat_release(struct session *s)
+{
+	bool on = false;
+	unsigned int late = 0;
+
+	if (!s->compat_lazy || s->compat_released)
+		return;
+	s->compat_released = true;
+	if (kt_abi_helper_release(s->abi, &on, &late) == 0) {
+		s->compat_went_on = on;
+		s->compat_late = late;
+	}
+}
+
 /*
  * 32-bit tasks' calls of the plan's events with compat set: raw_syscalls,
  * filtered in the kernel by number (idfilter.h) when the filter fits in
@@ -260,7 +378,7 @@ static int enable_raw_syscalls(struct session *s, char *err, size_t errlen)
 	if (enable(s, "raw_syscalls", "sys_enter", f, err, errlen) < 0 ||
 	    enable(s, "raw_syscalls", "sys_exit", f, err, errlen) < 0)
 		return -1;
-	return 0;
+	return lazy_raw_syscalls(s, err, errlen);
 }
 
 int sess_enable_events(struct session *s, char *err, size_t errlen)

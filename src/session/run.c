@@ -123,6 +123,7 @@ void sess_report_lost(struct session *s, struct kt_session_result *res)
 		fprintf(stderr,
 			"ktrail: %llu raw_syscalls events of tasks whose ABI could not be told "
 			"were left out\n", s->unattributed);
+	sess_report_late(s, s->mode->decodes);
 	if (s->bad_pages)
 		fprintf(stderr, "ktrail: %llu sub-buffers failed the check (a commit length or an "
 			"event past its end) and were skipped: their events are lost\n",
@@ -132,6 +133,27 @@ void sess_report_lost(struct session *s, struct kt_session_result *res)
 			if (s->cpus[i].ring)
 				fprintf(stderr, "ktrail: cpu%d: %lu torn copies made again\n", i,
 					kt_ring_torn(s->cpus[i].ring));
+}
+
+/*
+ * The 32-bit tasks whose exec turned raw_syscalls on: their first calls
+ * are not traced.  Live, the helper's count; in a report (@decoded and no
+ * helper), the markers decoded.
+ */
+void sess_report_late(const struct session *s, bool decoded)
+{
+	unsigned long long n = s->compat_lazy ? s->compat_late : s->late_marks;
+
+	if (decoded && s->late_marks > n)
+		n = s->late_marks;
+	if (n)
+		fprintf(stderr, "ktrail: %llu 32-bit task%s: raw_syscalls was enabled at %s exec; "
+			"%s first syscalls before that are not traced (a lost_events row of %s "
+			"marks where tracing began)\n", n, n == 1 ? "" : "s",
+			n == 1 ? "its" : "their", n == 1 ? "its" : "their",
+			n == 1 ? "the task" : "each task");
+	else if (s->compat_lazy && !s->compat_went_on && !s->o->quiet)
+		fprintf(stderr, "ktrail: no 32-bit task ran: raw_syscalls stayed off\n");
 }
 
 struct profile_ctx {
@@ -284,7 +306,7 @@ static int proc_start(struct session *s)
 	 * tells it (priv.h); kt_proc_free() ends it.  Also where 32-bit
 	 * tasks get kprobes, which fall back to raw_syscalls if the kernel
 	 * rejects them (sess_probes_setup). */
-	if (compat_planned(s) && kt_abi_helper_attach(s->proc) < 0)
+	if (compat_planned(s) && !(s->abi = kt_abi_helper_attach(s->proc)))
 		fprintf(stderr, "ktrail: cannot start the ABI helper (%s): 32-bit tasks' "
 			"raw_syscalls events will be counted as unattributed\n", strerror(errno));
 	if (o->npids) {
@@ -343,8 +365,9 @@ static void banner(const struct session *s)
 		fprintf(stderr, "ktrail: this kernel has no ustring or +u fetch: the kprobes "
 			"read user memory as kernel memory, which works on x86 only\n");
 	fprintf(stderr, "ktrail: recipes: %u syscall tracepoints, %u kprobes, "
-		"32-bit tasks: %u kprobes, %u raw_syscalls; %u kprobes in group %s\n",
-		tp, kp, ckp, raw, s->probes.n, s->probes.group[0] ? s->probes.group : "-");
+		"32-bit tasks: %u kprobes, %u raw_syscalls%s; %u kprobes in group %s\n",
+		tp, kp, ckp, raw, s->compat_lazy ? " (off until a 32-bit task runs)" : "",
+		s->probes.n, s->probes.group[0] ? s->probes.group : "-");
 	if (s->unusable)
 		fprintf(stderr, "ktrail: %u events of the selected sets cannot be produced "
 			"on this kernel (see 'ktrail list')\n", s->unusable);
@@ -447,6 +470,7 @@ static int trace(struct session *s, struct kt_session_result *res, char *err, si
 	}
 	/* Stop, then read everything the kernel still holds. */
 	kt_instance_tracing(&s->in, false);
+	sess_compat_release(s);
 	return s->mode->finish(s, res, err, errlen) < 0 ? KT_EXIT_ERROR : KT_EXIT_OK;
 }
 
@@ -461,6 +485,8 @@ static void teardown(struct session *s, struct kt_session_result *res, int *ret,
 	if (*ret != KT_EXIT_OK && s->write_err && !err[0])
 		snprintf(err, errlen, "writing %s: %s", s->write_err_name, strerror(s->write_err));
 	sess_rings_close(s);
+	/* The ABI helper may hold raw_syscalls' enable files. */
+	sess_compat_release(s);
 	if (s->guard.pid && s->dropped) {
 		/* Root is gone: the guard removes the instance and probes,
 		 * once nothing here holds the instance open. */

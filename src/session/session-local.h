@@ -125,6 +125,14 @@ struct session {
 	const struct kt_event_def *ev_execve, *ev_execveat;
 	const struct kt_event_def *ev_opens[7];	/* the calls that open a file by path */
 	bool compat_on[KT_MAX_EVENTS];
+	/* 32-bit tasks through raw_syscalls: the ABI helper (the process
+	 * table's, or NULL) turns it on once one is known (enable.c). */
+	struct kt_abi_helper *abi;
+	bool compat_lazy;	/* raw_syscalls was off when tracing started */
+	bool compat_released;	/* the helper gave its files back */
+	bool compat_went_on;	/* ... and raw_syscalls had gone on */
+	unsigned int compat_late;	/* tasks whose exec turned it on */
+	unsigned long long late_marks;	/* their markers decoded */
 	unsigned long long traced[KT_MAX_EVENTS][2];	/* complete records: native, 32-bit */
 	/* The trace's own records, before the filters, for the kprobes'
 	 * misses (sess_report_profile): calls of every state, those without
@@ -164,6 +172,7 @@ int sess_signal_fd(void);		/* readable when a signal came */
 void sess_record_task(struct kt_record *r, const struct kt_task *t);
 int sess_emit_record(struct kt_record *r, void *arg);	/* a kt_pairer callback */
 int sess_emit_lost(struct session *s, int cpu, uint64_t ts, long long count);
+int sess_emit_late(struct session *s, int cpu, uint64_t ts, int tgid);
 FILE *sess_open_output(const struct session *s, const char *path, bool *seekable,
 		       char *err, size_t errlen);
 int sess_outputs_open(struct session *s, char *err, size_t errlen);
@@ -204,6 +213,7 @@ void sess_warn_unreadable_filters(struct session *s);
 int sess_enable_events(struct session *s, char *err, size_t errlen);
 int sess_rings_open(struct session *s, char *err, size_t errlen);
 int sess_cpus_alloc(struct session *s, int ncpus);
+void sess_compat_release(struct session *s);
 void sess_rings_close(struct session *s);
 
 /* target.c */
@@ -217,6 +227,7 @@ bool sess_attached_alive(const struct session *s);
 int sess_run(struct session *s, struct kt_session_result *res, char *err, size_t errlen);
 void sess_report_lost(struct session *s, struct kt_session_result *res);
 void sess_report_profile(struct session *s, struct kt_session_result *res);
+void sess_report_late(const struct session *s, bool decoded);
 
 /* select.c: what a report selects of what was recorded. */
 int sess_report_select(const struct kt_opts *o, const bool *recorded, struct kt_selection *sel,

@@ -113,6 +113,33 @@ int sess_emit_lost(struct session *s, int cpu, uint64_t ts, long long count)
 }
 
 /*
+ * 32-bit task @tgid's calls are traced from @ts on, not before (the ABI
+ * helper turned raw_syscalls on at its exec): a lost_events row of the
+ * task (its ids and name; like every lost_events row, no process
+ * context), with no count.
+ */
+int sess_emit_late(struct session *s, int cpu, uint64_t ts, int tgid)
+{
+	const struct kt_task *t = kt_proc_get(s->proc, tgid);
+	struct kt_record r = {
+		.ts = ts + s->epoch,
+		.cpu = cpu,
+		.tid = tgid,
+		.pid = tgid,
+		.comm = "",
+		.ev = kt_lost_event(),
+		.compat = true,
+		.state = KT_ST_COMPLETE,
+	};
+
+	if (t) {
+		r.pid = t->tgid;
+		r.comm = t->comm;
+	}
+	return emit_to_outputs(s, &r);
+}
+
+/*
  * Create an output file safely: never through a symbolic link (one planted
  * in a shared directory would redirect root's writes), never over an
  * existing regular file unless --overwrite; an existing FIFO or device
