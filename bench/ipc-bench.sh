@@ -58,14 +58,16 @@ run_ktrail() {	# $1: the binary (default $KTRAIL)
 		--overwrite -o csv:"$out/k.csv" -- "$out/workload" "$N" all > "$out/wl.txt" 2> "$out/err.txt"
 }
 run_ktrail_b() { run_ktrail "$KTRAIL_B"; }
-run_kopt() {	# ktrail's default trace with options $*
+run_kopt() {	# ktrail's default trace with options $* (KBIN: another binary)
 	/usr/bin/time -f "%U %S %M" -o "$out/time.txt" \
-		"$KTRAIL" "$@" -e sendmsg,recvmsg,mq_timedsend,mq_timedreceive,msgsnd,msgrcv \
+		"${KBIN:-$KTRAIL}" "$@" -e sendmsg,recvmsg,mq_timedsend,mq_timedreceive,msgsnd,msgrcv \
 		--overwrite -o csv:"$out/k.csv" -- "$out/workload" "$N" all > "$out/wl.txt" 2> "$out/err.txt"
 }
 run_ktrail_off() { run_kopt --compat off; }
 run_ktrail_on() { run_kopt --compat on; }
 run_ktrail_read() { run_kopt --reader read; }
+run_ktrail_b_off() { KBIN=$KTRAIL_B run_kopt --compat off; }
+run_ktrail_b_read() { KBIN=$KTRAIL_B run_kopt --reader read; }
 run_ktrail_sys() {
 	/usr/bin/time -f "%U %S %M" -o "$out/time.txt" \
 		"$KTRAIL" -e syscalls --overwrite -o csv:"$out/k.csv" -- "$out/workload" "$N" all \
@@ -123,7 +125,7 @@ for r in $(seq 1 "$ROUNDS"); do
 			nspe=$(awk -v c="$cpu" -v n="$((expected * 2))" 'BEGIN { printf "%.0f", c * 1e9 / n }')
 		fi
 		case $c in
-		ktrail | ktrail_b | ktrail_off | ktrail_on | ktrail_read | ktrail_sys)
+		ktrail | ktrail_b | ktrail_off | ktrail_on | ktrail_read | ktrail_sys | ktrail_b_*)
 			# The six calls' complete rows, columns by the header's names.
 			cap=$(awk -F, -v p="$pid" '
 				NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }

@@ -459,7 +459,8 @@ int sess_rings_open(struct session *s, char *err, size_t errlen)
 		snprintf(path, sizeof(path), "%s/per_cpu/cpu%d", s->in.dir, i);
 		if (access(path, F_OK) < 0 || !kt_features_cpu_online(&s->f, i))
 			continue;	/* absent, or never online: no buffer */
-		c->ring = kt_ring_open(s->in.dir, i, s->o->reader);
+		c->ring = kt_ring_open(s->in.dir, i, s->o->reader == KT_READER_AUTO ?
+					   s->mode->reader : s->o->reader);
 		if (!c->ring) {
 			if (s->o->reader == KT_READER_MMAP) {
 				snprintf(err, errlen,

@@ -65,6 +65,7 @@ struct session;
 struct sess_mode {
 	const char *name;
 	bool decodes;		/* events are decoded and written live */
+	enum kt_reader reader;	/* what --reader auto means for this mode */
 	/* Keep an event's format text (@buf, @len bytes) read during setup:
 	 * 1 taken over, 0 not, -1 out of memory (@buf freed). */
 	int (*keep_format)(struct session *s, const char *sys, char *buf, size_t len);
