@@ -342,19 +342,24 @@ static void abi_nl_msg(struct abi_state *st, const void *buf, size_t len)
 
 	for (const struct nlmsghdr *nh = buf; NLMSG_OK(nh, len); nh = NLMSG_NEXT(nh, len)) {
 		const struct cn_msg *cn = NLMSG_DATA(nh);
-		const struct proc_event *ev = (const void *)cn->data;
+		struct proc_event ev;
 		struct abi_exec *e;
 
 		if (nh->nlmsg_type != NLMSG_DONE ||
-		    nh->nlmsg_len < NLMSG_LENGTH(sizeof(*cn) + sizeof(*ev)) ||
-		    cn->id.idx != CN_IDX_PROC || ev->what != PROC_EVENT_EXEC)
+		    nh->nlmsg_len < NLMSG_LENGTH(sizeof(*cn) + sizeof(ev)) ||
+		    cn->id.idx != CN_IDX_PROC)
+			continue;
+		/* The event follows cn_msg's 20 bytes: not aligned for its
+		 * 64-bit timestamp (UBSan stopped the helper there). */
+		memcpy(&ev, cn->data, sizeof(ev));
+		if (ev.what != PROC_EVENT_EXEC)
 			continue;
 		e = &st->execs[st->next++ % ABI_EXECS];
-		e->tgid = ev->event_data.exec.process_tgid;
+		e->tgid = ev.event_data.exec.process_tgid;
 		e->abi = (int8_t)abi_now(e->tgid);
 		e->used = false;
 		if (st->armed && e->abi == st->lazy_abi && nlate < ABI_LATE_BATCH &&
-		    abi_traced(st, ev->event_data.exec.process_pid))
+		    abi_traced(st, ev.event_data.exec.process_pid))
 			late[nlate++] = e->tgid;
 	}
 	if (nlate)
@@ -525,8 +530,17 @@ static void abi_serve(int sock, pid_t parent)
 			_exit(1);
 		sock = 3;
 	}
-	for (int fd = 0; fd < 3; fd++)
-		close(fd);
+	/* Standard input and output on /dev/null; standard error stays,
+	 * for what goes wrong here (a sanitizer's report among it), and so
+	 * that no file this helper opens later becomes fd 2. */
+	{
+		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+		if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0)
+			_exit(1);
+		if (null > 3)
+			close(null);
+	}
 	syscall(SYS_close_range, 4, ~0U, 0);
 	prctl(PR_SET_NAME, "ktrail-abi");
 	/* While ktrail is root; after its drop the kernel refuses it this
