@@ -48,7 +48,9 @@ alone=ktrail_10_$(tok)
 mkdir -p "$L" || fail "cannot create $L"
 : > "$L/$over.lock" && : > "$L/$held.lock" && : > "$L/$alone.lock" ||
 	fail "cannot create lock files in $L"
-flock "$L/$held.lock" sleep 600 &
+# The holder is the sleep itself (killed by its pid: the lock goes with
+# it), holding nothing of this shell's (fd 9 is the live tests' lock).
+( exec 9>&- 7>&- 8< "$L/$held.lock" && flock 8 && exec sleep 600 ) &
 holder=$!
 kt_bg $holder
 i=0

@@ -129,3 +129,20 @@ alive ns2 "$ns2"
 stop ns2 $kt2 $pid2
 assert_no_leftovers
 log "ok: two pid-1 runs in two pid namespaces"
+
+# 3. SIGKILL of a pid-1 run: its guard dies with the namespace, and the
+# lock with both: the next run's start removes what it left.
+ns_start nsk
+nsk=$(name_of nsk)
+kill -KILL $NS_KT
+wait_exit $NS_PID 10 || fail "nsk: unshare $NS_PID still there 10 s after its ktrail's SIGKILL"
+wait $NS_PID 2> /dev/null
+kt_rmdir_at_exit "$I/$nsk"
+rc=0
+run_ktrail -e $EVENTS -o csv:"$T/after.csv" -- true 2> "$T/after.err" < /dev/null || rc=$?
+show "$T/after.err" "the next run's stderr"
+[ $rc = 0 ] || fail "the run after a pid-1 run's SIGKILL exited $rc, want 0"
+[ -d "$I/$nsk" ] && fail "nsk: $nsk is left after the next run's start"
+[ -e "/run/ktrail/$nsk.lock" ] && fail "nsk: its lock file is left after the next run's start"
+assert_no_leftovers
+log "ok: what a pid-1 run killed by SIGKILL left is removed by the next run"
