@@ -95,25 +95,100 @@ int kt_priv_user(const char *name, uid_t *uid, gid_t *gid, char *err, size_t err
 	return 0;
 }
 
-int kt_guard_start(struct kt_guard *g, int (*cleanup)(void *arg), void *arg)
+/* A file descriptor that sees this process's end (Linux 5.3), or -1. */
+static int self_pidfd(void)
 {
-	int p[2];
+#ifdef SYS_pidfd_open
+	return (int)syscall(SYS_pidfd_open, getpid(), 0);	/* O_CLOEXEC */
+#else
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+/* In the guard: hold nothing of ktrail's but what it needs. */
+static void guard_close_others(int rd, int pidfd, const int *keep, unsigned int nkeep)
+{
+	int lo = 3;
+
+	for (;;) {
+		int next = -1;
+
+		/* The lowest file kept at or above lo. */
+		if (rd >= lo)
+			next = rd;
+		if (pidfd >= lo && (next < 0 || pidfd < next))
+			next = pidfd;
+		for (unsigned int i = 0; i < nkeep; i++)
+			if (keep[i] >= lo && (next < 0 || keep[i] < next))
+				next = keep[i];
+		if (next != lo) {
+			unsigned int hi = next < 0 ? ~0U : (unsigned int)next - 1;
+
+			if (syscall(SYS_close_range, (unsigned int)lo, hi, 0) < 0) {
+				int max = (int)sysconf(_SC_OPEN_MAX);
+
+				if (max < 0 || max > 65536)
+					max = 65536;
+				for (int fd = lo; fd <= (int)(next < 0 ? max : next - 1); fd++)
+					close(fd);
+			}
+		}
+		if (next < 0)
+			return;
+		lo = next + 1;
+	}
+}
+
+/* In the guard: until ktrail ends (its pidfd) or closes its end of the
+ * pipe (kt_guard_finish, or its death where there is no pidfd). */
+static void guard_wait(int rd, int pidfd)
+{
+	struct pollfd p[2] = { { .fd = rd, .events = POLLIN },
+			       { .fd = pidfd, .events = POLLIN } };
+	char c;
+
+	for (;;) {
+		int n = poll(p, pidfd >= 0 ? 2 : 1, -1);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return;
+		if (pidfd >= 0 && p[1].revents)
+			return;
+		if (p[0].revents) {
+			ssize_t r = read(rd, &c, 1);
+
+			if (r == 0 || (r < 0 && errno != EINTR && errno != EAGAIN))
+				return;
+		}
+	}
+}
+
+int kt_guard_start(struct kt_guard *g, const int *keep, unsigned int nkeep,
+		   int (*cleanup)(void *arg), void *arg)
+{
+	int p[2], pidfd, saved;
 	pid_t pid;
 
 	g->pid = 0;
 	g->fd = -1;
+	/* O_CLOEXEC: no program ktrail runs ever holds the write end. */
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return -1;
+	pidfd = self_pidfd();
 	pid = fork();
 	if (pid < 0) {
+		saved = errno;
 		close(p[0]);
 		close(p[1]);
+		if (pidfd >= 0)
+			close(pidfd);
+		errno = saved;
 		return -1;
 	}
 	if (pid == 0) {
-		char c;
-		ssize_t r;
-
 		/* The terminal's Ctrl-C and the signals that stop ktrail
 		 * reach the whole group: the guard waits for ktrail itself. */
 		signal(SIGINT, SIG_IGN);
@@ -121,13 +196,16 @@ int kt_guard_start(struct kt_guard *g, int (*cleanup)(void *arg), void *arg)
 		signal(SIGHUP, SIG_IGN);
 		signal(SIGPIPE, SIG_IGN);
 		close(p[1]);
+		/* Not the ABI helper's socket, not the command's start pipe:
+		 * they must see ktrail's end, not the guard's. */
+		guard_close_others(p[0], pidfd, keep, nkeep);
 		prctl(PR_SET_NAME, "ktrail-guard");
-		do {
-			r = read(p[0], &c, 1);
-		} while (r > 0 || (r < 0 && errno == EINTR));
+		guard_wait(p[0], pidfd);
 		_exit(cleanup(arg) == 0 ? 0 : 1);
 	}
 	close(p[0]);
+	if (pidfd >= 0)
+		close(pidfd);
 	g->pid = pid;
 	g->fd = p[1];
 	return 0;

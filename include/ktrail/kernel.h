@@ -126,9 +126,11 @@ struct tracefs_instance;
 
 struct kt_instance {
 	struct tracefs_instance *ti;
-	char name[64];
+	char name[64];		/* ktrail_<pid>_<token> (kt_run_name_new) */
 	char dir[512];
 	bool created;
+	int lock_fd;		/* the run's lock (kt_run_lock), -1: none */
+	int lock_err;		/* why there is none (errno) */
 	/* Held open by kt_instance_hold() for after privileges are dropped
 	 * (-1: not held): tracing_on, and each CPU's stats. */
 	int on_fd;
@@ -144,9 +146,10 @@ struct kt_instance_opts {
 };
 
 /*
- * Create ktrail_<pid> and configure it (tracing off).  On failure
- * everything created is removed.  Returns 0, or -1 with errno and a
- * message in @err.
+ * Name the run (kt_run_name_new), take its lock (kt_run_lock: a run
+ * without one, lock_fd -1 and lock_err set, still traces), create the
+ * instance and configure it (tracing off).  On failure everything created
+ * is removed.  Returns 0, or -1 with errno and a message in @err.
  */
 int kt_instance_create(struct kt_instance *in, const struct kt_features *f,
 		       const struct kt_instance_opts *o, char *err, size_t errlen);
@@ -166,7 +169,9 @@ int kt_instance_hold(struct kt_instance *in, int ncpus);
 void kt_instance_release(struct kt_instance *in);
 /* Read the per-CPU "overrun" + "dropped events" statistics. */
 int kt_instance_cpu_lost(struct kt_instance *in, int cpu, unsigned long long *lost);
-/* Disable everything and remove the instance.  Safe to call twice. */
+/* Disable everything and remove the instance, close the lock (its file
+ * stays: kt_remove_run, in the guard, removes it last).  Safe to call
+ * twice. */
 int kt_instance_destroy(struct kt_instance *in);
 
 /* The kprobe events of one run, in the group named like its instance. */
@@ -241,18 +246,68 @@ unsigned long long kt_detail_holes(unsigned long long calls, unsigned long long 
 struct kt_symset *kt_kallsyms_load(enum kt_abi arch);
 
 /*
- * Remove the instance @name and the kprobes of group @name, whatever
- * process made them (the guard's cleanup, priv.h).  0, or -1 if one stays.
+ * Runs: names and liveness (runlock.c).  A run is named
+ * ktrail_<pid>_<token>: the pid as the run sees it (any pid namespace),
+ * KT_RUN_TOKEN_LEN random hex digits.  Its instance and its kprobe group
+ * bear that name (a valid event-system name, < 64 bytes).  The run and
+ * its guard hold a lock on KT_RUN_DIR/<name>.lock all along: its objects
+ * are stale exactly when nobody holds it.  Earlier ktrail builds named runs
+ * ktrail_<pid> and had no lock (KT_RUN_LEGACY).
+ */
+#define KT_RUN_DIR "/run/ktrail"
+#define KT_RUN_TOKEN_LEN 16
+
+enum kt_run_kind {
+	KT_RUN_OTHER,		/* not a ktrail run's name */
+	KT_RUN_LEGACY,		/* ktrail_<pid> */
+	KT_RUN_LOCKED,		/* ktrail_<pid>_<token> */
+};
+
+/* What @name is; @pid (if not NULL) gets its pid. */
+enum kt_run_kind kt_run_name_kind(const char *name, pid_t *pid);
+/* A new run's name for this process, in @buf (64 bytes are enough). */
+void kt_run_name_new(char *buf, size_t len);
+/*
+ * Create KT_RUN_DIR/<name>.lock (and the directory) and lock it.  Returns
+ * the file (O_CLOEXEC: a fork shares it, an exec does not), or -1 with
+ * errno: EEXIST when the name is taken (take another).
+ */
+int kt_run_lock(const char *name);
+/*
+ * Is run @name over?  1: nobody holds its lock, *@fd now does (hold it
+ * while its objects are removed, then kt_run_unlink and close); 0: a live
+ * process holds it; -1 with errno: no lock file (ENOENT) or it cannot be
+ * read: whether the run lives is not known.
+ */
+int kt_run_claim(const char *name, int *fd);
+/* Remove KT_RUN_DIR/<name>.lock.  0 (also when it is not there), or -1. */
+int kt_run_unlink(const char *name);
+/* @cb(name) for each lock file of KT_RUN_DIR (a negative return stops). */
+int kt_run_list_locks(int (*cb)(const char *name, void *arg), void *arg);
+
+/* How long kt_remove_run tries while the objects are busy. */
+#define KT_REMOVE_TRIES 40
+#define KT_REMOVE_SECONDS 3
+
+/*
+ * Remove the instance @name, then the kprobes of group @name (never while
+ * they are enabled: a busy one stays untouched), then the run's lock file;
+ * whatever process made them.  While one is busy (the files of a process
+ * that just died are still closing) try again, up to KT_REMOVE_TRIES times
+ * in about KT_REMOVE_SECONDS.  Returns 0, or -1 with errno of what stays
+ * (EBUSY: still busy); the lock file then stays too.
  */
 int kt_remove_run(const struct kt_features *f, const char *name);
 
-/* The instance name for process @pid. */
-void kt_instance_name(pid_t pid, char *buf, size_t len);
 /*
- * Remove instances ktrail_<pid> whose process is gone, then the kprobe
- * events of groups ktrail_<pid> whose process is gone.  @report is called
- * with each name removed (or failed, with errno).  Returns the count
- * removed, or -1.
+ * Remove the objects of runs that are over: instances, kprobe groups and
+ * lock files named ktrail_<pid>_<token> whose lock nobody holds; those of
+ * older ktrails (ktrail_<pid>) only when no process has that pid, and only
+ * if they are not in use (never stopped or disabled first).  What is live,
+ * or whose liveness is not known (no lock file: a run of another mount
+ * namespace's /run), is not touched.  @report is called with each object
+ * removed (err 0) or that stays (errno): "ktrail_..." for an instance,
+ * "probe GROUP/EVENT" for a kprobe.  Returns the count removed, or -1.
  */
 int kt_cleanup_stale(const struct kt_features *f,
 		     void (*report)(const char *name, int err, void *arg), void *arg);

@@ -4,8 +4,11 @@
  * instance and kprobes, open the per-CPU buffers) and to clean up.  Once
  * set up it:
  *  - forks a guard: a process that keeps root, does nothing but wait for
- *    ktrail's end (the close of a pipe: a normal end, a crash or SIGKILL
- *    alike) and then removes the instance and the kprobes;
+ *    ktrail's end (a pidfd of ktrail, Linux 5.3, and the close of a pipe
+ *    only ktrail holds: a normal end, a crash or SIGKILL alike, whatever
+ *    other process still runs) and then removes the instance and the
+ *    kprobes.  It holds nothing else of ktrail's but the files it is told
+ *    to keep (the run's lock, kernel.h);
  *  - drops to an unprivileged user (--user NAME, else nobody) with no
  *    capability left, in every mode.
  * Decoding and writing then run with what an ordinary user has: the open
@@ -55,9 +58,11 @@ struct kt_guard {
 
 /*
  * Start the guard: @cleanup(@arg) runs in it when this process closes its
- * end of the pipe or dies.  Returns 0, or -1 with errno.
+ * end of the pipe or dies.  The guard closes every file it inherits but
+ * 0, 1, 2 and the @nkeep of @keep.  Returns 0, or -1 with errno.
  */
-int kt_guard_start(struct kt_guard *g, int (*cleanup)(void *arg), void *arg);
+int kt_guard_start(struct kt_guard *g, const int *keep, unsigned int nkeep,
+		   int (*cleanup)(void *arg), void *arg);
 /*
  * Let the guard clean up now and wait for it.  Returns its verdict: 0
  * cleaned, -1 it failed (or died).

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * ktrail cleanup: remove the instances and kprobes of ktrail runs that
- * died.  What could not be removed is said as it comes (err stays empty).
+ * ktrail cleanup: remove the instances, kprobes and lock files of ktrail
+ * runs that are over (kt_cleanup_stale: nobody holds their lock; never a
+ * live run's, whatever its process name or pid namespace).  What could
+ * not be removed is said as it comes (err stays empty): exit status 1.
  */
 #include <errno.h>
 #include <stdio.h>

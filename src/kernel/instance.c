@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The private tracefs instance ktrail_<pid>: created and configured,
+ * The private tracefs instance ktrail_<pid>_<token> (runlock.c): named and
+ * locked, created and configured,
  * events enabled, tracing switched, the files a trace needs after the
  * privilege drop held open, per-CPU losses read, and removed on every
  * exit path.
@@ -17,10 +18,7 @@
 #include "ktrail/kernel.h"
 #include "ktrail/util.h"
 
-void kt_instance_name(pid_t pid, char *buf, size_t len)
-{
-	snprintf(buf, len, "ktrail_%d", (int)pid);
-}
+#define NAME_TRIES 8
 
 static void set_err(char *err, size_t errlen, struct kt_instance *in, const char *what)
 {
@@ -66,23 +64,33 @@ int kt_instance_create(struct kt_instance *in, const struct kt_features *f,
 {
 	char *dir;
 	pid_t self = getpid();
+	int saved, lock_fd;
 
 	memset(in, 0, sizeof(*in));
 	in->on_fd = -1;
-	kt_instance_name(self, in->name, sizeof(in->name));
-	if (tracefs_instance_exists(in->name)) {
-		/* Left by an earlier process with our pid: not ours to keep. */
-		struct tracefs_instance *old = tracefs_instance_alloc(NULL, in->name);
-
-		if (old) {
-			tracefs_instance_destroy(old);
-			tracefs_instance_free(old);
-		}
+	in->lock_fd = -1;
+	/* The lock first: from then on the name is this run's, and no other
+	 * run's cleanup touches what is made under it. */
+	for (int i = 0; i < NAME_TRIES; i++) {
+		kt_run_name_new(in->name, sizeof(in->name));
+		in->lock_fd = kt_run_lock(in->name);
+		if (in->lock_fd >= 0 || errno != EEXIST)
+			break;
 	}
+	if (in->lock_fd < 0)
+		in->lock_err = errno;
 	in->ti = tracefs_instance_create(in->name);
 	if (!in->ti) {
 		set_err(err, errlen, NULL, "cannot create tracefs instance");
-		return -1;
+		goto unlock;
+	}
+	if (!tracefs_instance_is_new(in->ti)) {
+		/* Another's (the token is random: never by chance). */
+		tracefs_instance_free(in->ti);
+		in->ti = NULL;
+		errno = EEXIST;
+		set_err(err, errlen, NULL, "cannot create tracefs instance");
+		goto unlock;
 	}
 	in->created = true;
 	dir = tracefs_instance_get_dir(in->ti);
@@ -128,7 +136,24 @@ int kt_instance_create(struct kt_instance *in, const struct kt_features *f,
 	}
 	return 0;
 fail:
-	kt_instance_destroy(in);
+	saved = errno;
+	lock_fd = in->lock_fd;
+	in->lock_fd = -1;
+	/* Nothing left under the name: it needs no lock file. */
+	if (kt_instance_destroy(in) == 0 && lock_fd >= 0)
+		kt_run_unlink(in->name);
+	if (lock_fd >= 0)
+		close(lock_fd);
+	errno = saved;
+	return -1;
+unlock:
+	saved = errno;
+	if (in->lock_fd >= 0) {
+		kt_run_unlink(in->name);
+		close(in->lock_fd);
+		in->lock_fd = -1;
+	}
+	errno = saved;
 	return -1;
 }
 
@@ -238,6 +263,10 @@ int kt_instance_destroy(struct kt_instance *in)
 	kt_instance_release(in);
 	if (!in->ti)
 		return 0;
+	/* The lock file stays for the guard (kt_remove_run) to remove. */
+	if (in->lock_fd >= 0)
+		close(in->lock_fd);
+	in->lock_fd = -1;
 	if (in->created) {
 		/* Stop and disable first, so nothing fires while it goes. */
 		tracefs_instance_file_write(in->ti, "tracing_on", "0");

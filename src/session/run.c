@@ -21,6 +21,7 @@
 #define DEFAULT_BUFFER_KB 4096
 #define POLL_MS 100
 
+/* What the stale cleanup did: one that stays is a warning, not an error. */
 static void report_stale(const char *name, int e, void *arg)
 {
 	const struct session *s = arg;
@@ -30,7 +31,8 @@ static void report_stale(const char *name, int e, void *arg)
 	const char *what = strncmp(name, "probe ", 6) ? "instance " : "";
 
 	if (e)
-		fprintf(stderr, "ktrail: cannot remove stale %s%s: %s\n", what, name, strerror(e));
+		fprintf(stderr, "ktrail: warning: cannot remove stale %s%s: %s (left as it is)\n",
+			what, name, strerror(e));
 	else
 		fprintf(stderr, "ktrail: removed %s%s left by a ktrail that died\n", what, name);
 }
@@ -404,6 +406,10 @@ static int start(struct session *s, char *err, size_t errlen)
 	want_lifecycle(s);
 	if (kt_instance_create(&s->in, &s->f, &io, err, errlen) < 0)
 		return KT_EXIT_ERROR;
+	if (s->in.lock_fd < 0 && !o->quiet)
+		fprintf(stderr, "ktrail: warning: no lock file %s/%s.lock (%s): should ktrail and "
+			"its guard both be killed, no other ktrail will know %s is stale\n",
+			KT_RUN_DIR, s->in.name, strerror(s->in.lock_err), s->in.name);
 	if (sess_guard_start(s) < 0) {
 		snprintf(err, errlen, "cannot start the cleanup guard: %s", strerror(errno));
 		return KT_EXIT_ERROR;

@@ -200,31 +200,22 @@ unsigned long long sess_clock_now(const struct session *s)
 	return (unsigned long long)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
-#define GUARD_TRIES 40		/* about 4 s in all */
-
 /*
- * In the guard, once ktrail is gone: remove its instance and kprobes by
- * name.  The guard is forked right after the instance is made, before any
- * buffer or output is open: it holds nothing that keeps the instance busy.
- * A process killed by SIGKILL may still be closing its trace files when
- * the guard wakes (the instance is then busy): try again, for a while.
+ * In the guard, once ktrail is gone: remove its instance, kprobes and lock
+ * file by name.  The guard is forked right after the instance is made,
+ * before any buffer or output is open: it holds nothing that keeps the
+ * instance busy.  A process killed by SIGKILL may still be closing its
+ * trace files when the guard wakes: kt_remove_run tries again, a while.
  */
 static int guard_cleanup(void *arg)
 {
 	struct session *s = arg;
-	int e = 0;
 
-	for (int i = 0; i < GUARD_TRIES; i++) {
-		struct timespec pause = { 0, (i < 10 ? 10 : 100) * 1000000L };
-
-		if (kt_remove_run(&s->f, s->in.name) == 0)
-			return 0;
-		e = errno;
-		nanosleep(&pause, NULL);
-	}
+	if (kt_remove_run(&s->f, s->in.name) == 0)
+		return 0;
 	fprintf(stderr, "ktrail-guard: cannot remove instance %s or its kprobes: %s (gave up "
-		"after %d tries; 'ktrail cleanup' removes them)\n", s->in.name, strerror(e),
-		GUARD_TRIES);
+		"after %d tries in %d s; 'ktrail cleanup' removes them)\n", s->in.name,
+		strerror(errno), KT_REMOVE_TRIES, KT_REMOVE_SECONDS);
 	return -1;
 }
 
@@ -262,5 +253,7 @@ int sess_drop_privileges(struct session *s, char *err, size_t errlen)
 /* The guard that keeps root for the cleanup (sess_drop_privileges). */
 int sess_guard_start(struct session *s)
 {
-	return kt_guard_start(&s->guard, guard_cleanup, s);
+	/* The guard holds the run's lock too: it lives until the guard is
+	 * done (kernel.h). */
+	return kt_guard_start(&s->guard, &s->in.lock_fd, s->in.lock_fd >= 0, guard_cleanup, s);
 }

@@ -18,7 +18,10 @@
 #   - once its setup is complete it prints a line with the word "tracing" on
 #     standard error ("ktrail: tracing N events ..."): wait_ready waits
 #     for it before a test starts the traced activity;
-#   - its tracefs instance is named ktrail_<pid>;
+#   - its tracefs instance (and kprobe group) is named ktrail_<pid>_<token>
+#     (16 hex digits), which the readiness line names ("instance NAME"):
+#     instance_of finds it; it and its guard hold a lock on
+#     /run/ktrail/<name>.lock while it runs;
 #   - SIGINT, SIGTERM and SIGHUP end a trace normally (exit 0).
 #
 # Live tests hold an exclusive lock while they run: they compare tracefs
@@ -115,20 +118,21 @@ kt_lock() {
 
 # ------------------------------------------------- tracefs state / leftovers
 
-# Everything ktrail may create and must remove: instances, probes of every
-# kind, events enabled at the top level.
+# Everything ktrail may create and must remove: instances, the runs' lock
+# files, probes of every kind, events enabled at the top level.
 kt_snapshot() {
 	local f
 
 	(cd "$TRACEFS/instances" 2> /dev/null && ls -1A) | sed 's/^/instance /'
+	(cd /run/ktrail 2> /dev/null && ls -1A) | sed 's/^/lockfile /'
 	for f in kprobe_events uprobe_events dynamic_events set_event; do
 		[ -r "$TRACEFS/$f" ] && sed "s|^|$f |" "$TRACEFS/$f" 2> /dev/null
 	done
 	return 0
 }
 
-# Fail, listing them, if instances named ktrail_* or probes or top-level
-# events appeared since the test started, or if instances that are not
+# Fail, listing them, if instances named ktrail_* or lock files or probes
+# or top-level events appeared since the test started, or if instances that are not
 # ktrail's disappeared.
 assert_no_leftovers() {
 	local bad=0 line
@@ -140,6 +144,8 @@ assert_no_leftovers() {
 			log "leftover tracefs instance: ${line#instance }"; bad=1 ;;
 		"instance "*)
 			log "note: an instance appeared during the test (not ktrail's): ${line#instance }" ;;
+		"lockfile "*)
+			log "leftover lock file: /run/ktrail/${line#lockfile }"; bad=1 ;;
 		*)
 			log "leftover in $TRACEFS/${line%% *}: ${line#* }"; bad=1 ;;
 		esac
@@ -148,6 +154,8 @@ assert_no_leftovers() {
 		case $line in
 		"instance ktrail_"*)
 			log "note: stale instance removed: ${line#instance }" ;;
+		"lockfile "*)
+			log "note: stale lock file removed: /run/ktrail/${line#lockfile }" ;;
 		"instance "*)
 			log "an instance that is not ktrail's was removed: ${line#instance }"; bad=1 ;;
 		esac
@@ -208,6 +216,24 @@ wait_ready() {
 	show "$err" "ktrail's stderr"
 	kill -0 "$pid" 2> /dev/null || fail "ktrail (pid $pid) exited before it was ready"
 	fail "ktrail (pid $pid) did not say it was tracing within $KT_READY_TIMEOUT s"
+}
+
+# instance_of ERRFILE: the instance name ktrail's readiness line gives.
+instance_of() {
+	sed -n 's/.*[( ]instance \(ktrail_[0-9]*_[0-9a-f]*\)[,)].*/\1/p' "$1" | head -n 1
+}
+
+# wait_gone PATH SECONDS: wait until PATH no longer exists; status 1 if it
+# still does.
+wait_gone() {
+	local i=0 n=$(($2 * 20))
+
+	while [ -e "$1" ]; do
+		[ $i -lt $n ] || return 1
+		sleep 0.05
+		i=$((i + 1))
+	done
+	return 0
 }
 
 # wait_exit PID SECONDS: wait until PID is gone; status 1 if still running.

@@ -3,8 +3,9 @@
 # SIGINT, SIGTERM and SIGHUP end a whole-system trace normally: exit 0
 # within 10 s, a CSV with its header and only complete rows (the calls made
 # before the signal included), nothing left in tracefs.  After SIGKILL its
-# guard removes the instance; after SIGKILL of ktrail and its guard the
-# instance ktrail_<pid> is left behind, and `ktrail cleanup` removes it.
+# guard removes the instance and the run's lock file; after SIGKILL of
+# ktrail and its guard the instance is left behind (nobody holds its lock
+# any more), and `ktrail cleanup` removes it.
 . "$TESTLIB"
 require_root
 require_tracefs
@@ -41,22 +42,28 @@ done
 kt=$!
 kt_bg $kt
 wait_ready "$T/kill.err" $kt
-inst=$TRACEFS/instances/ktrail_$kt
+name=$(instance_of "$T/kill.err")
+[ -n "$name" ] || fail "ktrail's readiness line names no instance"
+inst=$TRACEFS/instances/$name
 [ -d "$inst" ] || fail "ktrail $kt is tracing but there is no $inst"
+[ -f "/run/ktrail/$name.lock" ] || fail "ktrail $kt is tracing but there is no /run/ktrail/$name.lock"
 guard=$(pgrep -P $kt -x ktrail-guard) || fail "ktrail $kt has no ktrail-guard child"
 kill -KILL $kt
 wait $kt 2> /dev/null
 kt_rmdir_at_exit "$inst"
 wait_exit "$guard" 10 || fail "the guard $guard is still there 10 s after ktrail's SIGKILL"
 [ -d "$inst" ] && fail "$inst is left after SIGKILL: the guard did not remove it"
-log "ok: SIGKILL: the guard removed ktrail_$kt"
+[ -e "/run/ktrail/$name.lock" ] && fail "/run/ktrail/$name.lock is left after SIGKILL"
+log "ok: SIGKILL: the guard removed $name"
 
 # SIGKILL of both: nothing can clean up; 'ktrail cleanup' removes it.
 "$KTRAIL" -e ipc_msgq -o csv:"$T/kill2.csv" 2> "$T/kill2.err" < /dev/null &
 kt=$!
 kt_bg $kt
 wait_ready "$T/kill2.err" $kt
-inst=$TRACEFS/instances/ktrail_$kt
+name=$(instance_of "$T/kill2.err")
+[ -n "$name" ] || fail "ktrail's readiness line names no instance"
+inst=$TRACEFS/instances/$name
 guard=$(pgrep -P $kt -x ktrail-guard) || fail "ktrail $kt has no ktrail-guard child"
 kill -KILL $guard $kt
 wait $kt 2> /dev/null
@@ -67,5 +74,6 @@ timeout -k 5 30 "$KTRAIL" cleanup > "$T/cleanup.out" 2>&1 < /dev/null || rc=$?
 show "$T/cleanup.out" "ktrail cleanup"
 [ $rc = 0 ] || fail "ktrail cleanup exited $rc, want 0"
 [ -d "$inst" ] && fail "ktrail cleanup left $inst"
-grep -q "ktrail_$kt" "$T/cleanup.out" || fail "ktrail cleanup did not say it removed ktrail_$kt"
+[ -e "/run/ktrail/$name.lock" ] && fail "ktrail cleanup left /run/ktrail/$name.lock"
+grep -q "$name" "$T/cleanup.out" || fail "ktrail cleanup did not say it removed $name"
 assert_no_leftovers

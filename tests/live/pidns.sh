@@ -1,0 +1,148 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# ktrail runs in other pid namespaces (unshare --pid --fork --mount-proc:
+# each is pid 1 there) and on the host at once: every run names its
+# objects uniquely (ktrail_<pid>_<token>), none touches another's, all
+# succeed with their rows.
+#
+# A ktrail in a pid namespace traces the whole system here (a command or
+# -p would be known by its pids in that namespace, the kernel's pid
+# filter wants the host's): the host's workload's rows are all there,
+# exact, among the other processes' rows.
+. "$TESTLIB"
+require_root
+require_tracefs
+require_workload
+command -v unshare > /dev/null || skip "unshare (util-linux) is missing"
+I=$TRACEFS/instances
+EVENTS=ipc_msgq,net_snd_rcv
+
+# ns_start TAG: a whole-system ktrail as pid 1 of a new pid namespace;
+# sets NS_PID (unshare's) and NS_KT (the ktrail's host pid).
+ns_start() {
+	local tag=$1 i=0
+
+	unshare --pid --fork --mount-proc "$KTRAIL" -e $EVENTS -o csv:"$T/$tag.csv" \
+		2> "$T/$tag.err" < /dev/null &
+	NS_PID=$!
+	kt_bg $NS_PID
+	wait_ready "$T/$tag.err" $NS_PID
+	NS_KT=
+	while [ -z "$NS_KT" ]; do
+		NS_KT=$(pgrep -P $NS_PID -x ktrail)
+		[ $i -lt 100 ] || fail "$tag: no ktrail child of unshare $NS_PID"
+		i=$((i + 1))
+		[ -n "$NS_KT" ] || sleep 0.05
+	done
+	kt_bg $NS_KT
+	grep -q "^NSpid:.*[[:space:]]1\$" /proc/$NS_KT/status ||
+		fail "$tag: ktrail $NS_KT is not pid 1 of its namespace ($(grep NSpid /proc/$NS_KT/status))"
+}
+
+# host_start TAG: a whole-system ktrail on the host; sets HOST_KT.
+host_start() {
+	"$KTRAIL" -e $EVENTS -o csv:"$T/$1.csv" 2> "$T/$1.err" < /dev/null &
+	HOST_KT=$!
+	kt_bg $HOST_KT
+	wait_ready "$T/$1.err" $HOST_KT
+}
+
+# name_of TAG: the run's name, its instance and lock file present.
+name_of() {
+	local n
+
+	n=$(instance_of "$T/$1.err")
+	[ -n "$n" ] || { show "$T/$1.err"; fail "$1: the readiness line names no instance"; }
+	echo "$n"
+}
+
+# alive TAG NAME: the run's instance and lock file are there.
+alive() {
+	[ -d "$I/$2" ] || fail "$1: its instance $2 is gone while it runs"
+	[ -f "/run/ktrail/$2.lock" ] || fail "$1: its lock file /run/ktrail/$2.lock is gone while it runs"
+}
+
+# stop TAG PID [CHILD]: SIGINT to ktrail PID, then its exit status (from
+# CHILD, this shell's child that runs it: unshare, or itself) must be 0;
+# its rows of the workload all there.
+stop() {
+	local rc=0 child=${3:-$2}
+
+	kill -INT $2
+	wait_exit $child 10 || fail "$1: ktrail $2 still running 10 s after SIGINT"
+	wait $child || rc=$?
+	show "$T/$1.err" "$1's stderr"
+	[ $rc = 0 ] || fail "$1: exited $rc, want 0"
+	grep -q "cannot remove\|warning" "$T/$1.err" && fail "$1: warned (see above)"
+	check_rows --workload "$T/wl.txt" --csv "$T/$1.csv" --events $EVENTS --allow-lost \
+		--comm "$(comm_of "$IPCWORK")" || fail "$1: the rows do not match the workload"
+}
+
+# 1. A host run, then one in a pid namespace (its start must not touch the
+# host's), then a host run of a command (its start must not touch the
+# namespace's: it was named ktrail_1 and taken for stale), exact rows.
+host_start host
+host=$(name_of host)
+ns_start ns
+ns=$(name_of ns)
+case $ns in ktrail_1_*) ;; *) fail "the run in the namespace is named $ns, want ktrail_1_*" ;; esac
+[ "$ns" != "$host" ] || fail "two runs share the name $ns"
+alive host "$host"
+rc=0
+run_ktrail -e $EVENTS -o csv:"$T/cmd.csv" -o json:"$T/cmd.jsonl" \
+	-- "$IPCWORK" --fork --loops 2 > "$T/wl.txt" 2> "$T/cmd.err" < /dev/null || rc=$?
+show "$T/cmd.err" "the host command run's stderr"
+[ $rc = 0 ] || fail "the host run of the workload exited $rc, want 0"
+grep -q "cannot remove\|warning" "$T/cmd.err" && fail "the host command run warned (see above)"
+check_rows --workload "$T/wl.txt" --csv "$T/cmd.csv" --json "$T/cmd.jsonl" --events $EVENTS \
+	--comm "$(comm_of "$IPCWORK")" || fail "the host command run's rows do not match"
+alive host "$host"
+alive ns "$ns"
+# ktrail cleanup, from the host, leaves both alone.
+rc=0
+timeout -k 5 30 "$KTRAIL" cleanup > "$T/cleanup.out" 2>&1 < /dev/null || rc=$?
+show "$T/cleanup.out" "ktrail cleanup"
+[ $rc = 0 ] || fail "ktrail cleanup exited $rc, want 0"
+alive host "$host"
+alive ns "$ns"
+stop ns $NS_KT $NS_PID
+[ -d "$I/$ns" ] && fail "the namespace's run left $ns"
+alive host "$host"
+stop host $HOST_KT
+assert_no_leftovers
+log "ok: a run in a pid namespace and two on the host"
+
+# 2. Two pid-1 runs in two namespaces at once.
+ns_start ns1
+ns1=$(name_of ns1)
+pid1=$NS_PID kt1=$NS_KT
+ns_start ns2
+ns2=$(name_of ns2)
+pid2=$NS_PID kt2=$NS_KT
+[ "$ns1" != "$ns2" ] || fail "the two pid-1 runs share the name $ns1"
+alive ns1 "$ns1"
+"$IPCWORK" --fork --loops 2 > "$T/wl.txt" || { show "$T/wl.txt"; fail "the workload failed"; }
+alive ns1 "$ns1"
+alive ns2 "$ns2"
+stop ns1 $kt1 $pid1
+alive ns2 "$ns2"
+stop ns2 $kt2 $pid2
+assert_no_leftovers
+log "ok: two pid-1 runs in two pid namespaces"
+
+# 3. SIGKILL of a pid-1 run: its guard dies with the namespace, and the
+# lock with both: the next run's start removes what it left.
+ns_start nsk
+nsk=$(name_of nsk)
+kill -KILL $NS_KT
+wait_exit $NS_PID 10 || fail "nsk: unshare $NS_PID still there 10 s after its ktrail's SIGKILL"
+wait $NS_PID 2> /dev/null
+kt_rmdir_at_exit "$I/$nsk"
+rc=0
+run_ktrail -e $EVENTS -o csv:"$T/after.csv" -- true 2> "$T/after.err" < /dev/null || rc=$?
+show "$T/after.err" "the next run's stderr"
+[ $rc = 0 ] || fail "the run after a pid-1 run's SIGKILL exited $rc, want 0"
+[ -d "$I/$nsk" ] && fail "nsk: $nsk is left after the next run's start"
+[ -e "/run/ktrail/$nsk.lock" ] && fail "nsk: its lock file is left after the next run's start"
+assert_no_leftovers
+log "ok: what a pid-1 run killed by SIGKILL left is removed by the next run"
