@@ -509,25 +509,31 @@ static int abi_nl_open(void)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_groups = CN_IDX_PROC,
 				  .nl_pid = 0 };
-	struct {
-		struct nlmsghdr nh;
-		struct cn_msg cn;
-		enum proc_cn_mcast_op op;
-	} __attribute__((packed)) msg = { 0 };
+	/* nlmsghdr, cn_msg (whose data is a flexible array), the op: laid
+	 * out by hand, as no struct may hold cn_msg but at its end. */
+	enum proc_cn_mcast_op op = PROC_CN_MCAST_LISTEN;
+	size_t len = NLMSG_LENGTH(sizeof(struct cn_msg) + sizeof(op));
+	unsigned char msg[NLMSG_SPACE(sizeof(struct cn_msg) + sizeof(op))]
+		__attribute__((aligned(NLMSG_ALIGNTO))) = { 0 };
+	struct nlmsghdr nh = {
+		.nlmsg_len = (uint32_t)len,
+		.nlmsg_type = NLMSG_DONE,
+		.nlmsg_pid = (uint32_t)getpid(),
+	};
+	struct cn_msg cn = {
+		.id = { .idx = CN_IDX_PROC, .val = CN_VAL_PROC },
+		.len = sizeof(op),
+	};
 	int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_CONNECTOR);
 
 	if (fd < 0)
 		return -1;
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
 		goto fail;
-	msg.nh.nlmsg_len = sizeof(msg);
-	msg.nh.nlmsg_type = NLMSG_DONE;
-	msg.nh.nlmsg_pid = (uint32_t)getpid();
-	msg.cn.id.idx = CN_IDX_PROC;
-	msg.cn.id.val = CN_VAL_PROC;
-	msg.cn.len = sizeof(msg.op);
-	msg.op = PROC_CN_MCAST_LISTEN;
-	if (send(fd, &msg, sizeof(msg), 0) != (ssize_t)sizeof(msg))
+	memcpy(msg, &nh, sizeof(nh));
+	memcpy(NLMSG_DATA(msg), &cn, sizeof(cn));
+	memcpy((unsigned char *)NLMSG_DATA(msg) + sizeof(cn), &op, sizeof(op));
+	if (send(fd, msg, len, 0) != (ssize_t)len)
 		goto fail;
 	return fd;
 fail:

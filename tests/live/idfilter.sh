@@ -24,8 +24,8 @@ keep="${TESTLIB%/*}/keep_events.py"
 line=$(grep '^raw_syscalls filter:' "$T/check.txt" || true)
 case $(uname -m) in
 x86_64)
-	[ "$line" = "raw_syscalls filter: ranges of the i386 numbers, 272 bytes" ] ||
-		fail "ktrail check -e syscalls: '$line', want the i386 numbers' ranges, 272 bytes"
+	[ "$line" = "raw_syscalls filter: ranges of the i386 numbers, 300 bytes" ] ||
+		fail "ktrail check -e syscalls: '$line', want the i386 numbers' ranges, 300 bytes"
 	"$KTRAIL" check -e msgsnd --compat on > "$T/check1.txt" 2>&1 || fail "ktrail check -e msgsnd"
 	line=$(grep '^raw_syscalls filter:' "$T/check1.txt" || true)
 	[ "$line" = "raw_syscalls filter: ranges of the i386 numbers, 9 bytes" ] ||

@@ -32,7 +32,7 @@ run() {
 	kt_bg $kt
 	wait_ready "$T/$name.err" $kt
 	wait_line "$T/$name.wl" '^@@ start' $kt
-	inst=$TRACEFS/instances/ktrail_$kt
+	inst=$TRACEFS/instances/$(instance_of "$T/$name.err")
 	en=$(cat "$inst/events/raw_syscalls/sys_enter/enable")
 	ex=$(cat "$inst/events/raw_syscalls/sys_exit/enable")
 	echo go >&8
