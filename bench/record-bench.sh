@@ -15,6 +15,7 @@
 #   CLOCK=boot CONFIGS="none record tracecmd_nocomp" bench/record-bench.sh   # record's clock
 #   KTRAIL_B=/old/ktrail CONFIGS="none record record_b live live_b" bench/record-bench.sh
 #                                          # _b: another build, alternating
+#   KTRAIL_OPTS="--compat off" ...         # options for every ktrail run
 #
 # The workload is bench/workload.c (6 syscalls, 12 events per iteration).
 # Files go to /dev/shm.  trace-cmd 3.1.6 needs -d and the LD_PRELOAD shim
@@ -26,6 +27,7 @@ ROUNDS=${2:-5}
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 KTRAIL=${KTRAIL:-$top/ktrail}
+KTRAIL_OPTS=${KTRAIL_OPTS:-}
 out=${OUT:-/dev/shm/ktrail-record-bench}
 mkdir -p "$out"
 trap 'rm -rf "$out"' EXIT
@@ -43,13 +45,15 @@ timed() { /usr/bin/time -f "%U %S %M" -o "$out/time.txt" "$@"; }
 
 run_none() { "$out/workload" "$N" all > "$out/wl.txt"; }
 run_record() {	# $1: the binary (default $KTRAIL)
-	timed "${1:-$KTRAIL}" record -q --overwrite --reader "${READER:-auto}" --clock "${CLOCK:-auto}" \
+	# shellcheck disable=SC2086
+	timed "${1:-$KTRAIL}" record $KTRAIL_OPTS -q --overwrite --reader "${READER:-auto}" --clock "${CLOCK:-auto}" \
 		-e $CALLS -o "$out/rec.ktr" -- "$out/workload" "$N" all \
 		> "$out/wl.txt" 2> "$out/err.txt"
 	stat -c %s "$out/rec.ktr" > "$out/size.txt"
 }
 run_live() {	# $1: the binary (default $KTRAIL)
-	timed "${1:-$KTRAIL}" -q --overwrite -e $CALLS -o csv:"$out/live.csv" -- "$out/workload" "$N" all \
+	# shellcheck disable=SC2086
+	timed "${1:-$KTRAIL}" $KTRAIL_OPTS -q --overwrite -e $CALLS -o csv:"$out/live.csv" -- "$out/workload" "$N" all \
 		> "$out/wl.txt" 2> "$out/err.txt"
 	stat -c %s "$out/live.csv" > "$out/size.txt"
 }
