@@ -450,26 +450,35 @@ static void make_arm_odirectory(const char *out, const char *machine)
 			 4);
 }
 
+/* ktrail report ARGS... into a temporary CSV (it must exit 0): its text. */
+static char *report_text(const char *const *args)
+{
+	char path[] = "/tmp/kt-report-XXXXXX.csv";
+	int fd = mkstemps(path, 4);
+	size_t len;
+	char *csv;
+
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(report(path, args), KT_EXIT_OK);
+	csv = kt_read_file(path, &len);
+	assert_non_null(csv);
+	unlink(path);
+	return csv;
+}
+
 /* The oflag column of the report's mq_open rows of @rec, each row's
  * value followed by a space. */
 static void mq_open_oflags(const char *rec, char *out, size_t len)
 {
-	char path[] = "/tmp/kt-report-XXXXXX.csv";
-	int fd = mkstemps(path, 4);
-	size_t used = 0, clen;
-	char *csv, buf[256];
+	char *csv = report_text((const char *const[]){ "-e", "mq_open", rec, NULL });
+	size_t used = 0;
+	char buf[256];
 
-	assert_true(fd >= 0);
-	close(fd);
-	assert_int_equal(report(path, (const char *const[]){ "-e", "mq_open", rec, NULL }),
-			 KT_EXIT_OK);
-	csv = kt_read_file(path, &clen);
-	assert_non_null(csv);
 	/* timestamp ... returnValue (14 columns), name, oflag */
 	for (char *p = strchr(csv, '\n'); p && p[1]; p = strchr(p + 1, '\n'))
 		used += snprintf(out + used, len - used, "%s ", col(p + 1, 15, buf, sizeof(buf)));
 	free(csv);
-	unlink(path);
 }
 
 /*
@@ -504,19 +513,10 @@ static void test_flags_of_the_recording_machine(void **state)
  * other calls (the arm recording's calls come through kprobes too). */
 static void test_narrowed_kprobes(void **state)
 {
-	char path[] = "/tmp/kt-report-XXXXXX.csv";
-	int fd = mkstemps(path, 4);
-	size_t len;
-	char *csv;
+	char *csv = report_text((const char *const[]){ "-e", "msgsnd", REC_ARM, NULL });
 	unsigned int rows = 0;
 
 	(void)state;
-	assert_true(fd >= 0);
-	close(fd);
-	assert_int_equal(report(path, (const char *const[]){ "-e", "msgsnd", REC_ARM, NULL }),
-			 KT_EXIT_OK);
-	csv = kt_read_file(path, &len);
-	assert_non_null(csv);
 	for (char *p = strchr(csv, '\n'); p && p[1]; p = strchr(p + 1, '\n')) {
 		rows++;
 		assert_non_null(strstr(p + 1, ",msgsnd,0,complete,0,"));
@@ -524,7 +524,6 @@ static void test_narrowed_kprobes(void **state)
 	assert_int_equal(rows, 4);	/* the four msgsnd calls of the workload */
 	assert_non_null(strstr(csv, ",8,0x6e420,8,IPC_NOWAIT,7,bbbbbbbb,\n"));
 	free(csv);
-	unlink(path);
 }
 
 int main(void)
