@@ -38,6 +38,13 @@ else
 	grep -l -E 'ERROR: (Address|Leak)Sanitizer|runtime error' "$SAN"/tests/*/*.log 2> /dev/null |
 		while read -r l; do echo "===== $l"; grep -A20 -E 'Sanitizer|runtime error' "$l" | head -40; done
 	grep -E '^(FAIL|ERROR)' "$SAN/check.log"
+	# What each failed test printed (its last 60 lines), so that a CI
+	# log says why, not only which.
+	for t in "$SAN"/tests/*/*.trs; do
+		grep -q ':test-result: \(FAIL\|ERROR\)' "$t" 2> /dev/null || continue
+		echo "===== ${t%.trs}.log (last 60 lines)"
+		tail -60 "${t%.trs}.log"
+	done
 	ko "make check under ASan+UBSan (exit $status)"
 fi
 

@@ -68,6 +68,10 @@ guard=$(pgrep -P $kt -x ktrail-guard) || fail "ktrail $kt has no ktrail-guard ch
 kill -KILL $guard $kt
 wait $kt 2> /dev/null
 kt_rmdir_at_exit "$inst"
+# The guard is not this shell's child: until it is reaped, its lock may
+# still be held (a dying process closes its files after freeing its
+# memory, slow under ASan), and cleanup rightly takes the run for live.
+wait_exit "$guard" 10 || fail "the guard $guard is still there 10 s after its SIGKILL"
 [ -d "$inst" ] || fail "no $inst after SIGKILL: was it not ktrail's?"
 rc=0
 timeout -k 5 30 "$KTRAIL" cleanup > "$T/cleanup.out" 2>&1 < /dev/null || rc=$?
