@@ -143,6 +143,9 @@ struct kt_instance_opts {
 	unsigned int npids;
 	size_t buffer_kb;	/* per CPU, 0: kernel default */
 	const char *clock;
+	/* Neither pid list yet (a pid namespace: the kernel's pids are
+	 * learnt from the instance first, kt_instance_follow/_notrace). */
+	bool pids_later;
 };
 
 /*
@@ -157,6 +160,30 @@ int kt_instance_create(struct kt_instance *in, const struct kt_features *f,
 int kt_instance_enable(struct kt_instance *in, const char *sys, const char *ev,
 		       const char *filter, char *err, size_t errlen);
 int kt_instance_add_pids(struct kt_instance *in, const pid_t *pids, unsigned int n);
+/* Trace only @pids (kernel pids) and their later children. */
+int kt_instance_follow(struct kt_instance *in, const struct kt_features *f, const pid_t *pids,
+		       unsigned int n, char *err, size_t errlen);
+/* Trace every task but @self (a kernel pid), where the kernel can. */
+int kt_instance_notrace(struct kt_instance *in, const struct kt_features *f, pid_t self,
+			char *err, size_t errlen);
+
+/*
+ * Pid namespaces (pidns.c).  The kernel's events and pid filters hold
+ * pids of the initial namespace.  kt_pidns_is_init(): is this process in
+ * it (false when /proc cannot tell).  kt_proc_self_pid(): this process's
+ * pid as /proc shows it (the namespace /proc was mounted in), -1 if none.
+ * kt_instance_marker_open() turns tracing on, no event enabled yet, and
+ * opens the trace_marker (each line written there is recorded with its
+ * writer's kernel pid); kt_instance_marker_close() closes it, turns
+ * tracing off, returns the instance's trace text (free it) and empties
+ * the buffer; NULL with errno.  kt_marker_pid() finds in that text the
+ * kernel pid of the task that wrote the line @tag: 0, or -1 (ENOENT).
+ */
+bool kt_pidns_is_init(void);
+pid_t kt_proc_self_pid(void);
+int kt_instance_marker_open(struct kt_instance *in);
+char *kt_instance_marker_close(struct kt_instance *in, int fd);
+int kt_marker_pid(const char *text, const char *tag, pid_t *pid);
 int kt_instance_tracing(struct kt_instance *in, bool on);
 /*
  * Open the files a trace still needs once ktrail has given up its

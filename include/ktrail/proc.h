@@ -68,6 +68,10 @@ int kt_proc_scan(struct kt_proc *t, int pid);
 int kt_proc_scan_new(struct kt_proc *t);
 /* A task known before it runs (a command ktrail starts). */
 void kt_proc_add(struct kt_proc *t, int tid, int tgid, const char *comm);
+/* Give task @tid (added before) the context of process @here in @procfs
+ * (a /proc whose pids are not the events', so never looked up by tid),
+ * and the parent process @ppid. */
+void kt_proc_adopt(struct kt_proc *t, int tid, const char *procfs, int here, int ppid);
 
 /* --scope follow took @tid in. */
 void kt_proc_set_followed(struct kt_proc *t, int tid);

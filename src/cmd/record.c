@@ -200,7 +200,7 @@ static int rec_meta(struct session *s)
 		 s->want_exit ? "exit," : "");
 	kt_rec_meta_put(m, "lifecycle", v);
 	kt_rec_meta_put(m, "sched_exec", s->f.sched_exec ? "1" : "0");
-	snprintf(v, sizeof(v), "%d", (int)(s->child > 0 ? s->child : 0));
+	snprintf(v, sizeof(v), "%d", (int)(s->child_k > 0 ? s->child_k : 0));
 	kt_rec_meta_put(m, "command_pid", v);
 	if (s->o->argv) {
 		char *cmd = NULL;

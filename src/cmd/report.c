@@ -351,6 +351,7 @@ static int report_setup(struct reporter *rp, char *err, size_t errlen)
 	s->want_exit = strstr(lifecycle, "exit,") && s->sel->on[s->ev_exit_task - kt_events];
 	s->f.sched_exec = meta_num(rd, "sched_exec", 0) == 1;
 	s->child = (pid_t)meta_num(rd, "command_pid", 0);
+	s->child_k = s->child;
 	return 0;
 nomem:
 	snprintf(err, errlen, "out of memory");

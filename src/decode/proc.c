@@ -234,6 +234,18 @@ void kt_proc_add(struct kt_proc *t, int tid, int tgid, const char *comm)
 		read_status(t, tid, k);
 }
 
+void kt_proc_adopt(struct kt_proc *t, int tid, const char *procfs, int here, int ppid)
+{
+	struct kt_proc view = { 0 };
+	struct kt_task *k = (struct kt_task *)kt_proc_get(t, tid);
+
+	if (!k || !procfs)
+		return;
+	snprintf(view.procfs, sizeof(view.procfs), "%s", procfs);
+	if (read_status(&view, here, k) > 0)
+		k->ppid = ppid;
+}
+
 static int scan_process(struct kt_proc *t, int pid, bool only_new)
 {
 	char path[128];

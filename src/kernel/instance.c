@@ -59,6 +59,37 @@ int kt_instance_add_pids(struct kt_instance *in, const pid_t *pids, unsigned int
 	return write_pids(in, "set_event_pid", pids, n, true);
 }
 
+int kt_instance_follow(struct kt_instance *in, const struct kt_features *f, const pid_t *pids,
+		       unsigned int n, char *err, size_t errlen)
+{
+	if (!f->event_pid) {
+		errno = ENOTSUP;
+		set_err(err, errlen, in, "set_event_pid (kernel < 4.4)");
+		return -1;
+	}
+	/* Children forked later join the pid list by themselves. */
+	if (tracefs_option_enable(in->ti, TRACEFS_OPTION_EVENT_FORK) < 0) {
+		set_err(err, errlen, in, "options/event-fork");
+		return -1;
+	}
+	if (write_pids(in, "set_event_pid", pids, n, false) < 0) {
+		set_err(err, errlen, in, "set_event_pid");
+		return -1;
+	}
+	return 0;
+}
+
+int kt_instance_notrace(struct kt_instance *in, const struct kt_features *f, pid_t self,
+			char *err, size_t errlen)
+{
+	/* Whole system: leave ktrail itself out. */
+	if (f->notrace_pid && write_pids(in, "set_event_notrace_pid", &self, 1, false) < 0) {
+		set_err(err, errlen, in, "set_event_notrace_pid");
+		return -1;
+	}
+	return 0;
+}
+
 int kt_instance_create(struct kt_instance *in, const struct kt_features *f,
 		       const struct kt_instance_opts *o, char *err, size_t errlen)
 {
@@ -112,27 +143,13 @@ int kt_instance_create(struct kt_instance *in, const struct kt_features *f,
 		set_err(err, errlen, in, "buffer_size_kb");
 		goto fail;
 	}
+	if (o->pids_later)
+		return 0;
 	if (o->pids) {
-		if (!f->event_pid) {
-			errno = ENOTSUP;
-			set_err(err, errlen, in, "set_event_pid (kernel < 4.4)");
+		if (kt_instance_follow(in, f, o->pids, o->npids, err, errlen) < 0)
 			goto fail;
-		}
-		/* Children forked later join the pid list by themselves. */
-		if (tracefs_option_enable(in->ti, TRACEFS_OPTION_EVENT_FORK) < 0) {
-			set_err(err, errlen, in, "options/event-fork");
-			goto fail;
-		}
-		if (write_pids(in, "set_event_pid", o->pids, o->npids, false) < 0) {
-			set_err(err, errlen, in, "set_event_pid");
-			goto fail;
-		}
-	} else if (f->notrace_pid) {
-		/* Whole system: leave ktrail itself out. */
-		if (write_pids(in, "set_event_notrace_pid", &self, 1, false) < 0) {
-			set_err(err, errlen, in, "set_event_notrace_pid");
-			goto fail;
-		}
+	} else if (kt_instance_notrace(in, f, self, err, errlen) < 0) {
+		goto fail;
 	}
 	return 0;
 fail:

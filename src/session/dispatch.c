@@ -32,7 +32,7 @@ static void syscall_feeds(struct session *s, const struct kt_raw *raw,
 			kt_proc_ctx_stale(s->proc, raw->tid);
 	/* The command's exec succeeded (also when its sched_process_exec
 	 * was lost). */
-	if (raw->tid == s->child && (ev == s->ev_execve || ev == s->ev_execveat))
+	if (raw->tid == s->child_k && (ev == s->ev_execve || ev == s->ev_execveat))
 		s->child_execd = true;
 }
 
@@ -157,7 +157,7 @@ static void on_exec(struct session *s, const struct kt_raw *raw)
 	if (s->want_exec && (t = kt_proc_get(s->proc, raw->pid)))
 		memcpy(prev, t->prev_comm[0] ? t->prev_comm : t->comm, sizeof(prev));
 	kt_proc_exec(s->proc, raw->pid, raw->old_pid, raw->filename, raw->filename_len);
-	if (raw->pid == s->child)
+	if (raw->pid == s->child_k)
 		s->child_execd = true;
 	if (s->want_exec)
 		sess_emit_exec(s, raw, prev);

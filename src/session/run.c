@@ -262,7 +262,18 @@ static int target(struct session *s, struct kt_instance_opts *io, char *err, siz
 	const struct kt_opts *o = s->o;
 	unsigned int cap = 0;
 
-	if (o->npids) {
+	if (s->pidns && o->npids) {
+		snprintf(err, errlen, "-p: ktrail runs in a pid namespace (pid %d here), where "
+			 "no pid can be mapped to the kernel's, which its pid filter wants: run "
+			 "ktrail -p on the host, or let ktrail start the command (-- CMD)",
+			 (int)getpid());
+		errno = ENOTSUP;
+		return -1;
+	}
+	io->pids_later = s->pidns;
+	if (s->pidns) {
+		/* The command is started by sess_pidns(). */
+	} else if (o->npids) {
 		for (unsigned int i = 0; i < o->npids; i++) {
 			if (kill(o->pids[i], 0) < 0 && errno == ESRCH) {
 				snprintf(err, errlen, "no such process: %d", (int)o->pids[i]);
@@ -277,7 +288,7 @@ static int target(struct session *s, struct kt_instance_opts *io, char *err, siz
 		io->pids = s->attach;
 		io->npids = s->nattach;
 	} else if (o->argv) {
-		if (sess_start_child(s, err, errlen) < 0)
+		if (sess_start_child(s, -1, NULL, err, errlen) < 0)
 			return -1;
 		io->pids = &s->child;
 		io->npids = 1;
@@ -301,9 +312,24 @@ static int proc_start(struct session *s)
 {
 	const struct kt_opts *o = s->o;
 
-	s->proc = kt_proc_new("/proc");
+	/* /proc of another namespace than the kernel's: its pids would name
+	 * other tasks than the events' (and their exe files too). */
+	s->proc = kt_proc_new(s->proc_foreign ? NULL : "/proc");
 	if (!s->proc)
 		return -1;
+	if (s->proc_foreign && s->plan.compat) {
+		/* raw_syscalls' calls would all be unattributed: not traced. */
+		for (unsigned int i = 0; i < s->plan.n; i++)
+			s->plan.e[i].compat = false;
+		s->plan.compat = false;
+		fprintf(stderr, "ktrail: in a pid namespace whose /proc shows other pids than "
+			"the kernel's, no task's ABI can be told: 32-bit tasks' calls are not "
+			"traced through raw_syscalls%s\n", compat_planned(s) ?
+			" (the kprobes on the 32-bit entry points still trace them)" : "");
+	}
+	if (s->proc_foreign)
+		;	/* the helper would read other tasks' exe files */
+	else
 	/* raw_syscalls' calls are kept by the task's ABI: a root helper
 	 * tells it (priv.h); kt_proc_free() ends it.  Also where 32-bit
 	 * tasks get kprobes, which fall back to raw_syscalls if the kernel
@@ -318,8 +344,10 @@ static int proc_start(struct session *s)
 	} else if (o->argv) {
 		const char *base = strrchr(o->argv[0], '/');
 
-		kt_proc_add(s->proc, s->child, s->child, base ? base + 1 : o->argv[0]);
-	} else {
+		kt_proc_add(s->proc, s->child_k, s->child_k, base ? base + 1 : o->argv[0]);
+		if (s->proc_foreign)
+			kt_proc_adopt(s->proc, s->child_k, "/proc", s->child, s->self_k);
+	} else if (!s->proc_foreign) {
 		kt_proc_scan(s->proc, 0);
 	}
 	return 0;
@@ -370,6 +398,16 @@ static void banner(const struct session *s)
 		"32-bit tasks: %u kprobes, %u raw_syscalls%s; %u kprobes in group %s\n",
 		tp, kp, ckp, raw, s->compat_lazy ? " (off until a 32-bit task runs)" : "",
 		s->probes.n, s->probes.group[0] ? s->probes.group : "-");
+	if (s->pidns && s->proc_foreign) {
+		char cmd[96] = "";
+
+		if (o->argv)
+			snprintf(cmd, sizeof(cmd), "; the command %d here, %d there",
+				 (int)s->child, (int)s->child_k);
+		fprintf(stderr, "ktrail: in a pid namespace: the output's process and thread "
+			"ids are the kernel's (the initial namespace's): ktrail is %d here, %d "
+			"there%s\n", (int)getpid(), (int)s->self_k, cmd);
+	}
 	if (s->unusable)
 		fprintf(stderr, "ktrail: %u events of the selected sets cannot be produced "
 			"on this kernel (see 'ktrail list')\n", s->unusable);
@@ -392,13 +430,14 @@ static int start(struct session *s, char *err, size_t errlen)
 	}
 	s->signals_set = true;
 	kt_cleanup_stale(&s->f, report_stale, s);
+	s->pidns = !kt_pidns_is_init();
 	if (target(s, &io, err, errlen) < 0)
-		return KT_EXIT_ERROR;
+		return errno == ENOTSUP ? KT_EXIT_USAGE : KT_EXIT_ERROR;
 	io.buffer_kb = o->buffer_kb ? o->buffer_kb : DEFAULT_BUFFER_KB;
 	io.clock = s->f.clock;
 	if (sess_decoder(s, err, errlen) < 0)
 		return KT_EXIT_ERROR;
-	if (proc_start(s) < 0) {
+	if (!s->pidns && proc_start(s) < 0) {
 		snprintf(err, errlen, "out of memory");
 		return KT_EXIT_ERROR;
 	}
@@ -406,6 +445,13 @@ static int start(struct session *s, char *err, size_t errlen)
 	want_lifecycle(s);
 	if (kt_instance_create(&s->in, &s->f, &io, err, errlen) < 0)
 		return KT_EXIT_ERROR;
+	/* In a pid namespace the kernel's pids first, then what runs. */
+	if (s->pidns && sess_pidns(s, err, errlen) < 0)
+		return KT_EXIT_ERROR;
+	if (s->pidns && proc_start(s) < 0) {
+		snprintf(err, errlen, "out of memory");
+		return KT_EXIT_ERROR;
+	}
 	if (s->in.lock_fd < 0 && !o->quiet)
 		fprintf(stderr, "ktrail: warning: no lock file %s/%s.lock (%s): should ktrail and "
 			"its guard both be killed, no other ktrail will know %s is stale\n",

@@ -146,10 +146,17 @@ struct session {
 	clockid_t clock_id;
 	bool clock_known;
 	/* command */
-	pid_t child;
+	pid_t child;		/* its pid here (waitpid) */
+	pid_t child_k;		/* as the kernel's events hold it */
 	int go_fd;
 	bool child_done;
 	int child_status;
+	/* A pid namespace other than the initial one (kt_pidns_is_init):
+	 * the kernel's pids are learnt from the instance (sess_pidns);
+	 * with proc_foreign, /proc shows this namespace's pids, not the
+	 * kernel's, and is not read at all. */
+	bool pidns, proc_foreign;
+	pid_t self_k;
 	/* -p */
 	pid_t *attach;
 	unsigned int nattach;
@@ -220,7 +227,9 @@ void sess_rings_close(struct session *s);
 /* target.c */
 int sess_collect_tree(pid_t root, pid_t **out, unsigned int *n, unsigned int *cap);
 int sess_attach_late_forks(struct session *s);
-pid_t sess_start_child(struct session *s, char *err, size_t errlen);
+pid_t sess_start_child(struct session *s, int marker_fd, const char *tag, char *err,
+			size_t errlen);
+int sess_pidns(struct session *s, char *err, size_t errlen);
 void sess_reap_child(struct session *s, bool block);
 bool sess_attached_alive(const struct session *s);
 

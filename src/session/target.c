@@ -100,12 +100,18 @@ int sess_attach_late_forks(struct session *s)
 	return 0;
 }
 
-pid_t sess_start_child(struct session *s, char *err, size_t errlen)
+/*
+ * Fork the command, held until ktrail traces it (a byte on go_fd, or EOF:
+ * it exits 127).  With @marker_fd (a pid namespace), it first writes @tag
+ * there, for the kernel to record its pid, and returns once that is done.
+ */
+pid_t sess_start_child(struct session *s, int marker_fd, const char *tag, char *err,
+			size_t errlen)
 {
-	int go[2];
+	int go[2], ack[2] = { -1, -1 };
 	pid_t pid;
 
-	if (pipe2(go, O_CLOEXEC) < 0) {
+	if (pipe2(go, O_CLOEXEC) < 0 || (marker_fd >= 0 && pipe2(ack, O_CLOEXEC) < 0)) {
 		snprintf(err, errlen, "pipe: %s", strerror(errno));
 		return -1;
 	}
@@ -114,6 +120,10 @@ pid_t sess_start_child(struct session *s, char *err, size_t errlen)
 	if (pid < 0) {
 		close(go[0]);
 		close(go[1]);
+		if (ack[0] >= 0) {
+			close(ack[0]);
+			close(ack[1]);
+		}
 		snprintf(err, errlen, "fork: %s", strerror(errno));
 		return -1;
 	}
@@ -122,6 +132,15 @@ pid_t sess_start_child(struct session *s, char *err, size_t errlen)
 
 		close(go[1]);
 		sess_signals_restore();
+		if (marker_fd >= 0) {
+			ssize_t w = write(marker_fd, tag, strlen(tag));
+
+			close(marker_fd);
+			close(ack[0]);
+			if (w < 0)
+				_exit(127);
+			close(ack[1]);	/* done: ktrail reads the trace */
+		}
 		/* Wait until ktrail traces this pid (or gives up: EOF). */
 		if (read(go[0], &c, 1) != 1)
 			_exit(127);
@@ -132,7 +151,66 @@ pid_t sess_start_child(struct session *s, char *err, size_t errlen)
 	close(go[0]);
 	s->go_fd = go[1];
 	s->child = pid;
+	s->child_k = pid;
+	if (marker_fd >= 0) {
+		char c;
+		ssize_t r;
+
+		close(ack[1]);
+		do
+			r = read(ack[0], &c, 1);
+		while (r < 0 && errno == EINTR);
+		close(ack[0]);
+	}
 	return pid;
+}
+
+/*
+ * In a pid namespace: learn ktrail's and the command's kernel pids from
+ * markers in the instance, then set the pid filter with them.  The
+ * command is forked here.  0, or -1 with @err.
+ */
+int sess_pidns(struct session *s, char *err, size_t errlen)
+{
+	char self_tag[128], child_tag[128];
+	char *text;
+	int fd;
+
+	snprintf(self_tag, sizeof(self_tag), "ktrail-pid %s self", s->in.name);
+	snprintf(child_tag, sizeof(child_tag), "ktrail-pid %s command", s->in.name);
+	fd = kt_instance_marker_open(&s->in);
+	if (fd < 0) {
+		snprintf(err, errlen, "%s/trace_marker: %s", s->in.dir, strerror(errno));
+		return -1;
+	}
+	if (write(fd, self_tag, strlen(self_tag)) < 0) {
+		snprintf(err, errlen, "%s/trace_marker: %s", s->in.dir, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (s->o->argv && sess_start_child(s, fd, child_tag, err, errlen) < 0) {
+		close(fd);
+		return -1;
+	}
+	text = kt_instance_marker_close(&s->in, fd);
+	if (!text) {
+		snprintf(err, errlen, "%s/trace: %s", s->in.dir, strerror(errno));
+		return -1;
+	}
+	if (kt_marker_pid(text, self_tag, &s->self_k) < 0 ||
+	    (s->o->argv && kt_marker_pid(text, child_tag, &s->child_k) < 0)) {
+		snprintf(err, errlen, "in a pid namespace, and the kernel's pid of %s is not in "
+			 "%s/trace: the pid filter cannot be set", s->self_k ? "the command" :
+			 "ktrail", s->in.dir);
+		free(text);
+		return -1;
+	}
+	free(text);
+	/* /proc is this namespace's: its pids are not the kernel's. */
+	s->proc_foreign = kt_proc_self_pid() != s->self_k;
+	if (s->o->argv)
+		return kt_instance_follow(&s->in, &s->f, &s->child_k, 1, err, errlen);
+	return kt_instance_notrace(&s->in, &s->f, s->self_k, err, errlen);
 }
 
 void sess_reap_child(struct session *s, bool block)

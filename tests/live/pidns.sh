@@ -5,10 +5,14 @@
 # objects uniquely (ktrail_<pid>_<token>), none touches another's, all
 # succeed with their rows.
 #
-# A ktrail in a pid namespace traces the whole system here (a command or
-# -p would be known by its pids in that namespace, the kernel's pid
-# filter wants the host's): the host's workload's rows are all there,
-# exact, among the other processes' rows.
+# A whole-system ktrail in a pid namespace: the host's workload's rows are
+# all there, exact, among the other processes' rows.
+#
+# A ktrail in a pid namespace learns its own and its command's kernel pids
+# (trace_marker lines, src/kernel/pidns.c): with -- CMD only the command
+# is traced, its rows carry the kernel's pids, which ktrail names on
+# stderr; a whole-system run leaves itself out by its kernel pid; -p,
+# whose pids cannot be mapped, is refused with exit 2.
 . "$TESTLIB"
 require_root
 require_tracefs
@@ -146,3 +150,68 @@ show "$T/after.err" "the next run's stderr"
 [ -e "/run/ktrail/$nsk.lock" ] && fail "nsk: its lock file is left after the next run's start"
 assert_no_leftovers
 log "ok: what a pid-1 run killed by SIGKILL left is removed by the next run"
+
+# 4. The command of a ktrail in a pid namespace: only it is traced, its
+# rows exact, with the pids the kernel gives it (this shell sees them).
+"$IPCWORK" --loops 50 > /dev/null &	# another process's calls, not traced
+other=$!
+kt_bg $other
+rc=0
+timeout -k 10 -s INT "$KT_TIMEOUT" unshare --pid --fork --mount-proc "$KTRAIL" -e $EVENTS \
+	-o csv:"$T/nscmd.csv" -o json:"$T/nscmd.jsonl" -- "$IPCWORK" --loops 2 \
+	> "$T/nscmd.wl" 2> "$T/nscmd.err" < /dev/null || rc=$?
+wait $other
+show "$T/nscmd.err" "the namespace's command run's stderr"
+[ $rc = 0 ] || fail "the command run in a pid namespace exited $rc, want 0"
+grep -q "warning" "$T/nscmd.err" && fail "the command run in a pid namespace warned"
+line=$(grep 'in a pid namespace: the output' "$T/nscmd.err") ||
+	fail "the command run in a pid namespace does not say which pids its output holds"
+here=$(sed -n 's/.*; the command \([0-9]*\) here, \([0-9]*\) there$/\1/p' <<< "$line")
+there=$(sed -n 's/.*; the command \([0-9]*\) here, \([0-9]*\) there$/\2/p' <<< "$line")
+[ -n "$here" ] && [ -n "$there" ] || fail "no 'the command N here, N there' in: $line"
+wpid=$(sed -n 's/^@@ start pid=\([0-9]*\)$/\1/p' "$T/nscmd.wl")
+[ "$wpid" = "$here" ] || fail "ktrail says the command is $here in the namespace, it says $wpid"
+[ "$there" != "$here" ] || fail "the command's kernel pid $there is its pid in the namespace"
+# The workload's view, in the kernel's pids.
+sed -e "s/ tid=$here / tid=$there /" -e "s/^@@ start pid=$here\$/@@ start pid=$there/" \
+	-e "s/^# done pid=$here /# done pid=$there /" \
+	"$T/nscmd.wl" > "$T/nscmd.kwl"
+check_rows --workload "$T/nscmd.kwl" --csv "$T/nscmd.csv" --json "$T/nscmd.jsonl" \
+	--events $EVENTS --absent-pid $other --comm "$(comm_of "$IPCWORK")" ||
+	fail "the command run in a pid namespace: the rows do not match the workload"
+assert_no_leftovers
+log "ok: a command traced from a pid namespace, rows in the kernel's pids ($here there: $there)"
+
+# 5. -p in a pid namespace: refused, with why.
+rc=0
+unshare --pid --fork --mount-proc "$KTRAIL" -e $EVENTS -o csv:"$T/nsp.csv" -p 1 \
+	> /dev/null 2> "$T/nsp.err" < /dev/null || rc=$?
+show "$T/nsp.err" "-p in a pid namespace"
+[ $rc = 2 ] || fail "-p in a pid namespace exited $rc, want 2"
+grep -q -- "-p: ktrail runs in a pid namespace" "$T/nsp.err" || fail "-p in a pid namespace: no reason given"
+[ -e "$T/nsp.csv" ] && fail "-p in a pid namespace left $T/nsp.csv"
+assert_no_leftovers
+log "ok: -p in a pid namespace is refused"
+
+# 6. A whole-system ktrail in a pid namespace leaves itself out by its
+# kernel pid (its own poll(2) calls are not traced), not by its pid there
+# (1: the host's init).
+unshare --pid --fork --mount-proc "$KTRAIL" -e poll,ipc_msgq -o csv:"$T/nsw.csv" \
+	2> "$T/nsw.err" < /dev/null &
+nsw=$!
+kt_bg $nsw
+wait_ready "$T/nsw.err" $nsw
+kt=$(pgrep -P $nsw -x ktrail) || fail "nsw: no ktrail child of unshare $nsw"
+kpid=$(sed -n 's/.*: ktrail is 1 here, \([0-9]*\) there.*/\1/p' "$T/nsw.err")
+[ "$kpid" = "$kt" ] || fail "nsw: ktrail says its kernel pid is '$kpid', it is $kt"
+sleep 1
+kill -INT $kt
+wait_exit $nsw 10 || fail "nsw: ktrail $kt still running 10 s after SIGINT"
+rc=0
+wait $nsw || rc=$?
+show "$T/nsw.err" "the whole-system run in a pid namespace"
+[ $rc = 0 ] || fail "nsw: exited $rc, want 0"
+n=$(awk -F, -v p="$kt" 'NR > 1 && $3 == p' "$T/nsw.csv" | wc -l)
+[ "$n" = 0 ] || fail "nsw: $n rows of ktrail itself (pid $kt)"
+assert_no_leftovers
+log "ok: a whole-system run in a pid namespace leaves itself out ($kt)"
