@@ -30,6 +30,7 @@ struct kt_task {
 	bool born;		/* created while ktrail traced (pid=new) */
 	bool followed;		/* --scope follow: a descendant of a match */
 	bool late;		/* found by kt_proc_scan_new() */
+	unsigned char kmap_tries;	/* kt_proc_set_kernel_maps look-ups */
 	int ppid;		/* the parent process's id */
 	uint32_t uid;		/* real uid */
 	uint32_t mntns, pidns;	/* namespace inodes, 0: unknown */
@@ -68,6 +69,11 @@ int kt_proc_scan(struct kt_proc *t, int pid);
 int kt_proc_scan_new(struct kt_proc *t);
 /* A task known before it runs (a command ktrail starts). */
 void kt_proc_add(struct kt_proc *t, int tid, int tgid, const char *comm);
+/* Without /proc: a task first seen gets its tgid and name from what the
+ * kernel saved in @tracefs/saved_tgids and saved_cmdlines, if anything.
+ * The files (root's) are opened here, to be read after the drop: 0, or
+ * -1 with errno. */
+int kt_proc_set_kernel_maps(struct kt_proc *t, const char *tracefs);
 /* Give task @tid (added before) the context of process @here in @procfs
  * (a /proc whose pids are not the events', so never looked up by tid),
  * and the parent process @ppid. */

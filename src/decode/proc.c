@@ -25,6 +25,8 @@
 struct kt_proc {
 	struct kt_imap map;	/* tid -> struct kt_task */
 	char procfs[64];	/* "" : no /proc look-ups */
+	int kmap_fd[2];		/* saved_tgids, saved_cmdlines (root's, opened
+				 * before the drop), -1: none */
 	unsigned int ndead;
 	struct kt_abi_source src;	/* src.abi NULL: procfs/TGID/exe here */
 };
@@ -40,6 +42,7 @@ struct kt_proc *kt_proc_new(const char *procfs)
 		return NULL;
 	}
 	snprintf(t->procfs, sizeof(t->procfs), "%s", procfs ? procfs : "");
+	t->kmap_fd[0] = t->kmap_fd[1] = -1;
 	return t;
 }
 
@@ -49,6 +52,9 @@ void kt_proc_free(struct kt_proc *t)
 		return;
 	if (t->src.release)
 		t->src.release(t->src.arg);
+	for (int i = 0; i < 2; i++)
+		if (t->kmap_fd[i] >= 0)
+			close(t->kmap_fd[i]);
 	kt_imap_free(&t->map);
 	free(t);
 }
@@ -173,6 +179,105 @@ static void from_procfs(struct kt_proc *t, int tid, struct kt_task *k)
 	read_comm(k, path);
 }
 
+/* The whole of a tracefs text file, read again from its start. */
+static char *fd_text(int fd)
+{
+	size_t len = 0, cap = 0;
+	char *s = NULL;
+
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		return NULL;
+	for (;;) {
+		ssize_t n;
+
+		if (cap - len < 4096) {
+			char *ns = realloc(s, cap + 65536);
+
+			if (!ns) {
+				free(s);
+				return NULL;
+			}
+			s = ns;
+			cap += 65536;
+		}
+		n = read(fd, s + len, cap - len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			free(s);
+			return NULL;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len > (64u << 20))
+			break;	/* no saved map is that long */
+	}
+	s[len] = '\0';
+	return s;
+}
+
+/* "<pid> <value>" lines: @tid's value, NULL if none (free it). */
+static char *kmap_value(int fd, int tid)
+{
+	char key[16], *s, *v = NULL;
+	size_t kl;
+
+	if (fd < 0 || !(s = fd_text(fd)))
+		return NULL;
+	kl = (size_t)snprintf(key, sizeof(key), "%d ", tid);
+	for (char *l = s; l && *l;) {
+		char *nl = strchr(l, '\n');
+
+		if (nl)
+			*nl = '\0';
+		if (!strncmp(l, key, kl)) {
+			v = strdup(l + kl);
+			break;
+		}
+		l = nl ? nl + 1 : NULL;
+	}
+	free(s);
+	return v;
+}
+
+/* First sight of a thread without /proc: what the kernel saved of it
+ * when its events were recorded (record-tgid, record-cmd). */
+static void from_kmaps(struct kt_proc *t, int tid, struct kt_task *k)
+{
+	char *tg, *comm;
+
+	if ((tg = kmap_value(t->kmap_fd[0], tid))) {
+		long v = strtol(tg, NULL, 10);
+
+		if (v > 0 && v <= 0x7fffffffL)
+			k->tgid = (int)v;
+		free(tg);
+	}
+	if ((comm = kmap_value(t->kmap_fd[1], tid))) {
+		/* "<...>" is the kernel's "not saved". */
+		if (strcmp(comm, "<...>"))
+			comm_set(k, comm, strlen(comm));
+		free(comm);
+	}
+}
+
+int kt_proc_set_kernel_maps(struct kt_proc *t, const char *tracefs)
+{
+	static const char *const files[2] = { "saved_tgids", "saved_cmdlines" };
+
+	for (int i = 0; i < 2; i++) {
+		char path[320];
+
+		snprintf(path, sizeof(path), "%s/%s", tracefs, files[i]);
+		if (t->kmap_fd[i] < 0)
+			t->kmap_fd[i] = open(path, O_RDONLY | O_CLOEXEC);
+		if (t->kmap_fd[i] < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static void sweep(struct kt_proc *t)
 {
 	for (size_t i = 0; i < t->map.cap;) {
@@ -202,6 +307,12 @@ const struct kt_task *kt_proc_get(struct kt_proc *t, int tid)
 	int isnew;
 
 	if (k) {
+		/* The kernel saves a task's tgid at its next context switch
+		 * after its first event: asked again a few times. */
+		if (!k->tgid && !t->procfs[0] && t->kmap_fd[0] >= 0 && k->kmap_tries < 8) {
+			k->kmap_tries++;
+			from_kmaps(t, tid, k);
+		}
 		if (k->ctx_stale) {
 			k->ctx_stale = false;
 			if (t->procfs[0])
@@ -214,7 +325,10 @@ const struct kt_task *kt_proc_get(struct kt_proc *t, int tid)
 	k = task_put(t, tid, &isnew);
 	if (!k)
 		return NULL;
-	from_procfs(t, tid, k);
+	if (t->procfs[0])
+		from_procfs(t, tid, k);
+	else if (t->kmap_fd[0] >= 0)
+		from_kmaps(t, tid, k);
 	return k;
 }
 

@@ -327,9 +327,12 @@ static int proc_start(struct session *s)
 			"traced through raw_syscalls%s\n", compat_planned(s) ?
 			" (the kprobes on the 32-bit entry points still trace them)" : "");
 	}
-	if (s->proc_foreign)
-		;	/* the helper would read other tasks' exe files */
-	else
+	if (s->proc_foreign) {
+		if (!o->argv && kt_proc_set_kernel_maps(s->proc, s->f.tracefs) < 0)
+			fprintf(stderr, "ktrail: cannot read %s/saved_tgids or saved_cmdlines "
+				"(%s): tasks that ran before the trace will have processId 0\n",
+				s->f.tracefs, strerror(errno));
+	} else
 	/* raw_syscalls' calls are kept by the task's ABI: a root helper
 	 * tells it (priv.h); kt_proc_free() ends it.  Also where 32-bit
 	 * tasks get kprobes, which fall back to raw_syscalls if the kernel

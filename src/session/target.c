@@ -14,6 +14,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <tracefs.h>
+
 #include "ktrail/util.h"
 #include "session-local.h"
 
@@ -210,6 +212,11 @@ int sess_pidns(struct session *s, char *err, size_t errlen)
 	s->proc_foreign = kt_proc_self_pid() != s->self_k;
 	if (s->o->argv)
 		return kt_instance_follow(&s->in, &s->f, &s->child_k, 1, err, errlen);
+	/* The tasks that ran before: their tgids as the kernel saves them
+	 * (kt_proc_set_kernel_maps), in place of /proc's. */
+	if (s->proc_foreign && tracefs_option_enable(s->in.ti, TRACEFS_OPTION_RECORD_TGID) < 0)
+		fprintf(stderr, "ktrail: cannot set options/record-tgid (%s): tasks that ran "
+			"before the trace will have processId 0\n", strerror(errno));
 	return kt_instance_notrace(&s->in, &s->f, s->self_k, err, errlen);
 }
 

@@ -195,12 +195,23 @@ log "ok: -p in a pid namespace is refused"
 
 # 6. A whole-system ktrail in a pid namespace leaves itself out by its
 # kernel pid (its own poll(2) calls are not traced), not by its pid there
-# (1: the host's init).
+# (1: the host's init).  A process that ran before it gets its process id
+# and name from what the kernel saved (saved_tgids, saved_cmdlines), as
+# /proc is not read.
+mkfifo "$T/go"
+"$IPCWORK" --wait-stdin < "$T/go" > "$T/pre.wl" &
+pre=$!
+kt_bg $pre
+exec 8> "$T/go"
+wait_line "$T/pre.wl" "^@@ start pid=" $pre
 unshare --pid --fork --mount-proc "$KTRAIL" -e poll,ipc_msgq -o csv:"$T/nsw.csv" \
 	2> "$T/nsw.err" < /dev/null &
 nsw=$!
 kt_bg $nsw
 wait_ready "$T/nsw.err" $nsw
+echo go >&8
+exec 8>&-
+wait $pre || fail "the workload that ran before the trace failed"
 kt=$(pgrep -P $nsw -x ktrail) || fail "nsw: no ktrail child of unshare $nsw"
 kpid=$(sed -n 's/.*: ktrail is 1 here, \([0-9]*\) there.*/\1/p' "$T/nsw.err")
 [ "$kpid" = "$kt" ] || fail "nsw: ktrail says its kernel pid is '$kpid', it is $kt"
@@ -213,5 +224,7 @@ show "$T/nsw.err" "the whole-system run in a pid namespace"
 [ $rc = 0 ] || fail "nsw: exited $rc, want 0"
 n=$(awk -F, -v p="$kt" 'NR > 1 && $3 == p' "$T/nsw.csv" | wc -l)
 [ "$n" = 0 ] || fail "nsw: $n rows of ktrail itself (pid $kt)"
+check_rows --workload "$T/pre.wl" --csv "$T/nsw.csv" --events ipc_msgq,poll --allow-lost \
+	--comm "$(comm_of "$IPCWORK")" || fail "nsw: the rows of the process that ran before"
 assert_no_leftovers
 log "ok: a whole-system run in a pid namespace leaves itself out ($kt)"
