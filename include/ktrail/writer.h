@@ -11,6 +11,7 @@
 
 #include "ktrail/buf.h"
 #include "ktrail/event.h"
+#include "ktrail/flags.h"
 
 struct kt_writer;
 
@@ -134,6 +135,12 @@ struct kt_value_style {
 int kt_value_print(struct kt_buf *b, const struct kt_writer *w,
 		   const struct kt_record *r, unsigned int i,
 		   const struct kt_value_style *st);
+/* The same with the argument's format given (@f: kt_arg_fmt()'s, or
+ * KT_FMT_NONE for the number), as a writer that looked it up once
+ * passes it. */
+int kt_value_print_fmt(struct kt_buf *b, const struct kt_writer *w,
+		       const struct kt_record *r, unsigned int i,
+		       const struct kt_value_style *st, enum kt_fmt f);
 /* Write @b whole to w->fp. */
 int kt_writer_put(struct kt_writer *w, const struct kt_buf *b);
 

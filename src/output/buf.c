@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,31 +83,65 @@ void kt_buf_free(struct kt_buf *b)
 	b->cap = 0;
 }
 
+/* "00" to "99": two digits a division. */
+static const char digits2[201] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
+/* @v in decimal, ending just before @end; returns where it starts. */
+static char *dec(char *end, uint64_t v)
+{
+	char *p = end;
+
+	while (v >= 100) {
+		unsigned int d = (unsigned int)(v % 100) * 2;
+
+		v /= 100;
+		p -= 2;
+		p[0] = digits2[d];
+		p[1] = digits2[d + 1];
+	}
+	if (v >= 10) {
+		p -= 2;
+		p[0] = digits2[v * 2];
+		p[1] = digits2[v * 2 + 1];
+	} else {
+		*--p = (char)('0' + v);
+	}
+	return p;
+}
+
+/* Up to 20 digits and a sign, straight into the buffer when it has room. */
+static int put_dec(struct kt_buf *b, uint64_t u, bool neg)
+{
+	char tmp[21];
+	char *end = tmp + sizeof(tmp), *p = dec(end, u);
+	size_t n;
+
+	if (neg)
+		*--p = '-';
+	n = (size_t)(end - p);
+	if (b->cap && n < b->cap - b->len) {
+		char *o = b->p + b->len;
+
+		for (size_t i = 0; i < n; i++)
+			o[i] = p[i];
+		b->len += n;
+		b->p[b->len] = '\0';
+		return 0;
+	}
+	return kt_buf_put_slow(b, p, n);
+}
+
 int kt_buf_u64(struct kt_buf *b, uint64_t v)
 {
-	char tmp[20];
-	char *end = tmp + sizeof(tmp), *p = end;
-
-	do {
-		*--p = '0' + v % 10;
-		v /= 10;
-	} while (v);
-	return kt_buf_put(b, p, end - p);
+	return put_dec(b, v, false);
 }
 
 int kt_buf_i64(struct kt_buf *b, int64_t v)
 {
-	char tmp[21];
-	char *end = tmp + sizeof(tmp), *p = end;
-	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
-
-	do {
-		*--p = '0' + u % 10;
-		u /= 10;
-	} while (u);
-	if (v < 0)
-		*--p = '-';
-	return kt_buf_put(b, p, end - p);
+	return put_dec(b, v < 0 ? -(uint64_t)v : (uint64_t)v, v < 0);
 }
 
 static const char hexdig[] = "0123456789abcdef";

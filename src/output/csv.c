@@ -45,6 +45,31 @@ struct csv_priv {
 	unsigned int ncols;		/* argument columns */
 	int *slot;			/* kt_events index -> w->events index */
 	signed char *argof;		/* [event][column]: arg index or -1 */
+	/* [event]: its argument columns in order, each with the number of
+	 * commas before its value (the empty columns since the last one, and
+	 * its own), and the commas after the last. */
+	struct csv_run {
+		unsigned char n;
+		struct {
+			unsigned short commas;
+			signed char arg;
+			unsigned char fmt;	/* enum kt_fmt (without w->raw) */
+		} col[KT_MAX_ARGS];
+		unsigned short tail;
+		/* "<eventId>,<eventName>", the same in each of its rows */
+		char head[80];
+		unsigned char headlen;
+	} *runs;
+	/* The last row's process columns, "pid,tid,comm,ppid,uid,mntns,
+	 * pidns," as written, and what they were written from: a task's rows
+	 * mostly follow one another. */
+	struct {
+		bool valid, pseudo, has_ctx;
+		int pid, tid, ppid;
+		uint32_t uid, mntns, pidns;
+		char comm[32];
+		struct kt_buf text;
+	} task;
 };
 
 static void csv_free(struct csv_priv *c)
@@ -54,6 +79,8 @@ static void csv_free(struct csv_priv *c)
 	kt_buf_free(&c->row);
 	free(c->slot);
 	free(c->argof);
+	free(c->runs);
+	kt_buf_free(&c->task.text);
 	free(c);
 }
 
@@ -135,6 +162,42 @@ static int csv_begin(struct kt_writer *w)
 	for (unsigned int e = 0; e < ne; e++)
 		for (unsigned int a = 0; a < nargs_of(w->events[e]); a++)
 			c->argof[e * c->ncols + colof[e * KT_MAX_ARGS + a]] = a;
+	c->runs = calloc((size_t)ne + 1, sizeof(*c->runs));
+	if (!c->runs)
+		goto fail;
+	for (unsigned int e = 0; e < ne; e++) {
+		struct csv_run *run = &c->runs[e];
+		unsigned int commas = 0;
+
+		for (unsigned int col = 0; col < c->ncols; col++) {
+			signed char a = c->argof[e * c->ncols + col];
+
+			commas++;
+			if (a < 0)
+				continue;
+			run->col[run->n].commas = (unsigned short)commas;
+			run->col[run->n].arg = a;
+			run->col[run->n].fmt = (unsigned char)kt_arg_fmt(w->events[e], a);
+			run->n++;
+			commas = 0;
+		}
+		run->tail = (unsigned short)commas;
+		{
+			const struct kt_event_def *ev = w->events[e];
+			struct kt_buf h = { 0 };
+
+			if (kt_buf_i64(&h, kt_event_id(ev)) < 0 || kt_buf_putc(&h, ',') < 0 ||
+			    kt_esc_csv(&h, ev->name, strlen(ev->name)) < 0) {
+				kt_buf_free(&h);
+				goto fail;
+			}
+			if (h.len < sizeof(run->head)) {
+				memcpy(run->head, h.p, h.len);
+				run->headlen = (unsigned char)h.len;
+			}
+			kt_buf_free(&h);
+		}
+	}
 
 	if (csv_header(w, c, names) < 0)
 		goto fail;
@@ -165,34 +228,31 @@ static int csv_slot(const struct kt_writer *w, const struct csv_priv *c,
 	return -1;
 }
 
+/* @n commas (the empty columns of a row). */
+static int put_commas(struct kt_buf *b, unsigned int n)
+{
+	static const char commas[64] = ",,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,";
+
+	while (n > sizeof(commas)) {
+		if (kt_buf_put(b, commas, sizeof(commas)) < 0)
+			return -1;
+		n -= sizeof(commas);
+	}
+	return kt_buf_put(b, commas, n);
+}
+
 static const struct kt_value_style csv_style = {
 	.str = kt_esc_csv,
 	.none = "",
 	.quote = "",
 };
 
-static int csv_event(struct kt_writer *w, const struct kt_record *r)
+/* The process columns of @r, each followed by its comma. */
+static int task_text(struct kt_buf *b, const struct kt_record *r, bool pseudo)
 {
-	struct csv_priv *c = w->priv;
-	struct kt_buf *b = &c->row;
-	const struct kt_event_def *ev = r->ev;
-	bool pseudo = ev->kind == KT_EV_PSEUDO;
 	const char *comm = r->comm ? r->comm : "";
-	const signed char *argof;
-	int e = csv_slot(w, c, ev), err = 0;
+	int err = 0;
 
-	if (e < 0) {
-		/* not in the header's layout: a caller's bug */
-		errno = EINVAL;
-		return -1;
-	}
-	argof = c->argof + (size_t)e * c->ncols;
-
-	b->len = 0;
-	err |= kt_buf_u64(b, r->ts);
-	err |= kt_buf_putc(b, ',');
-	err |= kt_buf_i64(b, r->cpu);
-	err |= kt_buf_putc(b, ',');
 	if (!pseudo || r->pid)
 		err |= kt_buf_i64(b, r->pid);
 	err |= kt_buf_putc(b, ',');
@@ -215,9 +275,71 @@ static int csv_event(struct kt_writer *w, const struct kt_record *r)
 	} else {
 		err |= PUT_LIT(b, ",,,,");
 	}
-	err |= kt_buf_i64(b, kt_event_id(ev));
+	return err ? -1 : 0;
+}
+
+/* The process columns, from the last row's text when they are its. */
+static int put_task(struct csv_priv *c, struct kt_buf *b, const struct kt_record *r,
+		    bool pseudo)
+{
+	const char *comm = r->comm ? r->comm : "";
+	size_t cl = strlen(comm);
+	bool ctx = r->has_ctx;
+
+	if (!c->task.valid || c->task.pseudo != pseudo || c->task.pid != r->pid ||
+	    c->task.tid != r->tid || c->task.has_ctx != ctx ||
+	    (ctx && (c->task.ppid != r->ppid || c->task.uid != r->uid ||
+		     c->task.mntns != r->mntns || c->task.pidns != r->pidns)) ||
+	    cl >= sizeof(c->task.comm) || memcmp(c->task.comm, comm, cl + 1)) {
+		c->task.valid = false;
+		c->task.text.len = 0;
+		if (task_text(&c->task.text, r, pseudo) < 0)
+			return -1;
+		if (cl < sizeof(c->task.comm)) {
+			memcpy(c->task.comm, comm, cl + 1);
+			c->task.pseudo = pseudo;
+			c->task.pid = r->pid;
+			c->task.tid = r->tid;
+			c->task.has_ctx = ctx;
+			c->task.ppid = r->ppid;
+			c->task.uid = r->uid;
+			c->task.mntns = r->mntns;
+			c->task.pidns = r->pidns;
+			c->task.valid = true;
+		}
+	}
+	return kt_buf_put(b, c->task.text.p, c->task.text.len);
+}
+
+static int csv_event(struct kt_writer *w, const struct kt_record *r)
+{
+	struct csv_priv *c = w->priv;
+	struct kt_buf *b = &c->row;
+	const struct kt_event_def *ev = r->ev;
+	bool pseudo = ev->kind == KT_EV_PSEUDO;
+	const struct csv_run *run;
+	int e = csv_slot(w, c, ev), err = 0;
+
+	if (e < 0) {
+		/* not in the header's layout: a caller's bug */
+		errno = EINVAL;
+		return -1;
+	}
+	run = &c->runs[e];
+
+	b->len = 0;
+	err |= kt_buf_u64(b, r->ts);
 	err |= kt_buf_putc(b, ',');
-	err |= kt_esc_csv(b, ev->name, strlen(ev->name));
+	err |= kt_buf_i64(b, r->cpu);
+	err |= kt_buf_putc(b, ',');
+	err |= put_task(c, b, r, pseudo);
+	if (run->headlen) {
+		err |= kt_buf_put(b, run->head, run->headlen);
+	} else {
+		err |= kt_buf_i64(b, kt_event_id(ev));
+		err |= kt_buf_putc(b, ',');
+		err |= kt_esc_csv(b, ev->name, strlen(ev->name));
+	}
 	err |= r->compat ? PUT_LIT(b, ",1,") : PUT_LIT(b, ",0,");
 	if (!pseudo) {
 		const char *st = kt_state_name(r->state);
@@ -227,13 +349,12 @@ static int csv_event(struct kt_writer *w, const struct kt_record *r)
 	err |= kt_buf_putc(b, ',');
 	if (r->has_ret)
 		err |= kt_buf_i64(b, r->ret);
-	for (unsigned int col = 0; col < c->ncols; col++) {
-		int i = argof[col];
-
-		err |= kt_buf_putc(b, ',');
-		if (i >= 0)
-			err |= kt_value_print(b, w, r, i, &csv_style);
+	for (unsigned int k = 0; k < run->n; k++) {
+		err |= put_commas(b, run->col[k].commas);
+		err |= kt_value_print_fmt(b, w, r, run->col[k].arg, &csv_style,
+					  w->raw ? KT_FMT_NONE : (enum kt_fmt)run->col[k].fmt);
 	}
+	err |= put_commas(b, run->tail);
 	err |= kt_buf_putc(b, '\n');
 	if (err) {
 		errno = ENOMEM;

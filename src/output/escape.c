@@ -39,6 +39,18 @@ static const unsigned char plain[256] = {
 	[0x7f] = P_TEXT | P_CSV,
 };
 
+/* The bytes a CSV field holds as they are, needing no quotes: plain in
+ * CSV, not a comma, a quote or a line end. */
+static const bool csv_as_is[256] = {
+	[0x01 ... 0x09] = true,
+	[0x0b ... 0x0c] = true,
+	[0x0e ... 0x1f] = true,
+	[0x20 ... 0x21] = true,
+	[0x23 ... 0x2b] = true,
+	[0x2d ... 0x5b] = true,
+	[0x5d ... 0x7f] = true,
+};
+
 /*
  * Length of the valid UTF-8 sequence of two or more bytes at @p, or 0
  * (Unicode 15, table 3-7: no overlongs, no surrogates, <= U+10FFFF).
@@ -204,10 +216,19 @@ int kt_esc_text(struct kt_buf *out, const char *s, size_t len)
  */
 int kt_esc_csv(struct kt_buf *out, const char *s, size_t len)
 {
-	bool quote = len && (s[0] == ' ' || s[len - 1] == ' ');
-	bool guard = len && strchr("=+-@\t\r", s[0]) && s[0];
+	bool quote, guard;
+	size_t i = 0;
 
-	for (size_t i = 0; i < len && !quote; i++) {
+	/* Most values (names, words) need nothing: copied as they are. */
+	if (len && !strchr("=+-@\t\r ", s[0]) && s[len - 1] != ' ') {
+		while (i < len && csv_as_is[(unsigned char)s[i]])
+			i++;
+		if (i == len)
+			return kt_buf_put(out, s, len);
+	}
+	quote = len && (s[0] == ' ' || s[len - 1] == ' ');
+	guard = len && strchr("=+-@\t\r", s[0]) && s[0];
+	for (i = 0; i < len && !quote; i++) {
 		char c = s[i];
 
 		quote = c == ',' || c == '"' || c == '\n' || c == '\r';

@@ -69,10 +69,17 @@ int kt_value_print(struct kt_buf *b, const struct kt_writer *w,
 		   const struct kt_record *r, unsigned int i,
 		   const struct kt_value_style *st)
 {
+	return kt_value_print_fmt(b, w, r, i, st,
+				  w->raw ? KT_FMT_NONE : kt_arg_fmt(r->ev, i));
+}
+
+int kt_value_print_fmt(struct kt_buf *b, const struct kt_writer *w,
+		       const struct kt_record *r, unsigned int i,
+		       const struct kt_value_style *st, enum kt_fmt f)
+{
 	const struct kt_event_def *ev = r->ev;
 	const struct kt_arg_def *a = &ev->args[i];
 	const struct kt_value *v = &r->args[i];
-	enum kt_fmt f = w->raw ? KT_FMT_NONE : kt_arg_fmt(ev, i);
 
 	if (!v->set)
 		return put_str(b, st->none);

@@ -36,6 +36,7 @@
 #define ID_OPENAT "56"
 #define ID_MSGCTL "187"
 #define ID_FCNTL "25"
+#define ID_MSGGET "186"
 #else
 #define ID_MSGSND "69"
 #define ID_MQ_OPEN "240"
@@ -45,6 +46,7 @@
 #define ID_OPENAT "257"
 #define ID_MSGCTL "71"
 #define ID_FCNTL "72"
+#define ID_MSGGET "68"
 #endif
 
 #define TS 1700000000123456789ull	/* 2023-11-14 22:13:20.123456789 UTC */
@@ -783,6 +785,62 @@ static void test_csv_flags_context(void **state)
 	close_out(&o);
 }
 
+/*
+ * The process columns of consecutive rows of one task, written again
+ * whenever one of them changes: the name (a rename in place, in the same
+ * buffer), the context appearing, each context field, and the pseudo
+ * event's empty ids; and the same values again after another task.
+ */
+static void test_csv_task_columns(void **state)
+{
+	struct out o;
+	char comm[16] = "first";
+	struct kt_record r = {
+		.ts = 1, .cpu = 0, .pid = 10, .tid = 11, .comm = comm,
+		.state = KT_ST_COMPLETE, .has_ret = true, .ret = 0,
+	};
+	struct kt_record l;
+
+	(void)state;
+	open_out(&o, "csv", "msgget,lost_events");
+	r.ev = ev("msgget");
+	write_rec(&o, &r);
+	r.ts = 2;
+	write_rec(&o, &r);				/* the same */
+	strcpy(comm, "second");				/* renamed in place */
+	r.ts = 3;
+	write_rec(&o, &r);
+	r.has_ctx = true, r.ppid = 9, r.uid = 1000, r.mntns = 5, r.pidns = 6;
+	r.ts = 4;
+	write_rec(&o, &r);
+	r.uid = 0;
+	r.ts = 5;
+	write_rec(&o, &r);
+	r.pidns = 0;
+	r.ts = 6;
+	write_rec(&o, &r);
+	r.tid = 12;
+	r.ts = 7;
+	write_rec(&o, &r);
+	l = (struct kt_record){ .ts = 8, .cpu = 1, .comm = "", .ev = kt_lost_event(),
+				.args = { { .set = true, .u = 4 } } };
+	write_rec(&o, &l);
+	r.ts = 9;
+	write_rec(&o, &r);				/* back to the task */
+	assert_string_equal(end_out(&o),
+		FIXED ",key,msgflg,lost\n"
+		"1,0,10,11,first,,,,," ID_MSGGET ",msgget,0,complete,0,,,\n"
+		"2,0,10,11,first,,,,," ID_MSGGET ",msgget,0,complete,0,,,\n"
+		"3,0,10,11,second,,,,," ID_MSGGET ",msgget,0,complete,0,,,\n"
+		"4,0,10,11,second,9,1000,5,6," ID_MSGGET ",msgget,0,complete,0,,,\n"
+		"5,0,10,11,second,9,0,5,6," ID_MSGGET ",msgget,0,complete,0,,,\n"
+		"6,0,10,11,second,9,0,5,," ID_MSGGET ",msgget,0,complete,0,,,\n"
+		"7,0,10,12,second,9,0,5,," ID_MSGGET ",msgget,0,complete,0,,,\n"
+		"8,1,,,,,,,,9990,lost_events,0,,,,,4\n"
+		"9,0,10,12,second,9,0,5,," ID_MSGGET ",msgget,0,complete,0,,,\n");
+	close_out(&o);
+}
+
 #define CTX_OPENAT "\"processName\":\"cat\",\"parentProcessId\":99," \
 	"\"hostParentProcessId\":99,\"userId\":1000,\"mountNamespace\":4026531841," \
 	"\"pidNamespace\":4026531836,"
@@ -1088,6 +1146,7 @@ int main(void)
 		cmocka_unit_test(test_json_types),
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_csv_flags_context),
+		cmocka_unit_test(test_csv_task_columns),
 		cmocka_unit_test(test_json_flags_context),
 		cmocka_unit_test(test_table_flags_context),
 		cmocka_unit_test(test_csv_machine_abi),
