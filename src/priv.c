@@ -285,6 +285,7 @@ int kt_priv_open_as(uid_t uid, gid_t gid, const char *path, int flags, mode_t mo
  */
 #define ABI_ANSWER_MS 3000	/* ktrail gives up on the helper after this */
 #define ABI_WORK_S 2		/* the helper dies if one answer takes longer */
+#define ABI_KNOWN 4096		/* non-native processes found at the start */
 #define ABI_EXECS 8192		/* the last execs seen, oldest overwritten */
 #define ABI_LATE_BATCH 64	/* 32-bit execs marked from one connector read */
 
@@ -332,6 +333,15 @@ struct abi_state {
 	int marker_fd;		/* the instance's trace_marker */
 	int pids_fd;		/* its set_event_pid; -1: every task is traced */
 	unsigned int late;	/* tasks whose exec turned raw_syscalls on */
+	/* The processes running when the helper started whose ABI is not
+	 * the native one, as their exe files told then: asked about once
+	 * they are gone (ktrail decodes their calls later), the answer
+	 * is still known. */
+	struct abi_known {
+		int tgid;
+		int8_t abi;
+	} known[ABI_KNOWN];
+	unsigned int nknown;
 };
 
 static enum kt_abi abi_now(int tgid)
@@ -340,6 +350,38 @@ static enum kt_abi abi_now(int tgid)
 
 	snprintf(path, sizeof(path), "/proc/%d/exe", tgid);
 	return kt_elf_file_abi(path);
+}
+
+/* What runs now: every process of a non-native ABI (a 32-bit one). */
+static void abi_scan(struct abi_state *st)
+{
+	enum kt_abi native = kt_abi_native();
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+
+	while (d && (de = readdir(d)) && st->nknown < ABI_KNOWN) {
+		char *end;
+		long pid = strtol(de->d_name, &end, 10);
+		enum kt_abi abi;
+
+		if (*end || pid <= 0 || pid == getpid() || pid == getppid())
+			continue;
+		abi = abi_now((int)pid);
+		if (abi != KT_ABI_NONE && abi != native) {
+			st->known[st->nknown].tgid = (int)pid;
+			st->known[st->nknown++].abi = (int8_t)abi;
+		}
+	}
+	if (d)
+		closedir(d);
+}
+
+static enum kt_abi abi_known(const struct abi_state *st, int tgid)
+{
+	for (unsigned int i = 0; i < st->nknown; i++)
+		if (st->known[i].tgid == tgid)
+			return (enum kt_abi)st->known[i].abi;
+	return KT_ABI_NONE;
 }
 
 static void abi_lazy_close(struct abi_state *st)
@@ -454,9 +496,6 @@ static void abi_nl_drain(struct abi_state *st);
  */
 static int abi_lazy_arm(struct abi_state *st, int8_t abi, const int *fds, unsigned int nfds)
 {
-	DIR *d;
-	struct dirent *de;
-
 	if (nfds < 3 || st->armed || st->on) {
 		for (unsigned int i = 0; i < nfds; i++)
 			close(fds[i]);
@@ -468,24 +507,19 @@ static int abi_lazy_arm(struct abi_state *st, int8_t abi, const int *fds, unsign
 	st->pids_fd = nfds > 3 ? fds[3] : -1;
 	st->lazy_abi = abi;
 	st->armed = true;
-	/* What was heard before, then what runs now. */
+	/* What was heard before, then what ran at the start and still runs
+	 * (the helper's scan; a task started since exec'd, which was heard). */
 	abi_nl_drain(st);
 	if (!st->armed)
 		return st->on;
-	d = opendir("/proc");
-	while (d && (de = readdir(d))) {
-		char *end;
-		long pid = strtol(de->d_name, &end, 10);
+	for (unsigned int i = 0; i < st->nknown; i++) {
+		int pid = st->known[i].tgid;
 
-		if (*end || pid <= 0 || pid == getpid() || pid == getppid())
-			continue;
-		if (abi_now((int)pid) == abi && abi_traced(st, (int)pid)) {
+		if (st->known[i].abi == abi && abi_now(pid) == abi && abi_traced(st, pid)) {
 			abi_lazy_enable(st, NULL, 0);
 			break;
 		}
 	}
-	if (d)
-		closedir(d);
 	return st->on;
 }
 
@@ -561,9 +595,11 @@ static enum kt_abi abi_answer(struct abi_state *st, const struct abi_req *q)
 		newest = e;
 	}
 	abi = abi_now(q->tgid);
-	/* Gone already: the program its last exec ran. */
+	/* Gone already: the program its last exec ran, or ran at the start. */
 	if (abi == KT_ABI_NONE && newest)
 		abi = newest->abi;
+	if (abi == KT_ABI_NONE && !newest)
+		abi = abi_known(st, q->tgid);
 	return abi;
 }
 
@@ -633,6 +669,8 @@ static void abi_serve(int sock, pid_t parent)
 	if (getppid() != parent)
 		_exit(0);
 	st.nl = abi_nl_open();
+	/* After the listener: a process started since is heard at its exec. */
+	abi_scan(&st);
 	/* ktrail's end, also when the guard (forked later) still holds a
 	 * copy of ktrail's end of the socket: the raw_syscalls files this
 	 * helper may hold keep the instance from being removed. */

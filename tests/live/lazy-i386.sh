@@ -10,7 +10,9 @@
 # its report shows the same marker row and says the same.  (A report
 # cannot tell the ABI of a task that exec'd while recording, lazy or not:
 # the 32-bit calls of such a task are counted there as unattributed, as
-# with ktrail 0.1.0's --compat on; that is not checked here.)
+# with ktrail 0.1.0's --compat on; that is not checked here.)  Last, a
+# 32-bit process running before a whole-system trace, which makes its
+# calls and exits before they are decoded: every call with its ABI.
 . "$TESTLIB"
 require_root
 require_tracefs
@@ -111,3 +113,37 @@ show "$T/report.err" "ktrail report's stderr"
 grep -qx 'ktrail: 1 32-bit task: raw_syscalls was enabled at its exec; its first syscalls before that are not traced (a lost_events row of the task marks where tracing began)' \
 	"$T/report.err" || fail "report: ktrail report does not say a 32-bit task's exec turned raw_syscalls on"
 marker record "$T/report.csv" "$T/report.jsonl"
+
+# A 32-bit process that runs before a whole-system trace starts: found at
+# the start, raw_syscalls is on from the start (no "off until"), and its
+# calls, which it makes after the trace is ready and then exits, long
+# before ktrail decodes them (its /proc/PID/exe is gone by then), are all
+# in the rows with their ABI: the helper keeps what it found at its start.
+rm -f "$T/go"
+mkfifo "$T/go"
+"$IPCWORK32" --wait-stdin --loops 2 < "$T/go" > "$T/pre.wl" &
+pre=$!
+kt_bg $pre
+exec 8> "$T/go"
+wait_line "$T/pre.wl" '^@@ start pid=' $pre
+"$KTRAIL" -e $events -o csv:"$T/pre.csv" -o json:"$T/pre.jsonl" 2> "$T/pre.err" < /dev/null &
+kt=$!
+kt_bg $kt
+wait_ready "$T/pre.err" $kt
+echo go >&8
+exec 8>&-
+wait $pre || fail "the i386 workload started before the trace failed"
+sleep 0.5
+kill -INT $kt
+wait_exit $kt 10 || fail "the whole-system trace still runs 10 s after SIGINT"
+rc=0
+wait $kt || rc=$?
+show "$T/pre.err" "ktrail's stderr (a 32-bit process running at the start)"
+[ $rc = 0 ] || fail "the whole-system trace exited $rc, want 0"
+grep -q '32-bit tasks: [0-9]* kprobes, [1-9][0-9]* raw_syscalls;' "$T/pre.err" ||
+	fail "a 32-bit process runs at the start: raw_syscalls should be on from the start"
+check_rows --workload "$T/pre.wl" --csv "$T/pre.csv" --json "$T/pre.jsonl" --events "$events" \
+	--comm "$comm" --compat 1 --allow-lost ||
+	fail "the rows of the 32-bit process that ran before the trace do not match"
+assert_no_leftovers
+log "ok: a 32-bit process running at the start: every call, with its ABI"
