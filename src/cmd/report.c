@@ -155,8 +155,9 @@ static void report_summary(struct reporter *rp, const char *path, struct kt_sess
 		char name[160];
 		unsigned long long hits, missed;
 
+		/* As live: only the misses that left a hole in the calls. */
 		if (sscanf(p, "kprobe.%159[^=]=hits=%llu missed=%llu", name, &hits, &missed) == 3 &&
-		    missed) {
+		    (missed = sess_probe_owned(s, name, missed))) {
 			total += missed;
 			fprintf(stderr, "ktrail: kprobe %s missed %llu hits while recording: those "
 				"calls are incomplete or missing\n", name, missed);

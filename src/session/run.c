@@ -196,6 +196,18 @@ static unsigned long long probe_holes(const struct session *s, const char *event
 	return n;
 }
 
+unsigned long long sess_probe_owned(const struct session *s, const char *event,
+				    unsigned long long missed)
+{
+	const struct kt_event_def *ev;
+	enum kt_probe_role role;
+	bool compat;
+
+	if (!missed || kt_probe_event_parse(event, &ev, &role, &compat) < 0)
+		return missed;
+	return kt_probe_misses_owned(missed, probe_holes(s, event, ev, role, compat));
+}
+
 /*
  * A kprobe's hits and misses since tracing started.  The kernel counts
  * the misses of every task, and before 5.14 a fault in the handler (its

@@ -230,6 +230,11 @@ int sess_attach_late_forks(struct session *s);
 pid_t sess_start_child(struct session *s, int marker_fd, const char *tag, char *err,
 			size_t errlen);
 int sess_pidns(struct session *s, char *err, size_t errlen);
+/* Of @missed misses of kprobe @event, those that left a hole in this
+ * trace's calls (the 5.10 kernel counts a fault in a handler whose
+ * record was written as a miss); all of them if @event is not ktrail's. */
+unsigned long long sess_probe_owned(const struct session *s, const char *event,
+				    unsigned long long missed);
 void sess_reap_child(struct session *s, bool block);
 bool sess_attached_alive(const struct session *s);
 
