@@ -457,7 +457,12 @@ static int cli_parse(int argc, char **argv, struct kt_opts *o, char *err, size_t
 			snprintf(err, errlen, "option '%s' needs a value", argv[optind - 1]);
 			return -1;
 		default:
-			if (optopt)
+			if (optopt >= 0x100 || (optopt && strchr("hqV", optopt) &&
+						!strncmp(argv[optind - 1], "--", 2)))
+				/* a long option without a value given one */
+				snprintf(err, errlen, "option '%.*s' takes no value",
+					 (int)strcspn(argv[optind - 1], "="), argv[optind - 1]);
+			else if (optopt)
 				snprintf(err, errlen, "unknown option '-%c'", optopt);
 			else
 				snprintf(err, errlen, "unknown option '%s'", argv[optind - 1]);
