@@ -128,6 +128,12 @@ rc=0
 "$KTRAIL" report "$T/rec.ktr" -o csv --overwrite -o json:"$T/so.csv" > "$T/so.csv" 2> "$T/err" || rc=$?
 [ $rc = 1 ] && grep -Fxq "ktrail: report: output $T/so.csv is the same file as standard output" "$T/err" ||
 	{ show "$T/err"; fail "report with standard output as one of its outputs: exit $rc"; }
+# standard output appends to the recording
+rc=0
+"$KTRAIL" report "$T/rec.ktr" -o csv >> "$T/rec.ktr" 2> "$T/err" || rc=$?
+[ $rc = 1 ] && grep -Fxq "ktrail: report: standard output is the recording being reported, $T/rec.ktr" "$T/err" ||
+	{ show "$T/err"; fail "report with standard output appending to the recording: exit $rc"; }
+cmp -s "$T/rec.ktr" "$T/keep.ktr" || fail "a refused report appended to its recording"
 log "ok: report: the recording, two spellings, standard output: refused, nothing written"
 
 # -- a closed pipe: report
