@@ -24,6 +24,7 @@ enum {
 	OPT_VERSION,
 	OPT_INFO,
 	OPT_CLOCK,
+	OPT_OUTPUT_DEVICE,
 };
 
 static const struct option long_opts[] = {
@@ -36,6 +37,7 @@ static const struct option long_opts[] = {
 	{ "compat", required_argument, NULL, OPT_COMPAT },
 	{ "probes", required_argument, NULL, OPT_PROBES },
 	{ "overwrite", no_argument, NULL, OPT_OVERWRITE },
+	{ "output-device", no_argument, NULL, OPT_OUTPUT_DEVICE },
 	{ "scope", required_argument, NULL, OPT_SCOPE },
 	{ "raw", no_argument, NULL, OPT_RAW },
 	{ "user", required_argument, NULL, OPT_USER },
@@ -76,9 +78,13 @@ void kt_cli_usage(FILE *fp)
 	fprintf(fp, "  -o, --output FMT[:FILE] %s, to FILE or standard output;\n",
 		kt_writer_names(names, sizeof(names)));
 	fputs("                         repeat for several outputs (default: table);\n"
-	      "                         an existing file is not replaced, nor a\n"
-	      "                         symbolic link followed\n"
-	      "      --overwrite        replace existing output files\n"
+	      "                         FILE is a new regular file, mode 0600; an\n"
+	      "                         existing one, the input or another output is\n"
+	      "                         refused; as root, no symbolic link is followed\n"
+	      "                         anywhere in FILE\n"
+	      "      --overwrite        replace existing output files (your own only)\n"
+	      "      --output-device    let FILE be an existing FIFO or device, or an open\n"
+	      "                         descriptor (/dev/stdout, /dev/fd/N), written as it is\n"
 	      "      --user NAME        after setup run as NAME (default: nobody), and\n"
 	      "                         create the output files as NAME\n"
 	      "  -p, --pid PID[,PID...] trace these processes, their threads and the\n"
@@ -121,7 +127,9 @@ void kt_cli_usage(FILE *fp)
 	      "            that died\n"
 	      "\n"
 	      "Exit status: the traced command's; otherwise 0, 1 on errors, 2 on usage\n"
-	      "errors, 3 when the kernel lacks a feature that was asked for.\n",
+	      "errors, 3 when the kernel lacks a feature that was asked for, 4 when an\n"
+	      "output's reader closed it (| head): ktrail stopped cleanly, the other\n"
+	      "outputs end with a whole row.\n",
 	      fp);
 }
 
@@ -407,6 +415,9 @@ static int cli_parse(int argc, char **argv, struct kt_opts *o, char *err, size_t
 		case OPT_OVERWRITE:
 			o->overwrite = true;
 			break;
+		case OPT_OUTPUT_DEVICE:
+			o->output_device = true;
+			break;
 		case OPT_PROBES:
 			if (!strcmp(optarg, "auto")) {
 				o->probes = KT_PROBES_AUTO;
@@ -446,7 +457,12 @@ static int cli_parse(int argc, char **argv, struct kt_opts *o, char *err, size_t
 			snprintf(err, errlen, "option '%s' needs a value", argv[optind - 1]);
 			return -1;
 		default:
-			if (optopt)
+			if (optopt >= 0x100 || (optopt && strchr("hqV", optopt) &&
+						!strncmp(argv[optind - 1], "--", 2)))
+				/* a long option without a value given one */
+				snprintf(err, errlen, "option '%.*s' takes no value",
+					 (int)strcspn(argv[optind - 1], "="), argv[optind - 1]);
+			else if (optopt)
 				snprintf(err, errlen, "unknown option '-%c'", optopt);
 			else
 				snprintf(err, errlen, "unknown option '%s'", argv[optind - 1]);

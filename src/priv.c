@@ -263,18 +263,16 @@ int kt_priv_drop(uid_t uid, gid_t gid, char *err, size_t errlen)
 	return 0;
 }
 
-int kt_priv_open_as(uid_t uid, gid_t gid, const char *path, int flags, mode_t mode)
+void kt_priv_as_begin(struct kt_priv_as *as, uid_t uid, gid_t gid)
 {
-	uid_t ou = setfsuid(uid);
-	gid_t og = setfsgid(gid);
-	int fd, saved;
+	as->gid = (gid_t)setfsgid(gid);
+	as->uid = (uid_t)setfsuid(uid);
+}
 
-	fd = open(path, flags, mode);
-	saved = errno;
-	setfsuid(ou);
-	setfsgid(og);
-	errno = saved;
-	return fd;
+void kt_priv_as_end(const struct kt_priv_as *as)
+{
+	setfsuid(as->uid);
+	setfsgid(as->gid);
 }
 
 /*

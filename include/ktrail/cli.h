@@ -21,6 +21,7 @@ enum {
 	KT_EXIT_ERROR = 1,	/* runtime failure: permissions, I/O, kernel */
 	KT_EXIT_USAGE = 2,	/* bad command line */
 	KT_EXIT_UNSUPPORTED = 3,	/* the kernel lacks a feature that was asked for */
+	KT_EXIT_PIPE = 4,	/* an output's reader closed it (EPIPE): stopped cleanly */
 };
 
 enum kt_command {
@@ -68,6 +69,7 @@ struct kt_opts {
 	const char *clock;	/* --clock: a trace_clock name, NULL: auto */
 	bool quiet;
 	bool overwrite;		/* --overwrite: replace existing output files */
+	bool output_device;	/* --output-device: an existing FIFO or device as it is */
 	const char *user;	/* --user: who ktrail becomes, and writes as */
 	char **argv;		/* command to run, NULL-terminated, or NULL */
 };

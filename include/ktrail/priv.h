@@ -117,9 +117,15 @@ int kt_abi_helper_lazy(struct kt_abi_helper *h, enum kt_abi abi, int enter_fd, i
 int kt_abi_helper_release(struct kt_abi_helper *h, bool *on, unsigned int *late);
 
 /*
- * Open output file @path with the file-system identity of @uid/@gid (its
- * permission checks and ownership), as open(2) does; ktrail keeps root.
+ * Between begin and end, files are looked up, opened and created with the
+ * file-system identity of @uid/@gid (their permission checks, their
+ * ownership); ktrail keeps root.  Output files (outfile.h) are opened so.
  */
-int kt_priv_open_as(uid_t uid, gid_t gid, const char *path, int flags, mode_t mode);
+struct kt_priv_as {
+	uid_t uid;
+	gid_t gid;
+};
+void kt_priv_as_begin(struct kt_priv_as *as, uid_t uid, gid_t gid);
+void kt_priv_as_end(const struct kt_priv_as *as);
 
 #endif

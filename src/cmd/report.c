@@ -8,6 +8,7 @@
  * tracedat.c.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -446,7 +447,7 @@ static int report(struct reporter *rp, struct kt_session_result *res, char *err,
 	if (ret)
 		return ret;
 	if (sess_outputs_open(s, err, errlen) < 0)
-		return KT_EXIT_ERROR;
+		return sess_fail_status(s);
 	s->pair = kt_pairer_new(s->epoch, sess_emit_record, s);
 	if (!s->pair) {
 		snprintf(err, errlen, "out of memory");
@@ -459,22 +460,30 @@ static int report(struct reporter *rp, struct kt_session_result *res, char *err,
 	kt_pair_flush(s->pair);
 	report_summary(rp, s->o->report_path, res);
 	if (sess_outputs_finish(s, res, err, errlen) < 0)
-		return KT_EXIT_ERROR;
+		return sess_fail_status(s);
 	return report_verdict(rp, err, errlen);
 }
 
 int kt_cmd_report(const struct kt_opts *o, struct kt_session_result *res, char *err,
 		  size_t errlen)
 {
+	struct sigaction ign = { .sa_handler = SIG_IGN }, old_pipe;
 	struct reporter *rp;
 	struct session *s;
 	int ret;
 
 	memset(res, 0, sizeof(*res));
-	if (kt_is_tracedat(o->report_path))
-		return kt_cmd_report_tracedat(o, res, err, errlen);
+	/* A closed pipe is EPIPE, not death (sess_write_error). */
+	sigemptyset(&ign.sa_mask);
+	sigaction(SIGPIPE, &ign, &old_pipe);
+	if (kt_is_tracedat(o->report_path)) {
+		ret = kt_cmd_report_tracedat(o, res, err, errlen);
+		sigaction(SIGPIPE, &old_pipe, NULL);
+		return ret;
+	}
 	rp = calloc(1, sizeof(*rp));
 	if (!rp) {
+		sigaction(SIGPIPE, &old_pipe, NULL);
 		snprintf(err, errlen, "out of memory");
 		return KT_EXIT_ERROR;
 	}
@@ -484,6 +493,7 @@ int kt_cmd_report(const struct kt_opts *o, struct kt_session_result *res, char *
 	s->filter = o->filter;
 	if (kt_recr_open(&rp->rd, o->report_path, err, errlen) < 0) {
 		free(rp);
+		sigaction(SIGPIPE, &old_pipe, NULL);
 		return KT_EXIT_ERROR;
 	}
 	ret = report(rp, res, err, errlen);
@@ -499,5 +509,6 @@ int kt_cmd_report(const struct kt_opts *o, struct kt_session_result *res, char *
 	kt_catalog_machine(NULL);
 	kt_filter_free(rp->own_filter);
 	free(rp);
+	sigaction(SIGPIPE, &old_pipe, NULL);
 	return ret;
 }

@@ -139,8 +139,10 @@ static int report_tracedat(struct session *s, struct kt_selection *sel,
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
-	if (sess_outputs_open(s, err, errlen) < 0)
+	if (sess_outputs_open(s, err, errlen) < 0) {
+		ret = sess_fail_status(s);
 		goto out;
+	}
 	s->pair = kt_pairer_new(0, sess_emit_record, s);
 	if (!s->pair) {
 		snprintf(err, errlen, "out of memory");
@@ -181,8 +183,10 @@ static int report_tracedat(struct session *s, struct kt_selection *sel,
 		fprintf(stderr, "ktrail: %llu records %s from %s (a trace-cmd trace.dat: its "
 			"timestamps are the trace clock's), %llu events lost\n", s->records,
 			s->write_err ? "decoded" : "written", ro->report_path, total);
-	if (sess_outputs_finish(s, res, err, errlen) < 0)
+	if (sess_outputs_finish(s, res, err, errlen) < 0) {
+		ret = sess_fail_status(s);
 		goto out;
+	}
 	ret = KT_EXIT_OK;
 out:
 	tracecmd_close(h);

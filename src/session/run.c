@@ -496,7 +496,9 @@ static int start(struct session *s, char *err, size_t errlen)
 		snprintf(err, errlen, "clock: %s", strerror(errno));
 		return KT_EXIT_ERROR;
 	}
-	if (s->mode->open(s, err, errlen) < 0 || sess_drop_privileges(s, err, errlen) < 0)
+	if (s->mode->open(s, err, errlen) < 0)
+		return sess_fail_status(s);
+	if (sess_drop_privileges(s, err, errlen) < 0)
 		return KT_EXIT_ERROR;
 	s->pair = kt_pairer_new(s->epoch, sess_emit_record, s);
 	/* The kprobes' counts from here on only (a failed read: all of them). */
@@ -538,7 +540,7 @@ static int trace(struct session *s, struct kt_session_result *res, char *err, si
 	/* Stop, then read everything the kernel still holds. */
 	kt_instance_tracing(&s->in, false);
 	sess_compat_release(s);
-	return s->mode->finish(s, res, err, errlen) < 0 ? KT_EXIT_ERROR : KT_EXIT_OK;
+	return s->mode->finish(s, res, err, errlen) < 0 ? sess_fail_status(s) : KT_EXIT_OK;
 }
 
 /* Every exit path: the guard or this process removes what was made. */
@@ -550,7 +552,7 @@ static void teardown(struct session *s, struct kt_session_result *res, int *ret,
 	free(s->cols);
 	s->cols = NULL;
 	if (*ret != KT_EXIT_OK && s->write_err && !err[0])
-		snprintf(err, errlen, "writing %s: %s", s->write_err_name, strerror(s->write_err));
+		sess_write_error(s, s->o->noutputs, err, errlen);
 	sess_rings_close(s);
 	/* The ABI helper may hold raw_syscalls' enable files. */
 	sess_compat_release(s);

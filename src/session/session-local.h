@@ -181,13 +181,17 @@ void sess_record_task(struct kt_record *r, const struct kt_task *t);
 int sess_emit_record(struct kt_record *r, void *arg);	/* a kt_pairer callback */
 int sess_emit_lost(struct session *s, int cpu, uint64_t ts, long long count);
 int sess_emit_late(struct session *s, int cpu, uint64_t ts, int tgid);
-FILE *sess_open_output(const struct session *s, const char *path, bool *seekable,
+FILE *sess_open_output(struct session *s, const char *path, bool *seekable,
 		       char *err, size_t errlen);
 int sess_outputs_open(struct session *s, char *err, size_t errlen);
 void sess_outputs_flush(struct session *s);
 void sess_outputs_close(struct session *s);
 int sess_outputs_finish(struct session *s, struct kt_session_result *res, char *err,
 			size_t errlen);
+/* The message of the first write failure (@nouts: how many outputs). */
+void sess_write_error(const struct session *s, unsigned int nouts, char *err, size_t errlen);
+/* KT_EXIT_PIPE when an output's reader closed it, else KT_EXIT_ERROR. */
+int sess_fail_status(const struct session *s);
 
 /* dispatch.c: one decoded event; a loss before @ts on @cpu. */
 void sess_handle_event(struct session *s, int cpu, const void *data, unsigned int size,

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "ktrail/filter.h"
+#include "ktrail/outfile.h"
 #include "ktrail/util.h"
 #include "session-local.h"
 
@@ -139,63 +140,118 @@ int sess_emit_late(struct session *s, int cpu, uint64_t ts, int tgid)
 	return emit_to_outputs(s, &r);
 }
 
-/*
- * Create an output file safely: never through a symbolic link (one planted
- * in a shared directory would redirect root's writes), never over an
- * existing regular file unless --overwrite; an existing FIFO or device
- * (a pipe, /dev/stderr) is written as it is.  Returns the stream, or NULL
- * with @err set.
- */
-FILE *sess_open_output(const struct session *s, const char *path, bool *seekable,
-			 char *err, size_t errlen)
+/* Who writes the outputs: --user, else ktrail as it was started (root
+ * for a trace; whoever runs a report). */
+static void sess_writer(const struct session *s, uid_t *u, gid_t *g, unsigned int *flags)
 {
-	/* With --user the file is opened as that user would (its checks,
-	 * its ownership); otherwise as root. */
-	uid_t u = s->o->user ? s->uid : 0;
-	gid_t g = s->o->user ? s->gid : 0;
-	bool overwrite = s->o->overwrite;
-	int fd = kt_priv_open_as(u, g, path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-				 0644);
-	struct stat st;
-	FILE *fp;
+	*u = s->o->user ? s->uid : geteuid();
+	*g = s->o->user ? s->gid : getegid();
+	*flags = (s->o->overwrite ? KT_OUTFILE_OVERWRITE : 0) |
+		 (s->o->output_device ? KT_OUTFILE_DEVICE : 0) |
+		 (*u == 0 ? KT_OUTFILE_NO_SYMLINKS : 0);
+}
 
-	*seekable = true;
-	if (fd < 0 && errno == EEXIST && lstat(path, &st) == 0) {
-		if (S_ISLNK(st.st_mode)) {
-			snprintf(err, errlen, "output %s is a symbolic link: ktrail does not write "
-				 "through one (give the path it points to)", path);
-			return NULL;
-		}
-		if (S_ISREG(st.st_mode) && !overwrite) {
-			snprintf(err, errlen, "output %s exists: ktrail does not replace a file "
-				 "unless --overwrite is given", path);
-			return NULL;
-		}
-		if (S_ISREG(st.st_mode)) {
-			fd = kt_priv_open_as(u, g, path, O_RDWR | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0);
-		} else if (S_ISDIR(st.st_mode)) {
-			errno = EISDIR;
-		} else {
-			fd = kt_priv_open_as(u, g, path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0);
-			*seekable = false;
-		}
+/*
+ * Open the file outputs safely (outfile.h) into @files, all or none: each
+ * is checked against the input being reported, standard output when an
+ * output writes there, and the outputs before it; nothing is truncated
+ * before every one passed, and the files created are removed on failure.
+ */
+static int open_files(struct session *s, const char *const *paths, unsigned int n,
+		      struct kt_outfile *files, char *err, size_t errlen)
+{
+	struct kt_fileid avoid[KT_MAX_OUTPUTS + 2];
+	char what[KT_MAX_OUTPUTS + 2][320];
+	unsigned int navoid = 0, flags, opened = 0;
+	bool to_stdout = false;
+	struct stat st;
+	uid_t u;
+	gid_t g;
+
+	sess_writer(s, &u, &g, &flags);
+	for (unsigned int i = 0; i < n; i++)
+		to_stdout |= !paths[i];
+	if (s->o->cmd == KT_CMD_REPORT && s->o->report_path && stat(s->o->report_path, &st) == 0) {
+		snprintf(what[navoid], sizeof(what[navoid]), "the recording being reported, %s",
+			 s->o->report_path);
+		avoid[navoid] = (struct kt_fileid){ st.st_dev, st.st_ino, what[navoid] };
+		navoid++;
 	}
-	if (fd < 0 || !(fp = fdopen(fd, *seekable ? "w+" : "w"))) {
+	if (to_stdout && fstat(STDOUT_FILENO, &st) == 0) {
+		if (navoid && avoid[0].dev == st.st_dev && avoid[0].ino == st.st_ino) {
+			snprintf(err, errlen, "standard output is %s", avoid[0].what);
+			return -1;
+		}
+		snprintf(what[navoid], sizeof(what[navoid]), "the same file as standard output");
+		avoid[navoid] = (struct kt_fileid){ st.st_dev, st.st_ino, what[navoid] };
+		navoid++;
+	}
+	for (unsigned int i = 0; i < n; i++) {
+		files[i] = (struct kt_outfile){ .fd = -1, .dirfd = -1 };
+		if (!paths[i])
+			continue;
+		if (kt_outfile_open(&files[i], paths[i], u, g, flags, KT_OUTFILE_MODE, avoid,
+				    navoid, err, errlen) < 0)
+			goto fail;
+		opened = i + 1;
+		snprintf(what[navoid], sizeof(what[navoid]), "the same file as output %s",
+			 paths[i]);
+		avoid[navoid] = (struct kt_fileid){ files[i].dev, files[i].ino, what[navoid] };
+		navoid++;
+	}
+	for (unsigned int i = 0; i < n; i++)
+		if (paths[i] && kt_outfile_commit(&files[i], paths[i], err, errlen) < 0) {
+			opened = n;
+			goto fail;
+		}
+	return 0;
+fail:
+	for (unsigned int i = 0; i < opened; i++)
+		kt_outfile_abort(&files[i]);
+	return -1;
+}
+
+static FILE *stream(int fd, bool seekable, const char *path, char *err, size_t errlen)
+{
+	FILE *fp = fdopen(fd, seekable ? "w+" : "w");
+
+	if (!fp) {
 		snprintf(err, errlen, "cannot open output %s: %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return NULL;
+		close(fd);
 	}
 	return fp;
 }
 
+/* One output file (a recording), opened as the outputs are.  Returns the
+ * stream, or NULL with @err set. */
+FILE *sess_open_output(struct session *s, const char *path, bool *seekable,
+			 char *err, size_t errlen)
+{
+	struct kt_outfile f;
+
+	if (open_files(s, &path, 1, &f, err, errlen) < 0)
+		return NULL;
+	*seekable = f.seekable;
+	return stream(f.fd, f.seekable, path, err, errlen);
+}
+
 int sess_outputs_open(struct session *s, char *err, size_t errlen)
 {
+	struct kt_outfile files[KT_MAX_OUTPUTS];
+	const char *paths[KT_MAX_OUTPUTS];
 	unsigned int n = 0;
 
-	s->cols = calloc(kt_nevents, sizeof(*s->cols));
-	if (!s->cols)
+	for (unsigned int i = 0; i < s->o->noutputs; i++)
+		paths[i] = s->o->outputs[i].path;
+	if (open_files(s, paths, s->o->noutputs, files, err, errlen) < 0)
 		return -1;
+	s->cols = calloc(kt_nevents, sizeof(*s->cols));
+	if (!s->cols) {
+		for (unsigned int i = 0; i < s->o->noutputs; i++)
+			if (paths[i])
+				close(files[i].fd);
+		return -1;
+	}
 	for (unsigned int i = 0; i < kt_nevents; i++)
 		if (s->sel->on[i])
 			s->cols[n++] = &kt_events[i];
@@ -209,9 +265,14 @@ int sess_outputs_open(struct session *s, char *err, size_t errlen)
 
 		out->w.ops = kt_writer_find(ko->format);
 		if (ko->path) {
-			out->fp = sess_open_output(s, ko->path, &out->seekable, err, errlen);
-			if (!out->fp)
+			out->seekable = files[i].seekable;
+			out->fp = stream(files[i].fd, out->seekable, ko->path, err, errlen);
+			if (!out->fp) {
+				for (unsigned int j = i + 1; j < s->o->noutputs; j++)
+					if (paths[j])
+						close(files[j].fd);
 				return -1;
+			}
 			/* glibc ignores the size unless it gets the buffer. */
 			out->buf = malloc(OUT_BUF);
 			if (out->buf)
@@ -229,7 +290,13 @@ int sess_outputs_open(struct session *s, char *err, size_t errlen)
 		out->w.machine = s->machine[0] ? s->machine : NULL;	/* NULL: this one */
 		out->w.raw = s->o->raw;
 		s->nouts++;
+	}
+	/* Every output open: now the first bytes. */
+	for (unsigned int i = 0; i < s->nouts; i++) {
+		struct sess_output *out = &s->outs[i];
+
 		if (kt_writer_begin(&out->w) < 0 || fflush(out->fp) == EOF) {
+			output_failed(s, out);
 			snprintf(err, errlen, "cannot write to %s: %s", out->name, strerror(errno));
 			return -1;
 		}
@@ -318,14 +385,36 @@ void sess_outputs_close(struct session *s)
 	s->cols = NULL;
 }
 
+/*
+ * The message of the first write failure.  EPIPE is no fault: the
+ * reader of a pipe (| head) or FIFO had what it wanted and closed it;
+ * ktrail stopped there, and each other output ends with a whole row.
+ */
+void sess_write_error(const struct session *s, unsigned int nouts, char *err, size_t errlen)
+{
+	if (s->write_err == EPIPE)
+		snprintf(err, errlen, "writing %s: %s (its reader closed it): stopped there%s",
+			 s->write_err_name, strerror(EPIPE),
+			 nouts > 1 ? ", the other outputs end with a whole row" : "");
+	else
+		snprintf(err, errlen, "writing %s: %s", s->write_err_name, strerror(s->write_err));
+}
+
+int sess_fail_status(const struct session *s)
+{
+	return s->write_err == EPIPE ? KT_EXIT_PIPE : KT_EXIT_ERROR;
+}
+
 /* Close the outputs at the end of a run: -1 with @err naming the first
  * write failure, else the records written go to @res. */
 int sess_outputs_finish(struct session *s, struct kt_session_result *res, char *err,
 			  size_t errlen)
 {
+	unsigned int n = s->nouts;
+
 	sess_outputs_close(s);
 	if (s->write_err) {
-		snprintf(err, errlen, "writing %s: %s", s->write_err_name, strerror(s->write_err));
+		sess_write_error(s, n, err, errlen);
 		return -1;
 	}
 	res->records = s->records;

@@ -63,8 +63,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *cdata, size_t size)
 	/* Writable: option parsing cuts FORMAT:FILE at the colon. */
 	char path[64], err[1024], csv[] = "csv:/dev/null", json[] = "json:/dev/./null",
 	     table[] = "table:/dev/zero", a0[] = "ktrail", a1[] = "report", q[] = "-q",
-	     o1[] = "-o", o2[] = "-o", o3[] = "-o";
-	char *argv[] = { a0, a1, q, o1, csv, o2, json, o3, table, path, NULL };
+	     o1[] = "-o", o2[] = "-o", o3[] = "-o", dev[] = "--output-device";
+	char *argv[] = { a0, a1, q, dev, o1, csv, o2, json, o3, table, path, NULL };
 	int fd;
 
 	if (size >= 3 && !memcmp(cdata, "\x17\x08\x44", 3))
@@ -87,7 +87,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *cdata, size_t size)
 		return 0;
 	}
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	if (kt_cli_parse(10, argv, &o, err, sizeof(err)) < 0 && getenv("KT_FUZZ_DEBUG"))
+	if (kt_cli_parse(11, argv, &o, err, sizeof(err)) < 0 && getenv("KT_FUZZ_DEBUG"))
 		fprintf(stderr, "parse: %s\n", err);
 	else if (o.cmd == KT_CMD_REPORT) {
 		if (kt_cmd_report(&o, &res, err, sizeof(err)) && getenv("KT_FUZZ_DEBUG"))

@@ -78,7 +78,7 @@ run_ktrail -e ipc_msgq -o csv:"$T/st.csv" -- sh -c 'exit 7' > /dev/null 2> "$T/e
 
 # Output files: an existing one is not replaced without --overwrite, a
 # symbolic link is never followed (its target keeps its content), a FIFO
-# is written as it is.
+# is written as it is with --output-device (tests/live/outputs.sh: more).
 echo keep > "$T/exists.csv"
 expect 1 "exists.*--overwrite" -e ipc_msgq -o csv:"$T/exists.csv" -- true
 [ "$(cat "$T/exists.csv")" = keep ] || fail "an existing output file was changed"
@@ -93,7 +93,7 @@ run_ktrail --overwrite -e ipc_msgq -o csv:"$T/exists.csv" -- true > /dev/null 2>
 mkfifo "$T/fifo"
 cat "$T/fifo" > "$T/from-fifo" &
 rc=0
-run_ktrail -e ipc_msgq -o csv:"$T/fifo" -- true > /dev/null 2> "$T/err" < /dev/null || rc=$?
+run_ktrail --output-device -e ipc_msgq -o csv:"$T/fifo" -- true > /dev/null 2> "$T/err" < /dev/null || rc=$?
 wait
 [ $rc = 0 ] && head -n 1 "$T/from-fifo" | grep -q '^timestamp,' ||
 	{ show "$T/err"; fail "writing into a FIFO failed (exit $rc)"; }
