@@ -25,6 +25,7 @@ enum {
 	OPT_INFO,
 	OPT_CLOCK,
 	OPT_OUTPUT_DEVICE,
+	OPT_SUMMARY_BY,
 };
 
 static const struct option long_opts[] = {
@@ -38,6 +39,7 @@ static const struct option long_opts[] = {
 	{ "probes", required_argument, NULL, OPT_PROBES },
 	{ "overwrite", no_argument, NULL, OPT_OVERWRITE },
 	{ "output-device", no_argument, NULL, OPT_OUTPUT_DEVICE },
+	{ "summary-by", required_argument, NULL, OPT_SUMMARY_BY },
 	{ "scope", required_argument, NULL, OPT_SCOPE },
 	{ "raw", no_argument, NULL, OPT_RAW },
 	{ "user", required_argument, NULL, OPT_USER },
@@ -78,6 +80,12 @@ void kt_cli_usage(FILE *fp)
 	fprintf(fp, "  -o, --output FMT[:FILE] %s, to FILE or standard output;\n",
 		kt_writer_names(names, sizeof(names)));
 	fputs("                         repeat for several outputs (default: table);\n"
+	      "                         summary: per event, calls, errors and their\n"
+	      "                         errnos, total/min/avg/p50/p90/p99/max duration\n"
+	      "                         and a log2 histogram, at the end; summary-csv:\n"
+	      "                         the same numbers as CSV\n"
+	      "      --summary-by BY    summary rows per event (default), process or\n"
+	      "                         thread\n"
 	      "                         FILE is a new regular file, mode 0600; an\n"
 	      "                         existing one, the input or another output is\n"
 	      "                         refused; as root, no symbolic link is followed\n"
@@ -343,6 +351,19 @@ static int cli_parse(int argc, char **argv, struct kt_opts *o, char *err, size_t
 			break;
 		case OPT_RAW:
 			o->raw = true;
+			break;
+		case OPT_SUMMARY_BY:
+			if (!strcmp(optarg, "event"))
+				o->summary_by = 0;
+			else if (!strcmp(optarg, "process"))
+				o->summary_by = 1;
+			else if (!strcmp(optarg, "thread"))
+				o->summary_by = 2;
+			else {
+				snprintf(err, errlen, "unknown --summary-by '%s' (use event, "
+					 "process or thread)", optarg);
+				return -1;
+			}
 			break;
 		case 'o':
 			if (o->cmd == KT_CMD_RECORD) {

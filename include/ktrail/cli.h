@@ -57,6 +57,7 @@ struct kt_opts {
 	const char *report_path;	/* report: the recording */
 	bool info;		/* report --info: describe the recording */
 	bool raw;		/* --raw: numbers, not names */
+	int summary_by;		/* --summary-by: enum kt_sum_by (writer.h) */
 	struct kt_selection sel;
 	struct kt_output outputs[KT_MAX_OUTPUTS];
 	unsigned int noutputs;

@@ -15,6 +15,14 @@
 
 struct kt_writer;
 
+/* What a summary's rows are (--summary-by): one per event, or per
+ * process or thread and event. */
+enum kt_sum_by {
+	KT_SUM_BY_EVENT,
+	KT_SUM_BY_PROCESS,
+	KT_SUM_BY_THREAD,
+};
+
 struct kt_writer_ops {
 	const char *name;	/* "csv", "json", "table" */
 	/*
@@ -52,6 +60,7 @@ struct kt_writer {
 	/* Set by kt_writer_begin() from @machine (KT_ABI_NONE: not known
 	 * here, asm-generic's values). */
 	enum kt_abi abi, compat_abi;
+	enum kt_sum_by summary_by;	/* summary, summary-csv */
 	void *priv;		/* the format's own state */
 };
 
@@ -148,5 +157,19 @@ int kt_writer_put(struct kt_writer *w, const struct kt_buf *b);
 extern const struct kt_writer_ops kt_csv_ops;
 extern const struct kt_writer_ops kt_json_ops;
 extern const struct kt_writer_ops kt_table_ops;
+extern const struct kt_writer_ops kt_summary_ops;
+extern const struct kt_writer_ops kt_summary_csv_ops;
+
+/*
+ * The summary's arithmetic (src/output/summary.c), for the tests: the
+ * log-linear bucket of a duration in ns (exact below 128, then 128 a
+ * power of two); the nearest-rank percentile @pct of @n values counted
+ * in @bucket, as its bucket's middle clipped to [@min, @max]; a
+ * duration in human units ("812ns", "12.3us", "4.56ms", "1.20s").
+ */
+unsigned int kt_sum_bucket(uint64_t v);
+uint64_t kt_sum_percentile(const uint64_t *bucket, uint64_t n, uint64_t min, uint64_t max,
+			   unsigned int pct);
+char *kt_sum_human(char *buf, size_t len, uint64_t ns);
 
 #endif

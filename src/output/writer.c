@@ -15,6 +15,8 @@ const struct kt_writer_ops *const kt_writers[] = {
 	&kt_csv_ops,
 	&kt_json_ops,
 	&kt_table_ops,
+	&kt_summary_ops,
+	&kt_summary_csv_ops,
 };
 const unsigned int kt_nwriters = KT_ARRAY_SIZE(kt_writers);
 

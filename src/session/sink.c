@@ -289,6 +289,7 @@ int sess_outputs_open(struct session *s, char *err, size_t errlen)
 		out->w.hostname = s->hostname[0] ? s->hostname : NULL;
 		out->w.machine = s->machine[0] ? s->machine : NULL;	/* NULL: this one */
 		out->w.raw = s->o->raw;
+		out->w.summary_by = (enum kt_sum_by)s->o->summary_by;
 		s->nouts++;
 	}
 	/* Every output open: now the first bytes. */
