@@ -71,25 +71,25 @@ void kt_cli_usage(FILE *fp)
 	      "                         openat.data.pathname=/etc/*, sendto.retval<0 or\n"
 	      "                         openat.scope.comm=bash (one per -e) selects its\n"
 	      "                         event and keeps only its matching records\n"
+	      "                         (default: " KT_DEFAULT_EVENTS "; see 'ktrail list')\n"
 	      "      --scope EXPR       only these tasks: pid, tid, ppid, uid, mntns, pidns\n"
 	      "                         (= != < > <= >=), comm=NAME, follow, pid=new;\n"
 	      "                         repeat to combine (AND)\n"
-	      "      --raw              flags, modes and enums as numbers, not names\n"
-	      "                         (default: " KT_DEFAULT_EVENTS "; see 'ktrail list')\n",
+	      "      --raw              flags, modes and enums as numbers, not names\n",
 	      fp);
-	fprintf(fp, "  -o, --output FMT[:FILE] %s, to FILE or standard output;\n",
-		kt_writer_names(names, sizeof(names)));
+	fprintf(fp, "  -o, --output FMT[:FILE] to FILE or standard output; FMT is\n"
+		"                         %s;\n", kt_writer_names(names, sizeof(names)));
 	fputs("                         repeat for several outputs (default: table);\n"
+	      "                         FILE is a new regular file, mode 0600; an\n"
+	      "                         existing one, the input or another output is\n"
+	      "                         refused; as root, no symbolic link is followed\n"
+	      "                         anywhere in FILE\n"
 	      "                         summary: per event, calls, errors and their\n"
 	      "                         errnos, total/min/avg/p50/p90/p99/max duration\n"
 	      "                         and a log2 histogram, at the end; summary-csv:\n"
 	      "                         the same numbers as CSV\n"
 	      "      --summary-by BY    summary rows per event (default), process or\n"
 	      "                         thread\n"
-	      "                         FILE is a new regular file, mode 0600; an\n"
-	      "                         existing one, the input or another output is\n"
-	      "                         refused; as root, no symbolic link is followed\n"
-	      "                         anywhere in FILE\n"
 	      "      --overwrite        replace existing output files (your own only)\n"
 	      "      --output-device    let FILE be an existing FIFO or device, or an open\n"
 	      "                         descriptor (/dev/stdout, /dev/fd/N), written as it is\n"

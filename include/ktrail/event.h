@@ -21,6 +21,9 @@ enum kt_state {
 };
 
 const char *kt_state_name(enum kt_state st);
+/* The name of errno @e ("ENOENT"), or NULL when this libc cannot say
+ * (src/output/writer.c). */
+const char *kt_errno_name(int e);
 
 /* A decoded struct sockaddr (kprobe recipes fill it; see issue #3). */
 struct kt_sockaddr {

@@ -132,12 +132,10 @@ char *kt_sum_human(char *buf, size_t len, uint64_t ns)
 /* An errno's name ("EAGAIN"), or its number. */
 static const char *errno_name(int e, char *buf, size_t len)
 {
-#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 32))
-	const char *n = strerrorname_np(e);
+	const char *n = kt_errno_name(e);
 
 	if (n)
 		return n;
-#endif
 	snprintf(buf, len, "%d", e);
 	return buf;
 }

@@ -174,9 +174,15 @@ static int table_event(struct kt_writer *w, const struct kt_record *r)
 	tmp->len = 0;
 	err |= kt_buf_put(tmp, "", 0);
 	if (!pseudo) {
-		if (r->has_ret)
+		if (r->has_ret) {
+			const char *en = ev->kind == KT_EV_SYSCALL && r->ret < 0 && r->ret >= -4095 ?
+					 kt_errno_name((int)-r->ret) : NULL;
+
 			err |= kt_buf_i64(tmp, r->ret);
-		else
+			/* As strace: -2 ENOENT. */
+			if (en)
+				err |= kt_buf_printf(tmp, " %s", en);
+		} else
 			err |= PUT_LIT(tmp, "?");
 		if (r->state != KT_ST_COMPLETE)
 			err |= kt_buf_printf(tmp, " %s", kt_state_name(r->state));

@@ -113,6 +113,17 @@ static const char *const state_names[KT_ST_NSTATES] = {
 	[KT_ST_NO_ENTER] = "no_enter",
 };
 
+const char *kt_errno_name(int e)
+{
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 32))
+	/* Linux's numbers, the same on x86 and arm, 32- or 64-bit. */
+	return e > 0 ? strerrorname_np(e) : NULL;
+#else
+	(void)e;
+	return NULL;
+#endif
+}
+
 const char *kt_state_name(enum kt_state st)
 {
 	return st >= 0 && st < KT_ST_NSTATES ? state_names[st] : "?";

@@ -186,10 +186,10 @@ static void test_writer_table(void **state)
 {
 	char names[64], small[8];
 
-	assert_int_equal(kt_nwriters, 3);
+	assert_int_equal(kt_nwriters, 5);
 	for (unsigned int i = 0; i < kt_nwriters; i++)
 		assert_ptr_equal(kt_writer_find(kt_writers[i]->name), kt_writers[i]);
-	assert_string_equal(kt_writer_names(names, sizeof(names)), "csv, json or table");
+	assert_string_equal(kt_writer_names(names, sizeof(names)), "csv, json, table, summary or summary-csv");
 	assert_string_equal(kt_writer_names(small, sizeof(small)), "csv, js");
 	assert_ptr_equal(kt_writer_names(small, 0), small);
 	/* only CSV quotes a newline inside a field */
@@ -684,7 +684,7 @@ static void test_table(void **state)
 		"msqid: 3, msgp: 0x7ffd1234abcd, msgsz: 64, msgflg: IPC_NOWAIT\n"
 		"22:13:20.123457  0          ipc work         4242    4242            ? unfinished     mq_open              "
 		"name: /q,\"x\"\\nnext, oflag: O_RDWR|O_CREAT, mode: 0600, attr: 0x0\n"
-		"22:13:20.123458  1          sender           77      78              -32 no_enter     sendmsg              "
+		"22:13:20.123458  1          sender           77      78              -32 EPIPE no_enter sendmsg              "
 		"sockfd: ?, msg: ?, flags: ?\n"
 		"22:13:20.123459  2                                                                    lost_events          "
 		"lost: 17\n"
