@@ -231,12 +231,15 @@ static int csv_slot(const struct kt_writer *w, const struct csv_priv *c,
 /* @n commas (the empty columns of a row). */
 static int put_commas(struct kt_buf *b, unsigned int n)
 {
-	static const char commas[64] = ",,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,";
+	/* 64 commas, and the literal's NUL, which is never written. */
+	static const char commas[] = ",,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,"
+				     ",,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,";
+	const unsigned int max = sizeof(commas) - 1;
 
-	while (n > sizeof(commas)) {
-		if (kt_buf_put(b, commas, sizeof(commas)) < 0)
+	while (n > max) {
+		if (kt_buf_put(b, commas, max) < 0)
 			return -1;
-		n -= sizeof(commas);
+		n -= max;
 	}
 	return kt_buf_put(b, commas, n);
 }

@@ -53,7 +53,7 @@
 
 struct out {
 	struct kt_writer w;
-	const struct kt_event_def *evs[16];
+	const struct kt_event_def *evs[64];
 	FILE *fp;
 	char *buf;
 	size_t len;
@@ -841,6 +841,64 @@ static void test_csv_task_columns(void **state)
 	close_out(&o);
 }
 
+/*
+ * More than 64 empty columns in a row (-e all has hundreds): every row has
+ * the header's number of fields, and no NUL byte (the commas are copied
+ * 64 at a time).
+ */
+static void test_csv_many_columns(void **state)
+{
+	static const char *const names[] = {
+		"openat", "msgsnd", "mq_open", "sendmsg", "sendto", "recvfrom", "mq_timedsend",
+		"mq_timedreceive", "mmap", "clone", "execve", "pread64", "ioctl", "fcntl",
+		"setsockopt", "getsockopt", "accept4", "connect", "futex", "ppoll", "pselect6",
+		"epoll_ctl", "splice", "sendfile", "mremap", "prctl", "ptrace", "wait4",
+		"rt_sigaction", "statx", "renameat2", "linkat", "fchownat", "utimensat",
+	};
+	struct out o;
+	struct kt_record r;
+	const char *text;
+	size_t fields = 0, lines = 0, want = 0, n = 0;
+
+	(void)state;
+	memset(&o, 0, sizeof(o));
+	o.fp = open_memstream(&o.buf, &o.len);
+	assert_non_null(o.fp);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		o.evs[o.w.nevents++] = ev(names[i]);
+	o.w.ops = kt_writer_find("csv");
+	o.w.fp = o.fp;
+	o.w.events = o.evs;
+	assert_int_equal(kt_writer_begin(&o.w), 0);
+	rec_msgsnd(&r);
+	write_rec(&o, &r);
+	r.ev = ev("utimensat");	/* its columns come last */
+	write_rec(&o, &r);
+	r.ev = ev("openat");
+	write_rec(&o, &r);
+	text = end_out(&o);
+	for (const char *p = text; p < text + o.len; p++) {
+		assert_int_not_equal(*p, '\0');
+		if (*p == ',')
+			fields++;
+		if (*p == '\n') {
+			if (!lines)
+				want = fields;
+			else
+				assert_int_equal(fields, want);
+			lines++;
+			n += fields;
+			fields = 0;
+		}
+	}
+	assert_int_equal(lines, 4);
+	/* msgsnd's last column is among the first 14 argument columns (the
+	 * fixed ones end at comma 13): its row ends with a run of more than
+	 * 64 empty columns. */
+	assert_true(want > 13 + 14 + 64);
+	close_out(&o);
+}
+
 #define CTX_OPENAT "\"processName\":\"cat\",\"parentProcessId\":99," \
 	"\"hostParentProcessId\":99,\"userId\":1000,\"mountNamespace\":4026531841," \
 	"\"pidNamespace\":4026531836,"
@@ -1147,6 +1205,7 @@ int main(void)
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_csv_flags_context),
 		cmocka_unit_test(test_csv_task_columns),
+		cmocka_unit_test(test_csv_many_columns),
 		cmocka_unit_test(test_json_flags_context),
 		cmocka_unit_test(test_table_flags_context),
 		cmocka_unit_test(test_csv_machine_abi),
