@@ -111,7 +111,7 @@ void kt_cli_usage(FILE *fp)
 	      "                         or tracepoint (no kprobe) (default: auto)\n"
 	      "  -q, --quiet            no progress or summary on standard error\n"
 	      "  -h, --help             this help\n"
-	      "  -V, --version          print the version\n"
+	      "  -V, --version          print the version, and whether this is a test build\n"
 	      "\n"
 	      "With -- COMMAND, ktrail runs COMMAND, traces it and its children, and\n"
 	      "exits with its exit status.  Without COMMAND or -p it traces the whole\n"

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ktrail/hooks.h"
 #include "ktrail/util.h"
 #include "session-local.h"
 
@@ -238,8 +239,8 @@ int sess_drop_privileges(struct session *s, char *err, size_t errlen)
 		return -1;
 	s->dropped = true;
 	/* Test hook (tests/live/privileges.sh): try to open a file now. */
-	if (getenv("KTRAIL_TEST_OPEN_AFTER_DROP")) {
-		const char *path = getenv("KTRAIL_TEST_OPEN_AFTER_DROP");
+	if (KT_TEST(open_after_drop)) {
+		const char *path = KT_TEST(open_after_drop);
 		int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 		fprintf(stderr, "ktrail: test: open %s after the drop: %s\n", path,
