@@ -23,6 +23,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 KTRAIL=${KTRAIL:-$top/ktrail}
 out=${OUT:-/dev/shm/ktrail-fbench}
+# The user-space modes set a test hook: a build with --enable-test-hooks.
+"$KTRAIL" --version | grep -q '^test hooks: yes' || {
+	echo "filter-bench: $KTRAIL has no test hooks (KTRAIL_TEST_NO_KFILTER): configure --enable-test-hooks" >&2
+	exit 2
+}
 mkdir -p "$out"
 trap 'rm -rf "$out"' EXIT
 gcc -O2 -Wall -o "$out/workload" "$here/workload.c" -lrt

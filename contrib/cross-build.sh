@@ -21,7 +21,9 @@
 # statically (for a guest with no libraries), ktrail --version under
 # qemu-user, and the size of the stripped ktrail.  runtime-libs.txt lists the libraries ktrail needs
 # (file in the sysroot, path on the target).
-# KT_CROSS_REFRESH=1 fetches the sysroot again.
+# KT_CROSS_REFRESH=1 fetches the sysroot again.  No --enable-test-hooks:
+# the result is the ktrail a board gets, and the armhf guest of the
+# kernel tests sets no KTRAIL_TEST_* hook (doc/test-hooks.md).
 # Last line: "N passed, N failed" (the tests of make check and each step).
 set -u
 cd "$(dirname "$0")/.." || exit 1

@@ -9,13 +9,22 @@
 # a clone:
 #   contrib/run-tests.sh
 # KT_SKIP_KERNELS=1 leaves the QEMU tests out, KT_SKIP_SANITIZE=1 the
-# sanitizer and valgrind runs, KT_SKIP_CROSS=1 the cross builds.
+# sanitizer and valgrind runs, KT_SKIP_CROSS=1 the cross builds.  The tree
+# is configured with --enable-test-hooks (a test build, not one to install).
 set -e
 cd "$(dirname "$0")/.."
 sh contrib/deps.sh
 [ -x configure ] || ./bootstrap
-[ -f Makefile ] || ./configure --enable-werror
+# A test build: the live and kernel tests set KTRAIL_TEST_* hooks, which
+# only a tree configured with --enable-test-hooks reads (doc/test-hooks.md).
+# A tree configured without them is configured again.
+if [ ! -f Makefile ] || ! grep -q '^#define KT_TEST_HOOKS 1' config.h 2> /dev/null; then
+	./configure --enable-werror --enable-test-hooks
+fi
 make -j"$(nproc)"
+./ktrail --version | grep -q '^test hooks: yes' || { echo "run-tests: ./ktrail has no test hooks" >&2; exit 1; }
+# A live test that needs a hook fails here instead of skipping.
+export KT_REQUIRE_TEST_HOOKS=1
 status=0
 make -j1 check || status=$?
 if [ "$status" -ne 0 ]; then

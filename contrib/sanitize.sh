@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Memory checks, run by contrib/run-tests.sh (root, from a built clone):
 #  1. AddressSanitizer + UndefinedBehaviorSanitizer (leaks included): a
-#     copy of the tree built with them in $KT_SAN_DIR, then its unit tests,
-#     fuzz replays and live tests (make check);
+#     copy of the tree built with them (and the test hooks:
+#     --enable-test-hooks) in $KT_SAN_DIR, then its unit tests, fuzz
+#     replays and live tests (make check, none skipped for want of a hook);
 #  2. valgrind memcheck on live traces with both readers: no error, no
 #     definite or indirect leak.
 # Last line: "N passed, N failed".
@@ -22,12 +23,12 @@ mkdir -p "$SAN"
 git ls-files -z | (cd "$SRC" && xargs -0 tar -cf - 2> /dev/null) | tar -xf - -C "$SAN"
 (
 	cd "$SAN" && ./bootstrap > build.log 2>&1 &&
-	./configure CFLAGS="-g -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" \
+	./configure --enable-test-hooks CFLAGS="-g -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" \
 		LDFLAGS="-fsanitize=address,undefined" >> build.log 2>&1 &&
 	make -j"$(nproc)" >> build.log 2>&1
 ) || { tail -30 "$SAN/build.log"; ko "sanitizer build"; echo "$pass passed, $fail failed"; exit 1; }
 status=0
-(cd "$SAN" && ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+(cd "$SAN" && KT_REQUIRE_TEST_HOOKS=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
 	make -j1 check > check.log 2>&1) || status=$?
 n=$(sed -n 's/^# PASS: *//p' "$SAN/test-suite.log" | head -1)
 f=$(sed -n 's/^# FAIL: *//p' "$SAN/test-suite.log" | head -1)

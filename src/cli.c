@@ -94,7 +94,8 @@ void kt_cli_usage(FILE *fp)
 	      "      --output-device    let FILE be an existing FIFO or device, or an open\n"
 	      "                         descriptor (/dev/stdout, /dev/fd/N), written as it is\n"
 	      "      --user NAME        after setup run as NAME (default: nobody), and\n"
-	      "                         create the output files as NAME\n"
+	      "                         create the output files as NAME; report too, once\n"
+	      "                         its files are open (it needs no privilege)\n"
 	      "  -p, --pid PID[,PID...] trace these processes, their threads and the\n"
 	      "                         children they fork from now on\n"
 	      "      --reader KIND      auto, mmap (Linux >= 6.10) or read (default: auto;\n"
@@ -111,7 +112,7 @@ void kt_cli_usage(FILE *fp)
 	      "                         or tracepoint (no kprobe) (default: auto)\n"
 	      "  -q, --quiet            no progress or summary on standard error\n"
 	      "  -h, --help             this help\n"
-	      "  -V, --version          print the version\n"
+	      "  -V, --version          print the version, and whether this is a test build\n"
 	      "\n"
 	      "With -- COMMAND, ktrail runs COMMAND, traces it and its children, and\n"
 	      "exits with its exit status.  Without COMMAND or -p it traces the whole\n"
@@ -247,13 +248,13 @@ static int check_mode_options(const struct kt_opts *o, char *err, size_t errlen)
 		return 0;
 	}
 	if (o->npids || o->reader != KT_READER_AUTO || o->compat != KT_COMPAT_AUTO ||
-	    o->probes != KT_PROBES_AUTO || o->buffer_kb || o->user || o->clock) {
+	    o->probes != KT_PROBES_AUTO || o->buffer_kb || o->clock) {
 		snprintf(err, errlen, "%s is an option of tracing and recording, not of 'ktrail "
 			 "report' (the recording decided it)",
 			 o->npids ? "-p" : o->reader != KT_READER_AUTO ? "--reader" :
 			 o->compat != KT_COMPAT_AUTO ? "--compat" :
 			 o->probes != KT_PROBES_AUTO ? "--probes" :
-			 o->buffer_kb ? "--buffer-size" : o->user ? "--user" : "--clock");
+			 o->buffer_kb ? "--buffer-size" : "--clock");
 		return -1;
 	}
 	return 0;

@@ -12,6 +12,7 @@
 
 #include "ktrail/cli.h"
 #include "ktrail/cmd.h"
+#include "ktrail/hooks.h"
 #include "ktrail/kernel.h"
 
 /* A traced command's own exit status wins over ktrail's. */
@@ -30,9 +31,20 @@ static int run_trace(const struct kt_opts *o)
 {
 	struct kt_session_result res;
 	char err[1024] = "";
-	int rc = (o->cmd == KT_CMD_RECORD ? kt_cmd_record : kt_cmd_trace)(o, &res, err,
-									    sizeof(err));
+	int rc;
 
+	/* The KTRAIL_DEBUG_* and KTRAIL_TEST_* variables, checked before
+	 * anything is set up (hooks.h). */
+	if (kt_hooks_load(err, sizeof(err)) < 0) {
+		fprintf(stderr, "ktrail: %s\n", err);
+		return KT_EXIT_USAGE;
+	}
+	if (kt_hooks.ignored)
+		fprintf(stderr, "ktrail: %.*s%s ignored: this ktrail is built without test hooks "
+			"(ktrail --version)\n",
+			(int)strcspn(kt_hooks.ignored_name, "="), kt_hooks.ignored_name,
+			kt_hooks.ignored > 1 ? " and the other KTRAIL_TEST_* variables" : "");
+	rc = (o->cmd == KT_CMD_RECORD ? kt_cmd_record : kt_cmd_trace)(o, &res, err, sizeof(err));
 	if (rc != KT_EXIT_OK) {
 		fprintf(stderr, "ktrail: %s\n", err[0] ? err : "failed");
 		return rc;
@@ -97,6 +109,13 @@ static int run_version(const struct kt_opts *o)
 {
 	(void)o;
 	printf("ktrail %s\n", KT_VERSION);
+	/* A test build reads the KTRAIL_TEST_* variables (hooks.h). */
+#ifdef KT_TEST_HOOKS
+	printf("test hooks: yes (KTRAIL_TEST_* variables are read: a test build, not for an "
+	       "installed ktrail)\n");
+#else
+	printf("test hooks: no\n");
+#endif
 	return KT_EXIT_OK;
 }
 

@@ -227,22 +227,11 @@ int kt_guard_finish(struct kt_guard *g)
 	return r > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
 }
 
-int kt_priv_drop(uid_t uid, gid_t gid, char *err, size_t errlen)
+/* No capability left, and no way to gain one (priv.h). */
+int kt_priv_shed(char *err, size_t errlen)
 {
-	struct passwd *pw = getpwuid(uid);
-	cap_t caps;
+	cap_t caps = cap_init();	/* all clear */
 
-	if ((pw ? initgroups(pw->pw_name, gid) : setgroups(1, &gid)) < 0 ||
-	    setresgid(gid, gid, gid) < 0) {
-		snprintf(err, errlen, "cannot take group %d: %s", (int)gid, strerror(errno));
-		return -1;
-	}
-	if (setresuid(uid, uid, uid) < 0) {
-		snprintf(err, errlen, "cannot become user %d: %s", (int)uid, strerror(errno));
-		return -1;
-	}
-	/* Nothing is kept (--user root keeps its uid, not its capabilities). */
-	caps = cap_init();	/* all clear */
 	if (!caps) {
 		snprintf(err, errlen, "cap_init: %s", strerror(errno));
 		return -1;
@@ -254,13 +243,50 @@ int kt_priv_drop(uid_t uid, gid_t gid, char *err, size_t errlen)
 	}
 	cap_free(caps);
 	/* Nothing may ever give them back (ktrail execs nothing from now). */
-	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+		snprintf(err, errlen, "cannot set no_new_privs: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* @groups: keep the user's supplementary groups, else none. */
+static int drop(uid_t uid, gid_t gid, bool groups, char *err, size_t errlen)
+{
+	struct passwd *pw = groups ? getpwuid(uid) : NULL;
+	int r;
+
+	if (!groups)
+		r = setgroups(0, NULL);
+	else
+		r = pw ? initgroups(pw->pw_name, gid) : setgroups(1, &gid);
+	if (r < 0 || setresgid(gid, gid, gid) < 0) {
+		snprintf(err, errlen, "cannot take group %d: %s", (int)gid, strerror(errno));
+		return -1;
+	}
+	if (setresuid(uid, uid, uid) < 0) {
+		snprintf(err, errlen, "cannot become user %d: %s", (int)uid, strerror(errno));
+		return -1;
+	}
+	/* Nothing is kept (--user root keeps its uid, not its capabilities). */
+	if (kt_priv_shed(err, errlen) < 0)
+		return -1;
 	/* The drop must hold: root again must be impossible. */
 	if (uid != 0 && (setuid(0) == 0 || seteuid(0) == 0)) {
 		snprintf(err, errlen, "the privilege drop did not hold");
 		return -1;
 	}
 	return 0;
+}
+
+int kt_priv_drop(uid_t uid, gid_t gid, char *err, size_t errlen)
+{
+	return drop(uid, gid, true, err, errlen);
+}
+
+int kt_priv_drop_all(uid_t uid, gid_t gid, char *err, size_t errlen)
+{
+	return drop(uid, gid, false, err, errlen);
 }
 
 void kt_priv_as_begin(struct kt_priv_as *as, uid_t uid, gid_t gid)

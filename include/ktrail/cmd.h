@@ -46,9 +46,17 @@ int kt_cmd_describe(FILE *fp, const struct kt_opts *o);
  * to @fp; returns KT_EXIT_ERROR with @err set when something stays. */
 int kt_cmd_cleanup(FILE *fp, char *err, size_t errlen);
 
-/* The report of a trace.dat (src/cmd/tracedat.c): is @path one? */
-bool kt_is_tracedat(const char *path);
-int kt_cmd_report_tracedat(const struct kt_opts *o, struct kt_session_result *res, char *err,
-			   size_t errlen);
+/*
+ * A report gives up every privilege (priv.h), for the rest of the
+ * process's life.  A program that runs many reports in one process (the
+ * fuzz targets) sets this to keep its own; ktrail never does.
+ */
+extern bool kt_report_in_process;
+
+/* The report of a trace.dat (src/cmd/tracedat.c): is open file @fd one?
+ * The report reads @fd (and closes it). */
+bool kt_is_tracedat(int fd);
+int kt_cmd_report_tracedat(const struct kt_opts *o, int fd, struct kt_session_result *res,
+			   char *err, size_t errlen);
 
 #endif

@@ -11,6 +11,10 @@
  *    to keep (the run's lock, kernel.h);
  *  - drops to an unprivileged user (--user NAME, else nobody) with no
  *    capability left, in every mode.
+ * ktrail report needs no privilege at all: started as root it drops the
+ * same way (and its supplementary groups) once its input and outputs are
+ * open, with no guard; started by anyone else it clears what
+ * capabilities it has and sets no_new_privs (kt_priv_shed).
  * Decoding and writing then run with what an ordinary user has: the open
  * buffers and output files, and /proc.
  *
@@ -74,6 +78,11 @@ int kt_guard_finish(struct kt_guard *g);
  * with @err.
  */
 int kt_priv_drop(uid_t uid, gid_t gid, char *err, size_t errlen);
+/* The same with no supplementary group at all (ktrail report). */
+int kt_priv_drop_all(uid_t uid, gid_t gid, char *err, size_t errlen);
+/* Clear every capability this process has, and set no_new_privs (what
+ * a process that is not root gives up).  0, or -1 with @err. */
+int kt_priv_shed(char *err, size_t errlen);
 
 /* The ABI helper (above).  Start it while root: NULL with errno. */
 struct kt_abi_helper *kt_abi_helper_start(void);

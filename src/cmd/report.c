@@ -6,12 +6,22 @@
  * the process table the recorded one; then merge, decode, pairing,
  * filters and writers as live.  A trace-cmd trace.dat goes to
  * tracedat.c.
+ *
+ * A report needs no privilege (priv.h): root opens the recording and the
+ * outputs, reads the recording's index and description (its own code,
+ * which the recording fuzzer runs) to know the columns, and drops; the
+ * formats (libtraceevent), filters, process table and sub-buffers are
+ * read as nobody or --user.  With no output file, it drops before it
+ * reads anything.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "ktrail/filter.h"
 #include "ktrail/recfile.h"
@@ -29,6 +39,7 @@ struct reporter {
 	off_t rd_bad_off;
 	bool rd_read_err;
 	struct kt_selection sel;	/* what of it is reported */
+	bool compat[KT_MAX_EVENTS];	/* recorded for 32-bit tasks too */
 	struct kt_filter *own_filter;	/* the user's and the recording's */
 };
 
@@ -279,15 +290,22 @@ static void rd_bad_page(void *arg, struct kt_page_src *ps, const struct kt_page 
 	}
 }
 
-/* The recording's description: layout, selection, process table. */
-static int report_setup(struct reporter *rp, char *err, size_t errlen)
+/*
+ * The recording's description: layout, selection (the columns), the
+ * decoder's header page; everything that may refuse the file before an
+ * output is written.
+ */
+static int report_describe(struct reporter *rp, char *err, size_t errlen)
 {
 	struct session *s = &rp->s;
 	const struct kt_opts *o = s->o;
 	struct kt_recr *rd = &rp->rd;
-	bool recorded[KT_MAX_EVENTS] = { false }, compat[KT_MAX_EVENTS] = { false };
+	bool recorded[KT_MAX_EVENTS] = { false };
 	long long long_size, big_endian, subbuf;
-	char lifecycle[64] = "";
+	/* Each CPU with sub-buffers holds one or two of subbuf_size bytes: a
+	 * description that makes that absurd is refused. */
+	unsigned long long with = 0;
+	uint32_t longest = 0;
 
 	if (!rd->meta || !rd->header_page) {
 		snprintf(err, errlen, "%s: no %s chunk%s%s", o->report_path,
@@ -316,22 +334,48 @@ static int report_setup(struct reporter *rp, char *err, size_t errlen)
 
 	/* What was recorded, and what of it is reported. */
 	meta_events(rd, "events", recorded, o->quiet);
-	meta_events(rd, "compat_events", compat, true);
+	meta_events(rd, "compat_events", rp->compat, true);
 	if (sess_report_select(o, recorded, &rp->sel, err, errlen) < 0)
 		return KT_EXIT_USAGE;
 	s->sel = &rp->sel;
-	if (report_filters(rp) < 0)
-		goto nomem;
-
+	for (int i = 0; i < rd->ncpus; i++) {
+		with += rd->npages[i] > 0;
+		for (unsigned int j = 0; j < rd->npages[i]; j++)
+			if (rd->pages[i][j].len > longest)
+				longest = rd->pages[i][j].len;
+	}
+	if (longest > s->pool.subbuf_size || 2 * with * s->pool.subbuf_size > REPORT_MAX_BUFFERS) {
+		snprintf(err, errlen, "%s: the description is unusable (%llu CPUs with "
+			 "sub-buffers of %zu bytes, the longest stored %u bytes)",
+			 o->report_path, with, s->pool.subbuf_size, longest);
+		return KT_EXIT_ERROR;
+	}
 	s->dec = kt_decoder_new((int)long_size, big_endian == 1);
-	s->proc = kt_proc_new(NULL);
-	if (!s->dec || !s->proc)
-		goto nomem;
+	if (!s->dec) {
+		snprintf(err, errlen, "out of memory");
+		return KT_EXIT_ERROR;
+	}
 	if (kt_decoder_header_page(s->dec, rd->header_page, rd->header_page_len) < 0) {
 		snprintf(err, errlen, "%s: the recorded events/header_page does not parse",
 			 o->report_path);
 		return KT_EXIT_ERROR;
 	}
+	return 0;
+}
+
+/* Then, with no privilege: the recorded formats, filters, process table. */
+static int report_decode(struct reporter *rp, char *err, size_t errlen)
+{
+	struct session *s = &rp->s;
+	const struct kt_opts *o = s->o;
+	struct kt_recr *rd = &rp->rd;
+	char lifecycle[64] = "";
+
+	if (report_filters(rp) < 0)
+		goto nomem;
+	s->proc = kt_proc_new(NULL);
+	if (!s->proc)
+		goto nomem;
 	for (unsigned int i = 0; i < rd->nfmts; i++)
 		if (kt_decoder_add_format(s->dec, rd->fmts[i].sys, rd->fmts[i].text,
 					  rd->fmts[i].len) < 0)
@@ -344,7 +388,7 @@ static int report_setup(struct reporter *rp, char *err, size_t errlen)
 	sess_lookup_events(s);
 	for (unsigned int i = 0; i < kt_nevents; i++) {
 		s->selected[i] = s->sel->on[i];
-		s->compat_on[i] = s->sel->on[i] && compat[i];
+		s->compat_on[i] = s->sel->on[i] && rp->compat[i];
 	}
 	s->plan.compat_abi = (enum kt_abi)meta_num(rd, "compat_abi", KT_ABI_NONE);
 	kt_recr_meta(rd, "lifecycle", lifecycle, sizeof(lifecycle));
@@ -368,25 +412,9 @@ static int report_sources(struct reporter *rp, char *err, size_t errlen)
 	const struct kt_recr *rd = &rp->rd;
 	int ncpus = rd->ncpus;
 	long long n = meta_num(rd, "ncpus", 0);
-	/* Each CPU with sub-buffers holds one or two of subbuf_size bytes: a
-	 * description that makes that absurd is refused. */
-	unsigned long long with = 0;
-	uint32_t longest = 0;
 
 	if (n > ncpus && n <= 4096)
 		ncpus = (int)n;
-	for (int i = 0; i < rd->ncpus; i++) {
-		with += rd->npages[i] > 0;
-		for (unsigned int j = 0; j < rd->npages[i]; j++)
-			if (rd->pages[i][j].len > longest)
-				longest = rd->pages[i][j].len;
-	}
-	if (longest > s->pool.subbuf_size || 2 * with * s->pool.subbuf_size > REPORT_MAX_BUFFERS) {
-		snprintf(err, errlen, "%s: the description is unusable (%llu CPUs with "
-			 "sub-buffers of %zu bytes, the longest stored %u bytes)",
-			 s->o->report_path, with, s->pool.subbuf_size, longest);
-		return KT_EXIT_ERROR;
-	}
 	rp->rd_next = calloc(ncpus ? ncpus : 1, sizeof(*rp->rd_next));
 	if (!rp->rd_next || sess_cpus_alloc(s, ncpus) < 0)
 		goto nomem;
@@ -441,13 +469,18 @@ static int report(struct reporter *rp, struct kt_session_result *res, char *err,
 
 	if (s->o->info)
 		return report_info(stdout, &rp->rd, s->o->report_path);
-	ret = report_setup(rp, err, errlen);
-	if (!ret)
-		ret = report_sources(rp, err, errlen);
+	ret = report_describe(rp, err, errlen);
 	if (ret)
 		return ret;
 	if (sess_outputs_open(s, err, errlen) < 0)
 		return sess_fail_status(s);
+	if (sess_report_drop(s, err, errlen) < 0)
+		return KT_EXIT_ERROR;
+	ret = report_decode(rp, err, errlen);
+	if (!ret)
+		ret = report_sources(rp, err, errlen);
+	if (ret)
+		return ret;
 	s->pair = kt_pairer_new(s->epoch, sess_emit_record, s);
 	if (!s->pair) {
 		snprintf(err, errlen, "out of memory");
@@ -470,19 +503,32 @@ int kt_cmd_report(const struct kt_opts *o, struct kt_session_result *res, char *
 	struct sigaction ign = { .sa_handler = SIG_IGN }, old_pipe;
 	struct reporter *rp;
 	struct session *s;
-	int ret;
+	struct stat st;
+	int ret, fd;
 
 	memset(res, 0, sizeof(*res));
+	/* Not blocking on a FIFO: only a regular file is read (by offset). */
+	fd = open(o->report_path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot open %s: %s", o->report_path, strerror(errno));
+		return KT_EXIT_ERROR;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s is not a regular file", o->report_path);
+		close(fd);
+		return KT_EXIT_ERROR;
+	}
 	/* A closed pipe is EPIPE, not death (sess_write_error). */
 	sigemptyset(&ign.sa_mask);
 	sigaction(SIGPIPE, &ign, &old_pipe);
-	if (kt_is_tracedat(o->report_path)) {
-		ret = kt_cmd_report_tracedat(o, res, err, errlen);
+	if (kt_is_tracedat(fd)) {
+		ret = kt_cmd_report_tracedat(o, fd, res, err, errlen);
 		sigaction(SIGPIPE, &old_pipe, NULL);
 		return ret;
 	}
 	rp = calloc(1, sizeof(*rp));
 	if (!rp) {
+		close(fd);
 		sigaction(SIGPIPE, &old_pipe, NULL);
 		snprintf(err, errlen, "out of memory");
 		return KT_EXIT_ERROR;
@@ -491,7 +537,11 @@ int kt_cmd_report(const struct kt_opts *o, struct kt_session_result *res, char *
 	s->o = o;
 	s->sel = &o->sel;
 	s->filter = o->filter;
-	if (kt_recr_open(&rp->rd, o->report_path, err, errlen) < 0) {
+	/* No output file to open: nothing of the file is read as root. */
+	if (sess_report_user(s, err, errlen) < 0 ||
+	    (!sess_report_files(o) && sess_report_drop(s, err, errlen) < 0) ||
+	    kt_recr_open_fd(&rp->rd, fd, err, errlen) < 0) {
+		close(fd);
 		free(rp);
 		sigaction(SIGPIPE, &old_pipe, NULL);
 		return KT_EXIT_ERROR;

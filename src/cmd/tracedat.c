@@ -3,6 +3,9 @@
  * ktrail report of a trace-cmd trace.dat: libtracecmd reads the file and
  * merges the CPUs; ktrail gives each event it knows its role (syscall
  * tracepoints, task and sched events) and decodes it as it would live.
+ * Root gives way as in report.c: before libtracecmd reads the file when
+ * there is no output file to open, else once the outputs are open (their
+ * columns come from the file's formats), before its events are read.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -19,17 +22,11 @@
 
 #define TRACEDAT_MAGIC "\x17\x08\x44tracing"
 
-bool kt_is_tracedat(const char *path)
+bool kt_is_tracedat(int fd)
 {
 	char h[10];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	bool yes;
 
-	if (fd < 0)
-		return false;
-	yes = read(fd, h, sizeof(h)) == (ssize_t)sizeof(h) && !memcmp(h, TRACEDAT_MAGIC, 10);
-	close(fd);
-	return yes;
+	return pread(fd, h, sizeof(h), 0) == (ssize_t)sizeof(h) && !memcmp(h, TRACEDAT_MAGIC, 10);
 }
 
 #ifdef HAVE_LIBTRACECMD
@@ -70,17 +67,25 @@ static bool tdat_has(struct tep_handle *tep, const char *sys, const char *prefix
  * merges the CPUs; ktrail gives each event it knows its role (syscall
  * tracepoints, task and sched events) and decodes it as it would live.
  */
-static int report_tracedat(struct session *s, struct kt_selection *sel,
+static int report_tracedat(struct session *s, int fd, struct kt_selection *sel,
 			   struct kt_session_result *res, char *err, size_t errlen)
 {
 	const struct kt_opts *ro = s->o;
-	struct tracecmd_input *h = tracecmd_open(ro->report_path, TRACECMD_FL_LOAD_NO_PLUGINS);
+	struct tracecmd_input *h;
 	bool recorded[KT_MAX_EVENTS] = { false };
 	struct tep_handle *tep;
 	unsigned long long total = 0;
 	int ret = KT_EXIT_ERROR;
 
+	/* No output file to open: nothing of the file is read as root. */
+	if (sess_report_user(s, err, errlen) < 0 ||
+	    (!sess_report_files(ro) && sess_report_drop(s, err, errlen) < 0)) {
+		close(fd);
+		return KT_EXIT_ERROR;
+	}
+	h = tracecmd_open_fd(fd, TRACECMD_FL_LOAD_NO_PLUGINS);	/* h has fd now */
 	if (!h) {
+		close(fd);
 		snprintf(err, errlen, "%s: libtracecmd cannot read this trace.dat (truncated, "
 			 "corrupt, or a version it does not know)", ro->report_path);
 		return KT_EXIT_ERROR;
@@ -143,6 +148,8 @@ static int report_tracedat(struct session *s, struct kt_selection *sel,
 		ret = sess_fail_status(s);
 		goto out;
 	}
+	if (sess_report_drop(s, err, errlen) < 0)
+		goto out;
 	s->pair = kt_pairer_new(0, sess_emit_record, s);
 	if (!s->pair) {
 		snprintf(err, errlen, "out of memory");
@@ -195,8 +202,8 @@ out:
 
 #endif
 
-int kt_cmd_report_tracedat(const struct kt_opts *o, struct kt_session_result *res, char *err,
-			   size_t errlen)
+int kt_cmd_report_tracedat(const struct kt_opts *o, int fd, struct kt_session_result *res,
+			   char *err, size_t errlen)
 {
 #ifdef HAVE_LIBTRACECMD
 	struct session *s = calloc(1, sizeof(*s));
@@ -205,6 +212,7 @@ int kt_cmd_report_tracedat(const struct kt_opts *o, struct kt_session_result *re
 
 	memset(res, 0, sizeof(*res));
 	if (!s || !sel) {
+		close(fd);
 		free(s);
 		free(sel);
 		snprintf(err, errlen, "out of memory");
@@ -213,7 +221,7 @@ int kt_cmd_report_tracedat(const struct kt_opts *o, struct kt_session_result *re
 	s->o = o;
 	s->sel = &o->sel;
 	s->filter = o->filter;
-	ret = report_tracedat(s, sel, res, err, errlen);
+	ret = report_tracedat(s, fd, sel, res, err, errlen);
 	if (s->nouts)
 		sess_outputs_close(s);
 	free(s->cols);
@@ -226,6 +234,7 @@ int kt_cmd_report_tracedat(const struct kt_opts *o, struct kt_session_result *re
 	return ret;
 #else
 	(void)res;
+	close(fd);
 	snprintf(err, errlen, "%s is a trace-cmd trace.dat: this ktrail was built without "
 		 "libtracecmd, which reads it (configure --with-libtracecmd)", o->report_path);
 	return KT_EXIT_ERROR;

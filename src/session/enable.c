@@ -17,6 +17,7 @@
 #include "ktrail/filter.h"
 #include "ktrail/idfilter.h"
 #include "ktrail/proc.h"
+#include "ktrail/hooks.h"
 #include "ktrail/util.h"
 #include "session-local.h"
 
@@ -89,7 +90,7 @@ static int enable_syscall(struct session *s, const char *name, const struct kt_e
 
 	/* KTRAIL_TEST_NO_KFILTER (tests/live/filters.sh): user space only,
 	 * to show that both give the same records. */
-	if (!s->filter || getenv("KTRAIL_TEST_NO_KFILTER") || is_feed(s, ev))
+	if (!s->filter || KT_TEST(no_kfilter) || is_feed(s, ev))
 		return enable(s, "syscalls", name, NULL, err, errlen);
 	if (add_format(s, "syscalls", name, err, errlen) < 0)
 		return -1;
@@ -102,7 +103,7 @@ static int enable_syscall(struct session *s, const char *name, const struct kt_e
 	if (filter[0]) {
 		if (kt_instance_enable(&s->in, "syscalls", name, filter, err, errlen) == 0) {
 			s->kfilters++;
-			if (getenv("KTRAIL_DEBUG_FILTERS"))
+			if (kt_hooks.debug_filters)
 				fprintf(stderr, "ktrail: filter syscalls/%s: %s\n", name, filter);
 			return 0;
 		}
@@ -133,8 +134,8 @@ int sess_probes_setup(struct session *s, char *err, size_t errlen)
 	/* Test hooks (tests/kernels): a fetch argument no kernel accepts, on
 	 * the probe named, to see the kernel's rejection handled; and
 	 * EVENT=SYMBOL, to put a probe on a function the compiler inlined. */
-	const char *bad = getenv("KTRAIL_TEST_BAD_FETCH");
-	const char *move = getenv("KTRAIL_TEST_PROBE_SYMBOL");
+	const char *bad = KT_TEST(bad_fetch);
+	const char *move = KT_TEST(probe_event), *sym = KT_TEST(probe_symbol);
 
 	snprintf(s->probes.group, sizeof(s->probes.group), "%s", s->in.name);
 	s->probes.profile_fd = -1;
@@ -156,7 +157,7 @@ int sess_probes_setup(struct session *s, char *err, size_t errlen)
 			}
 			if (move && !strncmp(move, d->event, strlen(d->event)) &&
 			    move[strlen(d->event)] == '=')
-				snprintf(d->symbol, sizeof(d->symbol), "%s", move + strlen(d->event) + 1);
+				snprintf(d->symbol, sizeof(d->symbol), "%s", sym);
 			if (kt_probe_create(&s->probes, d, msg, sizeof(msg)) == 0)
 				continue;
 			if (s->o->probes == KT_PROBES_KPROBE && d->role != KT_PR_DETAIL) {
@@ -280,7 +281,7 @@ static int lazy_raw_syscalls(struct session *s, char *err, size_t errlen)
 	int fds[4] = { -1, -1, -1, -1 };
 	int r = -1;
 
-	if (!s->abi || (s->o->compat == KT_COMPAT_ON && !getenv("KTRAIL_TEST_COMPAT_LAZY")))
+	if (!s->abi || (s->o->compat == KT_COMPAT_ON && !KT_TEST(compat_lazy)))
 		return 0;
 	if (s->o->argv && command_abi(s) == s->plan.compat_abi)
 		return 0;
@@ -351,8 +352,7 @@ static int enable_raw_syscalls(struct session *s, char *err, size_t errlen)
 	const char *f = filter;
 	/* KTRAIL_TEST_IDFILTER_MAX (tests/live/idfilter-i386.sh): a smaller
 	 * limit, to take the complement or no filter with a short list. */
-	const char *t = getenv("KTRAIL_TEST_IDFILTER_MAX");
-	size_t max = t && *t ? strtoul(t, NULL, 10) : sizeof(filter);
+	size_t max = KT_TEST(idfilter_max) ? KT_TEST(idfilter_max) : sizeof(filter);
 
 	if (max > sizeof(filter))
 		max = sizeof(filter);
@@ -370,9 +370,9 @@ static int enable_raw_syscalls(struct session *s, char *err, size_t errlen)
 	}
 	/* KTRAIL_TEST_RAW_FILTER (tests/live/idfilter.sh): this text instead,
 	 * to see the kernel's refusal named. */
-	if (getenv("KTRAIL_TEST_RAW_FILTER"))
-		f = getenv("KTRAIL_TEST_RAW_FILTER");
-	if (getenv("KTRAIL_DEBUG_FILTERS") && f)
+	if (KT_TEST(raw_filter))
+		f = KT_TEST(raw_filter);
+	if (kt_hooks.debug_filters && f)
 		fprintf(stderr, "ktrail: filter raw_syscalls (%s, %zu bytes): %s\n",
 			kt_idfilter_form_name(form), strlen(f), f);
 	if (enable(s, "raw_syscalls", "sys_enter", f, err, errlen) < 0 ||

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "ktrail/filter.h"
+#include "ktrail/hooks.h"
 #include "ktrail/util.h"
 #include "session-local.h"
 
@@ -130,7 +131,7 @@ void sess_report_lost(struct session *s, struct kt_session_result *res)
 		fprintf(stderr, "ktrail: %llu sub-buffers failed the check (a commit length or an "
 			"event past its end) and were skipped: their events are lost\n",
 			s->bad_pages);
-	if (getenv("KTRAIL_DEBUG_RING"))
+	if (kt_hooks.debug_ring)
 		for (int i = 0; i < s->ncpus; i++)
 			if (s->cpus[i].ring)
 				fprintf(stderr, "ktrail: cpu%d: %lu torn copies made again\n", i,
@@ -229,7 +230,7 @@ static void report_profile(const char *event, unsigned long long hits,
 	bool compat, known;
 
 	known = kt_probe_event_parse(event, &ev, &role, &compat) == 0;
-	if (getenv("KTRAIL_DEBUG_PROFILE"))
+	if (kt_hooks.debug_profile)
 		fprintf(stderr, "ktrail: kprobe %s: %llu hits, %llu missed since tracing "
 			"started; %llu holes in this trace's calls\n", event, hits, missed,
 			known && c->s->mode->decodes ? probe_holes(c->s, event, ev, role, compat) : 0);

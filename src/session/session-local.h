@@ -218,6 +218,9 @@ int sess_clock_setup(struct session *s);
 unsigned long long sess_clock_now(const struct session *s);
 int sess_guard_start(struct session *s);
 int sess_drop_privileges(struct session *s, char *err, size_t errlen);
+int sess_report_user(struct session *s, char *err, size_t errlen);
+bool sess_report_files(const struct kt_opts *o);
+int sess_report_drop(struct session *s, char *err, size_t errlen);
 
 /* enable.c */
 int sess_probes_setup(struct session *s, char *err, size_t errlen);

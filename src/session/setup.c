@@ -10,9 +10,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "ktrail/hooks.h"
 #include "ktrail/util.h"
 #include "session-local.h"
 
@@ -238,8 +240,8 @@ int sess_drop_privileges(struct session *s, char *err, size_t errlen)
 		return -1;
 	s->dropped = true;
 	/* Test hook (tests/live/privileges.sh): try to open a file now. */
-	if (getenv("KTRAIL_TEST_OPEN_AFTER_DROP")) {
-		const char *path = getenv("KTRAIL_TEST_OPEN_AFTER_DROP");
+	if (KT_TEST(open_after_drop)) {
+		const char *path = KT_TEST(open_after_drop);
 		int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 		fprintf(stderr, "ktrail: test: open %s after the drop: %s\n", path,
@@ -247,6 +249,82 @@ int sess_drop_privileges(struct session *s, char *err, size_t errlen)
 		if (fd >= 0)
 			close(fd);
 	}
+	return 0;
+}
+
+/*
+ * ktrail report needs no privilege (priv.h).  First, while it may still
+ * be root: who it becomes, nobody or --user (as for a trace: a missing
+ * "nobody" is 65534).  Not root, --user may only name this user.
+ * Returns 0, or -1 with @err.
+ */
+int sess_report_user(struct session *s, char *err, size_t errlen)
+{
+	const char *name = s->o->user;
+	char why[300];
+
+	if (geteuid() != 0) {
+		s->uid = geteuid();
+		s->gid = getegid();
+		if (!name)
+			return 0;
+		if (kt_priv_user(name, &s->uid, &s->gid, why, sizeof(why)) < 0) {
+			snprintf(err, errlen, "--user: %s", why);
+			return -1;
+		}
+		if (s->uid != geteuid()) {
+			snprintf(err, errlen, "--user %s: only root can become another user (this "
+				 "is uid %d)", name, (int)geteuid());
+			return -1;
+		}
+		return 0;
+	}
+	if (kt_priv_user(name ? name : "nobody", &s->uid, &s->gid, why, sizeof(why)) == 0)
+		return 0;
+	if (name) {
+		snprintf(err, errlen, "--user: %s", why);
+		return -1;
+	}
+	s->uid = s->gid = 65534;
+	return 0;
+}
+
+/* Whether a report opens output files by name (else it may drop before
+ * it reads anything). */
+bool sess_report_files(const struct kt_opts *o)
+{
+	if (o->info)
+		return false;	/* --info writes to standard output only */
+	for (unsigned int i = 0; i < o->noutputs; i++)
+		if (o->outputs[i].path)
+			return true;
+	return false;
+}
+
+/*
+ * Then, once its input and outputs are open: root becomes that user with
+ * no capability, no supplementary group and no_new_privs; anyone else
+ * clears what capabilities it has and sets no_new_privs.  No core file
+ * (it would hold the recording).  Once only.  Returns 0, or -1 with @err.
+ */
+bool kt_report_in_process;
+
+int sess_report_drop(struct session *s, char *err, size_t errlen)
+{
+	static const struct rlimit none = { 0, 0 };
+
+	if (s->dropped)
+		return 0;
+	if (kt_report_in_process)
+		return 0;
+	if (geteuid() == 0 ? kt_priv_drop_all(s->uid, s->gid, err, errlen) :
+			     kt_priv_shed(err, errlen))
+		return -1;
+	if (setrlimit(RLIMIT_CORE, &none) < 0) {
+		snprintf(err, errlen, "cannot set a resource limit: %s", strerror(errno));
+		return -1;
+	}
+	s->dropped = true;
 	return 0;
 }
 

@@ -127,6 +127,16 @@ if [ $WANT_ARMHF = 1 ]; then
 	done
 	readelf -hW "$KTRAIL_ARMHF" 2> /dev/null | grep -q 'Machine: *ARM$' || die "$KTRAIL_ARMHF is not a 32-bit arm ELF"
 fi
+# The guest cases bad_fetch and inlined set KTRAIL_TEST_* hooks: the
+# x86_64 ktrail must be a test build (configure --enable-test-hooks);
+# the armhf guest sets none.
+if [ $WANT_X86 = 1 ]; then
+	v=$("$KTRAIL" --version 2>&1) || die "$KTRAIL --version failed: $v"
+	case $v in
+	*"test hooks: yes"*) ;;
+	*) die "$KTRAIL has no test hooks ('${v##*$'\n'}'), which the guest cases bad_fetch and inlined need: configure --enable-test-hooks and build again" ;;
+	esac
+fi
 [ -z "$KT_GUEST_CASES" ] || [ -f "$KT_GUEST_CASES" ] || die "KT_GUEST_CASES: $KT_GUEST_CASES is missing"
 [ ${#EXTRA_CASES[@]} = 0 ] || [ -x "${KT_CASE_CHECK:-}" ] || die "KT_EXTRA_CASES needs KT_CASE_CHECK, an executable"
 [ -f "$CHECKER" ] || die "$CHECKER is missing"

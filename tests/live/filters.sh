@@ -6,6 +6,7 @@
 # alone does (KTRAIL_TEST_NO_KFILTER); patterns and exclusions in -e.
 . "$TESTLIB"
 require_root
+require_test_hooks KTRAIL_TEST_NO_KFILTER
 require_tracefs
 require_python
 [ -x "${FAMWORK:-}" ] || fail "FAMWORK='${FAMWORK:-}' is not an executable (run through make check)"

@@ -7,6 +7,7 @@
 # said once on stderr, user space dropping the calls not selected.
 . "$TESTLIB"
 require_root
+require_test_hooks KTRAIL_TEST_IDFILTER_MAX
 require_tracefs
 require_workload
 [ -d "$TRACEFS/events/raw_syscalls" ] || skip "kernel without raw_syscalls tracepoints"

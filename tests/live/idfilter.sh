@@ -12,6 +12,7 @@
 # The same with the i386 workload: idfilter-i386.sh.
 . "$TESTLIB"
 require_root
+require_test_hooks KTRAIL_TEST_RAW_FILTER
 require_tracefs
 require_python
 [ -x "${FAMWORK:-}" ] || fail "FAMWORK='${FAMWORK:-}' is not an executable (run through make check)"

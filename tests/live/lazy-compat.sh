@@ -10,6 +10,7 @@
 # lazy-i386.sh: a 32-bit task turns it on.
 . "$TESTLIB"
 require_root
+require_test_hooks KTRAIL_TEST_COMPAT_LAZY
 require_tracefs
 require_workload
 [ -d "$TRACEFS/events/raw_syscalls" ] || skip "kernel without raw_syscalls"

@@ -80,6 +80,26 @@ require_ktrail() {
 		fail "KTRAIL='${KTRAIL:-}' is not an executable (run through make check)"
 }
 
+# A test that sets a KTRAIL_TEST_* variable (doc/test-hooks.md) needs a
+# ktrail configured with --enable-test-hooks, which its --version says.
+# Without: skip, naming the hooks; with KT_REQUIRE_TEST_HOOKS=1 (set by
+# contrib/run-tests.sh and contrib/sanitize.sh, whose builds have them):
+# fail, so that no such test is ever skipped there.
+require_test_hooks() {	# require_test_hooks HOOK...
+	local v
+	v=$("$KTRAIL" --version 2>&1) || fail "ktrail --version exited $?: $v"
+	case $v in
+	*"
+test hooks: yes"*) return 0 ;;
+	*"
+test hooks: no"*) ;;
+	*) fail "ktrail --version says nothing of the test hooks: $v" ;;
+	esac
+	[ "${KT_REQUIRE_TEST_HOOKS:-0}" != 1 ] ||
+		fail "needs the test hooks $* and KT_REQUIRE_TEST_HOOKS=1, but this ktrail has none (configure --enable-test-hooks)"
+	skip "needs the test hooks $* (ktrail --version: test hooks: no; configure --enable-test-hooks)"
+}
+
 require_workload() {
 	[ -n "${IPCWORK:-}" ] && [ -x "$IPCWORK" ] ||
 		fail "IPCWORK='${IPCWORK:-}' is not an executable (run through make check)"

@@ -9,6 +9,7 @@
 # output files as NAME: owned by it, and refused where NAME may not write.
 . "$TESTLIB"
 require_root
+require_test_hooks KTRAIL_TEST_OPEN_AFTER_DROP
 require_tracefs
 require_workload
 getent passwd daemon > /dev/null || skip "no user 'daemon' for --user"

@@ -4,7 +4,8 @@
 # instance of its own, -B): every IPC call the workload made has its row
 # with its exact values (what syscall tracepoints carry), the process id
 # and name from the task events trace-cmd recorded; --info lists what
-# ktrail reads from the file; a cut trace.dat is an error, not a crash.
+# ktrail reads from the file; a cut trace.dat is an error, not a crash;
+# a root-only one is decoded as nobody with no capability.
 # trace-cmd 3.1.6 needs -d and bench/hide_ftrace_files.c on hosts whose
 # function-tracer files are unreadable (see bench/RESULTS.md).
 . "$TESTLIB"
@@ -57,6 +58,20 @@ grep -q "records written from $T/trace.dat (a trace-cmd trace.dat" "$T/rep.err" 
 check_rows --workload "$T/wl.txt" --csv "$T/out.csv" --json "$T/out.jsonl" --events "$calls" \
 	--comm "$(comm_of "$IPCWORK")" || fail "the trace.dat's rows do not match the workload"
 log "ok: trace-cmd's trace.dat reported, every call exact"
+
+# As root on a root-only trace.dat: read, then decoded as nobody with no
+# capability (report-privileges.sh: ktrail's own recordings), the same rows.
+chmod 600 "$T/trace.dat"
+nobody=$(id -u nobody 2> /dev/null || echo 65534)
+rc=0
+timeout -k 5 60 python3 "${TESTLIB%/*}/report_status.py" "$T/st.csv" \
+	"$KTRAIL" report -q -e "$calls" "$T/trace.dat" -o csv > "$T/st.txt" 2> "$T/st.err" || rc=$?
+want="uid=$nobody,$nobody,$nobody,$nobody groups= capprm=0000000000000000 capeff=0000000000000000 nonewprivs=1 exit=0"
+got=$(grep -E '^(uid|groups|capprm|capeff|nonewprivs|exit)=' "$T/st.txt" | tr '\n' ' ')
+[ $rc = 0 ] && [ "$got" = "$want " ] ||
+	{ show "$T/st.txt"; show "$T/st.err"; fail "trace.dat report as root: '$got', want '$want'"; }
+cmp -s "$T/st.csv" "$T/out.csv" || fail "trace.dat report to a pipe: other rows than to a file"
+log "ok: the trace.dat decoded as nobody: $got"
 
 # A cut trace.dat: an error naming the file, no crash.
 head -c 5000 "$T/trace.dat" > "$T/cut.dat"

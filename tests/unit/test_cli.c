@@ -215,6 +215,11 @@ static void test_record_report(void **state)
 	assert_non_null(strstr(err, "-p is an option of tracing"));
 	assert_int_equal(PARSE(&o, err, "report", "a", "--clock", "local"), -1);
 	assert_non_null(strstr(err, "--clock is an option of tracing and recording"));
+	/* --user: report runs as that user too (issue 17) */
+	assert_int_equal(PARSE(&o, err, "report", "--user", "daemon", "a", "-o", "csv"), 0);
+	assert_int_equal(o.cmd, KT_CMD_REPORT);
+	assert_string_equal(o.user, "daemon");
+	assert_string_equal(o.report_path, "a");
 	/* --clock: a name, checked against trace_clock when tracing */
 	assert_int_equal(PARSE(&o, err, "record", "-o", "a", "--clock", "local"), 0);
 	assert_string_equal(o.clock, "local");

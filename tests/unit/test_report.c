@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <event-parse.h>
@@ -211,13 +212,15 @@ static void make_big_endian(const char *path, const char *out)
 	copy_recording(path, out, 8, meta_big_endian, page_be, NULL);
 }
 
-/* ktrail report ARGS... -o csv:@csv, as main() would run it. */
+/* ktrail report ARGS... -o csv:@csv, as main() would run it: in a child,
+ * since a report gives up its privileges for good (as root: nobody). */
 static int report(const char *csv, const char *const *args)
 {
 	char *argv[16], outarg[300], err[1024];
 	struct kt_opts o;
 	struct kt_session_result res;
-	int argc = 0, rc;
+	int argc = 0, rc, st;
+	pid_t pid;
 
 	argv[argc++] = (char *)"ktrail";
 	argv[argc++] = (char *)"report";
@@ -231,11 +234,20 @@ static int report(const char *csv, const char *const *args)
 	argv[argc] = NULL;
 	assert_int_equal(kt_cli_parse(argc, argv, &o, err, sizeof(err)), 0);
 	err[0] = '\0';
-	rc = kt_cmd_report(&o, &res, err, sizeof(err));
-	if (rc)
-		fprintf(stderr, "report: %s\n", err);
+	fflush(NULL);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		rc = kt_cmd_report(&o, &res, err, sizeof(err));
+		if (rc)
+			fprintf(stderr, "report: %s\n", err);
+		fflush(NULL);
+		_exit(rc);
+	}
+	assert_int_equal(waitpid(pid, &st, 0), pid);
 	kt_cli_free(&o);
-	return rc;
+	assert_true(WIFEXITED(st));
+	return WEXITSTATUS(st);
 }
 
 /* The value of column @col (0-based) of a CSV row without quoted commas. */
