@@ -14,6 +14,7 @@
 set -e
 cd "$(dirname "$0")/.."
 sh contrib/deps.sh
+sh contrib/duckdb-deps.sh
 [ -x configure ] || ./bootstrap
 # A test build: the live and kernel tests set KTRAIL_TEST_* hooks, which
 # only a tree configured with --enable-test-hooks reads (doc/test-hooks.md).
