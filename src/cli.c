@@ -73,10 +73,10 @@ void kt_cli_usage(FILE *fp)
 	      "      --scope EXPR       only these tasks: pid, tid, ppid, uid, mntns, pidns\n"
 	      "                         (= != < > <= >=), comm=NAME, follow, pid=new;\n"
 	      "                         repeat to combine (AND)\n"
-	      "      --duration OP TIME only complete calls that lasted OP TIME: '>10ms',\n"
-	      "                         '<=500us' (> >= < <= = !=; ns, us, ms, s; a bare\n"
-	      "                         number is ns); repeat to combine (AND); per\n"
-	      "                         event: -e 'msgrcv.duration>1ms'\n"
+	      "      --duration EXPR    only complete calls whose duration matches:\n"
+	      "                         '>10ms', '<=500us' (> >= < <= = !=; ns, us, ms,\n"
+	      "                         s; a bare number is ns); repeat to combine (AND);\n"
+	      "                         one event's: -e 'msgrcv.duration>1ms'\n"
 	      "      --raw              flags, modes and enums as numbers, not names\n"
 	      "                         (default: " KT_DEFAULT_EVENTS "; see 'ktrail list')\n",
 	      fp);
