@@ -10,7 +10,8 @@
 #     (the mq_timedreceive's deadline is computed just before the call:
 #     20 ms less), at most what the workload measured around the call and
 #     under delay + 500 ms; the table's DURATION the same in human units;
-#  2. live --duration '>200ms': exactly the msgrcv row;
+#  2. live --duration '>200ms': exactly the msgrcv row, no kernel filter
+#     (the summary: 0 tracepoints filtered, 3 records dropped);
 #  3. live -e 'nanosleep.duration>=50ms' -e 'mq_timedreceive.duration>10s':
 #     msgrcv and nanosleep, no mq_timedreceive;
 #  4. record --duration '>=20ms' once, then report: the recording keeps
@@ -110,9 +111,12 @@ head -n 1 "$T/live.csv" | grep -q ',state,returnValue,duration,msqid,' ||
 log "ok: live durations in CSV, JSON and table"
 
 # -- 2. live --duration '>200ms'
-run_ktrail -q -e $ev --duration '>200ms' -o csv:"$T/f.csv" -o json:"$T/f.jsonl" \
+run_ktrail -e $ev --duration '>200ms' -o csv:"$T/f.csv" -o json:"$T/f.jsonl" \
 	-- "$DURWORK" > "$T/wl2.txt" 2> "$T/err2" < /dev/null ||
 	{ show "$T/err2"; fail "ktrail --duration '>200ms' exited $?"; }
+# nothing of it in the kernel: the three short calls dropped in user space
+grep -qxF "ktrail: filters (duration: >200ms;): 0 tracepoints filtered in the kernel, 3 records dropped in user space" \
+	"$T/err2" || { show "$T/err2"; fail "--duration went to the kernel, or did not drop 3 records"; }
 check_rows --csv "$T/f.csv" --json "$T/f.jsonl" --events $ev > "$T/check2.txt" 2>&1 ||
 	{ cat "$T/check2.txt"; fail "the --duration rows are malformed"; }
 durs "$T/wl2.txt" "$T/f.csv" --only msgrcv --over 200000000 ||
