@@ -26,6 +26,7 @@ enum {
 	OPT_CLOCK,
 	OPT_OUTPUT_DEVICE,
 	OPT_SUMMARY_BY,
+	OPT_DURATION,
 };
 
 static const struct option long_opts[] = {
@@ -41,6 +42,7 @@ static const struct option long_opts[] = {
 	{ "output-device", no_argument, NULL, OPT_OUTPUT_DEVICE },
 	{ "summary-by", required_argument, NULL, OPT_SUMMARY_BY },
 	{ "scope", required_argument, NULL, OPT_SCOPE },
+	{ "duration", required_argument, NULL, OPT_DURATION },
 	{ "raw", no_argument, NULL, OPT_RAW },
 	{ "user", required_argument, NULL, OPT_USER },
 	{ "info", no_argument, NULL, OPT_INFO },
@@ -56,7 +58,8 @@ void kt_cli_usage(FILE *fp)
 
 	fputs("Usage: ktrail [trace] [OPTIONS] [-- COMMAND [ARGS...]]\n"
 	      "       ktrail record -o FILE [OPTIONS] [-- COMMAND [ARGS...]]\n"
-	      "       ktrail report [-o FMT[:FILE]]... [-e ...] [--scope ...] [--raw] FILE\n"
+	      "       ktrail report [-o FMT[:FILE]]... [-e ...] [--scope ...] [--duration ...]\n"
+	      "                     [--raw] FILE\n"
 	      "       ktrail report --info FILE\n"
 	      "       ktrail list\n"
 	      "       ktrail check [-e LIST] [--probes KIND] [--compat MODE]\n"
@@ -75,6 +78,10 @@ void kt_cli_usage(FILE *fp)
 	      "      --scope EXPR       only these tasks: pid, tid, ppid, uid, mntns, pidns\n"
 	      "                         (= != < > <= >=), comm=NAME, follow, pid=new;\n"
 	      "                         repeat to combine (AND)\n"
+	      "      --duration EXPR    only complete calls whose duration matches:\n"
+	      "                         '>10ms', '<=500us' (> >= < <= = !=; ns, us, ms,\n"
+	      "                         s; a bare number is ns); repeat to combine (AND);\n"
+	      "                         one event's: -e 'msgrcv.duration>1ms'\n"
 	      "      --raw              flags, modes and enums as numbers, not names\n",
 	      fp);
 	fprintf(fp, "  -o, --output FMT[:FILE] to FILE or standard output; FMT is\n"
@@ -276,7 +283,7 @@ static int add_events(struct kt_opts *o, const char *list, char *err, size_t err
 	return 0;
 }
 
-static int parse_filter(struct kt_opts *o, const char *expr, bool scope, char *err,
+static int parse_filter(struct kt_opts *o, const char *expr, enum kt_fkind kind, char *err,
 			size_t errlen)
 {
 	int r;
@@ -285,15 +292,14 @@ static int parse_filter(struct kt_opts *o, const char *expr, bool scope, char *e
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	r = scope ? kt_filter_add_scope(o->filter, expr, err, errlen) :
-		    kt_filter_add_event(o->filter, expr, err, errlen);
+	r = kt_filter_add(o->filter, kind, expr, err, errlen);
 	if (r == 0) {
 		if (o->nfexprs >= KT_MAX_FEXPRS) {
 			snprintf(err, errlen, "too many filters (at most %d)", KT_MAX_FEXPRS);
 			return -1;
 		}
 		o->fexprs[o->nfexprs] = expr;
-		o->fscope[o->nfexprs++] = scope;
+		o->fkind[o->nfexprs++] = (unsigned char)kind;
 	}
 	return r;
 }
@@ -342,12 +348,16 @@ static int cli_parse(int argc, char **argv, struct kt_opts *o, char *err, size_t
 		case 'e':
 			/* Event names have no '.': a word with one is a filter,
 			 * whole (its values may hold commas). */
-			if (strchr(optarg, '.') ? parse_filter(o, optarg, false, err, errlen) < 0 :
+			if (strchr(optarg, '.') ? parse_filter(o, optarg, KT_FK_EVENT, err, errlen) < 0 :
 			    add_events(o, optarg, err, errlen) < 0)
 				return -1;
 			break;
 		case OPT_SCOPE:
-			if (parse_filter(o, optarg, true, err, errlen) < 0)
+			if (parse_filter(o, optarg, KT_FK_SCOPE, err, errlen) < 0)
+				return -1;
+			break;
+		case OPT_DURATION:
+			if (parse_filter(o, optarg, KT_FK_DURATION, err, errlen) < 0)
 				return -1;
 			break;
 		case OPT_RAW:

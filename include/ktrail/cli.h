@@ -47,9 +47,9 @@ struct kt_opts {
 	enum kt_command cmd;
 	const char *events;	/* the -e text, for messages */
 	char evbuf[4096];	/* every -e list, comma-joined */
-	struct kt_filter *filter;	/* --scope and event filters, or NULL */
+	struct kt_filter *filter;	/* --scope, --duration and event filters, or NULL */
 	const char *fexprs[KT_MAX_FEXPRS];	/* their text, for a recording */
-	bool fscope[KT_MAX_FEXPRS];	/* a --scope (else an -e filter) */
+	unsigned char fkind[KT_MAX_FEXPRS];	/* what each is: enum kt_fkind */
 	unsigned int nfexprs;
 	bool events_given;	/* -e named events (not only filters) */
 	bool sel_default;	/* neither -e nor an event filter: the default */

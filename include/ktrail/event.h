@@ -66,4 +66,20 @@ struct kt_record {
 	struct kt_value args[KT_MAX_ARGS];	/* ev->nargs of them */
 };
 
+/*
+ * The call's duration, entry to exit, in nanoseconds: only a complete
+ * syscall record with both times has one (not a record whose entry or
+ * exit was lost or never came, not a NORETURN call, not a lifecycle or
+ * pseudo event).  An exit stamped before its entry (a per-CPU clock such
+ * as "local" when the task moved between CPUs) counts as 0.
+ */
+static inline bool kt_record_duration(const struct kt_record *r, uint64_t *ns)
+{
+	if (!r->ev || r->ev->kind != KT_EV_SYSCALL || r->state != KT_ST_COMPLETE ||
+	    !r->ts_exit)
+		return false;
+	*ns = r->ts_exit > r->ts ? r->ts_exit - r->ts : 0;
+	return true;
+}
+
 #endif

@@ -28,6 +28,8 @@
  *
  *   EVENT.data.ARG OP V1,...    (EVENT.args.ARG is the same)
  *   EVENT.retval OP V1,...      int64, = != < > <= >= (syscalls only)
+ *   EVENT.duration OP D1,...    the call's duration, = != < > <= >=
+ *                               (syscalls that return only)
  *   EVENT.scope.KEY OP V1,...   a scope limited to EVENT's records
  *
  * EVENT is a catalog event, ARG one of its arguments (ktrail's own extra
@@ -37,14 +39,25 @@
  * path or "@abstract") take = and != with "exact", "prefix*", "*suffix"
  * and "*contains*"; a timespec compares its seconds as a decimal number;
  * a bool takes = and != with true, false, 1 or 0.
+ * A duration (kt_duration_parse) is a whole or decimal number and a unit,
+ * ns, us, ms or s; a bare number is nanoseconds: 10ms, 1.5us, 250.
  * Values are separated by ',' (a value cannot hold one).  Filters on one
  * event AND together; filters on different events are independent; the
  * scope applies to every event.  A filter names its event, so the CLI
  * selects every event kt_filter_has_event() reports.
  *
+ * Duration filters (kt_filter_add_duration, one --duration argument
+ * each; several AND): OP DURATION, one of = != < > <= >= and one value
+ * ("'>10ms'").  They keep only the records with a duration that matches
+ * (kt_record_duration: complete calls) of every event; they are no scope:
+ * followed tasks do not bypass them and they do not decide what is
+ * followed.  No duration filter goes to the kernel: a call's duration is
+ * known at its exit, when its enter is already in the ring buffer.
+ *
  * A filter on a value a record does not have (an argument its recipe
  * could not read, the return value of a call without an exit, the process
- * context when has_ctx is false, pid 0, an empty comm, a namespace of 0)
+ * context when has_ctx is false, the duration of a record that is not a
+ * complete call, pid 0, an empty comm, a namespace of 0)
  * does not match, whatever its operator.  Records of the pseudo event
  * lost_events always pass.
  */
@@ -53,6 +66,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "ktrail/catalog.h"
 #include "ktrail/decode.h"	/* struct kt_kfield */
@@ -79,6 +93,27 @@ void kt_filter_free(struct kt_filter *f);
  */
 int kt_filter_add_scope(struct kt_filter *f, const char *expr, char *err, size_t errlen);
 int kt_filter_add_event(struct kt_filter *f, const char *expr, char *err, size_t errlen);
+/*
+ * One --duration expression; its messages name the option and the value
+ * and say why, on one line:
+ *
+ *   --duration: '>10xs': unknown unit (use ns, us, ms or s)
+ */
+int kt_filter_add_duration(struct kt_filter *f, const char *expr, char *err, size_t errlen);
+
+/* What an expression is: an -e filter word, a --scope, a --duration. */
+enum kt_fkind { KT_FK_EVENT, KT_FK_SCOPE, KT_FK_DURATION };
+/* kt_filter_add_event, _scope or _duration, by @kind. */
+int kt_filter_add(struct kt_filter *f, enum kt_fkind kind, const char *expr, char *err,
+		  size_t errlen);
+
+/*
+ * The duration in the @n bytes at @s, in nanoseconds: digits, optionally
+ * '.' and more digits, then ns, us, ms, s or nothing (ns).  Returns 0, or
+ * -1 with errno = EINVAL and *why saying what is wrong ("unknown unit
+ * (use ns, us, ms or s)", "finer than a nanosecond", ...).
+ */
+int kt_duration_parse(const char *s, size_t n, uint64_t *ns, const char **why);
 
 /* No scope, no event filter, no flag: every record passes. */
 bool kt_filter_empty(const struct kt_filter *f);

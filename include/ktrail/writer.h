@@ -117,6 +117,12 @@ const char *kt_af_name(int family);
  * path=/x" or "family=42": escape it like a string value. */
 int kt_sockaddr_text(struct kt_buf *b, const struct kt_sockaddr *sa);
 /*
+ * A duration in nanoseconds for people: "850ns", "12.3us", "4.56ms",
+ * "1.20s", "3600s" (three significant digits from 1us on).  Returns its
+ * length; @buf holds at least 16 bytes.
+ */
+size_t kt_duration_human(char *buf, size_t len, uint64_t ns);
+/*
  * How a format writes a typed value (src/output/value.c): the one printer
  * of every enum kt_type; each format supplies only this style.
  */

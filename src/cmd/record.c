@@ -14,6 +14,7 @@
 
 #include <tracefs.h>
 
+#include "ktrail/filter.h"
 #include "ktrail/recfile.h"
 #include "ktrail/util.h"
 #include "session/session-local.h"
@@ -225,7 +226,8 @@ static int rec_meta(struct session *s)
 		}
 	}
 	for (unsigned int i = 0; i < s->o->nfexprs; i++) {
-		snprintf(v, sizeof(v), "%s.%u", s->o->fscope[i] ? "scope" : "filter", i);
+		snprintf(v, sizeof(v), "%s.%u", s->o->fkind[i] == KT_FK_SCOPE ? "scope" :
+			 s->o->fkind[i] == KT_FK_DURATION ? "duration" : "filter", i);
 		kt_rec_meta_put(m, v, s->o->fexprs[i]);
 	}
 	{

@@ -210,32 +210,39 @@ static int report_filters(struct reporter *rp)
 	rp->s.filter = o->filter;
 	if (!expr)
 		return -1;
+	static const struct {
+		const char *key;
+		enum kt_fkind kind;
+	} kinds[] = {
+		{ "scope", KT_FK_SCOPE }, { "filter", KT_FK_EVENT }, { "duration", KT_FK_DURATION },
+	};
+
 	for (unsigned int i = 0; i < KT_MAX_FEXPRS; i++) {
+		enum kt_fkind kind = KT_FK_EVENT;
+		bool found = false;
 		char key[32];
-		bool scope = true;
 		int r;
 
-		snprintf(key, sizeof(key), "scope.%u", i);
-		if (!kt_recr_meta(rd, key, expr, elen)) {
-			scope = false;
-			snprintf(key, sizeof(key), "filter.%u", i);
-			if (!kt_recr_meta(rd, key, expr, elen))
-				continue;
+		for (size_t k = 0; k < KT_ARRAY_SIZE(kinds) && !found; k++) {
+			snprintf(key, sizeof(key), "%s.%u", kinds[k].key, i);
+			found = kt_recr_meta(rd, key, expr, elen);
+			kind = kinds[k].kind;
 		}
+		if (!found)
+			continue;
 		if (!rp->own_filter) {
 			if (!(rp->own_filter = kt_filter_new())) {
 				free(expr);
 				return -1;
 			}
 			for (unsigned int j = 0; j < o->nfexprs; j++) {
-				if ((o->fscope[j] ? kt_filter_add_scope : kt_filter_add_event)(
-					    rp->own_filter, o->fexprs[j], ferr, sizeof(ferr)) < 0)
+				if (kt_filter_add(rp->own_filter, o->fkind[j], o->fexprs[j], ferr,
+						  sizeof(ferr)) < 0)
 					fprintf(stderr, "ktrail: filter '%s': %s\n", o->fexprs[j], ferr);
 			}
 			rp->s.filter = rp->own_filter;
 		}
-		r = scope ? kt_filter_add_scope(rp->own_filter, expr, ferr, sizeof(ferr)) :
-			    kt_filter_add_event(rp->own_filter, expr, ferr, sizeof(ferr));
+		r = kt_filter_add(rp->own_filter, kind, expr, ferr, sizeof(ferr));
 		if (r < 0)
 			fprintf(stderr, "ktrail: the recording's filter '%s' does not parse here (%s): "
 				"not applied\n", expr, ferr);

@@ -18,7 +18,10 @@
 enum op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE };
 
 /* What a term tests. */
-enum subj { S_PID, S_TID, S_PPID, S_UID, S_MNTNS, S_PIDNS, S_COMM, S_CPU, S_ARG, S_RET };
+enum subj {
+	S_PID, S_TID, S_PPID, S_UID, S_MNTNS, S_PIDNS, S_COMM, S_CPU, S_ARG, S_RET,
+	S_DUR,		/* the call's duration (ns): user space only, known at exit */
+};
 
 /* How its values compare. */
 enum kind { K_SIGNED, K_UNSIGNED, K_DOUBLE, K_STRING };
@@ -37,7 +40,9 @@ struct fval {
 };
 
 struct fterm {
-	const struct kt_event_def *ev;	/* NULL: the global scope */
+	/* NULL: the global scope, or with S_DUR a --duration, which is no
+	 * scope (followed tasks, the follow decision ignore it) */
+	const struct kt_event_def *ev;
 	enum subj subj;
 	int arg;		/* S_ARG */
 	enum kind kind;
@@ -50,7 +55,7 @@ struct fterm {
 /* An expression as given, for kt_filter_describe(). */
 struct ftext {
 	const struct kt_event_def *ev;
-	bool event;		/* an event filter (else a scope) */
+	enum kt_fkind kind;
 	char *s;
 };
 
@@ -70,8 +75,8 @@ void kt_filter_term_free(struct fterm *t);
 /* Keep @t (the filter owns it from here on). */
 int kt_filter_add_term(struct kt_filter *f, struct fterm *t);
 /* Keep a copy of expression @s, for kt_filter_describe(). */
-int kt_filter_add_text(struct kt_filter *f, const struct kt_event_def *ev, bool event,
-		       const char *s);
+int kt_filter_add_text(struct kt_filter *f, const struct kt_event_def *ev,
+		       enum kt_fkind kind, const char *s);
 /* The pid set for set_event_pid: a new pid= term @t intersects it. */
 int kt_filter_pids_update(struct kt_filter *f, const struct fterm *t);
 

@@ -61,8 +61,8 @@ int kt_filter_add_term(struct kt_filter *f, struct fterm *t)
 	return 0;
 }
 
-int kt_filter_add_text(struct kt_filter *f, const struct kt_event_def *ev, bool event,
-		       const char *s)
+int kt_filter_add_text(struct kt_filter *f, const struct kt_event_def *ev,
+		       enum kt_fkind kind, const char *s)
 {
 	char *copy;
 
@@ -71,7 +71,7 @@ int kt_filter_add_text(struct kt_filter *f, const struct kt_event_def *ev, bool 
 	copy = strdup(s);
 	if (!copy)
 		return -1;
-	f->x[f->nx++] = (struct ftext){ .ev = ev, .event = event, .s = copy };
+	f->x[f->nx++] = (struct ftext){ .ev = ev, .kind = kind, .s = copy };
 	return 0;
 }
 

@@ -193,6 +193,9 @@ static bool kterm(const struct fterm *t, const struct kt_kfield *fields, unsigne
 		}
 		break;
 	}
+	case S_DUR:
+		/* Known at the exit only, when the enter is in the ring already. */
+		return false;
 	case S_RET:
 		if (!exit_side)
 			return false;

@@ -50,6 +50,8 @@ static bool record_value(const struct fterm *t, const struct kt_record *r, struc
 	case S_RET:
 		x->i = r->ret;
 		return r->has_ret;
+	case S_DUR:
+		return kt_record_duration(r, &x->u);
 	case S_ARG:
 		break;
 	}
@@ -162,7 +164,7 @@ bool kt_filter_scope_match(const struct kt_filter *f, const struct kt_record *r,
 	if (f->new_only && !(flags & KT_FM_NEW))
 		return false;
 	for (unsigned int i = 0; i < f->n; i++)
-		if (!f->t[i].ev && !term_match(&f->t[i], r))
+		if (!f->t[i].ev && f->t[i].subj != S_DUR && !term_match(&f->t[i], r))
 			return false;
 	return true;
 }
@@ -173,8 +175,12 @@ bool kt_filter_match(const struct kt_filter *f, const struct kt_record *r, unsig
 		return true;
 	if (!(f->follow && (flags & KT_FM_FOLLOWED)) && !kt_filter_scope_match(f, r, flags))
 		return false;
-	for (unsigned int i = 0; i < f->n; i++)
-		if (f->t[i].ev && f->t[i].ev == r->ev && !term_match(&f->t[i], r))
+	for (unsigned int i = 0; i < f->n; i++) {
+		const struct fterm *t = &f->t[i];
+
+		/* an event's filters, and --duration for every event */
+		if ((t->ev ? t->ev == r->ev : t->subj == S_DUR) && !term_match(t, r))
 			return false;
+	}
 	return true;
 }

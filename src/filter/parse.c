@@ -146,6 +146,81 @@ static int int_fit(bool neg, uint64_t mag, enum kind kind, unsigned int bits, st
 	return 0;
 }
 
+int kt_duration_parse(const char *s, size_t n, uint64_t *ns, const char **why)
+{
+	static const struct {
+		const char *name;
+		uint64_t mult;
+	} units[] = { { "ns", 1 }, { "us", 1000 }, { "ms", 1000000 }, { "s", 1000000000 } };
+	uint64_t whole = 0, frac = 0, scale = 1, mult = 0;
+	size_t i = 0, u, fdigits = 0;
+
+	errno = EINVAL;
+	if (!n) {
+		*why = "no duration";
+		return -1;
+	}
+	if (s[0] == '-') {
+		*why = "a duration cannot be negative";
+		return -1;
+	}
+	if (s[0] < '0' || s[0] > '9') {
+		*why = "not a duration (a number and a unit: 10ms, 1.5us, 250ns)";
+		return -1;
+	}
+	for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
+		if (whole > (UINT64_MAX - (s[i] - '0')) / 10)
+			goto range;
+		whole = whole * 10 + (s[i] - '0');
+	}
+	if (i < n && s[i] == '.') {
+		size_t start = ++i, last = 0;
+
+		for (; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+			if (s[i] != '0')
+				last = i - start + 1;
+		if (i == start) {
+			*why = "no digit after the decimal point";
+			return -1;
+		}
+		/* the digits up to the last that is not 0 */
+		if (last > 9) {
+			*why = "finer than a nanosecond";
+			return -1;
+		}
+		for (size_t k = 0; k < last; k++) {
+			frac = frac * 10 + (s[start + k] - '0');
+			scale *= 10;
+		}
+		fdigits = last;
+	}
+	u = n - i;
+	if (!u) {
+		mult = 1;
+	} else {
+		for (size_t k = 0; k < KT_ARRAY_SIZE(units); k++)
+			if (strlen(units[k].name) == u && !memcmp(s + i, units[k].name, u))
+				mult = units[k].mult;
+	}
+	if (!mult) {
+		*why = "unknown unit (use ns, us, ms or s)";
+		return -1;
+	}
+	/* frac / scale of a unit: whole nanoseconds only */
+	if (fdigits && (frac * mult) % scale) {
+		*why = "finer than a nanosecond";
+		return -1;
+	}
+	if (whole > UINT64_MAX / mult || whole * mult > UINT64_MAX - frac * mult / scale)
+		goto range;
+	*ns = whole * mult + frac * mult / scale;
+	errno = 0;
+	return 0;
+range:
+	*why = "out of range (at most 18446744073s)";
+	return -1;
+}
+
 /* What the values of a term are compared with, for parsing them. */
 struct target {
 	const char *what;	/* "msqid", "pid", "retval" */
@@ -153,6 +228,7 @@ struct target {
 	enum kind kind;
 	unsigned int bits;
 	bool ordered;
+	bool duration;		/* a duration with its unit, in ns (K_UNSIGNED) */
 };
 
 static const char *int_tname(enum kind kind, unsigned int bits)
@@ -170,6 +246,14 @@ static const char *int_tname(enum kind kind, unsigned int bits)
 static int parse_one(const struct perr *pe, size_t pos, const char *s, size_t n,
 		     const struct target *tg, struct fval *v)
 {
+	if (tg->duration) {
+		const char *why;
+
+		if (kt_duration_parse(s, n, &v->u, &why) < 0)
+			return fail(pe, pos, "bad duration \"%.*s\" for %s: %s", (int)n, s,
+				    tg->what, why);
+		return 0;
+	}
 	switch (tg->kind) {
 	case K_STRING: {
 		bool lead = n && s[0] == '*';
@@ -445,7 +529,8 @@ static int parse_event(struct kt_filter *f, const struct perr *pe)
 
 	if (!e[elen])
 		return fail(pe, elen,
-			    "expected EVENT.data.ARG, EVENT.retval or EVENT.scope.KEY");
+			    "expected EVENT.data.ARG, EVENT.retval, EVENT.duration or "
+			    "EVENT.scope.KEY");
 	if (!elen)
 		return fail(pe, 0, "no event name before \".\"");
 	if (elen < sizeof(name)) {
@@ -498,16 +583,71 @@ static int parse_event(struct kt_filter *f, const struct perr *pe)
 				      .tname = "int64", .ordered = true };
 		if (parse_op_values(pe, off, "retval", "retval", &tg, &t) < 0)
 			goto err;
+	} else if (!strncmp(e + off, "duration", 8) &&
+		   (!e[off + 8] || strchr("=!<>", e[off + 8]))) {
+		if (ev->kind != KT_EV_SYSCALL)
+			return fail(pe, off, "%s is not a call: it has no duration", ev->name);
+		if (ev->flags & KT_EVF_NORETURN)
+			return fail(pe, off, "%s never returns: it has no duration", ev->name);
+		off += 8;
+		t.subj = S_DUR;
+		t.kind = K_UNSIGNED;
+		t.bits = 64;
+		tg = (struct target){ .what = "duration", .kind = K_UNSIGNED, .bits = 64,
+				      .tname = "duration", .ordered = true, .duration = true };
+		if (parse_op_values(pe, off, "duration", "duration", &tg, &t) < 0)
+			goto err;
 	} else {
 		return fail(pe, off,
-			    "expected \"data.\", \"args.\", \"retval\" or \"scope.\" after \"%s.\"",
-			    ev->name);
+			    "expected \"data.\", \"args.\", \"retval\", \"duration\" or \"scope.\" "
+			    "after \"%s.\"", ev->name);
 	}
 	if (kt_filter_add_term(f, &t) < 0)
 		goto err;
 	return 0;
 err:
 	kt_filter_term_free(&t);
+	return -1;
+}
+
+/*
+ * A --duration expression: "OP DURATION", one value.  Its messages are
+ * the option's, on one line ("--duration: '>10xs': unknown unit (use ns,
+ * us, ms or s)"), written here: @pe has no buffer.
+ */
+static int parse_duration(struct kt_filter *f, const char *expr, char *err, size_t errlen)
+{
+	struct fterm t = { .subj = S_DUR, .arg = -1, .kind = K_UNSIGNED, .bits = 64 };
+	size_t n = parse_op(expr, &t.op);
+	const char *why, *v = expr + n;
+
+	errno = EINVAL;
+	if (!n) {
+		why = *expr ? "no operator (one of >, >=, <, <=, =, != before the duration: '>10ms')" :
+			      "empty (an operator and a duration: '>10ms')";
+		goto bad;
+	}
+	if (strchr(v, ',')) {
+		why = "one duration per --duration (repeat the option: they all hold)";
+		goto bad;
+	}
+	t.v = calloc(1, sizeof(*t.v));
+	if (!t.v)
+		return -1;
+	t.nv = 1;
+	if (kt_duration_parse(v, strlen(v), &t.v[0].u, &why) < 0) {
+		kt_filter_term_free(&t);
+		goto bad;
+	}
+	if (kt_filter_add_term(f, &t) < 0) {
+		kt_filter_term_free(&t);
+		return -1;
+	}
+	return 0;
+bad:
+	if (err && errlen)
+		snprintf(err, errlen, "--duration: '%s': %s", expr, why);
+	errno = EINVAL;
 	return -1;
 }
 
@@ -520,14 +660,17 @@ static void rollback(struct kt_filter *f, unsigned int n, bool follow, bool new_
 	f->new_only = new_only;
 }
 
-/* Add a scope or an event filter; the filter is unchanged on error. */
-static int add_expr(struct kt_filter *f, const char *expr, bool event, char *err,
+/* Add a scope, an event or a duration filter; the filter is unchanged
+ * on error. */
+static int add_expr(struct kt_filter *f, const char *expr, enum kt_fkind kind, char *err,
 		    size_t errlen)
 {
 	const struct perr pe = {
 		.buf = err, .len = errlen, .expr = expr,
-		.label = event ? "filter" : "scope",
+		.label = kind == KT_FK_EVENT ? "filter" : kind == KT_FK_SCOPE ? "scope" :
+			 "--duration",
 	};
+	int r;
 	unsigned int n;
 	bool follow, new_only;
 	const struct fterm *t;
@@ -540,10 +683,24 @@ static int add_expr(struct kt_filter *f, const char *expr, bool event, char *err
 	n = f->n;
 	follow = f->follow;
 	new_only = f->new_only;
-	if ((event ? parse_event(f, &pe) : parse_scope(f, &pe, 0, NULL)) < 0)
+	switch (kind) {
+	case KT_FK_EVENT:
+		r = parse_event(f, &pe);
+		break;
+	case KT_FK_SCOPE:
+		r = parse_scope(f, &pe, 0, NULL);
+		break;
+	case KT_FK_DURATION:
+		r = parse_duration(f, expr, err, errlen);
+		break;
+	default:
+		errno = EINVAL;
+		return -1;
+	}
+	if (r < 0)
 		goto fail;
 	t = f->n > n ? &f->t[f->n - 1] : NULL;
-	if (kt_filter_add_text(f, t ? t->ev : NULL, event, expr) < 0)
+	if (kt_filter_add_text(f, t ? t->ev : NULL, kind, expr) < 0)
 		goto fail;
 	if (t && !t->ev && t->subj == S_PID && t->op == OP_EQ && kt_filter_pids_update(f, t) < 0) {
 		free(f->x[--f->nx].s);
@@ -561,10 +718,21 @@ fail:
 
 int kt_filter_add_scope(struct kt_filter *f, const char *expr, char *err, size_t errlen)
 {
-	return add_expr(f, expr, false, err, errlen);
+	return add_expr(f, expr, KT_FK_SCOPE, err, errlen);
 }
 
 int kt_filter_add_event(struct kt_filter *f, const char *expr, char *err, size_t errlen)
 {
-	return add_expr(f, expr, true, err, errlen);
+	return add_expr(f, expr, KT_FK_EVENT, err, errlen);
+}
+
+int kt_filter_add_duration(struct kt_filter *f, const char *expr, char *err, size_t errlen)
+{
+	return add_expr(f, expr, KT_FK_DURATION, err, errlen);
+}
+
+int kt_filter_add(struct kt_filter *f, enum kt_fkind kind, const char *expr, char *err,
+		  size_t errlen)
+{
+	return add_expr(f, expr, kind, err, errlen);
 }

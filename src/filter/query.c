@@ -17,7 +17,7 @@ bool kt_filter_has_event(const struct kt_filter *f, const struct kt_event_def *e
 	if (!f || !ev)
 		return false;
 	for (unsigned int i = 0; i < f->nx; i++)
-		if (f->x[i].event && f->x[i].ev == ev)
+		if (f->x[i].kind == KT_FK_EVENT && f->x[i].ev == ev)
 			return true;
 	return false;
 }
@@ -83,9 +83,11 @@ void kt_filter_describe(const struct kt_filter *f, char *buf, size_t len)
 	for (unsigned int i = 0; f && i < f->nx; i++) {
 		int n;
 
-		if (f->x[i].event)
+		if (f->x[i].kind == KT_FK_EVENT)
 			n = snprintf(buf + used, len - used, "event %s: %s\n",
 				     f->x[i].ev ? f->x[i].ev->name : "?", f->x[i].s);
+		else if (f->x[i].kind == KT_FK_DURATION)
+			n = snprintf(buf + used, len - used, "duration: %s\n", f->x[i].s);
 		else
 			n = snprintf(buf + used, len - used, "scope: %s\n", f->x[i].s);
 		if (n < 0 || (size_t)n >= len - used)

@@ -4,8 +4,10 @@
  *
  *   timestamp,processorId,processId,threadId,processName,
  *   parentProcessId,userId,mountNamespace,pidNamespace,eventId,
- *   eventName,isCompat,state,returnValue,<arg columns>
+ *   eventName,isCompat,state,returnValue,duration,<arg columns>
  *
+ * duration is the call's, entry to exit, in nanoseconds, empty when the
+ * record has none (kt_record_duration: not complete, not a call).
  * The process context columns are empty when the process table does not
  * know the task (and a namespace when it could not be read).  The argument
  * columns are the distinct argument names over w->events, in the order the
@@ -33,12 +35,13 @@ static const char *const fixed_cols[] = {
 	"timestamp", "processorId", "processId", "threadId", "processName",
 	"parentProcessId", "userId", "mountNamespace", "pidNamespace",
 	"eventId", "eventName", "isCompat", "state", "returnValue",
+	"duration",
 };
 
 static const char header_fixed[] =
 	"timestamp,processorId,processId,threadId,processName,"
 	"parentProcessId,userId,mountNamespace,pidNamespace,"
-	"eventId,eventName,isCompat,state,returnValue";
+	"eventId,eventName,isCompat,state,returnValue,duration";
 
 struct csv_priv {
 	struct kt_buf row;
@@ -322,6 +325,7 @@ static int csv_event(struct kt_writer *w, const struct kt_record *r)
 	bool pseudo = ev->kind == KT_EV_PSEUDO;
 	const struct csv_run *run;
 	int e = csv_slot(w, c, ev), err = 0;
+	uint64_t dur;
 
 	if (e < 0) {
 		/* not in the header's layout: a caller's bug */
@@ -352,6 +356,9 @@ static int csv_event(struct kt_writer *w, const struct kt_record *r)
 	err |= kt_buf_putc(b, ',');
 	if (r->has_ret)
 		err |= kt_buf_i64(b, r->ret);
+	err |= kt_buf_putc(b, ',');
+	if (kt_record_duration(r, &dur))
+		err |= kt_buf_u64(b, dur);
 	for (unsigned int k = 0; k < run->n; k++) {
 		err |= put_commas(b, run->col[k].commas);
 		err |= kt_value_print_fmt(b, w, r, run->col[k].arg, &csv_style,

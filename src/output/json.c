@@ -12,12 +12,14 @@
  *    "contextFlags":{"containerStarted":false,"isCompat":false},
  *    "args":[{"name":"msqid","type":"int","value":3},
  *            {"name":"msgflg","type":"int","value":"IPC_NOWAIT","raw":2048},...],
- *    "ktrail":{"state":"complete"}}
+ *    "ktrail":{"state":"complete","duration":N}}
  *
  * The five process context members only when the process table knows the
  * task (a namespace it could not read is 0), always in that place;
  * hostName only when known, returnValue (a number) only when seen; the
- * lost_events pseudo-event has no syscall and no state.  A flag or enum
+ * lost_events pseudo-event has no syscall and no "ktrail" object.  The
+ * duration is the call's, entry to exit, in nanoseconds, null when the
+ * record has none (kt_record_duration: not complete, not a call).  A flag or enum
  * argument (flags.h) has its text as "value" and its number as "raw",
  * unless w->raw: then "value" is the number and there is no "raw".  One
  * line per record, built in a reused buffer and written with a single
@@ -103,6 +105,7 @@ static int json_event(struct kt_writer *w, const struct kt_record *r)
 	const struct kt_event_def *ev = r->ev;
 	bool pseudo = ev->kind == KT_EV_PSEUDO;
 	unsigned int nargs = ev->nargs < KT_MAX_ARGS ? ev->nargs : KT_MAX_ARGS;
+	uint64_t dur;
 	int err = 0;
 
 	b->len = 0;
@@ -169,6 +172,11 @@ static int json_event(struct kt_writer *w, const struct kt_record *r)
 	if (!pseudo) {
 		err |= PUT_LIT(b, ",\"ktrail\":{\"state\":");
 		err |= put_str(b, kt_state_name(r->state));
+		err |= PUT_LIT(b, ",\"duration\":");
+		if (kt_record_duration(r, &dur))
+			err |= kt_buf_u64(b, dur);
+		else
+			err |= PUT_LIT(b, "null");
 		err |= PUT_LIT(b, "}");
 	}
 	err |= PUT_LIT(b, "}\n");

@@ -2,8 +2,8 @@
 /*
  * A table for people, laid out like Tracee's:
  *
- *   TIME             CPU UID    COMM             PID     TID     PPID    RET              EVENT                ARGS
- *   12:34:56.789012  3   1000   ipcwork          4242    4242    4200    0                msgsnd               msqid: 3, ...
+ *   TIME             CPU UID    COMM             PID     TID     PPID    RET              DURATION EVENT                ARGS
+ *   12:34:56.789012  3   1000   ipcwork          4242    4242    4200    0                12.3us   msgsnd               msqid: 3, ...
  *
  * UID and PPID are blank when the process table does not know the task.
  * Flags and enums print by name (flags.h: msgflg: IPC_NOWAIT) unless
@@ -13,6 +13,9 @@
  * control character or escape sequence from a traced process gets there.
  * RET is the return value, "?" when there is none, and the pairing state
  * after it when the record is not complete ("? unfinished", "-4 no_enter").
+ * DURATION is the call's, entry to exit, in human units (850ns, 12.3us,
+ * 4.56ms, 1.20s), blank when the record has none (not complete, not a
+ * call).
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -31,10 +34,11 @@
 #define W_COMM 16
 #define W_ID 7
 #define W_RET 16
+#define W_DUR 8
 #define W_EVENT 20
 
 static const char header[] =
-	"TIME             CPU UID    COMM             PID     TID     PPID    RET              EVENT                ARGS\n";
+	"TIME             CPU UID    COMM             PID     TID     PPID    RET              DURATION EVENT                ARGS\n";
 
 struct table_priv {
 	struct kt_buf line;
@@ -150,6 +154,7 @@ static int table_event(struct kt_writer *w, const struct kt_record *r)
 	unsigned int nargs = ev->nargs < KT_MAX_ARGS ? ev->nargs : KT_MAX_ARGS;
 	const char *comm = r->comm ? r->comm : "";
 	char num[24];
+	uint64_t dur;
 	int err = 0;
 
 	b->len = 0;
@@ -189,6 +194,11 @@ static int table_event(struct kt_writer *w, const struct kt_record *r)
 	}
 	if (!err)
 		err |= put_field(b, tmp->p, W_RET);
+	if (kt_record_duration(r, &dur))
+		kt_duration_human(num, sizeof(num), dur);
+	else
+		num[0] = '\0';
+	err |= put_field(b, num, W_DUR);
 
 	if (nargs) {
 		err |= put_field(b, ev->name, W_EVENT);

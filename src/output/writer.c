@@ -173,3 +173,33 @@ int kt_sockaddr_text(struct kt_buf *b, const struct kt_sockaddr *sa)
 	}
 	return err ? -1 : 0;
 }
+
+size_t kt_duration_human(char *buf, size_t len, uint64_t ns)
+{
+	static const struct {
+		double div;
+		const char *unit;
+	} units[] = { { 1e3, "us" }, { 1e6, "ms" }, { 1e9, "s" } };
+	int n = -1;
+
+	if (ns < 1000) {
+		n = snprintf(buf, len, "%uns", (unsigned int)ns);
+	} else {
+		for (size_t i = 0; i < KT_ARRAY_SIZE(units); i++) {
+			double v = (double)ns / units[i].div;
+
+			/* 999.96us prints as 1.00ms, not 1000us */
+			if (v >= 999.5 && i + 1 < KT_ARRAY_SIZE(units))
+				continue;
+			n = snprintf(buf, len, "%.*f%s", v < 9.995 ? 2 : v < 99.95 ? 1 : 0, v,
+				     units[i].unit);
+			break;
+		}
+	}
+	if (n < 0) {
+		if (len)
+			buf[0] = '\0';
+		return 0;
+	}
+	return (size_t)n < len ? (size_t)n : len ? len - 1 : 0;
+}

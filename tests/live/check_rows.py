@@ -35,8 +35,11 @@ header (exactly the catalog's columns for --events), the same field count on
 every record, a complete last line, an import into SQLite (the python module,
 and the sqlite3 program's '.import --csv' when it is installed); every JSON
 line an object of the documented shape; values typed as the catalog says;
-eventId the catalog's; no lost_events rows unless --allow-lost.  With both
-files, they must hold the same records in the same order.
+eventId the catalog's; no lost_events rows unless --allow-lost.  The
+duration (CSV column, JSON "ktrail" member) is a non-negative integer on
+the complete rows of calls that return (SYSCALL blocks without
+FLAG(NORETURN)), empty or null on every other row.  With both files, they
+must hold the same records (durations included) in the same order.
 
 Flag and enum arguments (src/xlat/argfmt.def) may be rendered by name
 (ktrail without --raw): 'IPC_CREAT|0600' in CSV, and in JSON that text as
@@ -79,7 +82,7 @@ import sys
 
 FIXED = ["timestamp", "processorId", "processId", "threadId", "processName",
          "parentProcessId", "userId", "mountNamespace", "pidNamespace",
-         "eventId", "eventName", "isCompat", "state", "returnValue"]
+         "eventId", "eventName", "isCompat", "state", "returnValue", "duration"]
 # The process context: empty in CSV (absent in JSON) when ktrail did not
 # know the process.
 CONTEXT = ["parentProcessId", "userId", "mountNamespace", "pidNamespace"]
@@ -122,6 +125,12 @@ class Event:
         self.sets = sets
         self.args = []                  # [(name, ctype, TYPE, extra)]
         self.rendered = set()           # argument names argfmt.def renders
+        self.syscall = False            # a SYSCALL block (not EVENT, KEVENT)
+        self.noreturn = False           # FLAG(NORETURN): no exit, no duration
+
+    def timed(self):
+        """Its complete records have a duration."""
+        return self.syscall and not self.noreturn
 
     def scalar_args(self):
         return [a for a in self.args if a[2] not in USER_TYPES and not a[3]]
@@ -151,18 +160,25 @@ def load_catalog(path):
             text += re.sub(r"/\*.*?\*/", "", f.read(), flags=re.S)
     tok = re.compile(r'(?:SYSCALL|EVENT)\(\s*(\w+)\s*,\s*(-?\d+)\s*,\s*(-?\d+)\s*,\s*([\w\s|()]+?)\s*,'
                      r'|ARG([XO]?)\(\s*(\w+)\s*,\s*"([^"]*)"\s*,\s*(\w+)\s*,'
-                     r'|END\(\s*(\w+)\s*\)')
+                     r'|END\(\s*(\w+)\s*\)'
+                     r'|FLAG\(\s*(NORETURN)\s*\)')
     cur = None
     for m in tok.finditer(text):
         if m.group(1):
             sets = {SET_NAMES.get(s.strip(), re.sub(r"^S\((\w+)\)$", r"\1", s.strip()).lower())
                     for s in m.group(4).split("|")}
             cur = Event(m.group(1), (int(m.group(2)), int(m.group(3))), sets)
+            cur.syscall = m.group(0).startswith("SYSCALL") and (
+                m.start() == 0 or not (text[m.start() - 1].isalnum() or text[m.start() - 1] == "_"))
             events.append(cur)
         elif m.group(6):
             if cur is None:
                 raise Fatal("%s: ARG(%s) outside an event" % (path, m.group(6)))
             cur.args.append((m.group(6), m.group(7), m.group(8), m.group(5) != ""))
+        elif m.group(10):
+            if cur is None:
+                raise Fatal("%s: FLAG(NORETURN) outside an event" % path)
+            cur.noreturn = True
         else:
             cur = None
     if not events:
@@ -483,6 +499,7 @@ class Row:
         self.pid = None
         self.comm = None
         self.ret = None
+        self.dur = None                 # duration (ns), None when empty/null
         self.state = None
         self.compat = None
         self.ts = None
@@ -561,6 +578,14 @@ def check_common(row, ev, where):
                                                        sorted(STATES)))
     if row.ts is None or row.ts <= 0:
         fail("%s: timestamp %r" % (where, row.ts))
+    # A duration exactly on the complete rows of calls that return.
+    if ev.timed() and row.state == "complete":
+        if row.dur is None:
+            fail("%s: %s is complete but has no duration" % (where, ev.name))
+    elif row.dur is not None:
+        fail("%s: %s (%s) has duration %r, want none (%s)"
+             % (where, ev.name, row.state, row.dur,
+                "not complete" if ev.timed() else "not a call that returns"))
 
 
 def read_csv(path, byname, lost, header_want, ids_arm):
@@ -625,7 +650,8 @@ def read_csv(path, byname, lost, header_want, ids_arm):
             continue
         r.comm = v["processName"]
         r.state = v["state"] if ev is not lost else None
-        for k in ["timestamp", "processorId", "processId", "threadId", "returnValue"] + CONTEXT:
+        for k in ["timestamp", "processorId", "processId", "threadId", "returnValue",
+                  "duration"] + CONTEXT:
             if v[k] != "" and not INT_RE.match(v[k]):
                 fail("%s: %s=%r is not an integer" % (where, k, v[k]))
                 v[k] = ""
@@ -641,6 +667,9 @@ def read_csv(path, byname, lost, header_want, ids_arm):
         r.pid = int(v["processId"]) if v["processId"] else None
         r.tid = int(v["threadId"]) if v["threadId"] else None
         r.ret = int(v["returnValue"]) if v["returnValue"] else None
+        r.dur = int(v["duration"]) if v["duration"] else None
+        if r.dur is not None and r.dur < 0:
+            fail("%s: duration %d is negative" % (where, r.dur))
         want_id = ev.ids[1] if ids_arm else ev.ids[0]
         if v["eventId"] != str(want_id):
             fail("%s: %s eventId %r, the catalog says %d" % (where, r.event, v["eventId"],
@@ -780,6 +809,13 @@ def read_json(path, byname, lost, ids_arm):
             fail("%s: no \"ktrail\":{\"state\":...}" % where)
         else:
             r.state = kt["state"]
+            if "duration" not in kt:
+                fail("%s: no \"ktrail\":{\"duration\":...} (null when none)" % where)
+            d = kt.get("duration")
+            if d is not None and (not isinstance(d, int) or isinstance(d, bool) or d < 0):
+                fail("%s: duration %r, want a non-negative integer or null" % (where, d))
+            else:
+                r.dur = d
         check_common(r, ev, where)
         if o["argsNum"] != len(o["args"]):
             fail("%s: argsNum %d, %d args" % (where, o["argsNum"], len(o["args"])))
@@ -1007,8 +1043,10 @@ def main():
                      % (r.where(), r.pid, r.tid, fmt_row(r, byname[r.event])))
     if "csv" in results and "json" in results:
         # The lost_events pseudo-event has no process: empty in CSV, 0 in JSON.
-        ck = [(r.ts, r.cpu, r.tid or 0, r.event, r.ret, r.ppid, r.uid) for r in results["csv"]]
-        jk = [(r.ts, r.cpu, r.tid or 0, r.event, r.ret, r.ppid, r.uid) for r in results["json"]]
+        ck = [(r.ts, r.cpu, r.tid or 0, r.event, r.ret, r.dur, r.ppid, r.uid)
+              for r in results["csv"]]
+        jk = [(r.ts, r.cpu, r.tid or 0, r.event, r.ret, r.dur, r.ppid, r.uid)
+              for r in results["json"]]
         if ck != jk:
             fail("csv and json hold different records (%d and %d rows); first difference "
                  "at row %d" % (len(ck), len(jk), next(

@@ -5,7 +5,8 @@
 #     format): newwork's two calls, every row exact (check_rows, --raw);
 #  2. `-e fchmodat2,rt_sigreturn -o csv`: the same two rows, readable,
 #     and exactly one rt_sigreturn (the signal handler's return) written
-#     complete with an empty returnValue, not no_exit; no lost events.
+#     complete with an empty returnValue and duration, not no_exit; no lost
+#     events.
 . "$TESTLIB"
 require_root
 require_tracefs
@@ -47,7 +48,7 @@ def expect(what, got, want):
 # (none), then lost_events': exactly the catalog's.
 head = open(csvf, newline="").readline().strip().split(",")
 expect("columns after returnValue", head[head.index("returnValue") + 1:],
-       ["dfd", "filename", "mode", "flags", "lost"])
+       ["duration", "dfd", "filename", "mode", "flags", "lost"])
 expect("rows of the workload", [r["eventName"] for r in mine],
        ["fchmodat2", "fchmodat2", "rt_sigreturn"])
 if len(mine) == 3:
@@ -57,6 +58,8 @@ if len(mine) == 3:
         expect("fchmodat2 state", r["state"], "complete")
         expect("fchmodat2 dfd", r["dfd"], "AT_FDCWD")
         expect("fchmodat2 filename (user memory: no kprobes)", r["filename"], "")
+        if not r["duration"].isdigit():
+            bad.append("fchmodat2 duration %r, expected nanoseconds" % r["duration"])
     expect("first fchmodat2 mode", a["mode"], "0640")
     expect("first fchmodat2 flags", a["flags"], "0")
     expect("first fchmodat2 returnValue", a["returnValue"], "0")
@@ -66,6 +69,7 @@ if len(mine) == 3:
     expect("rt_sigreturn eventId", s["eventId"], "15")
     expect("rt_sigreturn state", s["state"], "complete")
     expect("rt_sigreturn returnValue", s["returnValue"], "")
+    expect("rt_sigreturn duration (it never returns)", s["duration"], "")
     expect("rt_sigreturn processId", s["processId"], str(pid))
 # Nobody's rt_sigreturn is no_exit, and nothing was lost.
 for r in rows:

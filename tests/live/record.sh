@@ -64,7 +64,7 @@ got=$(tail -n +2 "$T/msgrcv.csv" | grep -c ',msgrcv,')
 others=$(tail -n +2 "$T/msgrcv.csv" | grep -vc ',msgrcv,' || true)
 [ "$got" = "$want" ] && [ "$others" = 0 ] ||
 	fail "report -e msgrcv: $got msgrcv rows and $others others, want $want and 0"
-head -n 1 "$T/msgrcv.csv" | grep -q ',returnValue,msqid,msgp,msgsz,msgtyp,msgflg,lost$' ||
+head -n 1 "$T/msgrcv.csv" | grep -q ',returnValue,duration,msqid,msgp,msgsz,msgtyp,msgflg,lost$' ||
 	fail "report -e msgrcv: the header is not msgrcv's columns"
 rc=0
 "$KTRAIL" report -e sched_process_exec "$rec" -o csv:"$T/x.csv" 2> "$T/x.err" || rc=$?

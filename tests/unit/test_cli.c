@@ -169,6 +169,25 @@ static void test_filters(void **state)
 	assert_null(o.filter);
 	assert_int_equal(PARSE(&o, err, "--scope", "tree=1"), -1);
 	assert_non_null(strstr(err, "unknown scope \"tree\""));
+	/* --duration alone: the default events; with a per-event one, its event */
+	assert_int_equal(PARSE(&o, err, "--duration", ">10ms", "--duration", "<1s"), 0);
+	assert_string_equal(o.events, KT_DEFAULT_EVENTS);
+	assert_int_equal(o.sel.count, 18);
+	assert_false(kt_filter_empty(o.filter));
+	assert_int_equal(o.nfexprs, 2);
+	assert_int_equal(PARSE(&o, err, "--duration", ">=1us", "-e", "msgrcv.duration>1ms"), 0);
+	assert_int_equal(o.sel.count, 1);
+	assert_true(o.sel.on[kt_event_by_name("msgrcv") - kt_events]);
+	assert_int_equal(PARSE(&o, err, "report", "--duration", "<5ms", "r.ktr"), 0);
+	assert_int_equal(o.fkind[0], KT_FK_DURATION);
+	assert_int_equal(PARSE(&o, err, "--duration", "10xs"), -1);
+	assert_string_equal(err, "--duration: '10xs': no operator (one of >, >=, <, <=, =, != "
+			    "before the duration: '>10ms')");
+	assert_null(o.filter);
+	assert_int_equal(PARSE(&o, err, "--duration", ">10xs"), -1);
+	assert_string_equal(err, "--duration: '>10xs': unknown unit (use ns, us, ms or s)");
+	assert_int_equal(PARSE(&o, err, "--duration"), -1);
+	assert_string_equal(err, "option '--duration' needs a value");
 }
 
 /* record -o FILE [trace options] [-- COMMAND]; report [options] FILE. */
@@ -186,8 +205,16 @@ static void test_record_report(void **state)
 	assert_string_equal(o.argv[1], "-o");
 	assert_int_equal(o.nfexprs, 1);
 	assert_string_equal(o.fexprs[0], "comm=x");
-	assert_true(o.fscope[0]);
+	assert_int_equal(o.fkind[0], KT_FK_SCOPE);
 	assert_false(o.sel_default);
+	/* --duration goes with the recording too, and keeps the default events. */
+	assert_int_equal(PARSE(&o, err, "record", "-o", "r.ktr", "-e", "openat.duration>=1ms",
+			       "--duration", ">10ms", "--scope", "uid=0"), 0);
+	assert_int_equal(o.nfexprs, 3);
+	assert_string_equal(o.fexprs[1], ">10ms");
+	assert_int_equal(o.fkind[0], KT_FK_EVENT);
+	assert_int_equal(o.fkind[1], KT_FK_DURATION);
+	assert_int_equal(o.fkind[2], KT_FK_SCOPE);
 	assert_int_equal(PARSE(&o, err, "record", "-e", "ipc"), -1);
 	assert_string_equal(err, "record needs -o FILE, the recording to write");
 	assert_int_equal(PARSE(&o, err, "record", "-o", "a", "-o", "b"), -1);

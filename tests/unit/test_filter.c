@@ -216,13 +216,13 @@ static void test_errors(void **state)
 	expect_err(true, "mq_open.data.name=/a*b",
 		   "wildcard \"*\" inside \"/a*b\" (only prefix*, *suffix and *contains*)", 20);
 	expect_err(true, "msgsnd.msqid=5",
-		   "expected \"data.\", \"args.\", \"retval\" or \"scope.\" after \"msgsnd.\"", 7);
+		   "expected \"data.\", \"args.\", \"retval\", \"duration\" or \"scope.\" after \"msgsnd.\"", 7);
 	expect_err(true, "msgsnd.retvalue=5",
-		   "expected \"data.\", \"args.\", \"retval\" or \"scope.\" after \"msgsnd.\"", 7);
+		   "expected \"data.\", \"args.\", \"retval\", \"duration\" or \"scope.\" after \"msgsnd.\"", 7);
 	expect_err(true, "msgsnd.retval", "no operator after \"retval\" (one of =, !=, <, >, <=, >=)",
 		   13);
 	expect_err(true, "sendto.retval>x", "bad number \"x\" for retval", 14);
-	expect_err(true, "msgsnd", "expected EVENT.data.ARG, EVENT.retval or EVENT.scope.KEY", 6);
+	expect_err(true, "msgsnd", "expected EVENT.data.ARG, EVENT.retval, EVENT.duration or EVENT.scope.KEY", 6);
 	expect_err(true, ".data.x=1", "no event name before \".\"", 0);
 	expect_err(true, "lost_events.data.lost>1",
 		   "lost_events is ktrail's own event and cannot be filtered", 0);
@@ -942,6 +942,280 @@ static void test_kernel_space(void **state)
 	kt_filter_free(f);
 }
 
+/* ---------------------------------------------------------- durations */
+
+static void dur_ok(const char *s, uint64_t want)
+{
+	const char *why = NULL;
+	uint64_t ns = 1;
+
+	if (kt_duration_parse(s, strlen(s), &ns, &why) < 0)
+		fail_msg("duration %s: %s", s, why);
+	if (ns != want)
+		fail_msg("duration %s: %llu, not %llu", s, (unsigned long long)ns,
+			 (unsigned long long)want);
+}
+
+static void dur_bad(const char *s, const char *why_want)
+{
+	const char *why = NULL;
+	uint64_t ns = 7;
+
+	errno = 0;
+	if (kt_duration_parse(s, strlen(s), &ns, &why) != -1)
+		fail_msg("duration %s was accepted", s);
+	assert_int_equal(errno, EINVAL);
+	assert_string_equal(why, why_want);
+	assert_int_equal(ns, 7);
+}
+
+static void test_duration_parse(void **state)
+{
+	(void)state;
+	dur_ok("0", 0);
+	dur_ok("250", 250);
+	dur_ok("250ns", 250);
+	dur_ok("12us", 12000);
+	dur_ok("10ms", 10000000);
+	dur_ok("2s", 2000000000);
+	dur_ok("1.5us", 1500);
+	dur_ok("0.25ms", 250000);
+	dur_ok("1.000000001s", 1000000001);
+	dur_ok("1.00000ns", 1);
+	dur_ok("007ms", 7000000);
+	dur_ok("18446744073709551615", UINT64_MAX);
+	dur_ok("18446744073s", 18446744073000000000ull);
+	dur_ok("18446744073.709551615s", UINT64_MAX);
+	/* only the n bytes given */
+	{
+		uint64_t ns = 0;
+		const char *why;
+
+		assert_int_equal(kt_duration_parse("10msXYZ", 4, &ns, &why), 0);
+		assert_int_equal(ns, 10000000);
+	}
+	dur_bad("", "no duration");
+	dur_bad("10xs", "unknown unit (use ns, us, ms or s)");
+	dur_bad("10 ms", "unknown unit (use ns, us, ms or s)");
+	dur_bad("10MS", "unknown unit (use ns, us, ms or s)");
+	dur_bad("10m", "unknown unit (use ns, us, ms or s)");
+	dur_bad("1.2.3ms", "unknown unit (use ns, us, ms or s)");
+	dur_bad("-1ms", "a duration cannot be negative");
+	dur_bad("ms", "not a duration (a number and a unit: 10ms, 1.5us, 250ns)");
+	dur_bad(".5ms", "not a duration (a number and a unit: 10ms, 1.5us, 250ns)");
+	dur_bad("+5ms", "not a duration (a number and a unit: 10ms, 1.5us, 250ns)");
+	dur_bad("5.ms", "no digit after the decimal point");
+	dur_bad("1.5ns", "finer than a nanosecond");
+	dur_bad("0.0001us", "finer than a nanosecond");
+	dur_bad("1.0000000001s", "finer than a nanosecond");
+	dur_bad("18446744073709551616", "out of range (at most 18446744073s)");
+	dur_bad("18446744074s", "out of range (at most 18446744073s)");
+	dur_bad("18446744073.709551616s", "out of range (at most 18446744073s)");
+	dur_bad("99999999999999999999999s", "out of range (at most 18446744073s)");
+}
+
+/* --duration @expr fails with exactly @msg, and the filter stays empty. */
+static void dur_opt_bad(const char *expr, const char *msg)
+{
+	struct kt_filter *f = kt_filter_new();
+	char err[512];
+
+	errno = 0;
+	if (kt_filter_add_duration(f, expr, err, sizeof(err)) != -1)
+		fail_msg("--duration %s was accepted", expr);
+	assert_int_equal(errno, EINVAL);
+	assert_string_equal(err, msg);
+	assert_true(kt_filter_empty(f));
+	kt_filter_free(f);
+}
+
+static void test_duration_errors(void **state)
+{
+	(void)state;
+	dur_opt_bad("10xs", "--duration: '10xs': no operator (one of >, >=, <, <=, =, != "
+		    "before the duration: '>10ms')");
+	dur_opt_bad(">10xs", "--duration: '>10xs': unknown unit (use ns, us, ms or s)");
+	dur_opt_bad("", "--duration: '': empty (an operator and a duration: '>10ms')");
+	dur_opt_bad(">", "--duration: '>': no duration");
+	dur_opt_bad(">=-1ms", "--duration: '>=-1ms': a duration cannot be negative");
+	dur_opt_bad("=>1ms", "--duration: '=>1ms': not a duration (a number and a unit: "
+		    "10ms, 1.5us, 250ns)");
+	dur_opt_bad("<1.5ns", "--duration: '<1.5ns': finer than a nanosecond");
+	dur_opt_bad(">1ms,2ms", "--duration: '>1ms,2ms': one duration per --duration "
+		    "(repeat the option: they all hold)");
+	dur_opt_bad("> 1ms", "--duration: '> 1ms': not a duration (a number and a unit: "
+		    "10ms, 1.5us, 250ns)");
+
+	/* per event, in the filter syntax */
+	expect_err(true, "msgrcv.duration>1xs",
+		   "bad duration \"1xs\" for duration: unknown unit (use ns, us, ms or s)", 16);
+	expect_err(true, "msgrcv.duration=1ms,x",
+		   "bad duration \"x\" for duration: not a duration (a number and a unit: "
+		   "10ms, 1.5us, 250ns)", 20);
+	expect_err(true, "msgrcv.duration",
+		   "no operator after \"duration\" (one of =, !=, <, >, <=, >=)", 15);
+	expect_err(true, "msgrcv.durationx>1",
+		   "expected \"data.\", \"args.\", \"retval\", \"duration\" or \"scope.\" after "
+		   "\"msgrcv.\"", 7);
+	expect_err(true, "sched_process_exec.duration>1ms",
+		   "sched_process_exec is not a call: it has no duration", 19);
+	expect_err(true, "exit_group.duration>1ms", "exit_group never returns: it has no duration",
+		   11);
+	/* --duration is no scope */
+	expect_err(false, "duration>1ms", "unknown scope \"duration\" (one of pid, tid, ppid, "
+		   "uid, mntns, pidns, comm, processorId, follow)", 0);
+}
+
+static void test_duration_forms(void **state)
+{
+	struct kt_filter *f = kt_filter_new();
+	char err[256], buf[512];
+
+	(void)state;
+	assert_int_equal(kt_filter_add_duration(f, ">10ms", err, sizeof(err)), 0);
+	assert_int_equal(kt_filter_add(f, KT_FK_DURATION, "<=2s", err, sizeof(err)), 0);
+	assert_int_equal(kt_filter_add(f, KT_FK_EVENT, "msgrcv.duration>=1.5us", err,
+				       sizeof(err)), 0);
+	assert_int_equal(kt_filter_add(f, KT_FK_SCOPE, "uid=0", err, sizeof(err)), 0);
+	assert_false(kt_filter_empty(f));
+	/* a duration alone selects no event; its own event filter does */
+	assert_false(kt_filter_has_event(f, ev("msgsnd")));
+	assert_true(kt_filter_has_event(f, ev("msgrcv")));
+	assert_false(kt_filter_on_args(f, ev("msgrcv")));
+	assert_false(kt_filter_on_retval(f, ev("msgrcv")));
+	kt_filter_describe(f, buf, sizeof(buf));
+	assert_string_equal(buf, "duration: >10ms\nduration: <=2s\n"
+			    "event msgrcv: msgrcv.duration>=1.5us\nscope: uid=0\n");
+	errno = 0;
+	assert_int_equal(kt_filter_add(f, (enum kt_fkind)7, "x", err, sizeof(err)), -1);
+	assert_int_equal(errno, EINVAL);
+	kt_filter_free(f);
+}
+
+/* A complete call of @evname that took @ns. */
+static struct kt_record timed(const char *evname, uint64_t ns)
+{
+	struct kt_record r = rec(evname);
+
+	r.ts = 1000000000;
+	r.ts_exit = r.ts + ns;
+	r.has_ret = true;
+	return r;
+}
+
+static bool d(const char *expr, const struct kt_record *r)
+{
+	struct kt_filter *f = kt_filter_new();
+	char err[256];
+	bool ok;
+
+	if (kt_filter_add_duration(f, expr, err, sizeof(err)) < 0)
+		fail_msg("--duration %s: %s", expr, err);
+	ok = kt_filter_match(f, r, 0);
+	kt_filter_free(f);
+	return ok;
+}
+
+static void test_match_duration(void **state)
+{
+	struct kt_record r = timed("msgrcv", 10000000), t;
+	struct kt_filter *f;
+
+	(void)state;
+	assert_true(d(">9999999", &r));
+	assert_false(d(">10ms", &r));
+	assert_true(d(">=10ms", &r));
+	assert_true(d("=10ms", &r));
+	assert_true(d("=0.01s", &r));
+	assert_false(d("!=10000us", &r));
+	assert_true(d("<10.000001ms", &r));
+	assert_false(d("<10ms", &r));
+	assert_true(d("<=10ms", &r));
+	assert_true(E("msgrcv.duration>1ms", &r));
+	assert_true(E("msgrcv.duration=1ms,10ms", &r));
+	assert_false(E("msgrcv.duration>1ms,20ms", &r));	/* all of them */
+	assert_false(E("msgrcv.duration<1ms", &r));
+	/* another event's duration filter leaves it alone */
+	assert_true(E("msgsnd.duration<1ms", &r));
+
+	/* no duration: no match, whatever the operator */
+	t = r;
+	t.state = KT_ST_NO_EXIT;
+	t.ts_exit = 0;
+	assert_false(d(">=0", &t));
+	assert_false(d("!=5s", &t));
+	assert_false(E("msgrcv.duration>=0", &t));
+	t = r;
+	t.state = KT_ST_UNFINISHED;
+	assert_false(d(">=0", &t));
+	t.state = KT_ST_NO_ENTER;
+	t.ts = t.ts_exit;
+	assert_false(d(">=0", &t));
+	/* NORETURN: complete at its entry, with no exit */
+	t = rec("exit_group");
+	assert_false(d(">=0", &t));
+	/* a lifecycle event is no call */
+	t = rec("sched_process_exec");
+	t.ts_exit = t.ts + 5;
+	assert_false(d(">=0", &t));
+	/* lost_events always pass */
+	t = (struct kt_record){ .ev = kt_lost_event() };
+	assert_true(d(">10s", &t));
+	/* an exit stamped before its entry (per-CPU clocks): 0 */
+	t = r;
+	t.ts_exit = t.ts - 3;
+	assert_true(d("=0", &t));
+
+	/* several --duration AND; they hold for followed tasks too, and are
+	 * no scope: they do not decide what is followed */
+	f = kt_filter_new();
+	{
+		char err[256];
+
+		assert_int_equal(kt_filter_add_duration(f, ">1ms", err, sizeof(err)), 0);
+		assert_int_equal(kt_filter_add_duration(f, "<1s", err, sizeof(err)), 0);
+	}
+	assert_true(kt_filter_match(f, &r, 0));
+	t = timed("msgrcv", 2000000000);
+	assert_false(kt_filter_match(f, &t, 0));
+	t = timed("msgrcv", 999999);
+	assert_false(kt_filter_match(f, &t, 0));
+	t = rec("sched_process_fork");
+	assert_true(kt_filter_scope_match(f, &t, 0));
+	assert_false(kt_filter_match(f, &t, 0));
+	scope_ok(f, "comm=make");
+	scope_ok(f, "follow");
+	assert_false(kt_filter_match(f, &r, 0));	/* comm is bash */
+	assert_true(kt_filter_match(f, &r, KT_FM_FOLLOWED));
+	t = timed("msgrcv", 5);
+	assert_false(kt_filter_match(f, &t, KT_FM_FOLLOWED));
+	t.comm = "make";
+	assert_true(kt_filter_scope_match(f, &t, 0));
+	assert_false(kt_filter_match(f, &t, 0));
+	kt_filter_free(f);
+}
+
+/* Never to the kernel: the duration is known at the exit only. */
+static void test_kernel_duration(void **state)
+{
+	struct kt_filter *f = kt_filter_new();
+	char err[256];
+
+	(void)state;
+	assert_int_equal(kt_filter_add_duration(f, ">1ms", err, sizeof(err)), 0);
+	event_ok(f, "msgsnd.duration<5s");
+	event_ok(f, "msgsnd.duration=1ms,2ms");
+	assert_string_equal(ENTER(f), "");
+	assert_string_equal(EXIT(f), "");
+	/* with the others, which still go */
+	event_ok(f, "msgsnd.data.msqid=2");
+	event_ok(f, "msgsnd.retval<0");
+	scope_ok(f, "tid=7");
+	assert_string_equal(ENTER(f), "msqid == 2 && common_pid == 7");
+	assert_string_equal(EXIT(f), "common_pid == 7");
+	kt_filter_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -968,6 +1242,11 @@ int main(void)
 		cmocka_unit_test(test_kernel_openat),
 		cmocka_unit_test(test_kernel_task),
 		cmocka_unit_test(test_kernel_space),
+		cmocka_unit_test(test_duration_parse),
+		cmocka_unit_test(test_duration_errors),
+		cmocka_unit_test(test_duration_forms),
+		cmocka_unit_test(test_match_duration),
+		cmocka_unit_test(test_kernel_duration),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -294,7 +294,7 @@ static void check_against_workload(const char *csvpath, const char *wlpath, cons
 			if (!strcmp(col(row, 3, buf, sizeof(buf)), tid) &&
 			    !strcmp(col(row, 9, buf, sizeof(buf)), id) &&
 			    !strcmp(col(row, 13, buf, sizeof(buf)), ret) &&
-			    !strcmp(col(row, 14, buf, sizeof(buf)), strchr(a1, '=') + 1))
+			    !strcmp(col(row, 15, buf, sizeof(buf)), strchr(a1, '=') + 1))
 				break;
 			row = strchr(row, '\n');
 			if (!row)
@@ -302,6 +302,11 @@ static void check_against_workload(const char *csvpath, const char *wlpath, cons
 		}
 		if (!row)
 			fail_msg("no row for workload line: %s", line);
+		/* complete, so its duration (ns) is there, exit minus entry */
+		assert_string_equal(col(row, 12, buf, sizeof(buf)), "complete");
+		col(row, 14, buf, sizeof(buf));
+		if (!buf[0] || strspn(buf, "0123456789") != strlen(buf))
+			fail_msg("duration \"%s\" of the row of: %s", buf, line);
 		checked++;
 	}
 	assert_int_equal(checked, 4);
@@ -378,7 +383,7 @@ static void test_narrowed(void **state)
 			 KT_EXIT_OK);
 	csv = kt_read_file(path, &len);
 	assert_non_null(csv);
-	assert_non_null(strstr(csv, ",returnValue,key,msgflg,lost\n"));
+	assert_non_null(strstr(csv, ",returnValue,duration,key,msgflg,lost\n"));
 	for (char *p = strchr(csv, '\n'); p && p[1]; p = strchr(p + 1, '\n')) {
 		rows++;
 		assert_non_null(strstr(p + 1, ",msgget,"));
@@ -487,9 +492,9 @@ static void mq_open_oflags(const char *rec, char *out, size_t len)
 	size_t used = 0;
 	char buf[256];
 
-	/* timestamp ... returnValue (14 columns), name, oflag */
+	/* timestamp ... returnValue, duration (15 columns), name, oflag */
 	for (char *p = strchr(csv, '\n'); p && p[1]; p = strchr(p + 1, '\n'))
-		used += snprintf(out + used, len - used, "%s ", col(p + 1, 15, buf, sizeof(buf)));
+		used += snprintf(out + used, len - used, "%s ", col(p + 1, 16, buf, sizeof(buf)));
 	free(csv);
 }
 

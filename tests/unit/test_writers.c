@@ -160,7 +160,7 @@ static void rec_lost(struct kt_record *r)
 
 #define FIXED "timestamp,processorId,processId,threadId,processName," \
 	      "parentProcessId,userId,mountNamespace,pidNamespace," \
-	      "eventId,eventName,isCompat,state,returnValue"
+	      "eventId,eventName,isCompat,state,returnValue,duration"
 
 static void test_find(void **state)
 {
@@ -250,15 +250,15 @@ static void test_csv_rows(void **state)
 		"mq_maxmsg,mq_msgsize,sockfd,msg,flags,msg_name,msg_iovlen,"
 		"msg_controllen,msg_flags,lost\n"
 		"1700000000123456789,3,4242,4243,ipcwork,,,,," ID_MSGSND ",msgsnd,0,"
-		"complete,0,3,0x7ffd1234abcd,64,IPC_NOWAIT,,,,,,,,,,,,,,,,\n"
+		"complete,0,5000,3,0x7ffd1234abcd,64,IPC_NOWAIT,,,,,,,,,,,,,,,,\n"
 		"1700000000123457789,0,4242,4242,ipc work,,,,," ID_MQ_OPEN ",mq_open,1,"
-		"unfinished,,,,,,,,\"/q,\"\"x\"\"\nnext\",O_RDWR|O_CREAT,0600,0x0,,,,,,,,,,\n"
+		"unfinished,,,,,,,,,\"/q,\"\"x\"\"\nnext\",O_RDWR|O_CREAT,0600,0x0,,,,,,,,,,\n"
 		"1700000000123458789,1,77,78,sender,,,,," ID_SENDMSG ",sendmsg,0,"
-		"no_enter,-32,,,,,,,,,,,,,,,,,,,,\n"
-		"1700000000123459789,2,,,,,,,,9990,lost_events,0,,,,,,,,,,,,,,,,,,,,,,17\n"
-		"1700000000123459789,2,,,,,,,,9990,lost_events,0,,,,,,,,,,,,,,,,,,,,,,\n"
+		"no_enter,-32,,,,,,,,,,,,,,,,,,,,,\n"
+		"1700000000123459789,2,,,,,,,,9990,lost_events,0,,,,,,,,,,,,,,,,,,,,,,,17\n"
+		"1700000000123459789,2,,,,,,,,9990,lost_events,0,,,,,,,,,,,,,,,,,,,,,,,\n"
 		"1700000000123456789,3,4242,4243,ipcwork,,,,," ID_MSGSND ",msgsnd,0,"
-		"no_exit,,3,,64,IPC_NOWAIT|0xfffff7ff,,,,,,,,,,,,,,,,\n");
+		"no_exit,,,3,,64,IPC_NOWAIT|0xfffff7ff,,,,,,,,,,,,,,,,\n");
 	close_out(&o);
 }
 
@@ -271,7 +271,7 @@ static void test_csv_types(void **state)
 	struct kt_record r = {
 		.ts = 1, .cpu = 0, .pid = 5, .tid = 5, .comm = "c",
 		.ev = ev("sendto"), .state = KT_ST_COMPLETE, .has_ret = true,
-		.ret = 9,
+		.ret = 9, .ts_exit = 1500001,
 		.args = {
 			{ .set = true, .i = 0xffffffff },	/* int32 -1 */
 			{ .set = true, .u = 0xdeadbeef },
@@ -304,15 +304,15 @@ static void test_csv_types(void **state)
 	assert_string_equal(end_out(&o),
 		FIXED ",sockfd,buf,len,flags,dest_addr,addrlen,mqdes,msg_ptr,"
 		"msg_len,msg_prio,abs_timeout\n"
-		"1,0,5,5,c,,,,," ID_SENDTO ",sendto,0,complete,9,-1,0xdeadbeef,"
+		"1,0,5,5,c,,,,," ID_SENDTO ",sendto,0,complete,9,1500000,-1,0xdeadbeef,"
 		"18446744073709551615,0,family=AF_INET addr=10.0.0.1 port=80,16,"
 		",,,,\n"
-		"1,0,5,5,c,,,,," ID_SENDTO ",sendto,0,complete,9,-1,0xdeadbeef,"
+		"1,0,5,5,c,,,,," ID_SENDTO ",sendto,0,complete,9,1500000,-1,0xdeadbeef,"
 		"18446744073709551615,0,\"family=AF_UNIX path=/run/a b,c\",16,"
 		",,,,\n"
-		"1,0,5,5,c,,,,," ID_SENDTO ",sendto,0,complete,9,-1,0xdeadbeef,"
+		"1,0,5,5,c,,,,," ID_SENDTO ",sendto,0,complete,9,1500000,-1,0xdeadbeef,"
 		"18446744073709551615,0,family=42,16,,,,,\n"
-		"2,0,5,5,c,,,,," ID_MQ_TIMEDSEND ",mq_timedsend,0,complete,,,,,,,,"
+		"2,0,5,5,c,,,,," ID_MQ_TIMEDSEND ",mq_timedsend,0,complete,,,,,,,,,"
 		"3,m\\\\,2,4294967295,1700000000.500000000\n");
 	close_out(&o);
 }
@@ -442,8 +442,9 @@ static void test_csv_round_trip(void **state)
 
 	p = data;
 	nhdr = csv_record(&p, fields, 32);
-	assert_int_equal(nhdr, 14 + 6 + 6 + 1);
-	assert_string_equal(fields[20], "name");
+	assert_int_equal(nhdr, 15 + 6 + 6 + 1);
+	assert_string_equal(fields[14], "duration");
+	assert_string_equal(fields[21], "name");
 	while (*p) {
 		int n = csv_record(&p, fields, 32);
 		struct kt_buf want = { 0 };
@@ -454,16 +455,18 @@ static void test_csv_round_trip(void **state)
 		if (row % 2 == 0) {
 			assert_string_equal(fields[10], "mq_open");
 			assert_int_equal(kt_esc_text(&want, s, len), 0);
-			assert_string_equal(fields[20], want.p);
+			assert_string_equal(fields[14], "");
+			assert_string_equal(fields[21], want.p);
 			want.len = 0;
 			len = strnlen(s, len < 15 ? len : 15);
 			assert_int_equal(kt_esc_text(&want, s, len), 0);
 			assert_string_equal(fields[4], want.p);
-			assert_string_equal(fields[21], "O_RDWR|O_CREAT");
+			assert_string_equal(fields[22], "O_RDWR|O_CREAT");
 		} else {
 			assert_string_equal(fields[10], "msgsnd");
-			assert_string_equal(fields[14], "3");
-			assert_string_equal(fields[20], "");
+			assert_string_equal(fields[14], "5000");
+			assert_string_equal(fields[15], "3");
+			assert_string_equal(fields[21], "");
 		}
 		kt_buf_free(&want);
 		row++;
@@ -507,7 +510,7 @@ static void test_json(void **state)
 		"{\"name\":\"msgflg\",\"type\":\"int\",\"value\":\"IPC_NOWAIT\",\"raw\":2048},"
 		"{\"name\":\"mtype\",\"type\":\"long\",\"value\":null},"
 		"{\"name\":\"mtext\",\"type\":\"char*\",\"value\":null}],"
-		"\"ktrail\":{\"state\":\"complete\"}}\n"
+		"\"ktrail\":{\"state\":\"complete\",\"duration\":5000}}\n"
 
 		"{\"timestamp\":1700000000123457789,\"processorId\":0,"
 		"\"processId\":4242,\"threadId\":4242,\"hostProcessId\":4242,"
@@ -522,7 +525,7 @@ static void test_json(void **state)
 		"{\"name\":\"attr\",\"type\":\"struct mq_attr*\",\"value\":null},"
 		"{\"name\":\"mq_maxmsg\",\"type\":\"long\",\"value\":null},"
 		"{\"name\":\"mq_msgsize\",\"type\":\"long\",\"value\":null}],"
-		"\"ktrail\":{\"state\":\"unfinished\"}}\n"
+		"\"ktrail\":{\"state\":\"unfinished\",\"duration\":null}}\n"
 
 		"{\"timestamp\":1700000000123458789,\"processorId\":1,"
 		"\"processId\":77,\"threadId\":78,\"hostProcessId\":77,"
@@ -537,7 +540,7 @@ static void test_json(void **state)
 		"{\"name\":\"msg_iovlen\",\"type\":\"size_t\",\"value\":null},"
 		"{\"name\":\"msg_controllen\",\"type\":\"size_t\",\"value\":null},"
 		"{\"name\":\"msg_flags\",\"type\":\"unsigned int\",\"value\":null}],"
-		"\"ktrail\":{\"state\":\"no_enter\"}}\n"
+		"\"ktrail\":{\"state\":\"no_enter\",\"duration\":null}}\n"
 
 		"{\"timestamp\":1700000000123459789,\"processorId\":2,"
 		"\"processId\":0,\"threadId\":0,\"hostProcessId\":0,"
@@ -611,7 +614,7 @@ static void test_json_types(void **state)
 			 "{\"name\":\"flags\",\"type\":\"int\",\"value\":\"0\",\"raw\":0},"
 			 "{\"name\":\"dest_addr\",\"type\":\"struct sockaddr*\",\"value\":%s},"
 			 "{\"name\":\"addrlen\",\"type\":\"int\",\"value\":16}],"
-			 "\"ktrail\":{\"state\":\"complete\"}}\n", want_sa[i]);
+			 "\"ktrail\":{\"state\":\"complete\",\"duration\":null}}\n", want_sa[i]);
 		assert_string_equal(end_out(&o), want);
 		close_out(&o);
 	}
@@ -631,13 +634,13 @@ static void test_json_types(void **state)
 		"{\"name\":\"msg_prio\",\"type\":\"unsigned int\",\"value\":7},"
 		"{\"name\":\"abs_timeout\",\"type\":\"const struct timespec*\","
 		"\"value\":0.250000000}],"
-		"\"ktrail\":{\"state\":\"no_exit\"}}\n");
+		"\"ktrail\":{\"state\":\"no_exit\",\"duration\":null}}\n");
 	close_out(&o);
 }
 
 /* -------------------------------------------------------------- table */
 
-#define THEAD "TIME             CPU UID    COMM             PID     TID     PPID    RET              EVENT                ARGS\n"
+#define THEAD "TIME             CPU UID    COMM             PID     TID     PPID    RET              DURATION EVENT                ARGS\n"
 
 static void test_table(void **state)
 {
@@ -676,19 +679,19 @@ static void test_table(void **state)
 	write_rec(&o, &r);
 	assert_string_equal(end_out(&o),
 		THEAD
-		"22:13:20.123456  3          ipcwork          4242    4243            0                msgsnd               "
+		"22:13:20.123456  3          ipcwork          4242    4243            0                5.00us   msgsnd               "
 		"msqid: 3, msgp: 0x7ffd1234abcd, msgsz: 64, msgflg: IPC_NOWAIT\n"
-		"22:13:20.123456  3          \\e[31mevil\\e[0m  4242    4243            0                msgsnd               "
+		"22:13:20.123456  3          \\e[31mevil\\e[0m  4242    4243            0                5.00us   msgsnd               "
 		"msqid: 3, msgp: 0x7ffd1234abcd, msgsz: 64, msgflg: IPC_NOWAIT\n"
-		"22:13:20.123456  3          aaaaaaaaaaaaaa   4242    4243            0                msgsnd               "
+		"22:13:20.123456  3          aaaaaaaaaaaaaa   4242    4243            0                5.00us   msgsnd               "
 		"msqid: 3, msgp: 0x7ffd1234abcd, msgsz: 64, msgflg: IPC_NOWAIT\n"
-		"22:13:20.123457  0          ipc work         4242    4242            ? unfinished     mq_open              "
+		"22:13:20.123457  0          ipc work         4242    4242            ? unfinished              mq_open              "
 		"name: /q,\"x\"\\nnext, oflag: O_RDWR|O_CREAT, mode: 0600, attr: 0x0\n"
-		"22:13:20.123458  1          sender           77      78              -32 EPIPE no_enter sendmsg              "
+		"22:13:20.123458  1          sender           77      78              -32 EPIPE no_enter          sendmsg              "
 		"sockfd: ?, msg: ?, flags: ?\n"
-		"22:13:20.123459  2                                                                    lost_events          "
+		"22:13:20.123459  2                                                                             lost_events          "
 		"lost: 17\n"
-		"22:13:21.123456  11         caf\xc3\xa9             1234567 12345678         ? no_exit        sendto               "
+		"22:13:21.123456  11         caf\xc3\xa9             1234567 12345678         ? no_exit                 sendto               "
 		"sockfd: 4, buf: 0x1000, len: 5, flags: 0, dest_addr: family=AF_INET addr=1.2.3.4 port=80, addrlen: ?\n");
 	close_out(&o);
 }
@@ -703,6 +706,7 @@ static void rec_openat(struct kt_record *r)
 		.has_ctx = true, .ppid = 99, .uid = 1000,
 		.mntns = 4026531841u, .pidns = 4026531836u,
 		.ev = ev("openat"), .state = KT_ST_COMPLETE, .has_ret = true, .ret = 3,
+		.ts_exit = 10 + 2500,
 		.args = {
 			{ .set = true, .i = AT_FDCWD },
 			{ .set = true, .str = "/etc/passwd", .len = 11 },
@@ -766,10 +770,10 @@ static void test_csv_flags_context(void **state)
 	assert_string_equal(write_three(&o, "csv", false),
 		HDR3
 		"10,1,100,101,cat,99,1000,4026531841,4026531836," ID_OPENAT ",openat,0,"
-		"complete,3,AT_FDCWD,/etc/passwd,O_RDONLY|O_CLOEXEC,0000,,,,,,\n"
-		"11,0,200,200,ipcrm,1,0,,," ID_MSGCTL ",msgctl,0,complete,0,,,,,"
+		"complete,3,2500,AT_FDCWD,/etc/passwd,O_RDONLY|O_CLOEXEC,0000,,,,,,\n"
+		"11,0,200,200,ipcrm,1,0,,," ID_MSGCTL ",msgctl,0,complete,0,,,,,,"
 		"3,IPC_64|IPC_STAT,0x1000,,,\n"
-		"12,2,300,300,victim,,,,,716,sched_process_exit,0,complete,,,,,,,,,"
+		"12,2,300,300,victim,,,,,716,sched_process_exit,0,complete,,,,,,,,,,"
 		"0,SIGKILL,true\n");
 	close_out(&o);
 
@@ -777,10 +781,10 @@ static void test_csv_flags_context(void **state)
 	assert_string_equal(write_three(&o, "csv", true),
 		HDR3
 		"10,1,100,101,cat,99,1000,4026531841,4026531836," ID_OPENAT ",openat,0,"
-		"complete,3,-100,/etc/passwd,524288,0,,,,,,\n"
-		"11,0,200,200,ipcrm,1,0,,," ID_MSGCTL ",msgctl,0,complete,0,,,,,"
+		"complete,3,2500,-100,/etc/passwd,524288,0,,,,,,\n"
+		"11,0,200,200,ipcrm,1,0,,," ID_MSGCTL ",msgctl,0,complete,0,,,,,,"
 		"3,258,0x1000,,,\n"
-		"12,2,300,300,victim,,,,,716,sched_process_exit,0,complete,,,,,,,,,"
+		"12,2,300,300,victim,,,,,716,sched_process_exit,0,complete,,,,,,,,,,"
 		"0,9,true\n");
 	close_out(&o);
 }
@@ -829,15 +833,15 @@ static void test_csv_task_columns(void **state)
 	write_rec(&o, &r);				/* back to the task */
 	assert_string_equal(end_out(&o),
 		FIXED ",key,msgflg,lost\n"
-		"1,0,10,11,first,,,,," ID_MSGGET ",msgget,0,complete,0,,,\n"
-		"2,0,10,11,first,,,,," ID_MSGGET ",msgget,0,complete,0,,,\n"
-		"3,0,10,11,second,,,,," ID_MSGGET ",msgget,0,complete,0,,,\n"
-		"4,0,10,11,second,9,1000,5,6," ID_MSGGET ",msgget,0,complete,0,,,\n"
-		"5,0,10,11,second,9,0,5,6," ID_MSGGET ",msgget,0,complete,0,,,\n"
-		"6,0,10,11,second,9,0,5,," ID_MSGGET ",msgget,0,complete,0,,,\n"
-		"7,0,10,12,second,9,0,5,," ID_MSGGET ",msgget,0,complete,0,,,\n"
-		"8,1,,,,,,,,9990,lost_events,0,,,,,4\n"
-		"9,0,10,12,second,9,0,5,," ID_MSGGET ",msgget,0,complete,0,,,\n");
+		"1,0,10,11,first,,,,," ID_MSGGET ",msgget,0,complete,0,,,,\n"
+		"2,0,10,11,first,,,,," ID_MSGGET ",msgget,0,complete,0,,,,\n"
+		"3,0,10,11,second,,,,," ID_MSGGET ",msgget,0,complete,0,,,,\n"
+		"4,0,10,11,second,9,1000,5,6," ID_MSGGET ",msgget,0,complete,0,,,,\n"
+		"5,0,10,11,second,9,0,5,6," ID_MSGGET ",msgget,0,complete,0,,,,\n"
+		"6,0,10,11,second,9,0,5,," ID_MSGGET ",msgget,0,complete,0,,,,\n"
+		"7,0,10,12,second,9,0,5,," ID_MSGGET ",msgget,0,complete,0,,,,\n"
+		"8,1,,,,,,,,9990,lost_events,0,,,,,,4\n"
+		"9,0,10,12,second,9,0,5,," ID_MSGGET ",msgget,0,complete,0,,,,\n");
 	close_out(&o);
 }
 
@@ -920,7 +924,7 @@ static void test_json_flags_context(void **state)
 		"{\"name\":\"pathname\",\"type\":\"const char*\",\"value\":\"/etc/passwd\"},"
 		"{\"name\":\"flags\",\"type\":\"int\",\"value\":\"O_RDONLY|O_CLOEXEC\",\"raw\":524288},"
 		"{\"name\":\"mode\",\"type\":\"umode_t\",\"value\":\"0000\",\"raw\":0}],"
-		"\"ktrail\":{\"state\":\"complete\"}}\n"
+		"\"ktrail\":{\"state\":\"complete\",\"duration\":2500}}\n"
 
 		"{\"timestamp\":11,\"processorId\":0,\"processId\":200,\"threadId\":200,"
 		"\"hostProcessId\":200,\"hostThreadId\":200," CTX_MSGCTL
@@ -929,7 +933,7 @@ static void test_json_flags_context(void **state)
 		"\"args\":[{\"name\":\"msqid\",\"type\":\"int\",\"value\":3},"
 		"{\"name\":\"cmd\",\"type\":\"int\",\"value\":\"IPC_64|IPC_STAT\",\"raw\":258},"
 		"{\"name\":\"buf\",\"type\":\"struct msqid_ds*\",\"value\":\"0x1000\"}],"
-		"\"ktrail\":{\"state\":\"complete\"}}\n"
+		"\"ktrail\":{\"state\":\"complete\",\"duration\":null}}\n"
 
 		"{\"timestamp\":12,\"processorId\":2,\"processId\":300,\"threadId\":300,"
 		"\"hostProcessId\":300,\"hostThreadId\":300,\"processName\":\"victim\","
@@ -938,7 +942,7 @@ static void test_json_flags_context(void **state)
 		"\"args\":[{\"name\":\"exit_code\",\"type\":\"int\",\"value\":0},"
 		"{\"name\":\"signal_code\",\"type\":\"int\",\"value\":\"SIGKILL\",\"raw\":9},"
 		"{\"name\":\"process_group_exit\",\"type\":\"bool\",\"value\":true}],"
-		"\"ktrail\":{\"state\":\"complete\"}}\n");
+		"\"ktrail\":{\"state\":\"complete\",\"duration\":null}}\n");
 	close_out(&o);
 
 	/* --raw: "value" is the number, and there is no "raw" */
@@ -951,7 +955,7 @@ static void test_json_flags_context(void **state)
 		"{\"name\":\"pathname\",\"type\":\"const char*\",\"value\":\"/etc/passwd\"},"
 		"{\"name\":\"flags\",\"type\":\"int\",\"value\":524288},"
 		"{\"name\":\"mode\",\"type\":\"umode_t\",\"value\":0}],"
-		"\"ktrail\":{\"state\":\"complete\"}}\n"
+		"\"ktrail\":{\"state\":\"complete\",\"duration\":2500}}\n"
 
 		"{\"timestamp\":11,\"processorId\":0,\"processId\":200,\"threadId\":200,"
 		"\"hostProcessId\":200,\"hostThreadId\":200," CTX_MSGCTL
@@ -960,7 +964,7 @@ static void test_json_flags_context(void **state)
 		"\"args\":[{\"name\":\"msqid\",\"type\":\"int\",\"value\":3},"
 		"{\"name\":\"cmd\",\"type\":\"int\",\"value\":258},"
 		"{\"name\":\"buf\",\"type\":\"struct msqid_ds*\",\"value\":\"0x1000\"}],"
-		"\"ktrail\":{\"state\":\"complete\"}}\n"
+		"\"ktrail\":{\"state\":\"complete\",\"duration\":null}}\n"
 
 		"{\"timestamp\":12,\"processorId\":2,\"processId\":300,\"threadId\":300,"
 		"\"hostProcessId\":300,\"hostThreadId\":300,\"processName\":\"victim\","
@@ -969,7 +973,7 @@ static void test_json_flags_context(void **state)
 		"\"args\":[{\"name\":\"exit_code\",\"type\":\"int\",\"value\":0},"
 		"{\"name\":\"signal_code\",\"type\":\"int\",\"value\":9},"
 		"{\"name\":\"process_group_exit\",\"type\":\"bool\",\"value\":true}],"
-		"\"ktrail\":{\"state\":\"complete\"}}\n");
+		"\"ktrail\":{\"state\":\"complete\",\"duration\":null}}\n");
 	close_out(&o);
 }
 
@@ -982,27 +986,144 @@ static void test_table_flags_context(void **state)
 	assert_string_equal(write_three(&o, "table", false),
 		THEAD
 		"00:00:00.000000  1   1000   cat              100     101     99      "
-		"3                openat               "
+		"3                2.50us   openat               "
 		"dirfd: AT_FDCWD, pathname: /etc/passwd, flags: O_RDONLY|O_CLOEXEC, mode: 0000\n"
 		"00:00:00.000000  0   0      ipcrm            200     200     1       "
-		"0                msgctl               "
+		"0                         msgctl               "
 		"msqid: 3, cmd: IPC_64|IPC_STAT, buf: 0x1000\n"
 		"00:00:00.000000  2          victim           300     300             "
-		"?                sched_process_exit   "
+		"?                         sched_process_exit   "
 		"exit_code: 0, signal_code: SIGKILL, process_group_exit: true\n");
 	close_out(&o);
 
 	assert_string_equal(write_three(&o, "table", true),
 		THEAD
 		"00:00:00.000000  1   1000   cat              100     101     99      "
-		"3                openat               "
+		"3                2.50us   openat               "
 		"dirfd: -100, pathname: /etc/passwd, flags: 524288, mode: 0\n"
 		"00:00:00.000000  0   0      ipcrm            200     200     1       "
-		"0                msgctl               "
+		"0                         msgctl               "
 		"msqid: 3, cmd: 258, buf: 0x1000\n"
 		"00:00:00.000000  2          victim           300     300             "
-		"?                sched_process_exit   "
+		"?                         sched_process_exit   "
 		"exit_code: 0, signal_code: 9, process_group_exit: true\n");
+	close_out(&o);
+}
+
+/* ---------------------------------------------------------- durations */
+
+static void human(uint64_t ns, const char *want)
+{
+	char buf[24];
+
+	assert_int_equal(kt_duration_human(buf, sizeof(buf), ns), strlen(want));
+	assert_string_equal(buf, want);
+}
+
+static void test_duration_human(void **state)
+{
+	char small[4];
+
+	(void)state;
+	human(0, "0ns");
+	human(850, "850ns");
+	human(999, "999ns");
+	human(1000, "1.00us");
+	human(12345, "12.3us");
+	human(123456, "123us");
+	human(999499, "999us");
+	human(999500, "1.00ms");	/* not 1000us */
+	human(4560000, "4.56ms");
+	human(9996000, "10.0ms");
+	human(99960000, "100ms");
+	human(1200000000, "1.20s");
+	human(3600000000000ull, "3600s");
+	human(UINT64_MAX, "18446744074s");
+	/* cut to the buffer, NUL-terminated */
+	assert_int_equal(kt_duration_human(small, sizeof(small), 4560000), 3);
+	assert_string_equal(small, "4.5");
+}
+
+/* Only a complete call with both times has a duration. */
+static void test_record_duration(void **state)
+{
+	struct kt_record r;
+	uint64_t ns = 0;
+
+	(void)state;
+	rec_msgsnd(&r);
+	assert_true(kt_record_duration(&r, &ns));
+	assert_int_equal(ns, 5000);
+	r.ts_exit = r.ts;
+	assert_true(kt_record_duration(&r, &ns));
+	assert_int_equal(ns, 0);
+	r.ts_exit = r.ts - 1;		/* per-CPU clocks: 0, never negative */
+	assert_true(kt_record_duration(&r, &ns));
+	assert_int_equal(ns, 0);
+	for (int st = KT_ST_UNFINISHED; st < KT_ST_NSTATES; st++) {
+		rec_msgsnd(&r);
+		r.state = st;
+		assert_false(kt_record_duration(&r, &ns));
+	}
+	rec_msgsnd(&r);
+	r.ts_exit = 0;			/* a NORETURN call's */
+	assert_false(kt_record_duration(&r, &ns));
+	rec_msgsnd(&r);
+	r.ev = ev("sched_process_exit");
+	assert_false(kt_record_duration(&r, &ns));
+	rec_lost(&r);
+	r.ts_exit = r.ts + 1;
+	assert_false(kt_record_duration(&r, &ns));
+}
+
+/* The duration column of each format: a long one, one of 0, none. */
+static void test_duration_columns(void **state)
+{
+	struct kt_record r;
+	struct out o;
+
+	(void)state;
+	setenv("TZ", "UTC", 1);
+	tzset();
+	open_out(&o, "csv", "msgsnd");
+	rec_msgsnd(&r);
+	r.ts_exit = r.ts + 2500000000ull;
+	write_rec(&o, &r);
+	r.ts_exit = r.ts;
+	write_rec(&o, &r);
+	r.state = KT_ST_NO_EXIT;
+	r.has_ret = false;
+	write_rec(&o, &r);
+	assert_string_equal(end_out(&o),
+		FIXED ",msqid,msgp,msgsz,msgflg,mtype,mtext\n"
+		"1700000000123456789,3,4242,4243,ipcwork,,,,," ID_MSGSND ",msgsnd,0,"
+		"complete,0,2500000000,3,0x7ffd1234abcd,64,IPC_NOWAIT,,\n"
+		"1700000000123456789,3,4242,4243,ipcwork,,,,," ID_MSGSND ",msgsnd,0,"
+		"complete,0,0,3,0x7ffd1234abcd,64,IPC_NOWAIT,,\n"
+		"1700000000123456789,3,4242,4243,ipcwork,,,,," ID_MSGSND ",msgsnd,0,"
+		"no_exit,,,3,0x7ffd1234abcd,64,IPC_NOWAIT,,\n");
+	close_out(&o);
+
+	open_out(&o, "table", "msgsnd");
+	rec_msgsnd(&r);
+	r.ts_exit = r.ts + 2500000000ull;
+	write_rec(&o, &r);
+	r.ts_exit = r.ts;
+	write_rec(&o, &r);
+	assert_string_equal(end_out(&o),
+		THEAD
+		"22:13:20.123456  3          ipcwork          4242    4243            0                2.50s    msgsnd               "
+		"msqid: 3, msgp: 0x7ffd1234abcd, msgsz: 64, msgflg: IPC_NOWAIT\n"
+		"22:13:20.123456  3          ipcwork          4242    4243            0                0ns      msgsnd               "
+		"msqid: 3, msgp: 0x7ffd1234abcd, msgsz: 64, msgflg: IPC_NOWAIT\n");
+	close_out(&o);
+
+	open_out(&o, "json", "msgsnd");
+	rec_msgsnd(&r);
+	r.ts_exit = r.ts + 2500000000ull;
+	write_rec(&o, &r);
+	assert_non_null(strstr(end_out(&o),
+			       ",\"ktrail\":{\"state\":\"complete\",\"duration\":2500000000}}\n"));
 	close_out(&o);
 }
 
@@ -1069,39 +1190,39 @@ static void test_csv_machine_abi(void **state)
 	getlk32.compat = true;
 	assert_string_equal(csv_of_machine(&o, "armv7l", "openat", opens),
 		HDR_OPENAT
-		"10,1,100,100,ls,,,,," ID_OPENAT ",openat,0,complete,3,"
+		"10,1,100,100,ls,,,,," ID_OPENAT ",openat,0,complete,3,,"
 		"AT_FDCWD,/tmp,O_RDONLY|O_DIRECTORY,0000\n");
 	assert_int_equal(o.w.abi, KT_ABI_ARM);
 	close_out(&o);
 	assert_string_equal(csv_of_machine(&o, "aarch64", "openat", opens),
 		HDR_OPENAT
-		"10,1,100,100,ls,,,,," ID_OPENAT ",openat,0,complete,3,"
+		"10,1,100,100,ls,,,,," ID_OPENAT ",openat,0,complete,3,,"
 		"AT_FDCWD,/tmp,O_RDONLY|O_DIRECTORY,0000\n");
 	close_out(&o);
 	assert_string_equal(csv_of_machine(&o, "x86_64", "openat", opens),
 		HDR_OPENAT
-		"10,1,100,100,ls,,,,," ID_OPENAT ",openat,0,complete,3,"
+		"10,1,100,100,ls,,,,," ID_OPENAT ",openat,0,complete,3,,"
 		"AT_FDCWD,/tmp,O_RDONLY|O_DIRECT,0000\n");
 	close_out(&o);
 
 	/* fcntl64's F_GETLK64 is a 32-bit task's only */
 	assert_string_equal(csv_of_machine(&o, "aarch64", "fcntl", locks),
 		HDR_FCNTL
-		"11,0,200,200,lk,,,,," ID_FCNTL ",fcntl,0,complete,0,3,12,4096\n"
-		"11,0,200,200,lk,,,,," ID_FCNTL ",fcntl,1,complete,0,3,F_GETLK64,4096\n");
+		"11,0,200,200,lk,,,,," ID_FCNTL ",fcntl,0,complete,0,,3,12,4096\n"
+		"11,0,200,200,lk,,,,," ID_FCNTL ",fcntl,1,complete,0,,3,F_GETLK64,4096\n");
 	assert_int_equal(o.w.abi, KT_ABI_ARM64);
 	assert_int_equal(o.w.compat_abi, KT_ABI_ARM);
 	close_out(&o);
 	assert_string_equal(csv_of_machine(&o, "x86_64", "fcntl", locks),
 		HDR_FCNTL
-		"11,0,200,200,lk,,,,," ID_FCNTL ",fcntl,0,complete,0,3,12,4096\n"
-		"11,0,200,200,lk,,,,," ID_FCNTL ",fcntl,1,complete,0,3,F_GETLK64,4096\n");
+		"11,0,200,200,lk,,,,," ID_FCNTL ",fcntl,0,complete,0,,3,12,4096\n"
+		"11,0,200,200,lk,,,,," ID_FCNTL ",fcntl,1,complete,0,,3,F_GETLK64,4096\n");
 	close_out(&o);
 	/* a 32-bit machine has no compat ABI: its own values */
 	assert_string_equal(csv_of_machine(&o, "armv7l", "fcntl", locks),
 		HDR_FCNTL
-		"11,0,200,200,lk,,,,," ID_FCNTL ",fcntl,0,complete,0,3,F_GETLK64,4096\n"
-		"11,0,200,200,lk,,,,," ID_FCNTL ",fcntl,1,complete,0,3,F_GETLK64,4096\n");
+		"11,0,200,200,lk,,,,," ID_FCNTL ",fcntl,0,complete,0,,3,F_GETLK64,4096\n"
+		"11,0,200,200,lk,,,,," ID_FCNTL ",fcntl,1,complete,0,,3,F_GETLK64,4096\n");
 	assert_int_equal(o.w.compat_abi, KT_ABI_NONE);
 	close_out(&o);
 	/* no machine: this one */
@@ -1209,6 +1330,9 @@ int main(void)
 		cmocka_unit_test(test_json_flags_context),
 		cmocka_unit_test(test_table_flags_context),
 		cmocka_unit_test(test_csv_machine_abi),
+		cmocka_unit_test(test_duration_human),
+		cmocka_unit_test(test_record_duration),
+		cmocka_unit_test(test_duration_columns),
 		cmocka_unit_test(test_write_errors),
 		cmocka_unit_test(test_bad_args),
 	};
