@@ -8,7 +8,7 @@
  *   errors      complete rows whose returnValue is -4095 .. -1 (an
  *               errno), with the most frequent errno names;
  *   incomplete  rows without both their entry and exit;
- *   durations   exit time minus entry time of the complete rows: total,
+ *   durations   the rows' own (kt_record_duration: complete syscalls): total,
  *               min, max and avg (total / count, rounded down) exact;
  *               p50, p90 and p99 from log-linear buckets (exact below
  *               256 ns; above, 128 buckets per power of two, each
@@ -109,23 +109,10 @@ uint64_t kt_sum_percentile(const uint64_t *bucket, uint64_t n, uint64_t min, uin
 	return max;
 }
 
-/* A duration in human units: "812ns", "12.3us", "4.56ms", "1.20s". */
+/* A duration in human units, as the table writes it (kt_duration_human). */
 char *kt_sum_human(char *buf, size_t len, uint64_t ns)
 {
-	static const struct {
-		uint64_t div;
-		const char *unit;
-	} u[] = { { 1000000000ull, "s" }, { 1000000ull, "ms" }, { 1000ull, "us" } };
-
-	for (size_t i = 0; i < KT_ARRAY_SIZE(u); i++)
-		if (ns >= u[i].div) {
-			double v = (double)ns / (double)u[i].div;
-
-			snprintf(buf, len, v >= 100 ? "%.0f%s" : v >= 10 ? "%.1f%s" : "%.2f%s", v,
-				 u[i].unit);
-			return buf;
-		}
-	snprintf(buf, len, "%lluns", (unsigned long long)ns);
+	kt_duration_human(buf, len, ns);
 	return buf;
 }
 
@@ -200,6 +187,7 @@ static int sum_event(struct kt_writer *w, const struct kt_record *r)
 {
 	struct sum_priv *p = w->priv;
 	struct group *g;
+	uint64_t d;
 
 	if (r->ev->kind == KT_EV_PSEUDO) {
 		/* lost_events: its one argument is the count, when known. */
@@ -228,8 +216,8 @@ static int sum_event(struct kt_writer *w, const struct kt_record *r)
 		g->errors++;
 		g->errnos[-r->ret]++;
 	}
-	if (r->ev->kind == KT_EV_SYSCALL && r->ts_exit >= r->ts && r->ts_exit) {
-		uint64_t d = r->ts_exit - r->ts;
+	/* The duration the rows have (kt_record_duration), the same test. */
+	if (kt_record_duration(r, &d)) {
 
 		if (!g->bucket && !(g->bucket = calloc(NBUCKETS, sizeof(*g->bucket)))) {
 			errno = ENOMEM;
