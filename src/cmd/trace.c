@@ -129,7 +129,7 @@ static void trace_close(struct session *s)
 static const struct sess_mode trace_mode = {
 	.name = "trace",
 	.decodes = true,
-	.reader = KT_READER_AUTO,	/* the mapping where the kernel has it */
+	.reader = KT_READER_READ,	/* cheaper than the mapping (bench/RESULTS.md) */
 	.open = sess_outputs_open,
 	.round = trace_round,
 	.finish = trace_finish,

@@ -705,8 +705,7 @@ PY
 	case $c in
 	native_read) want_reader="read" ;;
 	native_mmap) want_reader="mmap" ;;
-	*_record) want_reader="read" ;;	# record's auto: read() on any kernel
-	*) if kver_ge "$kver" 6 10; then want_reader="mmap"; else want_reader="read"; fi ;;
+	*) want_reader="read" ;;	# auto: read() on any kernel, live or recording
 	esac
 	if [ "$reader" != "$want_reader" ]; then
 		result "$fl" "$c" FAIL "ktrail used the reader '${reader:-?}', want $want_reader"
