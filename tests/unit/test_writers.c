@@ -862,7 +862,7 @@ static void test_csv_many_columns(void **state)
 	struct out o;
 	struct kt_record r;
 	const char *text;
-	size_t fields = 0, lines = 0, want = 0, n = 0;
+	size_t fields = 0, lines = 0, want = 0;
 
 	(void)state;
 	memset(&o, 0, sizeof(o));
@@ -891,7 +891,6 @@ static void test_csv_many_columns(void **state)
 			else
 				assert_int_equal(fields, want);
 			lines++;
-			n += fields;
 			fields = 0;
 		}
 	}
