@@ -58,6 +58,7 @@ static off_t size_of(const char *path)
 	return st.st_size;
 }
 
+static void expect_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void expect_err(const char *fmt, ...)
 {
 	char want[1024];
