@@ -10,6 +10,7 @@
  * commit, when every output of the run has passed.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <pwd.h>
@@ -95,11 +96,16 @@ static int openat_as(uid_t uid, gid_t gid, int dirfd, const char *name, int flag
 static int walk_dir(const char *dir, char *bad, size_t badlen)
 {
 	const char *p = dir;
-	int fd = open(*dir == '/' ? "/" : ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	/* An absolute path starts with its first component opened whole
+	 * ("/tmp"; "/" cannot be a link), so that a root that is not the
+	 * file system's (qemu-user's -L, a chroot's view) maps it as an
+	 * open of the path would. */
+	bool top = *dir == '/' && dir[strspn(dir, "/")];
+	int fd = top ? AT_FDCWD : open(*dir == '/' ? "/" : ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
 
-	while (fd >= 0 && *p) {
+	while ((fd >= 0 || fd == AT_FDCWD) && *p) {
 		size_t n;
-		char comp[NAME_MAX + 1];
+		char comp[NAME_MAX + 2];
 		int next, saved;
 		struct stat st;
 
@@ -112,10 +118,17 @@ static int walk_dir(const char *dir, char *bad, size_t badlen)
 			errno = ENAMETOOLONG;
 			return -1;
 		}
-		memcpy(comp, p, n);
-		comp[n] = '\0';
+		/* The first of an absolute path as "/name". */
+		if (fd == AT_FDCWD) {
+			comp[0] = '/';
+			memcpy(comp + 1, p, n);
+			comp[n + 1] = '\0';
+		} else {
+			memcpy(comp, p, n);
+			comp[n] = '\0';
+		}
 		p += n;
-		if (!strcmp(comp, "."))
+		if (!strcmp(comp, ".") || !strcmp(comp, "/."))
 			continue;
 		next = openat(fd, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		saved = errno;
@@ -124,10 +137,13 @@ static int walk_dir(const char *dir, char *bad, size_t badlen)
 			snprintf(bad, badlen, "%.*s", (int)(p - dir), dir);
 			saved = ELOOP;
 		}
-		close(fd);
+		if (fd >= 0)
+			close(fd);
 		errno = saved;
 		fd = next;
 	}
+	if (fd == AT_FDCWD)	/* "/." and the like */
+		fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	return fd;
 }
 
