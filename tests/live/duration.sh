@@ -166,7 +166,10 @@ tracedat() {
 	for c in ${ev//,/ }; do
 		tev="$tev -e syscalls:sys_enter_$c -e syscalls:sys_exit_$c"
 	done
+	# The shim is preloaded into the workload too: an ASan-built workload
+	# (contrib/sanitize.sh) must not refuse a library before its runtime.
 	# shellcheck disable=SC2086
+	ASAN_OPTIONS=verify_asan_link_order=0${ASAN_OPTIONS:+:$ASAN_OPTIONS} \
 	LD_PRELOAD=$shim timeout -k 10 120 trace-cmd record -q -d -B $inst $tev \
 		-o "$T/trace.dat" "$DURWORK" > "$T/wl5.txt" 2> "$T/tc.err" < /dev/null ||
 		{ show "$T/tc.err"; log "note: trace-cmd record fails here: trace.dat not tried"; return 0; }
