@@ -7,6 +7,9 @@
  * every other byte into the four characters \xHH, a NUL into \x00 and a
  * backslash into \\.  The text is therefore valid UTF-8 and the mapping
  * can be undone.  CSV, JSON and the table each wrap that text their way;
+ * CSV also writes every control character, C0, DEL and C1, as \xHH
+ * (each byte), so that a file shown on a terminal cannot command it and
+ * a row never holds a line end;
  * all four share one loop (esc() below) that reserves the worst case once
  * and then writes without further checks.
  */
@@ -31,24 +34,21 @@ enum {
 
 /* NUL, backslash and bytes >= 0x80 are never plain. */
 static const unsigned char plain[256] = {
-	[0x01 ... 0x1f] = P_TEXT | P_CSV,
+	[0x01 ... 0x1f] = P_TEXT,
 	[0x20 ... 0x21] = P_ALL,
 	['"'] = P_TEXT | P_TABLE,
 	[0x23 ... 0x5b] = P_ALL,
 	[0x5d ... 0x7e] = P_ALL,
-	[0x7f] = P_TEXT | P_CSV,
+	[0x7f] = P_TEXT,
 };
 
 /* The bytes a CSV field holds as they are, needing no quotes: plain in
  * CSV, not a comma, a quote or a line end. */
 static const bool csv_as_is[256] = {
-	[0x01 ... 0x09] = true,
-	[0x0b ... 0x0c] = true,
-	[0x0e ... 0x1f] = true,
 	[0x20 ... 0x21] = true,
 	[0x23 ... 0x2b] = true,
 	[0x2d ... 0x5b] = true,
-	[0x5d ... 0x7f] = true,
+	[0x5d ... 0x7e] = true,
 };
 
 /*
@@ -171,6 +171,11 @@ static int esc(struct kt_buf *out, const char *s, size_t len,
 				/* C1 controls (U+0080-U+009F): U+009B is CSI */
 				o = put_u(o, p[1]);
 				p += 2;
+			} else if (mode == P_CSV && c == 0xc2 && p[1] < 0xa0) {
+				/* In CSV their two bytes, as \xHH each. */
+				o = put_x(o, c, mode);
+				o = put_x(o, p[1], mode);
+				p += 2;
 			} else {
 				memcpy(o, p, n);
 				o += n;
@@ -191,6 +196,10 @@ static int esc(struct kt_buf *out, const char *s, size_t len,
 		} else if (c == '"') {
 			*o++ = mode == P_JSON ? '\\' : '"';
 			*o++ = '"';
+		} else if (mode == P_CSV) {
+			/* A control byte: a terminal that shows the file must not
+			 * obey it (ESC, CR, BEL...), nor a line end split a row. */
+			o = put_x(o, c, mode);
 		} else {
 			o = put_ctl(o, c, mode);
 		}
@@ -231,7 +240,7 @@ int kt_esc_csv(struct kt_buf *out, const char *s, size_t len)
 	for (i = 0; i < len && !quote; i++) {
 		char c = s[i];
 
-		quote = c == ',' || c == '"' || c == '\n' || c == '\r';
+		quote = c == ',' || c == '"';
 	}
 	return esc(out, s, len, P_CSV, quote, guard);
 }

@@ -588,6 +588,24 @@ def check_common(row, ev, where):
                 "not complete" if ev.timed() else "not a call that returns"))
 
 
+CSV_CTL_RE = re.compile(r"\\\\|\\xc2\\x([89][0-9a-f])|\\x([01][0-9a-f]|7f)")
+
+
+def csv_unctl(s):
+    """CSV writes control characters (C0, DEL, C1) as \\xHH where the text
+    form keeps them: back to the text form (an escaped backslash stays)."""
+    if "\\x" not in s:
+        return s
+
+    def one(m):
+        if m.group(0) == "\\\\":
+            return m.group(0)
+        if m.group(1):
+            return chr(int(m.group(1), 16))
+        return chr(int(m.group(2), 16))
+    return CSV_CTL_RE.sub(one, s)
+
+
 def read_csv(path, byname, lost, header_want, ids_arm):
     rows = []
     try:
@@ -642,7 +660,7 @@ def read_csv(path, byname, lost, header_want, ids_arm):
             fail("%s: %d fields, the header has %d: %r" % (where, len(rec), len(header),
                                                           r.text[:200]))
             continue
-        v = dict(zip(header, rec))
+        v = dict(zip(header, (csv_unctl(x) for x in rec)))
         r.event = v["eventName"]
         ev = byname.get(r.event)
         if ev is None:

@@ -110,8 +110,8 @@ static void test_csv(void **state)
 	check(kt_esc_csv, S("a,b"), "\"a,b\"");
 	check(kt_esc_csv, S("say \"hi\""), "\"say \"\"hi\"\"\"");
 	check(kt_esc_csv, S("\""), "\"\"\"\"");
-	check(kt_esc_csv, S("line1\nline2"), "\"line1\nline2\"");
-	check(kt_esc_csv, S("cr\r"), "\"cr\r\"");
+	check(kt_esc_csv, S("line1\nline2"), "line1\\x0aline2");
+	check(kt_esc_csv, S("cr\r"), "cr\\x0d");
 	check(kt_esc_csv, S(" lead"), "\" lead\"");
 	check(kt_esc_csv, S("trail "), "\"trail \"");
 	check(kt_esc_csv, S(" "), "\" \"");
@@ -121,8 +121,12 @@ static void test_csv(void **state)
 	check(kt_esc_csv, S("\xe2\x82"), "\\xe2\\x82");
 	check(kt_esc_csv, S("\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80"),
 	      "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80");
-	check(kt_esc_csv, S("\x1b[31m"), "\x1b[31m");
-	check(kt_esc_csv, S("tab\there"), "tab\there");
+	/* Control characters as \xHH: C0, DEL, and C1 (U+009B is CSI). */
+	check(kt_esc_csv, S("\x1b[31m"), "\\x1b[31m");
+	check(kt_esc_csv, S("tab\there"), "tab\\x09here");
+	check(kt_esc_csv, S("bel\a,del\x7f"), "\"bel\\x07,del\\x7f\"");
+	check(kt_esc_csv, S("csi\xc2\x9b" "2J"), "csi\\xc2\\x9b" "2J");
+	check(kt_esc_csv, S("nbsp\xc2\xa0"), "nbsp\xc2\xa0");
 	/* formula prefixes: the first character escaped, the rest as ever */
 	check(kt_esc_csv, S("=HYPERLINK(\"http://x\")"), "\"\\x3dHYPERLINK(\"\"http://x\"\")\"");
 	check(kt_esc_csv, S("+1"), "\\x2b1");
