@@ -10,6 +10,7 @@
 #   bench/ipc-bench.sh [N=200000] [ROUNDS=5]
 #   KTRAIL_B=/old/ktrail bench/ipc-bench.sh   # and config ktrail_b: another build, alternating
 #   CONFIGS="none ktrail ktrail_b" bench/ipc-bench.sh   # a subset
+#   PIN=1 bench/ipc-bench.sh     # workload on CPU 0, tracers on CPU 1 (less noise)
 #
 # Configurations: none (untraced), ktrail (its default live trace to CSV),
 # ktrail_b (the same with $KTRAIL_B), ktrail_sum (-o summary-csv only, no
@@ -39,6 +40,16 @@ out=${OUT:-/dev/shm/ktrail-bench}
 mkdir -p "$out"
 trap 'rm -rf "$out"' EXIT
 gcc -O2 -Wall -o "$out/workload" "$here/workload.c" -lrt
+# PIN=1: the workload on CPU 0 and every tracer on CPU 1 (taskset), in
+# every configuration alike: less of the scheduler's noise.
+WL=$out/workload
+TR=
+if [ "${PIN:-0}" = 1 ]; then
+	printf '#!/bin/sh\nexec taskset -c 0 "%s" "$@"\n' "$out/workload" > "$out/workload-pinned"
+	chmod +x "$out/workload-pinned"
+	WL=$out/workload-pinned
+	TR="taskset -c 1"
+fi
 gcc -O2 -shared -fPIC -o "$out/hide.so" "$here/hide_ftrace_files.c" -ldl
 have_tc=0
 command -v trace-cmd > /dev/null && have_tc=1
@@ -51,23 +62,23 @@ expected=$((N * 6))
 field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" "$2" | head -1; }
 
 run_none() {
-	"$out/workload" "$N" all > "$out/wl.txt"
+	"$WL" "$N" all > "$out/wl.txt"
 }
 run_ktrail() {	# $1: the binary (default $KTRAIL)
-	/usr/bin/time -f "%U %S %M" -o "$out/time.txt" \
+	/usr/bin/time -f "%U %S %M" -o "$out/time.txt" $TR \
 		"${1:-$KTRAIL}" -e sendmsg,recvmsg,mq_timedsend,mq_timedreceive,msgsnd,msgrcv \
-		--overwrite -o csv:"$out/k.csv" -- "$out/workload" "$N" all > "$out/wl.txt" 2> "$out/err.txt"
+		--overwrite -o csv:"$out/k.csv" -- "$WL" "$N" all > "$out/wl.txt" 2> "$out/err.txt"
 }
 run_ktrail_b() { run_ktrail "$KTRAIL_B"; }
 run_ktrail_sum() {	# a summary only (-o summary-csv), no rows
-	/usr/bin/time -f "%U %S %M" -o "$out/time.txt" \
+	/usr/bin/time -f "%U %S %M" -o "$out/time.txt" $TR \
 		"$KTRAIL" -e sendmsg,recvmsg,mq_timedsend,mq_timedreceive,msgsnd,msgrcv \
-		--overwrite -o summary-csv:"$out/s.csv" -- "$out/workload" "$N" all > "$out/wl.txt" 2> "$out/err.txt"
+		--overwrite -o summary-csv:"$out/s.csv" -- "$WL" "$N" all > "$out/wl.txt" 2> "$out/err.txt"
 }
 run_kopt() {	# ktrail's default trace with options $* (KBIN: another binary)
-	/usr/bin/time -f "%U %S %M" -o "$out/time.txt" \
+	/usr/bin/time -f "%U %S %M" -o "$out/time.txt" $TR \
 		"${KBIN:-$KTRAIL}" "$@" -e sendmsg,recvmsg,mq_timedsend,mq_timedreceive,msgsnd,msgrcv \
-		--overwrite -o csv:"$out/k.csv" -- "$out/workload" "$N" all > "$out/wl.txt" 2> "$out/err.txt"
+		--overwrite -o csv:"$out/k.csv" -- "$WL" "$N" all > "$out/wl.txt" 2> "$out/err.txt"
 }
 run_ktrail_off() { run_kopt --compat off; }
 run_ktrail_on() { run_kopt --compat on; }
@@ -75,14 +86,14 @@ run_ktrail_read() { run_kopt --reader read; }
 run_ktrail_b_off() { KBIN=$KTRAIL_B run_kopt --compat off; }
 run_ktrail_b_read() { KBIN=$KTRAIL_B run_kopt --reader read; }
 run_ktrail_sys() {
-	/usr/bin/time -f "%U %S %M" -o "$out/time.txt" \
-		"$KTRAIL" -e syscalls --overwrite -o csv:"$out/k.csv" -- "$out/workload" "$N" all \
+	/usr/bin/time -f "%U %S %M" -o "$out/time.txt" $TR \
+		"$KTRAIL" -e syscalls --overwrite -o csv:"$out/k.csv" -- "$WL" "$N" all \
 		> "$out/wl.txt" 2> "$out/err.txt"
 }
 run_record() {	# $*: options of ktrail record
-	/usr/bin/time -f "%U %S %M" -o "$out/time.txt" \
+	/usr/bin/time -f "%U %S %M" -o "$out/time.txt" $TR \
 		"$KTRAIL" record "$@" -e sendmsg,recvmsg,mq_timedsend,mq_timedreceive,msgsnd,msgrcv \
-		--overwrite -o "$out/rec.ktr" -- "$out/workload" "$N" all > "$out/wl.txt" 2> "$out/err.txt"
+		--overwrite -o "$out/rec.ktr" -- "$WL" "$N" all > "$out/wl.txt" 2> "$out/err.txt"
 }
 run_record_on() { run_record --compat on; }
 run_record_read() { run_record --reader read; }
@@ -97,16 +108,16 @@ run_floor() {
 		echo 1 > "$inst/events/syscalls/sys_exit_$sc/enable"
 	done
 	echo 1 > "$inst/tracing_on"
-	/usr/bin/time -f "%U %S %M" -o "$out/time.txt" "$out/workload" "$N" all > "$out/wl.txt"
+	/usr/bin/time -f "%U %S %M" -o "$out/time.txt" "$WL" "$N" all > "$out/wl.txt"
 	echo 0 > "$inst/tracing_on"
 	echo 0 > "$inst/events/enable"
 	rmdir "$inst"
 	echo "0 0 0" > "$out/time.txt"	# no tracer process
 }
 run_tracecmd() {
-	(cd "$out" && LD_PRELOAD="$out/hide.so" /usr/bin/time -f "%U %S %M" -o "$out/time.txt" \
+	(cd "$out" && LD_PRELOAD="$out/hide.so" /usr/bin/time -f "%U %S %M" -o "$out/time.txt" $TR \
 		trace-cmd record -q -d -B ktbench$$ $EV -o "$out/trace.dat" \
-		"$out/workload" "$N" all > "$out/wl.txt" 2> "$out/err.txt")
+		"$WL" "$N" all > "$out/wl.txt" 2> "$out/err.txt")
 }
 
 configs="none ktrail"
