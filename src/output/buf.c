@@ -112,7 +112,7 @@ static char *dec(char *end, uint64_t v)
 	return p;
 }
 
-/* Up to 20 digits and a sign, straight into the buffer when it has room. */
+/* Up to 20 digits and a sign. */
 static int put_dec(struct kt_buf *b, uint64_t u, bool neg)
 {
 	char tmp[21];
@@ -122,16 +122,7 @@ static int put_dec(struct kt_buf *b, uint64_t u, bool neg)
 	if (neg)
 		*--p = '-';
 	n = (size_t)(end - p);
-	if (b->cap && n < b->cap - b->len) {
-		char *o = b->p + b->len;
-
-		for (size_t i = 0; i < n; i++)
-			o[i] = p[i];
-		b->len += n;
-		b->p[b->len] = '\0';
-		return 0;
-	}
-	return kt_buf_put_slow(b, p, n);
+	return kt_buf_put(b, p, n);
 }
 
 int kt_buf_u64(struct kt_buf *b, uint64_t v)

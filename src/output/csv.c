@@ -47,7 +47,6 @@ struct csv_priv {
 	struct kt_buf row;
 	unsigned int ncols;		/* argument columns */
 	int *slot;			/* kt_events index -> w->events index */
-	signed char *argof;		/* [event][column]: arg index or -1 */
 	/* [event]: its argument columns in order, each with the number of
 	 * commas before its value (the empty columns since the last one, and
 	 * its own), and the commas after the last. */
@@ -81,7 +80,6 @@ static void csv_free(struct csv_priv *c)
 		return;
 	kt_buf_free(&c->row);
 	free(c->slot);
-	free(c->argof);
 	free(c->runs);
 	kt_buf_free(&c->task.text);
 	free(c);
@@ -121,10 +119,29 @@ static int csv_header(struct kt_writer *w, struct csv_priv *c,
 	return kt_writer_put(w, b);
 }
 
+/* "<eventId>,<eventName>" of @ev into @run, when it fits (else the
+ * row writes it each time). */
+static int run_head(struct csv_run *run, const struct kt_event_def *ev)
+{
+	struct kt_buf h = { 0 };
+	int rc = 0;
+
+	if (kt_buf_i64(&h, kt_event_id(ev)) < 0 || kt_buf_putc(&h, ',') < 0 ||
+	    kt_esc_csv(&h, ev->name, strlen(ev->name)) < 0)
+		rc = -1;
+	else if (h.len < sizeof(run->head)) {
+		memcpy(run->head, h.p, h.len);
+		run->headlen = (unsigned char)h.len;
+	}
+	kt_buf_free(&h);
+	return rc;
+}
+
 static int csv_begin(struct kt_writer *w)
 {
 	unsigned int ne = w->nevents, maxcols = ne * KT_MAX_ARGS;
 	unsigned short *colof = NULL;	/* [event][arg]: column */
+	signed char *argof = NULL;	/* [event][column]: arg index or -1 */
 	const char **names = NULL;
 	struct csv_priv *c;
 	int saved;
@@ -158,13 +175,13 @@ static int csv_begin(struct kt_writer *w)
 		}
 	}
 
-	c->argof = malloc((size_t)ne * c->ncols + 1);
-	if (!c->argof)
+	argof = malloc((size_t)ne * c->ncols + 1);
+	if (!argof)
 		goto fail;
-	memset(c->argof, -1, (size_t)ne * c->ncols);
+	memset(argof, -1, (size_t)ne * c->ncols);
 	for (unsigned int e = 0; e < ne; e++)
 		for (unsigned int a = 0; a < nargs_of(w->events[e]); a++)
-			c->argof[e * c->ncols + colof[e * KT_MAX_ARGS + a]] = a;
+			argof[e * c->ncols + colof[e * KT_MAX_ARGS + a]] = a;
 	c->runs = calloc((size_t)ne + 1, sizeof(*c->runs));
 	if (!c->runs)
 		goto fail;
@@ -173,7 +190,7 @@ static int csv_begin(struct kt_writer *w)
 		unsigned int commas = 0;
 
 		for (unsigned int col = 0; col < c->ncols; col++) {
-			signed char a = c->argof[e * c->ncols + col];
+			signed char a = argof[e * c->ncols + col];
 
 			commas++;
 			if (a < 0)
@@ -185,33 +202,22 @@ static int csv_begin(struct kt_writer *w)
 			commas = 0;
 		}
 		run->tail = (unsigned short)commas;
-		{
-			const struct kt_event_def *ev = w->events[e];
-			struct kt_buf h = { 0 };
-
-			if (kt_buf_i64(&h, kt_event_id(ev)) < 0 || kt_buf_putc(&h, ',') < 0 ||
-			    kt_esc_csv(&h, ev->name, strlen(ev->name)) < 0) {
-				kt_buf_free(&h);
-				goto fail;
-			}
-			if (h.len < sizeof(run->head)) {
-				memcpy(run->head, h.p, h.len);
-				run->headlen = (unsigned char)h.len;
-			}
-			kt_buf_free(&h);
-		}
+		if (run_head(run, w->events[e]) < 0)
+			goto fail;
 	}
 
 	if (csv_header(w, c, names) < 0)
 		goto fail;
 	free(names);
 	free(colof);
+	free(argof);
 	w->priv = c;
 	return 0;
 fail:
 	saved = errno;
 	free(names);
 	free(colof);
+	free(argof);
 	csv_free(c);
 	errno = saved;
 	return -1;

@@ -42,14 +42,6 @@ static const unsigned char plain[256] = {
 	[0x7f] = P_TEXT,
 };
 
-/* The bytes a CSV field holds as they are, needing no quotes: plain in
- * CSV, not a comma, a quote or a line end. */
-static const bool csv_as_is[256] = {
-	[0x20 ... 0x21] = true,
-	[0x23 ... 0x2b] = true,
-	[0x2d ... 0x5b] = true,
-	[0x5d ... 0x7e] = true,
-};
 
 /*
  * Length of the valid UTF-8 sequence of two or more bytes at @p, or 0
@@ -230,7 +222,8 @@ int kt_esc_csv(struct kt_buf *out, const char *s, size_t len)
 
 	/* Most values (names, words) need nothing: copied as they are. */
 	if (len && !strchr("=+-@\t\r ", s[0]) && s[len - 1] != ' ') {
-		while (i < len && csv_as_is[(unsigned char)s[i]])
+		/* Plain in CSV and no comma: no escape, no quotes. */
+		while (i < len && (plain[(unsigned char)s[i]] & P_CSV) && s[i] != ',')
 			i++;
 		if (i == len)
 			return kt_buf_put(out, s, len);

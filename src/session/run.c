@@ -340,19 +340,20 @@ static int proc_start(struct session *s)
 			"traced through raw_syscalls%s\n", compat_planned(s) ?
 			" (the kprobes on the 32-bit entry points still trace them)" : "");
 	}
+	/* raw_syscalls' calls are kept by the task's ABI: a root helper
+	 * tells it (priv.h); kt_proc_free() ends it.  Also where 32-bit
+	 * tasks get kprobes, which fall back to raw_syscalls if the kernel
+	 * rejects them (sess_probes_setup).  Not with a foreign /proc: the
+	 * helper would read other tasks' exe files. */
 	if (s->proc_foreign) {
 		if (!o->argv && kt_proc_set_kernel_maps(s->proc, s->f.tracefs) < 0)
 			fprintf(stderr, "ktrail: cannot read %s/saved_tgids or saved_cmdlines "
 				"(%s): tasks that ran before the trace will have processId 0\n",
 				s->f.tracefs, strerror(errno));
-	} else
-	/* raw_syscalls' calls are kept by the task's ABI: a root helper
-	 * tells it (priv.h); kt_proc_free() ends it.  Also where 32-bit
-	 * tasks get kprobes, which fall back to raw_syscalls if the kernel
-	 * rejects them (sess_probes_setup). */
-	if (compat_planned(s) && !(s->abi = kt_abi_helper_attach(s->proc)))
+	} else if (compat_planned(s) && !(s->abi = kt_abi_helper_attach(s->proc))) {
 		fprintf(stderr, "ktrail: cannot start the ABI helper (%s): 32-bit tasks' "
 			"raw_syscalls events will be counted as unattributed\n", strerror(errno));
+	}
 	if (o->npids) {
 		for (unsigned int i = 0; i < s->nattach; i++)
 			if (kill(s->attach[i], 0) == 0)
