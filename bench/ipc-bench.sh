@@ -16,10 +16,12 @@
 # ktrail_b (the same with $KTRAIL_B), ktrail_sum (-o summary-csv only, no
 # rows), ktrail_off (--compat off), ktrail_on
 # (--compat on: raw_syscalls on from the start), ktrail_read (--reader read),
+# ktrail_local (--clock local, the trace clock trace-cmd uses),
 # ktrail_sys (-e syscalls: every syscall event, the same workload; captured
 # counts the six calls), record (ktrail record to /dev/shm; record_on with
 # --compat on, record_read with --reader read), tracecmd
-# (trace-cmd record), floor (the 12 tracepoints enabled in an instance of
+# (trace-cmd record: every task), tracecmd_F (trace-cmd record -F: only the
+# command and its children, through set_event_pid as ktrail does), floor (the 12 tracepoints enabled in an instance of
 # its own, tracing on, nobody reading: the kernel's own cost).  The default
 # set is none ktrail [ktrail_b] [tracecmd].
 #
@@ -83,6 +85,7 @@ run_kopt() {	# ktrail's default trace with options $* (KBIN: another binary)
 run_ktrail_off() { run_kopt --compat off; }
 run_ktrail_on() { run_kopt --compat on; }
 run_ktrail_read() { run_kopt --reader read; }
+run_ktrail_local() { run_kopt --clock local; }
 run_ktrail_b_off() { KBIN=$KTRAIL_B run_kopt --compat off; }
 run_ktrail_b_read() { KBIN=$KTRAIL_B run_kopt --reader read; }
 run_ktrail_sys() {
@@ -114,11 +117,12 @@ run_floor() {
 	rmdir "$inst"
 	echo "0 0 0" > "$out/time.txt"	# no tracer process
 }
-run_tracecmd() {
+run_tracecmd() {	# $*: more options of trace-cmd record
 	(cd "$out" && LD_PRELOAD="$out/hide.so" /usr/bin/time -f "%U %S %M" -o "$out/time.txt" $TR \
-		trace-cmd record -q -d -B ktbench$$ $EV -o "$out/trace.dat" \
+		trace-cmd record -q -d "$@" -B ktbench$$ $EV -o "$out/trace.dat" \
 		"$WL" "$N" all > "$out/wl.txt" 2> "$out/err.txt")
 }
+run_tracecmd_F() { run_tracecmd -F; }
 
 configs="none ktrail"
 [ -n "${KTRAIL_B:-}" ] && configs="$configs ktrail_b"
@@ -142,7 +146,7 @@ for r in $(seq 1 "$ROUNDS"); do
 			nspe=$(awk -v c="$cpu" -v n="$((expected * 2))" 'BEGIN { printf "%.0f", c * 1e9 / n }')
 		fi
 		case $c in
-		ktrail | ktrail_b | ktrail_off | ktrail_on | ktrail_read | ktrail_sys | ktrail_b_*)
+		ktrail | ktrail_b | ktrail_off | ktrail_on | ktrail_read | ktrail_local | ktrail_sys | ktrail_b_*)
 			# The six calls' complete rows, columns by the header's names.
 			cap=$(awk -F, -v p="$pid" '
 				NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
@@ -165,7 +169,7 @@ for r in $(seq 1 "$ROUNDS"); do
 				END { print n + 0 }' "$out/k.csv")
 			lost=$(sed -n 's/.* \([0-9]*\) events lost.*/\1/p' "$out/err.txt")
 			;;
-		tracecmd)
+		tracecmd | tracecmd_F)
 			cap=$(trace-cmd report -i "$out/trace.dat" 2>/dev/null | grep -c -- "-$pid ") || true
 			cap=$((cap / 2))
 			lost=$(trace-cmd report -i "$out/trace.dat" 2>/dev/null | grep -c "EVENTS DROPPED" || true)
