@@ -19,7 +19,8 @@
 #     CSV's bounds) and calls, the empty ones as "no calls" lines, then
 #     "whole trace: ... (N intervals of 0.400 s)";
 #  2. record, then report --interval: the same checks, the origin being
-#     the report's first row's timestamp;
+#     the report's first row's timestamp; the same for a trace-cmd
+#     trace.dat of durwork (when trace-cmd records on this host);
 #  3. bad --interval values and uses: exit 2 and the message.
 . "$TESTLIB"
 require_root
@@ -164,7 +165,7 @@ kt_bg $kpid
 # The first interval is written while the trace runs: the file has it, and
 # not yet the whole trace, at some point.
 live=no
-for _ in $(seq 200); do
+for _ in $(seq 600); do
 	if grep -q '^interval 1: ' "$T/sum.txt" 2> /dev/null; then
 		if ! grep -q '^whole trace' "$T/sum.txt" && kill -0 $kpid 2> /dev/null; then
 			live=yes
@@ -188,6 +189,35 @@ run_ktrail record -q -e $ev -o "$T/r.ktr" -- "$DURWORK" 900 900 900 > /dev/null 
 	-o summary:"$T/rsum.txt" 2> "$T/rperr" || { show "$T/rperr"; fail "report exited $?"; }
 verify "$T/rsum.csv" "$T/rrows.csv" "$T/rsum.txt" report || fail "the report's intervals (above)"
 log "ok: a report's intervals from its first record equal SQLite's aggregation of its CSV"
+
+# A trace-cmd trace.dat (the whole system: only durwork's rows reported).
+tracedat() {
+	local shim=$T/hide_ftrace_files.so inst=kti_$$ c
+	local tev="-e task:task_newtask -e task:task_rename -e sched:sched_process_exec"
+
+	command -v trace-cmd > /dev/null || { log "note: no trace-cmd: trace.dat not tried"; return 0; }
+	cc -O2 -shared -fPIC -o "$shim" "${srcdir:-.}/bench/hide_ftrace_files.c" -ldl 2> /dev/null ||
+		{ log "note: cannot build the trace-cmd shim: trace.dat not tried"; return 0; }
+	for c in ${ev//,/ }; do
+		tev="$tev -e syscalls:sys_enter_$c -e syscalls:sys_exit_$c"
+	done
+	# shellcheck disable=SC2086
+	ASAN_OPTIONS=verify_asan_link_order=0${ASAN_OPTIONS:+:$ASAN_OPTIONS} \
+	LD_PRELOAD=$shim timeout -k 10 120 trace-cmd record -q -d -B $inst $tev \
+		-o "$T/trace.dat" "$DURWORK" 900 900 900 > /dev/null 2> "$T/tc.err" < /dev/null ||
+		{ show "$T/tc.err"; log "note: trace-cmd record fails here: trace.dat not tried"; return 0; }
+	[ -d "$TRACEFS/instances/$inst" ] && { rmdir "$TRACEFS/instances/$inst"; fail "trace-cmd left $inst"; }
+	"$KTRAIL" report -q -e $ev --scope comm="$(comm_of "$DURWORK")" --interval $IV \
+		-o csv:"$T/trows.csv" -o summary-csv:"$T/tsum.csv" -o summary:"$T/tsum.txt" \
+		"$T/trace.dat" 2> "$T/terr"
+	c=$?
+	grep -q "built without libtracecmd" "$T/terr" &&
+		{ log "note: ktrail without libtracecmd: trace.dat not tried"; return 0; }
+	[ $c = 0 ] || { show "$T/terr"; fail "report of the trace.dat exited $c"; }
+	verify "$T/tsum.csv" "$T/trows.csv" "$T/tsum.txt" report || fail "the trace.dat's intervals (above)"
+	log "ok: a trace.dat's intervals equal SQLite's aggregation of its CSV"
+}
+tracedat
 
 # -- 3. bad values and uses
 bad() {	# bad MESSAGE ARGS...: exit 2 with MESSAGE
