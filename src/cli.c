@@ -26,6 +26,7 @@ enum {
 	OPT_CLOCK,
 	OPT_OUTPUT_DEVICE,
 	OPT_SUMMARY_BY,
+	OPT_INTERVAL,
 	OPT_DURATION,
 };
 
@@ -41,6 +42,7 @@ static const struct option long_opts[] = {
 	{ "overwrite", no_argument, NULL, OPT_OVERWRITE },
 	{ "output-device", no_argument, NULL, OPT_OUTPUT_DEVICE },
 	{ "summary-by", required_argument, NULL, OPT_SUMMARY_BY },
+	{ "interval", required_argument, NULL, OPT_INTERVAL },
 	{ "scope", required_argument, NULL, OPT_SCOPE },
 	{ "duration", required_argument, NULL, OPT_DURATION },
 	{ "raw", no_argument, NULL, OPT_RAW },
@@ -59,7 +61,7 @@ void kt_cli_usage(FILE *fp)
 	fputs("Usage: ktrail [trace] [OPTIONS] [-- COMMAND [ARGS...]]\n"
 	      "       ktrail record -o FILE [OPTIONS] [-- COMMAND [ARGS...]]\n"
 	      "       ktrail report [-o FMT[:FILE]]... [-e ...] [--scope ...] [--duration ...]\n"
-	      "                     [--raw] FILE\n"
+	      "                     [--raw] [--summary-by BY] [--interval SECONDS] FILE\n"
 	      "       ktrail report --info FILE\n"
 	      "       ktrail list\n"
 	      "       ktrail check [-e LIST] [--probes KIND] [--compat MODE]\n"
@@ -97,6 +99,9 @@ void kt_cli_usage(FILE *fp)
 	      "                         the same numbers as CSV\n"
 	      "      --summary-by BY    summary rows per event (default), process or\n"
 	      "                         thread\n"
+	      "      --interval SECONDS a summary of each interval (1, 0.5...) as it\n"
+	      "                         ends, then the whole trace's; live from when\n"
+	      "                         tracing starts, in a report from the first record\n"
 	      "      --overwrite        replace existing output files (your own only)\n"
 	      "      --output-device    let FILE be an existing FIFO or device, or an open\n"
 	      "                         descriptor (/dev/stdout, /dev/fd/N), written as it is\n"
@@ -182,6 +187,54 @@ static int parse_pids(const char *s, struct kt_opts *o, char *err, size_t errlen
 	return 0;
 }
 
+#define MAX_INTERVAL_S 1000000000ull
+
+/*
+ * --interval SECONDS: a decimal number of seconds ("2", "0.5", ".25"),
+ * to the nanosecond, greater than 0 and at most MAX_INTERVAL_S.
+ */
+static int parse_interval(const char *s, uint64_t *ns, char *err, size_t errlen)
+{
+	uint64_t sec = 0, frac = 0, scale = 100000000ull;
+	const char *p = s;
+	bool digits = false;
+
+	for (; *p >= '0' && *p <= '9'; p++) {
+		digits = true;
+		sec = sec * 10 + (uint64_t)(*p - '0');
+		if (sec > MAX_INTERVAL_S)
+			goto big;
+	}
+	if (*p == '.') {
+		for (p++; *p >= '0' && *p <= '9'; p++) {
+			digits = true;
+			if (!scale) {
+				snprintf(err, errlen, "--interval '%s': at most 9 decimals (a "
+					 "nanosecond)", s);
+				return -1;
+			}
+			frac += (uint64_t)(*p - '0') * scale;
+			scale /= 10;
+		}
+	}
+	if (!digits || *p) {
+		snprintf(err, errlen, "invalid --interval '%s' (a number of seconds, such as 1 "
+			 "or 0.5)", s);
+		return -1;
+	}
+	if (!sec && !frac) {
+		snprintf(err, errlen, "--interval '%s': the interval must be longer than 0", s);
+		return -1;
+	}
+	if (sec == MAX_INTERVAL_S && frac)
+		goto big;
+	*ns = sec * 1000000000ull + frac;
+	return 0;
+big:
+	snprintf(err, errlen, "--interval '%s': at most %llu seconds", s, MAX_INTERVAL_S);
+	return -1;
+}
+
 /* Does @arg start with an output format and a colon ("csv:...")? */
 static bool kt_writer_find_prefix(const char *arg)
 {
@@ -250,6 +303,12 @@ static int check_mode_options(const struct kt_opts *o, char *err, size_t errlen)
 		if (o->raw) {
 			snprintf(err, errlen, "--raw is an option of 'ktrail report' (a recording "
 				 "holds the kernel's numbers; report prints them as asked)");
+			return -1;
+		}
+		if (o->interval_ns) {
+			snprintf(err, errlen, "--interval is an option of the summaries of a trace "
+				 "or of 'ktrail report' (record writes no summary; its report "
+				 "makes the intervals from the recorded times)");
 			return -1;
 		}
 		return 0;
@@ -375,6 +434,10 @@ static int cli_parse(int argc, char **argv, struct kt_opts *o, char *err, size_t
 					 "process or thread)", optarg);
 				return -1;
 			}
+			break;
+		case OPT_INTERVAL:
+			if (parse_interval(optarg, &o->interval_ns, err, errlen) < 0)
+				return -1;
 			break;
 		case 'o':
 			if (o->cmd == KT_CMD_RECORD) {
@@ -592,6 +655,17 @@ static int cli_parse(int argc, char **argv, struct kt_opts *o, char *err, size_t
 	if (!o->noutputs) {
 		o->outputs[0].format = "table";
 		o->noutputs = 1;
+	}
+	if (o->interval_ns && (o->cmd == KT_CMD_TRACE || o->cmd == KT_CMD_REPORT)) {
+		bool summary = false;
+
+		for (unsigned int i = 0; i < o->noutputs; i++)
+			summary |= !strncmp(o->outputs[i].format, "summary", 7);
+		if (!summary) {
+			snprintf(err, errlen, "--interval needs a summary output (-o summary or "
+				 "-o summary-csv)");
+			return -1;
+		}
 	}
 	return 0;
 }

@@ -18,7 +18,7 @@ _ktrail()
 {
 	local cur prev cmd i w
 	local opts="--events --output --pid --quiet --reader --buffer-size --compat --probes
-		--overwrite --output-device --scope --raw --user --clock --summary-by --info
+		--overwrite --output-device --scope --raw --user --clock --summary-by --interval --info
 		--help --version"
 
 	cur=${COMP_WORDS[COMP_CWORD]}
@@ -71,7 +71,7 @@ _ktrail()
 	--clock) COMPREPLY=($(compgen -W "boot local global mono mono_raw counter uptime perf tai" -- "$cur")); return 0 ;;
 	--user) COMPREPLY=($(compgen -u -- "$cur")); return 0 ;;
 	-p | --pid) COMPREPLY=($(compgen -W "$(ps -e -o pid= 2> /dev/null)" -- "$cur")); return 0 ;;
-	--buffer-size | --scope) return 0 ;;
+	--buffer-size | --scope | --interval) return 0 ;;
 	esac
 
 	if [[ $cur == -* ]]; then

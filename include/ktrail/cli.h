@@ -4,6 +4,7 @@
 #define KTRAIL_CLI_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
 
@@ -58,6 +59,7 @@ struct kt_opts {
 	bool info;		/* report --info: describe the recording */
 	bool raw;		/* --raw: numbers, not names */
 	int summary_by;		/* --summary-by: enum kt_sum_by (writer.h) */
+	uint64_t interval_ns;	/* --interval: a summary per interval, 0: none */
 	struct kt_selection sel;
 	struct kt_output outputs[KT_MAX_OUTPUTS];
 	unsigned int noutputs;

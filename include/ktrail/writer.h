@@ -33,6 +33,9 @@ struct kt_writer_ops {
 	bool quoted_newlines;
 	int (*begin)(struct kt_writer *w);
 	int (*event)(struct kt_writer *w, const struct kt_record *r);
+	/* Optional: the time is @now (ns since the epoch) and no record
+	 * that ends before it will come (kt_writer_tick). */
+	int (*tick)(struct kt_writer *w, uint64_t now);
 	int (*end)(struct kt_writer *w);
 };
 
@@ -61,6 +64,8 @@ struct kt_writer {
 	 * here, asm-generic's values). */
 	enum kt_abi abi, compat_abi;
 	enum kt_sum_by summary_by;	/* summary, summary-csv */
+	/* summary, summary-csv: --interval in ns, 0: none (summary.c). */
+	uint64_t interval_ns;
 	void *priv;		/* the format's own state */
 };
 
@@ -87,6 +92,14 @@ char *kt_writer_names(char *buf, size_t len);
 int kt_writer_begin(struct kt_writer *w);	/* also sets abi, compat_abi */
 int kt_writer_event(struct kt_writer *w, const struct kt_record *r);
 int kt_writer_end(struct kt_writer *w);	/* flushes; frees priv */
+/*
+ * The time is @now (ns since the epoch, as the records' timestamps) and
+ * no record that ends before it will come: a summary with --interval
+ * writes the intervals that are over.  The first tick, before any record,
+ * is the start of the first interval.  A format without intervals does
+ * nothing.
+ */
+int kt_writer_tick(struct kt_writer *w, uint64_t now);
 
 /* The ABI whose flag values @r's arguments have: w->abi, or
  * w->compat_abi for a 32-bit task's record (r->compat). */
@@ -177,5 +190,14 @@ unsigned int kt_sum_bucket(uint64_t v);
 uint64_t kt_sum_percentile(const uint64_t *bucket, uint64_t n, uint64_t min, uint64_t max,
 			   unsigned int pct);
 char *kt_sum_human(char *buf, size_t len, uint64_t ns);
+/*
+ * --interval: the time a record counts at, its end (timestamp +
+ * duration when it has one, else its timestamp); the interval (from 0)
+ * of time @t for intervals of @len ns from @origin (0 before @origin);
+ * the start of interval @k (UINT64_MAX past the end of time).
+ */
+uint64_t kt_sum_record_end(const struct kt_record *r);
+uint64_t kt_sum_interval_of(uint64_t origin, uint64_t len, uint64_t t);
+uint64_t kt_sum_interval_start(uint64_t origin, uint64_t len, uint64_t k);
 
 #endif

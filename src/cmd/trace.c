@@ -78,6 +78,9 @@ static int round_once(struct session *s, bool final, bool *more)
 		if (s->cpus[i].capped && s->cpus[i].capped_ts < limit)
 			limit = s->cpus[i].capped_ts;
 	kt_merge(s->srcs, s->ncpus, limit, &s->sink, &s->last_ts);
+	/* Every call that ended before the limit is written. */
+	if (!final && limit != ~0ull)
+		sess_outputs_tick(s, limit + s->epoch);
 	/* Partial sub-buffers are not worth a tight loop: sleep in poll()
 	 * until the kernel's watermark (buffer_percent) or the timeout. */
 	*more = final ? total > 0 : capped;
@@ -94,6 +97,7 @@ static int trace_round(struct session *s, bool *more)
 static int trace_finish(struct session *s, struct kt_session_result *res, char *err,
 			size_t errlen)
 {
+	unsigned long long stop = sess_clock_now(s);	/* tracing is off */
 	bool any;
 
 	do {
@@ -103,6 +107,9 @@ static int trace_finish(struct session *s, struct kt_session_result *res, char *
 		}
 	} while (any && !s->write_err);
 	kt_merge(s->srcs, s->ncpus, ~0ull, &s->sink, &s->last_ts);
+	/* The intervals before the one tracing stopped in are over. */
+	if (stop != ~0ull)
+		sess_outputs_tick(s, stop + s->epoch);
 	kt_pair_flush(s->pair);
 	sess_report_lost(s, res);
 	sess_report_profile(s, res);

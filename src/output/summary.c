@@ -18,6 +18,19 @@
  * Memory is bounded: 64 KiB of buckets per group, whatever the number of
  * calls.  ktrail's own lost_events rows are not a group: the summary says
  * how many events were lost.
+ *
+ * --interval (w->interval_ns): the same figures per interval of that
+ * length, each written as soon as it is over, then the whole trace's.
+ * Interval k (from 1) is [origin + (k-1) len, origin + k len), in ns
+ * since the epoch like the rows' timestamps.  The origin is the first
+ * tick (live: when tracing started), else the first record's timestamp
+ * (a report).  A record counts in the interval of its end
+ * (kt_sum_record_end: timestamp + duration, the time ktrail learns it);
+ * one whose interval is written already (a call without its exit,
+ * written late) counts in the interval being filled.  An interval is
+ * written when a tick or a record comes from past its end, and the last
+ * one at the end.  A run of intervals without records is one "no calls"
+ * line in the table and no row in the CSV.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -25,6 +38,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ktrail/util.h"
 #include "ktrail/writer.h"
@@ -46,12 +60,24 @@ struct group {
 	uint64_t *bucket;		/* [NBUCKETS], NULL until a duration */
 };
 
-struct sum_priv {
-	bool csv;
+/* The groups of one summary: the whole trace's, or an interval's. */
+struct sumset {
 	struct group *g;
 	size_t n, cap;
 	uint64_t lost, lost_rows;
 	int last;			/* the group of the last record, -1 */
+};
+
+struct sum_priv {
+	bool csv;
+	bool header;			/* the CSV header is written */
+	struct sumset all;
+	/* --interval: its length in ns (0: none), the origin once known,
+	 * the interval being filled (from 0) and its records. */
+	uint64_t len;
+	bool started;
+	uint64_t origin, index;
+	struct sumset cur;
 };
 
 /* ---------------------------------------------------- buckets (pure) */
@@ -127,6 +153,29 @@ static const char *errno_name(int e, char *buf, size_t len)
 	return buf;
 }
 
+/* -------------------------------------------------- intervals (pure) */
+
+uint64_t kt_sum_record_end(const struct kt_record *r)
+{
+	uint64_t d;
+
+	if (kt_record_duration(r, &d) && r->ts + d >= r->ts)
+		return r->ts + d;
+	return r->ts;
+}
+
+uint64_t kt_sum_interval_of(uint64_t origin, uint64_t len, uint64_t t)
+{
+	return t > origin && len ? (t - origin) / len : 0;
+}
+
+uint64_t kt_sum_interval_start(uint64_t origin, uint64_t len, uint64_t k)
+{
+	if (len && k > (UINT64_MAX - origin) / len)
+		return UINT64_MAX;
+	return origin + k * len;
+}
+
 /* ---------------------------------------------------------- the writer */
 
 static int sum_begin(struct kt_writer *w)
@@ -136,7 +185,9 @@ static int sum_begin(struct kt_writer *w)
 	if (!p)
 		return -1;
 	p->csv = !strcmp(w->ops->name, "summary-csv");
-	p->last = -1;
+	p->all.last = -1;
+	p->cur.last = -1;
+	p->len = w->interval_ns;
 	w->priv = p;
 	return 0;
 }
@@ -153,7 +204,7 @@ static int group_id(const struct kt_writer *w, const struct kt_record *r)
 	}
 }
 
-static struct group *group_of(struct kt_writer *w, struct sum_priv *p, const struct kt_record *r)
+static struct group *group_of(struct kt_writer *w, struct sumset *p, const struct kt_record *r)
 {
 	int id = group_id(w, r);
 	struct group *g;
@@ -183,9 +234,9 @@ static struct group *group_of(struct kt_writer *w, struct sum_priv *p, const str
 	return g;
 }
 
-static int sum_event(struct kt_writer *w, const struct kt_record *r)
+/* Count @r in @p. */
+static int count(struct kt_writer *w, struct sumset *p, const struct kt_record *r)
 {
-	struct sum_priv *p = w->priv;
 	struct group *g;
 	uint64_t d;
 
@@ -236,6 +287,17 @@ static int sum_event(struct kt_writer *w, const struct kt_record *r)
 	return 0;
 }
 
+static void set_free(struct sumset *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		free(p->g[i].errnos);
+		free(p->g[i].bucket);
+	}
+	free(p->g);
+	memset(p, 0, sizeof(*p));
+	p->last = -1;
+}
+
 /* Sorted by total time, then calls, then name. */
 static int by_total(const void *a, const void *b)
 {
@@ -281,12 +343,30 @@ static void csv_num(struct kt_buf *b, bool have, uint64_t v)
 		kt_buf_u64(b, v);
 }
 
-static int write_csv(struct kt_writer *w, struct sum_priv *p, struct kt_buf *b)
+/*
+ * What a block of figures covers: intervals @first .. @last (from 1;
+ * both 0: the whole trace), from @start to @end (ns since the epoch;
+ * @timed false: no --interval, not said).
+ */
+struct span {
+	uint64_t first, last;
+	uint64_t start, end;
+	bool timed;
+};
+
+#define CSV_HEADER "eventName,calls,errors,total_ns,min_ns,avg_ns,p50_ns,p90_ns,p99_ns," \
+		   "max_ns,incomplete,processId,threadId,processName,errnos,interval," \
+		   "intervalStart,intervalEnd\n"
+
+static void write_csv(struct kt_writer *w, struct sum_priv *p, const struct sumset *set,
+		      const struct span *sp, struct kt_buf *b)
 {
-	kt_buf_printf(b, "eventName,calls,errors,total_ns,min_ns,avg_ns,p50_ns,p90_ns,p99_ns,"
-		      "max_ns,incomplete,processId,threadId,processName,errnos\n");
-	for (size_t i = 0; i < p->n; i++) {
-		const struct group *g = &p->g[i];
+	if (!p->header) {
+		kt_buf_put(b, CSV_HEADER, sizeof(CSV_HEADER) - 1);
+		p->header = true;
+	}
+	for (size_t i = 0; i < set->n; i++) {
+		const struct group *g = &set->g[i];
 		bool d = g->done > 0;
 
 		kt_esc_csv(b, g->ev->name, strlen(g->ev->name));
@@ -309,9 +389,15 @@ static int write_csv(struct kt_writer *w, struct sum_priv *p, struct kt_buf *b)
 			kt_esc_csv(b, g->comm, strlen(g->comm));
 		kt_buf_putc(b, ',');
 		put_errnos(b, g, true);
+		kt_buf_putc(b, ',');
+		if (sp->first)
+			kt_buf_u64(b, sp->first);
+		else
+			kt_buf_put(b, "all", 3);
+		csv_num(b, sp->timed, sp->start);
+		csv_num(b, sp->timed, sp->end);
 		kt_buf_putc(b, '\n');
 	}
-	return 0;
 }
 
 /* A log2 histogram of one group's durations, bars as wide as 40. */
@@ -349,7 +435,7 @@ static void histogram(struct kt_buf *b, const struct group *g)
 	}
 }
 
-static int write_text(struct kt_writer *w, struct sum_priv *p, struct kt_buf *b)
+static void write_text(struct kt_writer *w, const struct sumset *p, struct kt_buf *b)
 {
 	uint64_t calls = 0, errors = 0;
 	const char *by = w->summary_by == KT_SUM_BY_PROCESS ? "PROCESS" :
@@ -403,34 +489,195 @@ static int write_text(struct kt_writer *w, struct sum_priv *p, struct kt_buf *b)
 		if (d)
 			histogram(b, g);
 	}
+}
+
+/* A time of day as the table writes it, "12:00:01.250000" (local time). */
+static void put_clock(struct kt_buf *b, uint64_t ts)
+{
+	time_t tt = (time_t)(ts / 1000000000u);
+	struct tm tm;
+	char hms[16];
+
+	if (!localtime_r(&tt, &tm) || !strftime(hms, sizeof(hms), "%H:%M:%S", &tm))
+		strcpy(hms, "??:??:??");
+	kt_buf_printf(b, "%s.%06u", hms, (unsigned int)(ts % 1000000000u / 1000));
+}
+
+/* A length in seconds: "1.000", "0.500", "0.00025", "3600.000". */
+static void put_seconds(struct kt_buf *b, uint64_t ns)
+{
+	char frac[16];
+	size_t n;
+
+	snprintf(frac, sizeof(frac), "%09u", (unsigned int)(ns % 1000000000u));
+	for (n = 9; n > 3 && frac[n - 1] == '0'; n--)
+		;
+	frac[n] = '\0';
+	kt_buf_printf(b, "%llu.%s", (unsigned long long)(ns / 1000000000u), frac);
+}
+
+/* The line before a block of the table: which intervals, when. */
+static void text_header(const struct sum_priv *p, const struct span *sp, bool empty,
+			struct kt_buf *b)
+{
+	if (!sp->first) {
+		kt_buf_put(b, "whole trace", 11);
+		if (p->started) {
+			kt_buf_put(b, ": ", 2);
+			put_clock(b, sp->start);
+			kt_buf_put(b, " to ", 4);
+			put_clock(b, sp->end);
+			kt_buf_printf(b, " (%llu interval%s of ", (unsigned long long)sp->last,
+				      sp->last == 1 ? "" : "s");
+			put_seconds(b, p->len);
+			kt_buf_put(b, " s)", 3);
+		}
+		kt_buf_putc(b, '\n');
+		return;
+	}
+	if (sp->last > sp->first)
+		kt_buf_printf(b, "intervals %llu to %llu: ", (unsigned long long)sp->first,
+			      (unsigned long long)sp->last);
+	else
+		kt_buf_printf(b, "interval %llu: ", (unsigned long long)sp->first);
+	put_clock(b, sp->start);
+	kt_buf_put(b, " to ", 4);
+	put_clock(b, sp->end);
+	kt_buf_put(b, " (", 2);
+	put_seconds(b, sp->end - sp->start);
+	kt_buf_put(b, empty ? " s): no calls\n" : " s)\n", empty ? 14 : 4);
+}
+
+/* One block: @set's figures over @sp. */
+static void write_block(struct kt_writer *w, struct sum_priv *p, struct sumset *set,
+			const struct span *sp, struct kt_buf *b)
+{
+	bool empty = !set->n && !set->lost_rows;
+
+	qsort(set->g, set->n, sizeof(*set->g), by_total);
+	if (p->csv) {
+		write_csv(w, p, set, sp, b);
+		return;
+	}
+	if (p->len) {
+		/* A blank line between blocks. */
+		if (p->header)
+			kt_buf_putc(b, '\n');
+		p->header = true;
+		text_header(p, sp, empty && sp->first, b);
+		if (empty && sp->first)
+			return;
+	}
+	write_text(w, set, b);
+}
+
+/* Room for a block: 0, or -1 with errno (ENOMEM). */
+static int out_start(struct kt_buf *b)
+{
+	return kt_buf_reserve(b, 4096);
+}
+
+static int put_out(struct kt_writer *w, struct kt_buf *b)
+{
+	int rc = b->len ? kt_writer_put(w, b) : 0;
+
+	kt_buf_free(b);
+	return rc;
+}
+
+/* Intervals p->index .. @k - 1 are over: write them; @k is filled next. */
+static int advance(struct kt_writer *w, struct sum_priv *p, uint64_t k)
+{
+	struct kt_buf b = { 0 };
+	uint64_t from = p->index;
+	struct span sp = { .timed = true };
+
+	if (k <= p->index)
+		return 0;
+	if (out_start(&b) < 0)
+		return -1;
+	if (p->cur.n || p->cur.lost_rows) {
+		sp.first = sp.last = from + 1;
+		sp.start = kt_sum_interval_start(p->origin, p->len, from);
+		sp.end = kt_sum_interval_start(p->origin, p->len, from + 1);
+		write_block(w, p, &p->cur, &sp, &b);
+		set_free(&p->cur);
+		from++;
+	}
+	if (from < k) {
+		/* The intervals without a record: one line (none in CSV). */
+		struct sumset none = { .last = -1 };
+
+		sp.first = from + 1;
+		sp.last = k;
+		sp.start = kt_sum_interval_start(p->origin, p->len, from);
+		sp.end = kt_sum_interval_start(p->origin, p->len, k);
+		write_block(w, p, &none, &sp, &b);
+	}
+	p->index = k;
+	return put_out(w, &b);
+}
+
+static int sum_event(struct kt_writer *w, const struct kt_record *r)
+{
+	struct sum_priv *p = w->priv;
+
+	if (p->len && r->ev->kind != KT_EV_PSEUDO) {
+		if (!p->started) {
+			p->started = true;
+			p->origin = r->ts;
+		}
+		if (advance(w, p, kt_sum_interval_of(p->origin, p->len, kt_sum_record_end(r))) < 0)
+			return -1;
+	}
+	if (count(w, &p->all, r) < 0)
+		return -1;
+	if (p->len && count(w, &p->cur, r) < 0)
+		return -1;
 	return 0;
+}
+
+/* No record that ends before @now will come: the intervals over go out.
+ * The first tick before any record is the origin. */
+static int sum_tick(struct kt_writer *w, uint64_t now)
+{
+	struct sum_priv *p = w->priv;
+
+	if (!p->len)
+		return 0;
+	if (!p->started) {
+		p->started = true;
+		p->origin = now;
+		return 0;
+	}
+	return advance(w, p, kt_sum_interval_of(p->origin, p->len, now));
 }
 
 static int sum_end(struct kt_writer *w)
 {
 	struct sum_priv *p = w->priv;
 	struct kt_buf b = { 0 };
+	struct span sp = { 0 };
 	int rc = 0;
 
 	if (!p)
 		return 0;
-	qsort(p->g, p->n, sizeof(*p->g), by_total);
-	if (p->csv)
-		write_csv(w, p, &b);
+	if (p->len && p->started) {
+		/* The last interval, the one the trace ended in. */
+		rc = advance(w, p, p->index + 1);
+		sp.timed = true;
+		sp.last = p->index;	/* how many */
+		sp.start = p->origin;
+		sp.end = kt_sum_interval_start(p->origin, p->len, p->index);
+	}
+	if (out_start(&b) < 0)
+		rc = -1;
 	else
-		write_text(w, p, &b);
-	if (!b.p) {
-		errno = ENOMEM;
+		write_block(w, p, &p->all, &sp, &b);
+	if (put_out(w, &b) < 0)
 		rc = -1;
-	} else if (kt_writer_put(w, &b) < 0) {
-		rc = -1;
-	}
-	kt_buf_free(&b);
-	for (size_t i = 0; i < p->n; i++) {
-		free(p->g[i].errnos);
-		free(p->g[i].bucket);
-	}
-	free(p->g);
+	set_free(&p->all);
+	set_free(&p->cur);
 	free(p);
 	w->priv = NULL;
 	return rc;
@@ -440,6 +687,7 @@ const struct kt_writer_ops kt_summary_ops = {
 	.name = "summary",
 	.begin = sum_begin,
 	.event = sum_event,
+	.tick = sum_tick,
 	.end = sum_end,
 };
 
@@ -448,5 +696,6 @@ const struct kt_writer_ops kt_summary_csv_ops = {
 	.quoted_newlines = true,
 	.begin = sum_begin,
 	.event = sum_event,
+	.tick = sum_tick,
 	.end = sum_end,
 };

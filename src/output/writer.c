@@ -74,6 +74,15 @@ int kt_writer_event(struct kt_writer *w, const struct kt_record *r)
 	return w->ops->event(w, r);
 }
 
+int kt_writer_tick(struct kt_writer *w, uint64_t now)
+{
+	if (!w->priv) {
+		errno = EINVAL;
+		return -1;
+	}
+	return w->ops->tick ? w->ops->tick(w, now) : 0;
+}
+
 /* The format writes what it still has and frees its state; then flush. */
 int kt_writer_end(struct kt_writer *w)
 {

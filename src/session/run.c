@@ -506,6 +506,13 @@ static int start(struct session *s, char *err, size_t errlen)
 	/* The kprobes' counts from here on only (a failed read: all of them). */
 	if (s->probes.n)
 		kt_probes_mark(&s->f, &s->probes);
+	/* The summaries' first interval starts here, before any event. */
+	if (s->mode->decodes) {
+		unsigned long long now = sess_clock_now(s);
+
+		if (now != ~0ull)
+			sess_outputs_tick(s, now + s->epoch);
+	}
 	if (!s->pair || kt_instance_tracing(&s->in, true) < 0) {
 		snprintf(err, errlen, "cannot start tracing: %s", strerror(errno));
 		return KT_EXIT_ERROR;

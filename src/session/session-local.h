@@ -184,6 +184,9 @@ int sess_emit_late(struct session *s, int cpu, uint64_t ts, int tgid);
 FILE *sess_open_output(struct session *s, const char *path, bool *seekable,
 		       char *err, size_t errlen);
 int sess_outputs_open(struct session *s, char *err, size_t errlen);
+/* The time is @now (ns since the epoch) and every record that ends
+ * before it was written: the summaries' intervals (kt_writer_tick). */
+void sess_outputs_tick(struct session *s, uint64_t now);
 void sess_outputs_flush(struct session *s);
 void sess_outputs_close(struct session *s);
 int sess_outputs_finish(struct session *s, struct kt_session_result *res, char *err,

@@ -290,6 +290,7 @@ int sess_outputs_open(struct session *s, char *err, size_t errlen)
 		out->w.machine = s->machine[0] ? s->machine : NULL;	/* NULL: this one */
 		out->w.raw = s->o->raw;
 		out->w.summary_by = (enum kt_sum_by)s->o->summary_by;
+		out->w.interval_ns = s->o->interval_ns;
 		s->nouts++;
 	}
 	/* Every output open: now the first bytes. */
@@ -331,6 +332,18 @@ static off_t last_whole_row(const struct sess_output *out)
 		pos += n;
 	}
 	return end;
+}
+
+void sess_outputs_tick(struct session *s, uint64_t now)
+{
+	if (!s->o->interval_ns)
+		return;
+	for (unsigned int i = 0; i < s->nouts; i++) {
+		struct sess_output *out = &s->outs[i];
+
+		if (!out->failed && kt_writer_tick(&out->w, now) < 0)
+			output_failed(s, out);
+	}
 }
 
 void sess_outputs_flush(struct session *s)

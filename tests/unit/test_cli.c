@@ -316,6 +316,67 @@ static void test_commands(void **state)
 	assert_null(o.outputs[0].path);
 }
 
+static void test_interval(void **state)
+{
+	struct kt_opts o;
+	char err[256];
+	static const struct {
+		const char *arg;
+		unsigned long long ns;
+	} good[] = {
+		{ "1", 1000000000ull }, { "0.5", 500000000ull }, { ".25", 250000000ull },
+		{ "2.", 2000000000ull }, { "0.000000001", 1 }, { "1.123456789", 1123456789ull },
+		{ "000010", 10000000000ull }, { "1000000000", 1000000000000000000ull },
+	};
+	static const struct {
+		const char *arg, *msg;
+	} bad[] = {
+		{ "0", "--interval '0': the interval must be longer than 0" },
+		{ "0.000", "--interval '0.000': the interval must be longer than 0" },
+		{ "-1", "invalid --interval '-1' (a number of seconds, such as 1 or 0.5)" },
+		{ "abc", "invalid --interval 'abc' (a number of seconds, such as 1 or 0.5)" },
+		{ "", "invalid --interval '' (a number of seconds, such as 1 or 0.5)" },
+		{ ".", "invalid --interval '.' (a number of seconds, such as 1 or 0.5)" },
+		{ "1s", "invalid --interval '1s' (a number of seconds, such as 1 or 0.5)" },
+		{ "1e3", "invalid --interval '1e3' (a number of seconds, such as 1 or 0.5)" },
+		{ " 1", "invalid --interval ' 1' (a number of seconds, such as 1 or 0.5)" },
+		{ "1,5", "invalid --interval '1,5' (a number of seconds, such as 1 or 0.5)" },
+		{ "0.0000000001", "--interval '0.0000000001': at most 9 decimals (a nanosecond)" },
+		{ "1000000000.1", "--interval '1000000000.1': at most 1000000000 seconds" },
+		{ "99999999999999999999999", "--interval '99999999999999999999999': at most "
+					     "1000000000 seconds" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		assert_int_equal(PARSE(&o, err, "-o", "summary", "--interval", good[i].arg), 0);
+		assert_true(o.interval_ns == good[i].ns);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(PARSE(&o, err, "-o", "summary", "--interval", bad[i].arg), -1);
+		assert_string_equal(err, bad[i].msg);
+	}
+	assert_int_equal(PARSE(&o, err, "-o", "summary"), 0);
+	assert_true(o.interval_ns == 0);
+	assert_int_equal(PARSE(&o, err, "-o", "csv:x", "-o", "summary-csv", "--interval", "2"), 0);
+	assert_true(o.interval_ns == 2000000000ull);
+	/* It needs a summary, and record has none. */
+	assert_int_equal(PARSE(&o, err, "--interval", "1"), -1);
+	assert_string_equal(err, "--interval needs a summary output (-o summary or -o summary-csv)");
+	assert_int_equal(PARSE(&o, err, "-o", "csv", "--interval", "1"), -1);
+	assert_string_equal(err, "--interval needs a summary output (-o summary or -o summary-csv)");
+	assert_int_equal(PARSE(&o, err, "report", "-o", "table", "--interval", "1", "f.ktr"), -1);
+	assert_string_equal(err, "--interval needs a summary output (-o summary or -o summary-csv)");
+	assert_int_equal(PARSE(&o, err, "report", "-o", "summary", "--interval", "0.5", "f.ktr"), 0);
+	assert_true(o.interval_ns == 500000000ull);
+	assert_int_equal(PARSE(&o, err, "record", "-o", "f.ktr", "--interval", "1"), -1);
+	assert_string_equal(err, "--interval is an option of the summaries of a trace or of "
+			    "'ktrail report' (record writes no summary; its report makes the "
+			    "intervals from the recorded times)");
+	assert_int_equal(PARSE(&o, err, "-o", "summary", "--interval"), -1);
+	assert_string_equal(err, "option '--interval' needs a value");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -326,6 +387,7 @@ int main(void)
 		cmocka_unit_test(test_commands),
 		cmocka_unit_test(test_record_report),
 		cmocka_unit_test(test_filters),
+		cmocka_unit_test(test_interval),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -14,10 +14,12 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ktrail/catalog.h"
 #include "ktrail/writer.h"
@@ -122,7 +124,7 @@ struct out {
 	size_t len;
 };
 
-static void open_sum(struct out *o, const char *fmt, enum kt_sum_by by)
+static void open_iv(struct out *o, const char *fmt, enum kt_sum_by by, uint64_t interval)
 {
 	memset(o, 0, sizeof(*o));
 	o->fp = open_memstream(&o->buf, &o->len);
@@ -134,9 +136,15 @@ static void open_sum(struct out *o, const char *fmt, enum kt_sum_by by)
 	o->w.events = o->evs;
 	o->w.fp = o->fp;
 	o->w.summary_by = by;
+	o->w.interval_ns = interval;
 	o->w.ops = kt_writer_find(fmt);
 	assert_non_null(o->w.ops);
 	assert_int_equal(kt_writer_begin(&o->w), 0);
+}
+
+static void open_sum(struct out *o, const char *fmt, enum kt_sum_by by)
+{
+	open_iv(o, fmt, by, 0);
 }
 
 static void put(struct out *o, const char *ev, int pid, const char *comm, enum kt_state st,
@@ -175,7 +183,8 @@ static void feed(struct out *o)
 }
 
 #define HDR "eventName,calls,errors,total_ns,min_ns,avg_ns,p50_ns,p90_ns,p99_ns,max_ns," \
-	    "incomplete,processId,threadId,processName,errnos\n"
+	    "incomplete,processId,threadId,processName,errnos,interval,intervalStart," \
+	    "intervalEnd\n"
 
 static void test_csv_by_event(void **state)
 {
@@ -186,8 +195,8 @@ static void test_csv_by_event(void **state)
 	feed(&o);
 	assert_string_equal(end_sum(&o),
 		HDR
-		"msgrcv,5,3,22000,1000,5500,5008,9000,9000,9000,1,,,,EINTR:2|EAGAIN:1\n"
-		"msgsnd,3,1,600,100,200,200,300,300,300,0,,,,EAGAIN:1\n");
+		"msgrcv,5,3,22000,1000,5500,5008,9000,9000,9000,1,,,,EINTR:2|EAGAIN:1,all,,\n"
+		"msgsnd,3,1,600,100,200,200,300,300,300,0,,,,EAGAIN:1,all,,\n");
 	fclose(o.fp);
 	free(o.buf);
 }
@@ -201,10 +210,10 @@ static void test_csv_by_process(void **state)
 	feed(&o);
 	assert_string_equal(end_sum(&o),
 		HDR
-		"msgrcv,4,3,17000,1000,5666,6992,9000,9000,9000,1,20,,b,EINTR:2|EAGAIN:1\n"
-		"msgrcv,1,0,5000,5000,5000,5000,5000,5000,5000,0,10,,a,\n"
-		"msgsnd,2,1,400,100,200,100,300,300,300,0,10,,a,EAGAIN:1\n"
-		"msgsnd,1,0,200,200,200,200,200,200,200,0,20,,b,\n");
+		"msgrcv,4,3,17000,1000,5666,6992,9000,9000,9000,1,20,,b,EINTR:2|EAGAIN:1,all,,\n"
+		"msgrcv,1,0,5000,5000,5000,5000,5000,5000,5000,0,10,,a,,all,,\n"
+		"msgsnd,2,1,400,100,200,100,300,300,300,0,10,,a,EAGAIN:1,all,,\n"
+		"msgsnd,1,0,200,200,200,200,200,200,200,0,20,,b,,all,,\n");
 	fclose(o.fp);
 	free(o.buf);
 }
@@ -235,6 +244,194 @@ static void test_text(void **state)
 	free(o.buf);
 }
 
+/* ---------------------------------------------------------- --interval */
+
+#define S 1000000000ull		/* ns in a second */
+#define MS 1000000ull
+
+static void put_at(struct out *o, const char *ev, enum kt_state st, int64_t ret, uint64_t ts,
+		   uint64_t dur)
+{
+	struct kt_record r = {
+		.ts = ts, .ts_exit = st == KT_ST_COMPLETE ? ts + dur : 0, .pid = 7, .tid = 7,
+		.comm = "w", .ev = kt_event_by_name(ev), .state = st,
+		.has_ret = st == KT_ST_COMPLETE, .ret = ret,
+	};
+
+	assert_int_equal(kt_writer_event(&o->w, &r), 0);
+}
+
+static bool starts(const char *s, const char *prefix)
+{
+	return !strncmp(s, prefix, strlen(prefix));
+}
+
+static void test_interval_math(void **state)
+{
+	struct kt_record r = { .ts = 5 * S, .ts_exit = 5 * S + 300, .ev = kt_event_by_name("msgrcv"),
+			       .state = KT_ST_COMPLETE, .has_ret = true };
+
+	(void)state;
+	/* [origin + k len, origin + (k + 1) len): the end is the next one's. */
+	assert_true(kt_sum_interval_of(1000, 500, 999) == 0);	/* before: the first */
+	assert_true(kt_sum_interval_of(1000, 500, 1000) == 0);
+	assert_true(kt_sum_interval_of(1000, 500, 1499) == 0);
+	assert_true(kt_sum_interval_of(1000, 500, 1500) == 1);
+	assert_true(kt_sum_interval_of(1000, 500, 2000) == 2);
+	assert_true(kt_sum_interval_of(0, 1, UINT64_MAX) == UINT64_MAX);
+	assert_true(kt_sum_interval_start(1000, 500, 0) == 1000);
+	assert_true(kt_sum_interval_start(1000, 500, 3) == 2500);
+	assert_true(kt_sum_interval_start(UINT64_MAX - 10, 100, 1) == UINT64_MAX);
+	assert_true(kt_sum_interval_start(10, UINT64_MAX / 2, 3) == UINT64_MAX);
+	/* A record counts at its end: timestamp + duration ... */
+	assert_true(kt_sum_record_end(&r) == 5 * S + 300);
+	/* ... an exit stamped before its entry (duration 0) at its entry ... */
+	r.ts_exit = 5 * S - 7;
+	assert_true(kt_sum_record_end(&r) == 5 * S);
+	/* ... a record without a duration at its timestamp. */
+	r.state = KT_ST_NO_EXIT;
+	r.ts_exit = 0;
+	assert_true(kt_sum_record_end(&r) == 5 * S);
+	r.state = KT_ST_COMPLETE;
+	r.ev = kt_event_by_name("sched_process_exec");
+	assert_non_null(r.ev);
+	r.ts_exit = 6 * S;
+	assert_true(kt_sum_record_end(&r) == 5 * S);
+}
+
+/*
+ * A live trace's order: a tick at 1 s (the origin), calls ending in the
+ * first interval (its last nanosecond too) and exactly at the second's
+ * start, a tick in the third, a call in the fifth (the third and fourth
+ * have none), a call without its exit that comes late (it counts in the
+ * fifth, being filled) and lost events.
+ */
+static void feed_intervals(struct out *o)
+{
+	struct kt_record lost = { .ts = 3 * S + 200 * MS, .comm = "", .ev = kt_lost_event(),
+				  .args = { { .set = true, .u = 2 } } };
+
+	assert_int_equal(kt_writer_tick(&o->w, S), 0);
+	put_at(o, "msgsnd", KT_ST_COMPLETE, 0, S + 100 * MS, 100 * MS);
+	put_at(o, "msgrcv", KT_ST_COMPLETE, 0, S + 300 * MS, 200 * MS - 1);
+	put_at(o, "msgrcv", KT_ST_COMPLETE, -11, S + 400 * MS, 100 * MS);
+	assert_int_equal(kt_writer_tick(&o->w, S + 1200 * MS), 0);
+	assert_int_equal(kt_writer_tick(&o->w, S + 1300 * MS), 0);	/* nothing more over */
+	put_at(o, "msgsnd", KT_ST_COMPLETE, 0, S + 1900 * MS, 200 * MS);
+	put_at(o, "msgrcv", KT_ST_UNFINISHED, 0, S + 100 * MS, 0);
+	assert_int_equal(kt_writer_event(&o->w, &lost), 0);
+}
+
+static void test_interval_csv(void **state)
+{
+	struct out o;
+	size_t before;
+
+	(void)state;
+	open_iv(&o, "summary-csv", KT_SUM_BY_EVENT, 500 * MS);
+	feed_intervals(&o);
+	/* The first two intervals are written as they end, before the end. */
+	fflush(o.fp);
+	assert_string_equal(o.buf,
+		HDR
+		"msgrcv,1,0,199999999,199999999,199999999,199999999,199999999,199999999,"
+		"199999999,0,,,,,1,1000000000,1500000000\n"
+		"msgsnd,1,0,100000000,100000000,100000000,100000000,100000000,100000000,"
+		"100000000,0,,,,,1,1000000000,1500000000\n"
+		"msgrcv,1,1,100000000,100000000,100000000,100000000,100000000,100000000,"
+		"100000000,0,,,,EAGAIN:1,2,1500000000,2000000000\n");
+	before = o.len;
+	assert_string_equal(end_sum(&o) + before,
+		/* The fifth, then the whole trace: the sums of the intervals. */
+		"msgsnd,1,0,200000000,200000000,200000000,200000000,200000000,200000000,"
+		"200000000,0,,,,,5,3000000000,3500000000\n"
+		"msgrcv,1,0,,,,,,,,1,,,,,5,3000000000,3500000000\n"
+		"msgsnd,2,0,300000000,100000000,150000000,100000000,200000000,200000000,"
+		"200000000,0,,,,,all,1000000000,3500000000\n"
+		"msgrcv,3,1,299999999,100000000,149999999,100000000,199999999,199999999,"
+		"199999999,1,,,,EAGAIN:1,all,1000000000,3500000000\n");
+	fclose(o.fp);
+	free(o.buf);
+}
+
+static void test_interval_text(void **state)
+{
+	struct out o;
+	const char *t;
+
+	(void)state;
+	setenv("TZ", "UTC", 1);
+	tzset();
+	open_iv(&o, "summary", KT_SUM_BY_EVENT, 500 * MS);
+	feed_intervals(&o);
+	t = end_sum(&o);
+	assert_true(starts(t, "interval 1: 00:00:01.000000 to 00:00:01.500000 (0.500 s)\n"
+			   "ktrail summary: 2 calls, 0 errors, 2 events\n"));
+	assert_non_null(strstr(t, "|\n\ninterval 2: 00:00:01.500000 to 00:00:02.000000 (0.500 s)\n"
+				  "ktrail summary: 1 calls, 1 errors, 1 events\n"));
+	assert_non_null(strstr(t, "|\n\nintervals 3 to 4: 00:00:02.000000 to 00:00:03.000000 "
+				  "(1.000 s): no calls\n\n"
+				  "interval 5: 00:00:03.000000 to 00:00:03.500000 (0.500 s)\n"
+				  "ktrail summary: 2 calls, 0 errors, 2 events; 2 events lost, the "
+				  "figures may miss calls\n"));
+	assert_non_null(strstr(t, "\n    incomplete: 1\n\nwhole trace: 00:00:01.000000 to "
+				  "00:00:03.500000 (5 intervals of 0.500 s)\n"
+				  "ktrail summary: 5 calls, 1 errors, 2 events; 2 events lost, the "
+				  "figures may miss calls\n"));
+	assert_non_null(strstr(t, "\nmsgsnd                            2        0      300ms      "
+				  "100ms      150ms      100ms      200ms      200ms      200ms\n"));
+	fclose(o.fp);
+	free(o.buf);
+}
+
+/*
+ * A report's order: no tick, the origin is the first record's timestamp;
+ * a call that began before it counts at its end; a run of empty intervals
+ * is one line, however long (a timestamp far away costs nothing); an
+ * interval that is not a whole number of milliseconds.
+ */
+static void test_interval_report(void **state)
+{
+	struct out o;
+	const char *t;
+
+	(void)state;
+	setenv("TZ", "UTC", 1);
+	tzset();
+	open_iv(&o, "summary", KT_SUM_BY_EVENT, 250 * MS + 1);
+	put_at(&o, "msgsnd", KT_ST_COMPLETE, 0, 10 * S, 100 * MS);
+	put_at(&o, "msgrcv", KT_ST_COMPLETE, 0, 9 * S, S + 300 * MS);	/* 10.3 s: the 2nd */
+	put_at(&o, "msgrcv", KT_ST_NO_EXIT, 0, 8 * S, 0);		/* late: the 2nd */
+	put_at(&o, "msgsnd", KT_ST_COMPLETE, 0, 1000000 * S, 5);
+	t = end_sum(&o);
+	assert_true(starts(t, "interval 1: 00:00:10.000000 to 00:00:10.250000 (0.250000001 s)\n"
+			   "ktrail summary: 1 calls, 0 errors, 1 events\n"));
+	assert_non_null(strstr(t, "\n\ninterval 2: 00:00:10.250000 to 00:00:10.500000 "
+				  "(0.250000001 s)\nktrail summary: 2 calls, 0 errors, 1 events\n"));
+	/* (1000000 - 10) s / 0.250000001 s = 3999959.8...: the last is interval
+	 * 3999960, from 10 + 3999959 * 0.250000001 = 999999.753999959 s. */
+	assert_non_null(strstr(t, "\n\nintervals 3 to 3999959: 00:00:10.500000 to "
+				  "13:46:39.753999 (999989.253999957 s): no calls\n\n"
+				  "interval 3999960: 13:46:39.753999 to 13:46:40.003999 "
+				  "(0.250000001 s)\nktrail summary: 1 calls, 0 errors, 1 events\n"));
+	assert_non_null(strstr(t, "\n\nwhole trace: 00:00:10.000000 to 13:46:40.003999 "
+				  "(3999960 intervals of 0.250000001 s)\n"
+				  "ktrail summary: 4 calls, 0 errors, 2 events\n"));
+	fclose(o.fp);
+	free(o.buf);
+	/* Without --interval, or a format without intervals, a tick is nothing. */
+	open_sum(&o, "summary-csv", KT_SUM_BY_EVENT);
+	assert_int_equal(kt_writer_tick(&o.w, 5 * S), 0);
+	assert_string_equal(end_sum(&o), HDR);
+	fclose(o.fp);
+	free(o.buf);
+	open_sum(&o, "csv", KT_SUM_BY_EVENT);
+	assert_int_equal(kt_writer_tick(&o.w, 5 * S), 0);
+	end_sum(&o);
+	fclose(o.fp);
+	free(o.buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -244,6 +441,10 @@ int main(void)
 		cmocka_unit_test(test_csv_by_event),
 		cmocka_unit_test(test_csv_by_process),
 		cmocka_unit_test(test_text),
+		cmocka_unit_test(test_interval_math),
+		cmocka_unit_test(test_interval_csv),
+		cmocka_unit_test(test_interval_text),
+		cmocka_unit_test(test_interval_report),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
