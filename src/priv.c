@@ -317,6 +317,7 @@ enum abi_op {
 	ABI_OP_ASK,		/* the ABI of tgid (exec: of its exec) */
 	ABI_OP_LAZY,		/* take the raw_syscalls enable files (SCM_RIGHTS) */
 	ABI_OP_RELEASE,		/* close them: the trace ends */
+	ABI_OP_EXECS,		/* the execs seen since a count (record) */
 };
 
 struct abi_req {
@@ -325,12 +326,18 @@ struct abi_req {
 	uint8_t exec;
 	uint8_t op;		/* enum abi_op */
 	int8_t abi;		/* LAZY: the ABI of the tasks that need raw_syscalls */
+	uint32_t since;		/* EXECS: the count of execs already had */
 };
 
 struct abi_ans {
 	uint32_t seq;
 	int8_t abi;		/* ASK: the ABI; LAZY, RELEASE: 1 raw_syscalls on */
 	uint32_t late;		/* RELEASE: tasks whose exec turned it on */
+	/* EXECS: the execs from number @since on (@n of them, the first
+	 * @skipped overwritten before they were asked for), up to @next. */
+	uint32_t next, skipped;
+	uint16_t n;
+	struct kt_abi_exec e[KT_ABI_EXECS_BATCH];
 };
 
 struct abi_exec {
@@ -627,6 +634,29 @@ static enum kt_abi abi_answer(struct abi_state *st, const struct abi_req *q)
 	return abi;
 }
 
+/* The execs seen from number @since on, as many as one answer holds:
+ * taken or not by ASK, they stay. */
+static void abi_execs(struct abi_state *st, uint32_t since, struct abi_ans *a)
+{
+	uint32_t oldest = st->next > ABI_EXECS ? st->next - ABI_EXECS : 0;
+
+	abi_nl_drain(st);
+	/* A count from the future (a confused caller) starts again now. */
+	if (since > st->next)
+		since = st->next;
+	if (since < oldest) {
+		a->skipped = oldest - since;
+		since = oldest;
+	}
+	while (since < st->next && a->n < KT_ABI_EXECS_BATCH) {
+		const struct abi_exec *e = &st->execs[since++ % ABI_EXECS];
+
+		a->e[a->n].tgid = e->tgid;
+		a->e[a->n++].abi = e->abi;
+	}
+	a->next = since;
+}
+
 /* Keep only what opening another user's /proc/PID/exe needs. */
 static int abi_limit(void)
 {
@@ -765,6 +795,10 @@ static void abi_serve(int sock, pid_t parent)
 			abi_lazy_close(&st);
 			a.abi = st.on;
 			a.late = st.late;
+		} else if (q.op == ABI_OP_EXECS) {
+			for (unsigned int i = 0; i < nfds; i++)
+				close(fds[i]);
+			abi_execs(&st, q.since, &a);
 		} else {
 			for (unsigned int i = 0; i < nfds; i++)
 				close(fds[i]);
@@ -916,6 +950,25 @@ int kt_abi_helper_release(struct kt_abi_helper *h, bool *on, unsigned int *late)
 	*on = a.abi == 1;
 	*late = a.late;
 	return 0;
+}
+
+int kt_abi_helper_execs(struct kt_abi_helper *h, uint32_t *since, struct kt_abi_exec *out,
+			unsigned int max, uint32_t *skipped)
+{
+	struct abi_req q = { .op = ABI_OP_EXECS, .since = *since };
+	struct abi_ans a;
+	unsigned int n;
+
+	*skipped = 0;
+	if (!h || abi_call(h, &q, NULL, 0, &a) < 0) {
+		errno = EPIPE;
+		return -1;
+	}
+	n = a.n < max && a.n <= KT_ABI_EXECS_BATCH ? a.n : max;
+	memcpy(out, a.e, n * sizeof(*out));
+	*skipped = a.skipped;
+	*since = n == a.n ? a.next : *since + a.skipped + n;
+	return (int)n;
 }
 
 void kt_abi_helper_stop(struct kt_abi_helper *h)

@@ -39,6 +39,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "ktrail/catalog.h"
@@ -94,6 +95,22 @@ struct kt_abi_helper *kt_abi_helper_start(void);
  * (then it is asked nothing more).
  */
 enum kt_abi kt_abi_helper_ask(struct kt_abi_helper *h, int tgid, bool exec);
+/*
+ * The execs the helper saw (every process's, as the proc connector tells
+ * them), in order, from number *@since on: up to @max of them into @out,
+ * *@since advanced past them.  *@skipped: execs from *@since on that
+ * the helper no longer holds (more than it keeps came between two calls).
+ * A recording keeps them (doc/recording.md, EXECS), so that its report
+ * knows the ABI of each exec it decodes.  Returns how many were put, 0
+ * when there are no more, or -1 with errno (the helper is gone).
+ */
+#define KT_ABI_EXECS_BATCH 128
+struct kt_abi_exec {
+	int32_t tgid;
+	int8_t abi;		/* enum kt_abi; KT_ABI_NONE: could not be told */
+};
+int kt_abi_helper_execs(struct kt_abi_helper *h, uint32_t *since, struct kt_abi_exec *out,
+			unsigned int max, uint32_t *skipped);
 /* End the helper (the EOF of its socket), reap it (a bounded wait), free. */
 void kt_abi_helper_stop(struct kt_abi_helper *h);
 /* Start a helper as @t's ABI source (proc.h); kt_proc_free() ends it.

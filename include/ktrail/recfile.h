@@ -18,6 +18,8 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "ktrail/catalog.h"
+
 #define KT_REC_MAGIC "\x89KTRAIL\n"	/* 8 bytes */
 #define KT_REC_VERSION 1
 #define KT_REC_FILE_HDR 16		/* magic, u16 version, u16 header size, u32 0 */
@@ -36,6 +38,7 @@ enum kt_rec_type {
 	KT_REC_PAGE,		/* a sub-buffer: cpu, aux = skip, lost */
 	KT_REC_STATS,		/* per-CPU counts at the end, key=value lines */
 	KT_REC_END,		/* the recording ended cleanly */
+	KT_REC_EXECS,		/* the ABIs of execs seen while recording */
 	KT_REC_NTYPES
 };
 
@@ -101,7 +104,7 @@ struct kt_recr {
 	off_t size;
 	unsigned int version;
 	/* Descriptions, NUL-terminated copies. */
-	char *meta, *header_page, *probes, *tasks, *stats;
+	char *meta, *header_page, *probes, *tasks, *stats, *execs;
 	size_t header_page_len;
 	struct kt_rec_format *fmts;
 	unsigned int nfmts;
@@ -142,5 +145,21 @@ int kt_recr_page(const struct kt_recr *r, int cpu, unsigned int i, void *buf, si
 
 /* key=value with the value percent-encoded (%, newline, NUL-free text). */
 void kt_rec_meta_put(FILE *fp, const char *key, const char *value);
+
+/*
+ * The EXECS chunks of a recording (src/record/execs.c): "tgid abi" lines
+ * in the order of the execs, and "skipped N" where the ABI helper had
+ * lost N of them.  kt_rec_execs_parse() returns the table (NULL with
+ * errno ENOMEM); *@bad_line is the first malformed line (1-based, the
+ * lines before it are kept), or 0.  kt_rec_execs_take() gives the ABI of
+ * the oldest exec of @tgid not taken yet, or KT_ABI_NONE when the list
+ * has no more of them.
+ */
+struct kt_rec_execs;
+struct kt_rec_execs *kt_rec_execs_parse(const char *text, size_t *bad_line);
+enum kt_abi kt_rec_execs_take(struct kt_rec_execs *x, int tgid);
+size_t kt_rec_execs_count(const struct kt_rec_execs *x);
+unsigned long long kt_rec_execs_skipped(const struct kt_rec_execs *x);
+void kt_rec_execs_free(struct kt_rec_execs *x);
 
 #endif

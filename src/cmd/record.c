@@ -31,6 +31,10 @@ struct recorder {
 	struct kt_recw rec;
 	FILE *rec_fp;		/* written through its descriptor only */
 	unsigned long long rec_pages, rec_bytes;
+	/* The ABI helper's execs written so far (EXECS chunks), when. */
+	uint32_t execs_since;
+	unsigned long long execs_skipped;
+	struct timespec execs_at;
 };
 
 #define REC(s) ((struct recorder *)(s))
@@ -134,6 +138,49 @@ static int rec_round(struct session *s, bool *more)
 	if (!s->write_err && kt_recw_flush(&REC(s)->rec) < 0)
 		rec_failed(s);
 	return total;
+}
+
+/*
+ * The ABIs of the execs the helper saw since the last time (at most
+ * every 100 ms unless @now): a report cannot ask it, and without them a
+ * 32-bit task that exec'd while recording would have no ABI there.  One
+ * EXECS chunk of "tgid abi" lines, in the order of the execs.
+ */
+static void rec_execs(struct session *s, bool now)
+{
+	struct recorder *r = REC(s);
+	struct kt_abi_exec e[KT_ABI_EXECS_BATCH];
+	struct timespec ts;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m;
+	int n;
+
+	if (!s->abi || s->write_err)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	if (!now && (ts.tv_sec - r->execs_at.tv_sec) * 1000000000ll +
+		    (ts.tv_nsec - r->execs_at.tv_nsec) < 100000000ll)
+		return;
+	r->execs_at = ts;
+	m = open_memstream(&text, &len);
+	if (!m)
+		return;
+	do {
+		uint32_t skipped;
+
+		n = kt_abi_helper_execs(s->abi, &r->execs_since, e, KT_ABI_EXECS_BATCH, &skipped);
+		/* Overwritten before they were asked for: a gap, said once. */
+		if (skipped)
+			fprintf(m, "skipped %u\n", skipped);
+		r->execs_skipped += skipped;
+		for (int i = 0; i < n; i++)
+			fprintf(m, "%d %d\n", (int)e[i].tgid, (int)e[i].abi);
+	} while (n == KT_ABI_EXECS_BATCH);
+	fclose(m);
+	if (len && kt_recw_chunk(&r->rec, KT_REC_EXECS, text, len, NULL, 0) < 0)
+		rec_failed(s);
+	free(text);
 }
 
 static void meta_list(FILE *m, const char *key, const bool *on)
@@ -382,7 +429,10 @@ static void rec_close(struct session *s)
 
 static int record_round(struct session *s, bool *more)
 {
-	return rec_round(s, more) < 0 ? -1 : 0;
+	if (rec_round(s, more) < 0)
+		return -1;
+	rec_execs(s, false);
+	return 0;
 }
 
 /*
@@ -420,6 +470,7 @@ static int record_finish(struct session *s, struct kt_session_result *res, char 
 		snprintf(err, errlen, "reading the trace buffers: %s", strerror(errno));
 		return -1;
 	}
+	rec_execs(s, true);
 	rec_finish(s);
 	sess_report_lost(s, res);
 	sess_report_profile(s, res);

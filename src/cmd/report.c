@@ -199,6 +199,38 @@ static void report_summary(struct reporter *rp, const char *path, struct kt_sess
  * none recorded, the user's filter as it is; else a filter of its own,
  * the user's expressions first.  Returns 0, or -1 out of memory.
  */
+/* The recorded execs' ABIs as the process table's ABI source. */
+static enum kt_abi execs_abi(void *arg, int tgid, bool exec)
+{
+	return exec ? kt_rec_execs_take(arg, tgid) : KT_ABI_NONE;
+}
+
+static void execs_release(void *arg)
+{
+	kt_rec_execs_free(arg);
+}
+
+static int report_execs(struct reporter *rp)
+{
+	struct kt_abi_source src = { execs_abi, execs_release, NULL };
+	size_t bad;
+
+	if (!rp->rd.execs)
+		return 0;
+	src.arg = kt_rec_execs_parse(rp->rd.execs, &bad);
+	if (!src.arg)
+		return -1;
+	if (bad)
+		fprintf(stderr, "ktrail: %s: the recorded execs are malformed at line %zu: the "
+			"ABIs of the execs after it are unknown\n", rp->s.o->report_path, bad);
+	if (kt_rec_execs_skipped(src.arg) && !rp->s.o->quiet)
+		fprintf(stderr, "ktrail: %s: %llu execs came too fast for the ABI helper while "
+			"recording: their ABIs are unknown\n", rp->s.o->report_path,
+			kt_rec_execs_skipped(src.arg));
+	kt_proc_set_abi_source(rp->s.proc, &src);
+	return 0;
+}
+
 static int report_filters(struct reporter *rp)
 {
 	const struct kt_opts *o = rp->s.o;
@@ -391,6 +423,8 @@ static int report_decode(struct reporter *rp, char *err, size_t errlen)
 	if (rd->tasks && kt_proc_load(s->proc, rd->tasks) < 0)
 		fprintf(stderr, "ktrail: %s: the recorded process table is malformed: the tasks "
 			"after the first bad line are unknown\n", o->report_path);
+	if (report_execs(rp) < 0)
+		goto nomem;
 
 	sess_lookup_events(s);
 	for (unsigned int i = 0; i < kt_nevents; i++) {

@@ -18,6 +18,7 @@ static const char *const type_names[KT_REC_NTYPES] = {
 	[KT_REC_TASKS] = "TASKS",
 	[KT_REC_PAGE] = "PAGE",
 	[KT_REC_STATS] = "STATS",
+	[KT_REC_EXECS] = "EXECS",
 	[KT_REC_END] = "END",
 };
 
@@ -360,6 +361,9 @@ static int describe(struct kt_recr *r, unsigned int type, unsigned char *buf, si
 	case KT_REC_STATS:
 		slot = &r->stats;
 		break;
+	case KT_REC_EXECS:
+		slot = &r->execs;
+		break;
 	case KT_REC_FORMAT: {
 		size_t sl = strnlen((char *)buf, len);
 		struct kt_rec_format *f;
@@ -385,8 +389,9 @@ static int describe(struct kt_recr *r, unsigned int type, unsigned char *buf, si
 	default:
 		return 0;	/* a later version's description: skipped */
 	}
-	if (type == KT_REC_TASKS && *slot) {
-		/* A second TASKS chunk adds the tasks found once tracing ran. */
+	if ((type == KT_REC_TASKS || type == KT_REC_EXECS) && *slot) {
+		/* A second TASKS chunk adds the tasks found once tracing ran;
+		 * each EXECS chunk the execs since the one before. */
 		size_t have = strlen(*slot);
 		char *n = realloc(*slot, have + len + 1);
 
@@ -553,6 +558,7 @@ void kt_recr_close(struct kt_recr *r)
 	free(r->header_page);
 	free(r->probes);
 	free(r->tasks);
+	free(r->execs);
 	free(r->stats);
 	for (unsigned int i = 0; i < r->nfmts; i++) {
 		free(r->fmts[i].sys);

@@ -257,6 +257,16 @@ static void test_subbuf_layouts(void **state)
 }
 
 /* The process table as text and back. */
+static enum kt_abi take_abi(void *arg, int tgid, bool exec)
+{
+	return exec ? kt_rec_execs_take(arg, tgid) : KT_ABI_NONE;
+}
+
+static void free_execs(void *arg)
+{
+	kt_rec_execs_free(arg);
+}
+
 static void test_tasks(void **state)
 {
 	struct kt_proc *t = kt_proc_new(NULL), *u = kt_proc_new(NULL);
@@ -284,6 +294,57 @@ static void test_tasks(void **state)
 	kt_proc_free(u);
 }
 
+/* EXECS: the k-th exec of a process gets its k-th recorded ABI; an exec
+ * ran by the table (kt_proc_exec) takes it from the source. */
+static void test_execs(void **state)
+{
+	size_t bad;
+	struct kt_rec_execs *x =
+		kt_rec_execs_parse("7 1\n5 0\nskipped 3\n7 0\n9 -1\n7 1\n", &bad);
+	struct kt_proc *t = kt_proc_new(NULL);
+	struct kt_abi_source src;
+
+	(void)state;
+	assert_non_null(x);
+	assert_int_equal(bad, 0);
+	assert_int_equal(kt_rec_execs_count(x), 5);
+	assert_int_equal(kt_rec_execs_skipped(x), 3);
+	assert_int_equal(kt_rec_execs_take(x, 7), KT_ABI_I386);
+	assert_int_equal(kt_rec_execs_take(x, 7), KT_ABI_X86_64);
+	assert_int_equal(kt_rec_execs_take(x, 5), KT_ABI_X86_64);
+	assert_int_equal(kt_rec_execs_take(x, 9), KT_ABI_NONE);
+	assert_int_equal(kt_rec_execs_take(x, 6), KT_ABI_NONE);
+	assert_int_equal(kt_rec_execs_take(x, 1), KT_ABI_NONE);
+	assert_int_equal(kt_rec_execs_take(x, 100), KT_ABI_NONE);
+	/* The last of 7's, then none left. */
+	src = (struct kt_abi_source){ take_abi, free_execs, x };
+	kt_proc_set_abi_source(t, &src);
+	kt_proc_exec(t, 7, 7, "/bin/x", 6);
+	assert_int_equal(kt_proc_abi(t, 7), KT_ABI_I386);
+	kt_proc_exec(t, 7, 7, "/bin/y", 6);
+	assert_int_equal(kt_proc_abi(t, 7), KT_ABI_NONE);
+	kt_proc_free(t);	/* frees @x */
+
+	/* Malformed: the lines before the bad one hold. */
+	x = kt_rec_execs_parse("3 1\n4 x\n5 1\n", &bad);
+	assert_int_equal(bad, 2);
+	assert_int_equal(kt_rec_execs_count(x), 1);
+	kt_rec_execs_free(x);
+	for (unsigned int i = 0; i < 6; i++) {
+		static const char *const b[] = { "0 1\n", "-3 1\n", "3 9\n", "3 1 \n",
+						 "skipped -1\n", "3\n" };
+
+		x = kt_rec_execs_parse(b[i], &bad);
+		assert_int_equal(bad, 1);
+		assert_int_equal(kt_rec_execs_count(x), 0);
+		kt_rec_execs_free(x);
+	}
+	x = kt_rec_execs_parse("", &bad);
+	assert_int_equal(bad, 0);
+	assert_int_equal(kt_rec_execs_take(x, 1), KT_ABI_NONE);
+	kt_rec_execs_free(x);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -292,6 +353,7 @@ int main(void)
 		cmocka_unit_test(test_damaged),
 		cmocka_unit_test(test_subbuf_layouts),
 		cmocka_unit_test(test_tasks),
+		cmocka_unit_test(test_execs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
