@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ktrail/buf.h"
 #include "ktrail/filter.h"
 #include "ktrail/recfile.h"
 #include "ktrail/util.h"
@@ -78,9 +79,40 @@ static long long meta_num(const struct kt_recr *rd, const char *key, long long d
 }
 
 /* ktrail report --info */
+/*
+ * What a recording says, as text a terminal shows and does not obey: its
+ * control characters (ESC, CR, the C1 ones) escaped as the table does
+ * (kt_esc_table).  @b holds it until its next use; "?" out of memory.
+ */
+static const char *term_safe(struct kt_buf *b, const char *s, size_t len)
+{
+	b->len = 0;
+	if (kt_esc_table(b, s, len) < 0 || !b->p)
+		return b->p && !b->len ? b->p : "?";
+	return b->p;
+}
+
+#define SAFE(b, s) term_safe(b, s, strlen(s))
+
+/* Lines of recorded text, each made safe, each ending in a newline. */
+static void print_lines(FILE *fp, const char *text)
+{
+	struct kt_buf b = { 0 };
+
+	for (const char *p = text; p && *p;) {
+		const char *eol = strchr(p, '\n');
+		size_t l = eol ? (size_t)(eol - p) : strlen(p);
+
+		fprintf(fp, "%s\n", l ? term_safe(&b, p, l) : "");
+		p += l + (eol ? 1 : 0);
+	}
+	kt_buf_free(&b);
+}
+
 static int report_info(FILE *fp, const struct kt_recr *rd, const char *path)
 {
 	unsigned long long bytes = 0;
+	struct kt_buf b1 = { 0 }, b2 = { 0 };
 
 	fprintf(fp, "recording %s: %lld bytes, format version %u, %s\n", path,
 		(long long)rd->size, rd->version,
@@ -95,18 +127,20 @@ static int report_info(FILE *fp, const struct kt_recr *rd, const char *path)
 
 		snprintf(key, sizeof(key), "%.*s", (int)strcspn(p, "="), p);
 		if (kt_recr_meta(rd, key, val, sizeof(val)))
-			fprintf(fp, "  %s: %s\n", key, val);
+			fprintf(fp, "  %s: %s\n", SAFE(&b1, key), SAFE(&b2, val));
 		p += l + (eol ? 1 : 0);
 	}
 	fprintf(fp, "event formats: %u\n", rd->nfmts);
 	for (unsigned int i = 0; i < rd->nfmts; i++) {
 		const char *name = strstr(rd->fmts[i].text, "name: ");
 
-		fprintf(fp, "  %s/%.*s\n", rd->fmts[i].sys,
-			name ? (int)strcspn(name + 6, "\n") : 1, name ? name + 6 : "?");
+		fprintf(fp, "  %s/%s\n", SAFE(&b1, rd->fmts[i].sys),
+			name ? term_safe(&b2, name + 6, strcspn(name + 6, "\n")) : "?");
 	}
-	if (rd->probes)
-		fprintf(fp, "kprobes:\n%s", rd->probes);
+	if (rd->probes) {
+		fprintf(fp, "kprobes:\n");
+		print_lines(fp, rd->probes);
+	}
 	{
 		unsigned int n = 0;
 
@@ -125,8 +159,12 @@ static int report_info(FILE *fp, const struct kt_recr *rd, const char *path)
 	}
 	fprintf(fp, "%s; %llu in all (%llu bytes)\n", rd->ncpus ? "" : " none", rd->total_pages,
 		bytes);
-	if (rd->stats)
-		fprintf(fp, "at the end:\n%s", rd->stats);
+	if (rd->stats) {
+		fprintf(fp, "at the end:\n");
+		print_lines(fp, rd->stats);
+	}
+	kt_buf_free(&b1);
+	kt_buf_free(&b2);
 	return rd->damaged || !rd->ended ? KT_EXIT_ERROR : KT_EXIT_OK;
 }
 
@@ -171,8 +209,11 @@ static void report_summary(struct reporter *rp, const char *path, struct kt_sess
 		if (sscanf(p, "kprobe.%159[^=]=hits=%llu missed=%llu", name, &hits, &missed) == 3 &&
 		    (missed = sess_probe_owned(s, name, missed))) {
 			total += missed;
+			struct kt_buf b = { 0 };
+
 			fprintf(stderr, "ktrail: kprobe %s missed %llu hits while recording: those "
-				"calls are incomplete or missing\n", name, missed);
+				"calls are incomplete or missing\n", SAFE(&b, name), missed);
+			kt_buf_free(&b);
 		}
 		p += l + (eol ? 1 : 0);
 	}
@@ -181,11 +222,19 @@ static void report_summary(struct reporter *rp, const char *path, struct kt_sess
 	kt_recr_meta(&rp->rd, "kernel_release", rel, sizeof(rel));
 	kt_recr_meta(&rp->rd, "machine", mach, sizeof(mach));
 	kt_recr_meta(&rp->rd, "ktrail_version", ver, sizeof(ver));
-	if (!s->o->quiet || total)
+	if (!s->o->quiet || total) {
+		/* The recording's words, made safe for the terminal. */
+		struct kt_buf b[4] = { { 0 } };
+
 		fprintf(stderr, "ktrail: %llu records %s from %s (recorded on %s, Linux %s %s, "
 			"ktrail %s), %llu events lost (%s)\n", s->records,
-			s->write_err ? "decoded" : "written", path, host[0] ? host : "?",
-			rel[0] ? rel : "?", mach[0] ? mach : "?", ver[0] ? ver : "?", total, line);
+			s->write_err ? "decoded" : "written", path,
+			host[0] ? SAFE(&b[0], host) : "?", rel[0] ? SAFE(&b[1], rel) : "?",
+			mach[0] ? SAFE(&b[2], mach) : "?", ver[0] ? SAFE(&b[3], ver) : "?", total,
+			line);
+		for (int i = 0; i < 4; i++)
+			kt_buf_free(&b[i]);
+	}
 	if (s->unattributed && !s->o->quiet)
 		fprintf(stderr,
 			"ktrail: %llu raw_syscalls events of tasks whose ABI the recording does not "
