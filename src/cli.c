@@ -8,6 +8,7 @@
 
 #include "ktrail/cli.h"
 #include "ktrail/filter.h"
+#include "ktrail/recfile.h"
 #include "ktrail/ring.h"
 #include "ktrail/writer.h"
 
@@ -27,6 +28,7 @@ enum {
 	OPT_OUTPUT_DEVICE,
 	OPT_SUMMARY_BY,
 	OPT_DURATION,
+	OPT_COMPRESS,
 };
 
 static const struct option long_opts[] = {
@@ -47,6 +49,7 @@ static const struct option long_opts[] = {
 	{ "user", required_argument, NULL, OPT_USER },
 	{ "info", no_argument, NULL, OPT_INFO },
 	{ "clock", required_argument, NULL, OPT_CLOCK },
+	{ "compress", required_argument, NULL, OPT_COMPRESS },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -108,6 +111,8 @@ void kt_cli_usage(FILE *fp)
 	      "      --reader KIND      auto, mmap (Linux >= 6.10) or read (default: auto,\n"
 	      "                         which is read)\n"
 	      "      --buffer-size KB   kernel buffer per CPU (default: 4096)\n"
+	      "      --compress HOW     record: zstd (default; level 1), zstd:LEVEL (1 to\n"
+	      "                         19) or none (a file older ktrail versions read)\n"
 	      "      --clock CLOCK      the kernel's trace clock: boot (trace's default:\n"
 	      "                         synchronised, wall-clock exact), local (record's\n"
 	      "                         default: the cheapest per event), mono, global...\n"
@@ -180,6 +185,34 @@ static int parse_pids(const char *s, struct kt_opts *o, char *err, size_t errlen
 		return -1;
 	}
 	return 0;
+}
+
+/* record --compress zstd[:LEVEL]|none */
+static int parse_compress(const char *arg, struct kt_opts *o, char *err, size_t errlen)
+{
+	o->compress_given = true;
+	if (!strcmp(arg, "none")) {
+		o->compress = 0;
+		return 0;
+	}
+	if (!strcmp(arg, "zstd")) {
+		o->compress = KT_REC_ZSTD_LEVEL;
+		return 0;
+	}
+	if (!strncmp(arg, "zstd:", 5)) {
+		char *end;
+		long v;
+
+		errno = 0;
+		v = strtol(arg + 5, &end, 10);
+		if (!errno && end != arg + 5 && !*end && v >= 1 && v <= 19) {
+			o->compress = (int)v;
+			return 0;
+		}
+	}
+	snprintf(err, errlen, "invalid --compress '%s' (use zstd, zstd:LEVEL with LEVEL 1 to 19, "
+		 "or none)", arg);
+	return -1;
 }
 
 /* Does @arg start with an output format and a colon ("csv:...")? */
@@ -314,6 +347,7 @@ static int cli_parse(int argc, char **argv, struct kt_opts *o, char *err, size_t
 	memset(o, 0, sizeof(*o));
 	o->cmd = KT_CMD_TRACE;
 	o->reader = KT_READER_AUTO;
+	o->compress = KT_REC_ZSTD_LEVEL;
 	o->events = default_events;
 	err[0] = '\0';
 	if (argc > 1 && argv[1][0] != '-') {
@@ -396,6 +430,10 @@ static int cli_parse(int argc, char **argv, struct kt_opts *o, char *err, size_t
 			break;
 		case OPT_INFO:
 			o->info = true;
+			break;
+		case OPT_COMPRESS:
+			if (parse_compress(optarg, o, err, errlen) < 0)
+				return -1;
 			break;
 		case OPT_CLOCK:
 			if (!*optarg || strspn(optarg, "abcdefghijklmnopqrstuvwxyz0123456789-_") !=
@@ -506,6 +544,11 @@ static int cli_parse(int argc, char **argv, struct kt_opts *o, char *err, size_t
 
 		if (r < 0)
 			return -1;
+	}
+	if (o->compress_given && o->cmd != KT_CMD_RECORD) {
+		snprintf(err, errlen, "--compress is an option of 'ktrail record' (a report "
+			 "reads compressed and plain recordings alike)");
+		return -1;
 	}
 	if (o->info && o->cmd != KT_CMD_REPORT) {
 		snprintf(err, errlen, "--info is an option of 'ktrail report'");

@@ -54,6 +54,8 @@ struct kt_opts {
 	bool events_given;	/* -e named events (not only filters) */
 	bool sel_default;	/* neither -e nor an event filter: the default */
 	const char *record_path;	/* record: -o FILE */
+	int compress;		/* record --compress: zstd level, 0: none */
+	bool compress_given;
 	const char *report_path;	/* report: the recording */
 	bool info;		/* report --info: describe the recording */
 	bool raw;		/* --raw: numbers, not names */

@@ -19,13 +19,18 @@
 #include <sys/types.h>
 
 #define KT_REC_MAGIC "\x89KTRAIL\n"	/* 8 bytes */
-#define KT_REC_VERSION 1
+#define KT_REC_VERSION 2		/* the highest this build reads and writes */
+#define KT_REC_VERSION_PLAIN 1		/* no ZPAGES chunk: older ktrail reads it */
 #define KT_REC_FILE_HDR 16		/* magic, u16 version, u16 header size, u32 0 */
 #define KT_REC_CHUNK_HDR 24
 #define KT_REC_SYNC 0x6b43744bu		/* "KtCk" */
 #define KT_REC_MAX_META (16u << 20)	/* a description chunk's size limit */
 #define KT_REC_MAX_PAGE (1u << 20)	/* a sub-buffer's (the kernel's limit) */
 #define KT_REC_MAX_FORMAT (64u << 10)	/* an event format's */
+#define KT_REC_ZFRAME (1u << 20)	/* a ZPAGES chunk's content, at most (written) */
+#define KT_REC_MAX_ZFRAME (4u << 20)	/* and as read: PAGE chunks of up to 1 MiB */
+#define KT_REC_MAX_ZCHUNK (KT_REC_MAX_ZFRAME + (64u << 10))	/* compressed */
+#define KT_REC_ZSTD_LEVEL 1		/* --compress zstd: the fastest, and smallest here */
 
 enum kt_rec_type {
 	KT_REC_META = 1,	/* key=value lines */
@@ -36,6 +41,8 @@ enum kt_rec_type {
 	KT_REC_PAGE,		/* a sub-buffer: cpu, aux = skip, lost */
 	KT_REC_STATS,		/* per-CPU counts at the end, key=value lines */
 	KT_REC_END,		/* the recording ended cleanly */
+	KT_REC_ZPAGES,		/* a zstd frame of PAGE chunks of one CPU (cpu) */
+	KT_REC_ROUND,		/* u64: every event older is in the chunks before */
 	KT_REC_NTYPES
 };
 
@@ -53,6 +60,15 @@ struct kt_recw {
 	off_t off;		/* bytes handed to the writer */
 	off_t good;		/* end of the last chunk known to be written */
 	int err;		/* errno of the first failure */
+	/* Compression (level > 0): PAGE chunks of one CPU gather in zin,
+	 * then go out as one ZPAGES chunk. */
+	int level;
+	void *zctx;		/* ZSTD_CCtx */
+	unsigned char *zin;
+	size_t zlen, zcap;
+	int zcpu;
+	unsigned int zpages;	/* PAGE chunks in zin */
+	unsigned long long zraw, zout;	/* bytes in, out (all ZPAGES chunks) */
 };
 
 /*
@@ -62,6 +78,9 @@ struct kt_recw {
  * kt_recw_end() (which writes nothing).
  */
 int kt_recw_begin(struct kt_recw *w, FILE *fp);
+/* The same with sub-buffers compressed at zstd @level (1..19; 0: none;
+ * version 2 when compressed, else 1). */
+int kt_recw_begin_z(struct kt_recw *w, FILE *fp, int level);
 void kt_recw_end(struct kt_recw *w);
 /* A description chunk (aux = CRC-32 of the payload, made of @a then @b). */
 int kt_recw_chunk(struct kt_recw *w, unsigned int type, const void *a, size_t alen,
@@ -76,6 +95,12 @@ int kt_recw_page(struct kt_recw *w, int cpu, unsigned int skip, uint64_t lost,
  */
 void *kt_recw_page_buf(struct kt_recw *w, size_t size);
 int kt_recw_page_commit(struct kt_recw *w, int cpu, unsigned int skip, uint64_t lost, size_t len);
+/* Compressed: the PAGE chunks gathered so far go out as one ZPAGES chunk
+ * (also done by a page of another CPU, a full frame, and every flush;
+ * a no-op when nothing is gathered or not compressing). */
+int kt_recw_pages_end(struct kt_recw *w);
+/* A ROUND chunk: every event older than @ts is in the chunks before it. */
+int kt_recw_round(struct kt_recw *w, uint64_t ts);
 /* Write out what is buffered; on success the file holds whole chunks up
  * to w->good. */
 int kt_recw_flush(struct kt_recw *w);
@@ -84,10 +109,19 @@ int kt_recw_flush(struct kt_recw *w);
 
 /* A sub-buffer's place in the file. */
 struct kt_rec_page {
-	off_t off;		/* of the payload */
+	off_t off;		/* of the payload (compressed: of the ZPAGES payload) */
 	uint32_t len;
 	uint32_t skip;
 	uint64_t lost;
+	uint32_t zlen;		/* 0, or the ZPAGES payload's length */
+	uint32_t zoff;		/* then the page's place in its content */
+};
+
+/* One CPU's last decompressed ZPAGES content (reading is per CPU, in order). */
+struct kt_rec_zcache {
+	off_t off;		/* of the ZPAGES payload; -1: none */
+	unsigned char *buf;
+	size_t len, cap;
 };
 
 struct kt_rec_format {
@@ -109,6 +143,9 @@ struct kt_recr {
 	struct kt_rec_page **pages;
 	unsigned int *npages;
 	int ncpus;		/* slots in pages[] */
+	struct kt_rec_zcache *zc;	/* [ncpus], allocated at the first need */
+	void *zctx;		/* ZSTD_DCtx */
+	unsigned long long zchunks, zbytes;	/* ZPAGES chunks and their payload */
 	unsigned long long total_pages;
 	bool ended;		/* an END chunk was found */
 	/* The first damage: where the scan stopped, and why. */
@@ -138,7 +175,25 @@ const char *kt_recr_meta(const struct kt_recr *r, const char *key, char *buf, si
 
 /* Read page @i of @cpu into @buf (@size bytes, zero-filled past the
  * stored part).  Returns 0, or -1 with errno. */
-int kt_recr_page(const struct kt_recr *r, int cpu, unsigned int i, void *buf, size_t size);
+int kt_recr_page(struct kt_recr *r, int cpu, unsigned int i, void *buf, size_t size);
+
+/*
+ * Check a decompressed ZPAGES content (@buf, @len) for CPU @cpu and call
+ * @page for each PAGE chunk in it (its header fields and payload).
+ * Returns 0; -1 with the damage in @err (the offset inside the content
+ * in *@at); or @page's non-zero return.
+ */
+int kt_rec_zwalk(const unsigned char *buf, size_t len, unsigned int cpu,
+		 int (*page)(void *arg, uint32_t off, uint32_t len, uint32_t skip,
+			     uint64_t lost),
+		 void *arg, size_t *at, char *err, size_t errlen);
+/* Decompress @src (@slen) into *@dst (grown as needed, *@cap); returns the
+ * content's length or -1 with a reason in @err.  @dctx: a ZSTD_DCtx made
+ * on first use. */
+long kt_rec_unzstd(void **dctx, const void *src, size_t slen, unsigned char **dst, size_t *cap,
+		   char *err, size_t errlen);
+/* The u64 of a ROUND chunk's payload. */
+uint64_t kt_rec_get64(const unsigned char *p);
 
 /* key=value with the value percent-encoded (%, newline, NUL-free text). */
 void kt_rec_meta_put(FILE *fp, const char *key, const char *value);

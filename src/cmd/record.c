@@ -31,6 +31,9 @@ struct recorder {
 	struct kt_recw rec;
 	FILE *rec_fp;		/* written through its descriptor only */
 	unsigned long long rec_pages, rec_bytes;
+	/* ROUND chunks: the latest sub-buffer time before this round, and
+	 * the last ROUND written. */
+	uint64_t prev_max, round_sent;
 };
 
 #define REC(s) ((struct recorder *)(s))
@@ -85,11 +88,18 @@ static void rec_failed(struct session *s)
 static int rec_round(struct session *s, bool *more)
 {
 	int long_size = kt_decoder_long_size(s->dec);
+	struct recorder *rc = REC(s);
+	/* What a reader of the stream may merge after this round (see
+	 * doc/recording.md, ROUND): every event older than the sub-buffers
+	 * read before the round, and than the last one read of each CPU
+	 * that still had more. */
+	uint64_t limit = rc->prev_max, round_max = rc->prev_max;
 	int total = 0;
 
 	*more = false;
 	for (int i = 0; i < s->ncpus && !s->write_err; i++) {
 		struct sess_cpu *c = &s->cpus[i];
+		uint64_t last_ts = 0;
 		int n = 0;
 
 		if (!c->ring)
@@ -112,6 +122,10 @@ static int rec_round(struct session *s, bool *more)
 				return -1;
 			if (r == 0)
 				break;
+			/* The sub-buffer header's time: its first event's. */
+			memcpy(&last_ts, pb, sizeof(last_ts));
+			if (last_ts > round_max)
+				round_max = last_ts;
 			/* The kernel recorded is this machine: its byte order. */
 			used = kt_subbuf_used(pb, s->pool.subbuf_size, long_size, HOST_BE);
 			missed = lost ? (long long)lost :
@@ -128,9 +142,22 @@ static int rec_round(struct session *s, bool *more)
 			REC(s)->rec_bytes += KT_REC_CHUNK_HDR + used;
 			n++;
 		}
+		/* This CPU's frame of compressed sub-buffers. */
+		if (!s->write_err && kt_recw_pages_end(&rc->rec) < 0)
+			rec_failed(s);
 		total += n;
-		*more |= n == SESS_PAGES_PER_ROUND;
+		if (n == SESS_PAGES_PER_ROUND) {
+			*more = true;
+			if (last_ts < limit)
+				limit = last_ts;
+		}
 	}
+	if (!s->write_err && limit > rc->round_sent) {
+		if (kt_recw_round(&rc->rec, limit) < 0)
+			rec_failed(s);
+		rc->round_sent = limit;
+	}
+	rc->prev_max = round_max;
 	if (!s->write_err && kt_recw_flush(&REC(s)->rec) < 0)
 		rec_failed(s);
 	return total;
@@ -258,7 +285,7 @@ static int rec_open(struct session *s, char *err, size_t errlen)
 	REC(s)->rec_fp = sess_open_output(s, s->o->record_path, &seekable, err, errlen);
 	if (!REC(s)->rec_fp)
 		return -1;
-	if (kt_recw_begin(&REC(s)->rec, REC(s)->rec_fp) < 0 || rec_meta(s) < 0 ||
+	if (kt_recw_begin_z(&REC(s)->rec, REC(s)->rec_fp, s->o->compress) < 0 || rec_meta(s) < 0 ||
 	    kt_recw_chunk(&REC(s)->rec, KT_REC_HEADER_PAGE, REC(s)->header_page, REC(s)->header_page_len,
 			  NULL, 0) < 0)
 		goto fail;
@@ -436,8 +463,12 @@ static void record_summary(struct session *s, unsigned long long lost, const cha
 {
 	struct recorder *r = REC(s);
 
-	fprintf(stderr, "ktrail: %llu sub-buffers (%.1f MiB) %s %s, %llu events lost (%s)\n",
-		r->rec_pages, r->rec_bytes / 1048576.0,
+	char z[64] = "";
+
+	if (r->rec.level > 0)
+		snprintf(z, sizeof(z), ", compressed to %.1f MiB", r->rec.zout / 1048576.0);
+	fprintf(stderr, "ktrail: %llu sub-buffers (%.1f MiB%s) %s %s, %llu events lost (%s)\n",
+		r->rec_pages, r->rec_bytes / 1048576.0, z,
 		s->write_err ? "recorded before the failure in" : "recorded in",
 		s->o->record_path, lost, per_cpu);
 }

@@ -123,8 +123,11 @@ static int report_info(FILE *fp, const struct kt_recr *rd, const char *path)
 		bytes += b;
 		fprintf(fp, "%s cpu%d %u (%llu bytes)", c ? "," : "", c, rd->npages[c], b);
 	}
-	fprintf(fp, "%s; %llu in all (%llu bytes)\n", rd->ncpus ? "" : " none", rd->total_pages,
+	fprintf(fp, "%s; %llu in all (%llu bytes)", rd->ncpus ? "" : " none", rd->total_pages,
 		bytes);
+	if (rd->zchunks)
+		fprintf(fp, " in %llu zstd chunks (%llu bytes)", rd->zchunks, rd->zbytes);
+	fputc('\n', fp);
 	if (rd->stats)
 		fprintf(fp, "at the end:\n%s", rd->stats);
 	return rd->damaged || !rd->ended ? KT_EXIT_ERROR : KT_EXIT_OK;
