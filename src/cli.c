@@ -60,9 +60,9 @@ void kt_cli_usage(FILE *fp)
 	char names[64];
 
 	fputs("Usage: ktrail [trace] [OPTIONS] [-- COMMAND [ARGS...]]\n"
-	      "       ktrail record -o FILE [OPTIONS] [-- COMMAND [ARGS...]]\n"
+	      "       ktrail record -o FILE|- [OPTIONS] [-- COMMAND [ARGS...]]\n"
 	      "       ktrail report [-o FMT[:FILE]]... [-e ...] [--scope ...] [--duration ...]\n"
-	      "                     [--raw] FILE\n"
+	      "                     [--raw] FILE|-\n"
 	      "       ktrail report --info FILE\n"
 	      "       ktrail list\n"
 	      "       ktrail check [-e LIST] [--probes KIND] [--compat MODE]\n"
@@ -131,9 +131,12 @@ void kt_cli_usage(FILE *fp)
 	      "system until SIGINT, SIGTERM or SIGHUP.\n"
 	      "\n"
 	      "  record    trace as above, but write the kernel's raw buffers to -o FILE\n"
-	      "            without decoding (a slow board: decode elsewhere)\n"
+	      "            without decoding (a slow board: decode elsewhere); -o -:\n"
+	      "            to standard output (ssh board ktrail record -o - | ktrail\n"
+	      "            report -), the command's own output to standard error\n"
 	      "  report    decode a recording (or a trace-cmd trace.dat) into -o outputs,\n"
-	      "            on any machine; -e and --scope narrow what was recorded;\n"
+	      "            on any machine; FILE - is standard input, decoded as it\n"
+	      "            arrives; -e and --scope narrow what was recorded;\n"
 	      "            --info describes the file; a damaged recording is decoded\n"
 	      "            up to the damage, then named with its offset (exit 1)\n"
 	      "  list      the events and sets this build knows, and whether this\n"
@@ -423,6 +426,10 @@ static int cli_parse(int argc, char **argv, struct kt_opts *o, char *err, size_t
 					return -1;
 				}
 				o->record_path = optarg;
+				if (!strcmp(optarg, "-")) {
+					o->record_stdout = true;
+					o->record_path = "standard output";
+				}
 				break;
 			}
 			if (parse_output(optarg, o, err, errlen) < 0)
@@ -565,6 +572,10 @@ static int cli_parse(int argc, char **argv, struct kt_opts *o, char *err, size_t
 			return -1;
 		}
 		o->report_path = argv[optind];
+		if (!strcmp(o->report_path, "-")) {
+			o->report_stdin = true;
+			o->report_path = "standard input";
+		}
 		optind++;
 	}
 	if (o->cmd == KT_CMD_RECORD && !o->record_path) {

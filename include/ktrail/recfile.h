@@ -195,6 +195,54 @@ long kt_rec_unzstd(void **dctx, const void *src, size_t slen, unsigned char **ds
 /* The u64 of a ROUND chunk's payload. */
 uint64_t kt_rec_get64(const unsigned char *p);
 
+/* ------------------------------------------------ reading a stream */
+
+/*
+ * A recording read in one pass, as it arrives (ktrail report -, a pipe):
+ * no seeking.  The descriptions go into a struct kt_recr as
+ * kt_recr_open_fd() would put them, damage too; the sub-buffers and
+ * ROUND marks are handed out one by one.
+ */
+struct kt_recs_item {
+	unsigned int type;	/* KT_REC_PAGE, KT_REC_ROUND or KT_REC_TASKS */
+	unsigned int cpu;
+	uint32_t skip;
+	uint64_t lost;
+	const unsigned char *data;	/* PAGE: the stored part; TASKS: the new lines */
+	uint32_t len;
+	off_t off;		/* of the chunk (compressed: of its ZPAGES chunk) */
+	uint64_t ts;		/* ROUND */
+};
+
+struct kt_recs {
+	struct kt_recr *r;
+	bool index;		/* note every sub-buffer in r->pages (--info) */
+	unsigned char *buf;	/* the current chunk's payload */
+	size_t cap;
+	off_t off;		/* bytes read */
+	bool done;		/* END, EOF or damage */
+	/* The PAGE chunks of the current ZPAGES chunk, handed out in turn. */
+	unsigned char *z;
+	size_t zcap, zlen;
+	struct { uint32_t off, len, skip; uint64_t lost; } *zp;
+	unsigned int nzp, zpcap, zi;
+	unsigned int zcpu;
+	off_t zoff;
+	bool held;		/* item is the first after the descriptions */
+	struct kt_recs_item item;
+};
+
+/*
+ * Read the file header and the descriptions, up to the first sub-buffer
+ * (kept for kt_recs_next()).  Returns 0 (damage: r->damaged), or -1 with
+ * @err when the stream is no recording this build reads.
+ */
+int kt_recs_open(struct kt_recs *s, struct kt_recr *r, int fd, char *err, size_t errlen);
+/* The next item: 1; 0 at the end (r->ended, or r->damaged); -1 out of
+ * memory. */
+int kt_recs_next(struct kt_recs *s, struct kt_recs_item *it);
+void kt_recs_close(struct kt_recs *s);
+
 /* key=value with the value percent-encoded (%, newline, NUL-free text). */
 void kt_rec_meta_put(FILE *fp, const char *key, const char *value);
 

@@ -5,6 +5,7 @@
  * (doc/recording.md): no event is decoded here.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,7 @@ struct recorder {
 	unsigned int nfmts;
 	struct kt_recw rec;
 	FILE *rec_fp;		/* written through its descriptor only */
+	int out_fd;		/* -o -: the standard output ktrail was given, or -1 */
 	unsigned long long rec_pages, rec_bytes;
 	/* ROUND chunks: the latest sub-buffer time before this round, and
 	 * the last ROUND written. */
@@ -122,8 +124,15 @@ static int rec_round(struct session *s, bool *more)
 				return -1;
 			if (r == 0)
 				break;
-			/* The sub-buffer header's time: its first event's. */
-			memcpy(&last_ts, pb, sizeof(last_ts));
+			/* Streaming: the time of its last event (a few ns an
+			 * event), so that a reader merges everything up to it
+			 * at the next round; a file: the header's time, its
+			 * first event's (no work an event). */
+			if (s->o->record_stdout)
+				last_ts = kt_subbuf_last_ts(pb, s->pool.subbuf_size, long_size,
+							    HOST_BE);
+			else
+				memcpy(&last_ts, pb, sizeof(last_ts));
 			if (last_ts > round_max)
 				round_max = last_ts;
 			/* The kernel recorded is this machine: its byte order. */
@@ -282,9 +291,18 @@ static int rec_open(struct session *s, char *err, size_t errlen)
 
 	if (gethostname(s->hostname, sizeof(s->hostname)) < 0)
 		s->hostname[0] = '\0';
-	REC(s)->rec_fp = sess_open_output(s, s->o->record_path, &seekable, err, errlen);
-	if (!REC(s)->rec_fp)
-		return -1;
+	if (REC(s)->out_fd >= 0) {
+		REC(s)->rec_fp = fdopen(REC(s)->out_fd, "w");
+		if (!REC(s)->rec_fp) {
+			snprintf(err, errlen, "cannot write standard output: %s", strerror(errno));
+			return -1;
+		}
+		REC(s)->out_fd = -1;	/* the stream's now */
+	} else {
+		REC(s)->rec_fp = sess_open_output(s, s->o->record_path, &seekable, err, errlen);
+		if (!REC(s)->rec_fp)
+			return -1;
+	}
 	if (kt_recw_begin_z(&REC(s)->rec, REC(s)->rec_fp, s->o->compress) < 0 || rec_meta(s) < 0 ||
 	    kt_recw_chunk(&REC(s)->rec, KT_REC_HEADER_PAGE, REC(s)->header_page, REC(s)->header_page_len,
 			  NULL, 0) < 0)
@@ -394,7 +412,7 @@ static void rec_close(struct session *s)
 {
 	if (!REC(s)->rec_fp)
 		return;
-	if (s->write_err) {
+	if (s->write_err && !s->o->record_stdout) {
 		if (ftruncate(fileno(REC(s)->rec_fp), REC(s)->rec.good) < 0) {
 			/* the message already names the write error */
 		}
@@ -451,6 +469,12 @@ static int record_finish(struct session *s, struct kt_session_result *res, char 
 	sess_report_lost(s, res);
 	sess_report_profile(s, res);
 	rec_close(s);
+	if (s->write_err && s->o->record_stdout) {
+		snprintf(err, errlen, "writing standard output: %s%s", strerror(s->write_err),
+			 s->write_err == EPIPE ? " (its reader closed it): the recording stopped "
+			 "there" : "");
+		return -1;
+	}
 	if (s->write_err) {
 		snprintf(err, errlen, "writing %s: %s (the recording is kept up to its last "
 			 "whole chunk)", s->write_err_name, strerror(s->write_err));
@@ -469,7 +493,8 @@ static void record_summary(struct session *s, unsigned long long lost, const cha
 		snprintf(z, sizeof(z), ", compressed to %.1f MiB", r->rec.zout / 1048576.0);
 	fprintf(stderr, "ktrail: %llu sub-buffers (%.1f MiB%s) %s %s, %llu events lost (%s)\n",
 		r->rec_pages, r->rec_bytes / 1048576.0, z,
-		s->write_err ? "recorded before the failure in" : "recorded in",
+		s->write_err ? "recorded before the failure in" :
+		s->o->record_stdout ? "recorded to" : "recorded in",
 		s->o->record_path, lost, per_cpu);
 }
 
@@ -509,18 +534,41 @@ static const struct sess_mode record_mode = {
 int kt_cmd_record(const struct kt_opts *o, struct kt_session_result *res, char *err,
 		  size_t errlen)
 {
-	struct recorder *r = calloc(1, sizeof(*r));
-	int ret;
+	struct recorder *r;
+	int ret, saved = -1;
 
+	memset(res, 0, sizeof(*res));
+	if (o->record_stdout) {
+		/* -o -: the recording takes standard output; ktrail's and the
+		 * command's own standard output become standard error. */
+		if (isatty(STDOUT_FILENO)) {
+			snprintf(err, errlen, "record -o -: standard output is a terminal, and a "
+				 "recording is binary: pipe it (ktrail record -o - ... | ktrail "
+				 "report -) or give a file");
+			return KT_EXIT_USAGE;
+		}
+		saved = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+		if (saved < 0 || dup2(STDERR_FILENO, STDOUT_FILENO) < 0) {
+			snprintf(err, errlen, "record -o -: standard output: %s", strerror(errno));
+			if (saved >= 0)
+				close(saved);
+			return KT_EXIT_ERROR;
+		}
+	}
+	r = calloc(1, sizeof(*r));
 	if (!r) {
-		memset(res, 0, sizeof(*res));
+		if (saved >= 0)
+			close(saved);
 		snprintf(err, errlen, "out of memory");
 		return KT_EXIT_ERROR;
 	}
+	r->out_fd = saved;
 	r->s.o = o;
 	r->s.mode = &record_mode;
 	r->s.sel = &o->sel;
 	ret = sess_run(&r->s, res, err, errlen);
+	if (r->out_fd >= 0)
+		close(r->out_fd);	/* never opened as the recording */
 	free(r);
 	return ret;
 }

@@ -33,6 +33,8 @@
 struct reporter {
 	struct session s;	/* first */
 	struct kt_recr rd;	/* the recording */
+	bool stream;		/* read as it arrives (report -, not a regular file) */
+	struct kt_recs rs;	/* then its reader */
 	unsigned int *rd_next;	/* the next page of each CPU */
 	unsigned long long rd_bad;	/* sub-buffers that failed the check */
 	int rd_bad_cpu;
@@ -432,9 +434,11 @@ static int report_sources(struct reporter *rp, char *err, size_t errlen)
 	s->pool.refill = rd_fill;
 	s->pool.bad = rd_bad_page;
 	s->pool.arg = rp;
+	if (rp->stream)
+		s->pool.refill = NULL;	/* pages are pushed as they arrive */
 	for (int i = 0; i < s->ncpus; i++) {
 		s->srcs[i] = &s->cpus[i].ps.src;
-		if (i < rd->ncpus && rd->npages[i] &&
+		if ((rp->stream || (i < rd->ncpus && rd->npages[i])) &&
 		    !(s->cpus[i].ps.kb = kt_decoder_kbuffer_new(s->dec)))
 			goto nomem;
 	}
@@ -472,13 +476,93 @@ static int report_verdict(const struct reporter *rp, char *err, size_t errlen)
 	return KT_EXIT_OK;
 }
 
+/* The sub-buffers a stream may hold before they are merged anyway. */
+#define REPORT_MAX_STREAM (256ull << 20)
+
+/*
+ * A stream: each sub-buffer goes to its CPU's source as it arrives; at
+ * each ROUND, every event older than its time is merged and written (all
+ * of them are in the stream by then), and the outputs are flushed.  A
+ * stream without ROUND chunks (version 1) is merged when its end comes,
+ * or when it holds REPORT_MAX_STREAM of sub-buffers.  Returns 0, or -1
+ * out of memory.
+ */
+static int report_stream(struct reporter *rp)
+{
+	struct session *s = &rp->s;
+	struct kt_recs_item it;
+	unsigned long long held = 0;
+	int k = 0;
+
+	while (!s->write_err && !sess_stop && (k = kt_recs_next(&rp->rs, &it)) > 0) {
+		struct kt_page *p;
+
+		if (it.type == KT_REC_TASKS) {
+			char *text = strndup((const char *)it.data, it.len);
+
+			if (!text)
+				return -1;
+			if (kt_proc_load(s->proc, text) < 0)
+				fprintf(stderr, "ktrail: %s: a recorded process table is malformed\n",
+					s->o->report_path);
+			free(text);
+			continue;
+		}
+		if (it.type == KT_REC_ROUND) {
+			kt_merge(s->srcs, s->ncpus, it.ts, &s->sink, &s->last_ts);
+			sess_outputs_flush(s);
+			held = 0;
+			for (int i = 0; i < s->ncpus; i++)
+				for (struct kt_page *q = s->cpus[i].ps.head; q; q = q->next)
+					held += s->pool.subbuf_size;
+			continue;
+		}
+		if (it.cpu >= (unsigned int)s->ncpus || it.len > s->pool.subbuf_size) {
+			/* A sub-buffer no CPU of the description has, or too long. */
+			if (!rp->rd_bad++) {
+				rp->rd_bad_cpu = (int)it.cpu;
+				rp->rd_bad_off = it.off;
+			}
+			continue;
+		}
+		p = kt_page_get(&s->pool);
+		if (!p)
+			return -1;
+		memcpy(p->data, it.data, it.len);
+		memset(p->data + it.len, 0, s->pool.subbuf_size - it.len);
+		p->off = it.off;
+		p->skip = it.skip;
+		p->lost = it.lost;
+		kt_page_src_push(&s->cpus[it.cpu].ps, p);
+		held += s->pool.subbuf_size;
+		if (held > REPORT_MAX_STREAM) {
+			kt_merge(s->srcs, s->ncpus, ~0ull, &s->sink, &s->last_ts);
+			sess_outputs_flush(s);
+			held = 0;
+		}
+	}
+	return k < 0 ? -1 : 0;
+}
+
 static int report(struct reporter *rp, struct kt_session_result *res, char *err, size_t errlen)
 {
 	struct session *s = &rp->s;
 	int ret;
 
-	if (s->o->info)
+	if (s->o->info) {
+		if (rp->stream) {
+			struct kt_recs_item it;
+			int k;
+
+			while ((k = kt_recs_next(&rp->rs, &it)) > 0)
+				;
+			if (k < 0) {
+				snprintf(err, errlen, "out of memory");
+				return KT_EXIT_ERROR;
+			}
+		}
 		return report_info(stdout, &rp->rd, s->o->report_path);
+	}
 	ret = report_describe(rp, err, errlen);
 	if (ret)
 		return ret;
@@ -496,9 +580,16 @@ static int report(struct reporter *rp, struct kt_session_result *res, char *err,
 		snprintf(err, errlen, "out of memory");
 		return KT_EXIT_ERROR;
 	}
-	for (int i = 0; i < s->ncpus; i++)
-		if (s->cpus[i].ps.kb)
-			kt_page_src_load(&s->cpus[i].ps);
+	if (rp->stream) {
+		if (report_stream(rp) < 0) {
+			snprintf(err, errlen, "out of memory");
+			return KT_EXIT_ERROR;
+		}
+	} else {
+		for (int i = 0; i < s->ncpus; i++)
+			if (s->cpus[i].ps.kb)
+				kt_page_src_load(&s->cpus[i].ps);
+	}
 	kt_merge(s->srcs, s->ncpus, ~0ull, &s->sink, &s->last_ts);
 	kt_pair_flush(s->pair);
 	report_summary(rp, s->o->report_path, res);
@@ -514,24 +605,42 @@ int kt_cmd_report(const struct kt_opts *o, struct kt_session_result *res, char *
 	struct reporter *rp;
 	struct session *s;
 	struct stat st;
+	bool stream;
 	int ret, fd;
 
 	memset(res, 0, sizeof(*res));
-	/* Not blocking on a FIFO: only a regular file is read (by offset). */
-	fd = open(o->report_path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	if (fd < 0) {
-		snprintf(err, errlen, "cannot open %s: %s", o->report_path, strerror(errno));
-		return KT_EXIT_ERROR;
+	if (o->report_stdin) {
+		/* report -: standard input, a pipe read as it arrives (a
+		 * regular file there is read as any file). */
+		if (isatty(STDIN_FILENO)) {
+			snprintf(err, errlen, "report -: standard input is a terminal: pipe a "
+				 "recording into it (ktrail record -o - ... | ktrail report -)");
+			return KT_EXIT_USAGE;
+		}
+		fd = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3);
+		if (fd < 0) {
+			snprintf(err, errlen, "report -: standard input: %s", strerror(errno));
+			return KT_EXIT_ERROR;
+		}
+	} else {
+		/* Not blocking on a FIFO: only a regular file is read here. */
+		fd = open(o->report_path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+		if (fd < 0) {
+			snprintf(err, errlen, "cannot open %s: %s", o->report_path, strerror(errno));
+			return KT_EXIT_ERROR;
+		}
 	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "%s is not a regular file", o->report_path);
+	if (fstat(fd, &st) < 0 || (!S_ISREG(st.st_mode) && !o->report_stdin)) {
+		snprintf(err, errlen, "%s is not a regular file (a pipe is read as standard "
+			 "input: ktrail report - < PIPE)", o->report_path);
 		close(fd);
 		return KT_EXIT_ERROR;
 	}
+	stream = !S_ISREG(st.st_mode);
 	/* A closed pipe is EPIPE, not death (sess_write_error). */
 	sigemptyset(&ign.sa_mask);
 	sigaction(SIGPIPE, &ign, &old_pipe);
-	if (kt_is_tracedat(fd)) {
+	if (!stream && kt_is_tracedat(fd)) {
 		ret = kt_cmd_report_tracedat(o, fd, res, err, errlen);
 		sigaction(SIGPIPE, &old_pipe, NULL);
 		return ret;
@@ -544,13 +653,16 @@ int kt_cmd_report(const struct kt_opts *o, struct kt_session_result *res, char *
 		return KT_EXIT_ERROR;
 	}
 	s = &rp->s;
+	rp->stream = stream;
+	rp->rs.index = o->info;
 	s->o = o;
 	s->sel = &o->sel;
 	s->filter = o->filter;
 	/* No output file to open: nothing of the file is read as root. */
 	if (sess_report_user(s, err, errlen) < 0 ||
 	    (!sess_report_files(o) && sess_report_drop(s, err, errlen) < 0) ||
-	    kt_recr_open_fd(&rp->rd, fd, err, errlen) < 0) {
+	    (stream ? kt_recs_open(&rp->rs, &rp->rd, fd, err, errlen) :
+		      kt_recr_open_fd(&rp->rd, fd, err, errlen)) < 0) {
 		close(fd);
 		free(rp);
 		sigaction(SIGPIPE, &old_pipe, NULL);
@@ -565,6 +677,7 @@ int kt_cmd_report(const struct kt_opts *o, struct kt_session_result *res, char *
 	kt_pairer_free(s->pair);
 	kt_proc_free(s->proc);
 	kt_decoder_free(s->dec);
+	kt_recs_close(&rp->rs);
 	kt_recr_close(&rp->rd);
 	kt_catalog_machine(NULL);
 	kt_filter_free(rp->own_filter);

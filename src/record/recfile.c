@@ -586,41 +586,27 @@ static int zindex_page(void *arg, uint32_t off, uint32_t len, uint32_t skip, uin
 }
 
 /*
- * Index a ZPAGES chunk (@len bytes of payload at @off; @clen its content's
- * length as the header says): check, decompress and walk it.  Returns 0,
- * 1 for damage (noted), -1 out of memory.
+ * Check a ZPAGES chunk's payload @src (@len bytes; the header's @crc and
+ * content length @clen), decompress it into *@zbuf and walk its PAGE
+ * chunks with @page.  Returns 0; 1 for damage (noted at @off: the pages
+ * before it were handed to @page); -1 out of memory.
  */
-static int index_zpages(struct kt_recr *r, off_t off, unsigned int cpu, uint32_t len,
-			uint32_t crc, uint64_t clen, unsigned char **zbuf, size_t *zcap)
+static int zcheck(struct kt_recr *r, off_t off, unsigned int cpu, uint32_t len, uint32_t crc,
+		  uint64_t clen, const unsigned char *src, unsigned char **zbuf, size_t *zcap,
+		  int (*page)(void *arg, uint32_t off, uint32_t len, uint32_t skip, uint64_t lost),
+		  void *arg)
 {
-	unsigned char *src;
 	char why[160];
 	long n;
 	size_t at;
-	struct zindex z = { .r = r, .cpu = (int)cpu, .off = off + KT_REC_CHUNK_HDR, .zlen = len };
 	int k;
 
-	if (len > KT_REC_MAX_ZCHUNK || cpu >= 4096 || clen > KT_REC_MAX_ZFRAME) {
-		damage(r, off, "corrupt: ZPAGES chunk of %u bytes (%llu decompressed) for cpu %u",
-		       (unsigned int)len, (unsigned long long)clen, cpu);
-		return 1;
-	}
-	src = malloc(len ? len : 1);
-	if (!src)
-		return -1;
-	if (read_at(r->fd, src, len, off + KT_REC_CHUNK_HDR) < 0) {
-		free(src);
-		damage(r, off, "unreadable: %s", strerror(errno));
-		return 1;
-	}
 	if (kt_crc32(0, src, len) != crc) {
-		free(src);
 		damage(r, off, "corrupt: ZPAGES chunk of %u bytes fails its checksum (0x%08x)",
 		       (unsigned int)len, (unsigned int)crc);
 		return 1;
 	}
 	n = kt_rec_unzstd(&r->zctx, src, len, zbuf, zcap, why, sizeof(why));
-	free(src);
 	if (n >= 0 && (uint64_t)n != clen)
 		snprintf(why, sizeof(why), "%ld bytes decompressed, the header says %llu", n,
 			 (unsigned long long)clen);
@@ -629,7 +615,7 @@ static int index_zpages(struct kt_recr *r, off_t off, unsigned int cpu, uint32_t
 		       (unsigned int)len, why);
 		return 1;
 	}
-	k = kt_rec_zwalk(*zbuf, n, cpu, zindex_page, &z, &at, why, sizeof(why));
+	k = kt_rec_zwalk(*zbuf, n, cpu, page, arg, &at, why, sizeof(why));
 	if (k == -2)
 		return -1;
 	if (k) {
@@ -640,6 +626,41 @@ static int index_zpages(struct kt_recr *r, off_t off, unsigned int cpu, uint32_t
 	r->zchunks++;
 	r->zbytes += len;
 	return 0;
+}
+
+/* A ZPAGES chunk's limits, else damage (1). */
+static int zlimits(struct kt_recr *r, off_t off, unsigned int cpu, uint32_t len, uint64_t clen)
+{
+	if (len > KT_REC_MAX_ZCHUNK || cpu >= 4096 || clen > KT_REC_MAX_ZFRAME) {
+		damage(r, off, "corrupt: ZPAGES chunk of %u bytes (%llu decompressed) for cpu %u",
+		       (unsigned int)len, (unsigned long long)clen, cpu);
+		return 1;
+	}
+	return 0;
+}
+
+/* Index a ZPAGES chunk (@len bytes of payload after the header at @off):
+ * 0, 1 for damage (noted), -1 out of memory. */
+static int index_zpages(struct kt_recr *r, off_t off, unsigned int cpu, uint32_t len,
+			uint32_t crc, uint64_t clen, unsigned char **zbuf, size_t *zcap)
+{
+	struct zindex z = { .r = r, .cpu = (int)cpu, .off = off + KT_REC_CHUNK_HDR, .zlen = len };
+	unsigned char *src;
+	int k;
+
+	if (zlimits(r, off, cpu, len, clen))
+		return 1;
+	src = malloc(len ? len : 1);
+	if (!src)
+		return -1;
+	if (read_at(r->fd, src, len, off + KT_REC_CHUNK_HDR) < 0) {
+		free(src);
+		damage(r, off, "unreadable: %s", strerror(errno));
+		return 1;
+	}
+	k = zcheck(r, off, cpu, len, crc, clen, src, zbuf, zcap, zindex_page, &z);
+	free(src);
+	return k;
 }
 
 /* Keep a description chunk's payload, NUL-terminated. */
@@ -994,4 +1015,283 @@ int kt_recr_page(struct kt_recr *r, int cpu, unsigned int i, void *buf, size_t s
 	}
 	memset((char *)buf + n, 0, size - n);
 	return 0;
+}
+
+/* ------------------------------------------------ reading a stream */
+
+/* Up to @n bytes (fewer only at the end of the stream), or -1. */
+static ssize_t read_full(int fd, void *buf, size_t n)
+{
+	size_t done = 0;
+
+	while (done < n) {
+		ssize_t k = read(fd, (char *)buf + done, n - done);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return -1;
+		if (k == 0)
+			break;
+		done += k;
+	}
+	return (ssize_t)done;
+}
+
+static int zstream_page(void *arg, uint32_t off, uint32_t len, uint32_t skip, uint64_t lost)
+{
+	struct kt_recs *s = arg;
+
+	if (s->nzp == s->zpcap) {
+		unsigned int cap = s->zpcap ? 2 * s->zpcap : 64;
+		void *n = realloc(s->zp, cap * sizeof(*s->zp));
+
+		if (!n)
+			return -2;
+		s->zp = n;
+		s->zpcap = cap;
+	}
+	s->zp[s->nzp].off = off;
+	s->zp[s->nzp].len = len;
+	s->zp[s->nzp].skip = skip;
+	s->zp[s->nzp].lost = lost;
+	s->nzp++;
+	if (s->index) {
+		struct kt_rec_page *p;
+
+		if (add_page(s->r, (int)s->zcpu, s->zoff + KT_REC_CHUNK_HDR, len, skip, lost) < 0)
+			return -2;
+		p = &s->r->pages[s->zcpu][s->r->npages[s->zcpu] - 1];
+		p->zlen = 1;
+		p->zoff = off;
+	}
+	return 0;
+}
+
+static int stream_grow(struct kt_recs *s, size_t len)
+{
+	if (len > s->cap || !s->buf) {
+		unsigned char *n = realloc(s->buf, len ? len : 1);
+
+		if (!n)
+			return -1;
+		s->buf = n;
+		s->cap = len;
+	}
+	return 0;
+}
+
+/* The next item, as kt_recs_next(); descriptions are kept on the way. */
+static int stream_step(struct kt_recs *s, struct kt_recs_item *it, bool described)
+{
+	struct kt_recr *r = s->r;
+
+	for (;;) {
+		unsigned char h[KT_REC_CHUNK_HDR];
+		unsigned int type, cpu;
+		uint32_t len, aux;
+		uint64_t lost;
+		off_t off = s->off;
+		ssize_t n;
+
+		if (s->zi < s->nzp) {
+			*it = (struct kt_recs_item){
+				.type = KT_REC_PAGE, .cpu = s->zcpu, .skip = s->zp[s->zi].skip,
+				.lost = s->zp[s->zi].lost, .data = s->z + s->zp[s->zi].off,
+				.len = s->zp[s->zi].len, .off = s->zoff,
+			};
+			s->zi++;
+			return 1;
+		}
+		if (s->done)
+			return 0;
+		n = read_full(r->fd, h, sizeof(h));
+		if (n < 0) {
+			damage(r, off, "unreadable: %s", strerror(errno));
+			s->done = true;
+			continue;
+		}
+		s->off += n;
+		r->size = s->off;
+		if (n == 0) {
+			s->done = true;		/* no END: the verdict says so */
+			continue;
+		}
+		if (n < KT_REC_CHUNK_HDR) {
+			damage(r, off, "truncated: %zd bytes at the end, less than a chunk header (%d)",
+			       n, KT_REC_CHUNK_HDR);
+			s->done = true;
+			continue;
+		}
+		type = get16(h + 4);
+		cpu = get16(h + 6);
+		len = get32(h + 8);
+		aux = get32(h + 12);
+		lost = get64(h + 16);
+		s->done = true;		/* until the chunk proves whole */
+		if (get32(h) != KT_REC_SYNC) {
+			damage(r, off, "corrupt: no chunk header here (sync word 0x%08x)",
+			       (unsigned int)get32(h));
+			continue;
+		}
+		if (type == KT_REC_PAGE && (len > KT_REC_MAX_PAGE || cpu >= 4096)) {
+			damage(r, off, "corrupt: PAGE chunk of %u bytes for cpu %u", (unsigned int)len,
+			       cpu);
+			continue;
+		}
+		if (type == KT_REC_ZPAGES && r->version >= 2 && zlimits(r, off, cpu, len, lost))
+			continue;
+		if (type == KT_REC_FORMAT && len > KT_REC_MAX_FORMAT) {
+			damage(r, off, "corrupt: FORMAT chunk of %u bytes (a format is a few KiB)",
+			       (unsigned int)len);
+			continue;
+		}
+		if (type != KT_REC_PAGE && type != KT_REC_ZPAGES && len > KT_REC_MAX_META) {
+			damage(r, off, "corrupt: %s chunk of %u bytes (at most %u)",
+			       kt_rec_type_name(type), (unsigned int)len, KT_REC_MAX_META);
+			continue;
+		}
+		if (stream_grow(s, len) < 0)
+			return -1;
+		n = read_full(r->fd, s->buf, len);
+		if (n < 0) {
+			damage(r, off, "unreadable: %s", strerror(errno));
+			continue;
+		}
+		s->off += n;
+		r->size = s->off;
+		if ((uint32_t)n < len) {
+			damage(r, off, "truncated: %s chunk of %u bytes, %zd left in the stream",
+			       kt_rec_type_name(type), (unsigned int)len, n);
+			continue;
+		}
+		s->done = false;
+		if (type == KT_REC_PAGE) {
+			if (s->index && add_page(r, cpu, off + KT_REC_CHUNK_HDR, len, aux, lost) < 0)
+				return -1;
+			*it = (struct kt_recs_item){
+				.type = KT_REC_PAGE, .cpu = cpu, .skip = aux, .lost = lost,
+				.data = s->buf, .len = len, .off = off,
+			};
+			return 1;
+		}
+		if (type == KT_REC_ZPAGES && r->version >= 2) {
+			int k;
+
+			s->nzp = s->zi = 0;
+			s->zcpu = cpu;
+			s->zoff = off;
+			k = zcheck(r, off, cpu, len, aux, lost, s->buf, &s->z, &s->zcap,
+				   zstream_page, s);
+			if (k < 0)
+				return -1;
+			s->done = k > 0;	/* the pages before the damage first */
+			continue;
+		}
+		if (type == KT_REC_END) {
+			r->ended = true;
+			s->done = true;
+			continue;
+		}
+		if (kt_crc32(0, s->buf, len) != aux) {
+			damage(r, off, "corrupt: %s chunk of %u bytes fails its checksum (0x%08x)",
+			       kt_rec_type_name(type), (unsigned int)len, (unsigned int)aux);
+			s->done = true;
+			continue;
+		}
+		if (type == KT_REC_ROUND && len == 8) {
+			*it = (struct kt_recs_item){ .type = KT_REC_ROUND, .ts = get64(s->buf),
+						     .off = off };
+			return 1;
+		}
+		{
+			int k = describe(r, type, s->buf, len);
+
+			if (k < 0)
+				return -1;
+			if (k > 0) {
+				damage(r, off, "corrupt: FORMAT chunk without a system name");
+				s->done = true;
+				continue;
+			}
+		}
+		if (type == KT_REC_TASKS && described) {
+			*it = (struct kt_recs_item){ .type = KT_REC_TASKS, .data = s->buf, .len = len,
+						     .off = off };
+			return 1;
+		}
+	}
+}
+
+int kt_recs_open(struct kt_recs *s, struct kt_recr *r, int fd, char *err, size_t errlen)
+{
+	unsigned char h[KT_REC_FILE_HDR];
+	unsigned int hsize;
+	bool index = s->index;
+	ssize_t n;
+	int k;
+
+	memset(s, 0, sizeof(*s));
+	memset(r, 0, sizeof(*r));
+	s->index = index;
+	s->r = r;
+	r->fd = fd;
+	n = read_full(fd, h, sizeof(h));
+	if (n < KT_REC_FILE_HDR || memcmp(h, KT_REC_MAGIC, 8)) {
+		if (n < 0)
+			snprintf(err, errlen, "%s", strerror(errno));
+		else
+			snprintf(err, errlen, "not a ktrail recording (no \"\\x89KTRAIL\" header at "
+				 "offset 0)");
+		errno = EINVAL;
+		return -1;
+	}
+	r->version = get16(h + 8);
+	hsize = get16(h + 10);
+	if (r->version < KT_REC_VERSION_PLAIN || r->version > KT_REC_VERSION ||
+	    hsize < KT_REC_FILE_HDR) {
+		snprintf(err, errlen, "recording format version %u (header %u bytes): this ktrail "
+			 "reads versions %d to %d", r->version, hsize, KT_REC_VERSION_PLAIN,
+			 KT_REC_VERSION);
+		errno = ENOTSUP;
+		return -1;
+	}
+	s->off = n;
+	if (hsize > KT_REC_FILE_HDR) {
+		if (stream_grow(s, hsize) < 0)
+			goto nomem;
+		n = read_full(fd, s->buf, hsize - KT_REC_FILE_HDR);
+		s->off += n > 0 ? n : 0;
+	}
+	r->size = s->off;
+	k = stream_step(s, &s->item, false);
+	if (k < 0)
+		goto nomem;
+	s->held = k > 0;
+	return 0;
+nomem:
+	snprintf(err, errlen, "out of memory reading the recording");
+	kt_recs_close(s);
+	errno = ENOMEM;
+	return -1;
+}
+
+int kt_recs_next(struct kt_recs *s, struct kt_recs_item *it)
+{
+	if (s->held) {
+		s->held = false;
+		*it = s->item;
+		return 1;
+	}
+	return stream_step(s, it, true);
+}
+
+void kt_recs_close(struct kt_recs *s)
+{
+	free(s->buf);
+	free(s->z);
+	free(s->zp);
+	s->buf = s->z = NULL;
+	s->zp = NULL;
+	s->nzp = s->zi = 0;
 }

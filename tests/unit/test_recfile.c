@@ -408,6 +408,91 @@ static void test_zdamaged(void **state)
 	fclose(fp);
 }
 
+/* The compressed recording read as a stream: its items in order; cut at
+ * every byte: never a crash, the items before the cut. */
+static void test_zstream(void **state)
+{
+	long size, poff;
+	FILE *fp = make_zrecording(&size, &poff);
+
+	(void)state;
+	for (long n = size; n >= KT_REC_FILE_HDR; n--) {
+		struct kt_recr r;
+		struct kt_recs s = { 0 };
+		struct kt_recs_item it;
+		char err[256];
+		int fd = cut(fp, n), k, npages = 0, nrounds = 0;
+
+		assert_int_equal(lseek(fd, 0, SEEK_SET), 0);	/* read from the start */
+		if (kt_recs_open(&s, &r, fd, err, sizeof(err)) < 0)
+			fail_msg("n=%ld: %s", n, err);
+		while ((k = kt_recs_next(&s, &it)) > 0) {
+			if (it.type == KT_REC_PAGE) {
+				static const unsigned int cpus[] = { 0, 0, 3 };
+
+				assert_true(npages < 3);
+				assert_int_equal(it.cpu, cpus[npages]);
+				if (npages == 0)
+					assert_memory_equal(it.data, page0, sizeof(page0));
+				if (npages == 1) {
+					assert_int_equal(it.len, 8);
+					assert_int_equal(it.skip, 7);
+				}
+				if (npages == 2) {
+					assert_int_equal(it.lost, 5);
+					assert_memory_equal(it.data, page1, sizeof(page1));
+				}
+				npages++;
+			} else if (it.type == KT_REC_ROUND) {
+				assert_int_equal(it.ts, 1234);
+				assert_int_equal(npages, 3);
+				nrounds++;
+			}
+		}
+		assert_int_equal(k, 0);
+		if (n == size) {
+			assert_true(r.ended);
+			assert_false(r.damaged);
+			assert_int_equal(npages, 3);
+			assert_int_equal(nrounds, 1);
+			assert_string_equal(r.stats, "cpu0=x\n");
+			assert_string_equal(r.header_page, "hp");
+		} else {
+			assert_false(r.ended);
+		}
+		if (n == poff + KT_REC_CHUNK_HDR + 5) {
+			char want[128];
+
+			assert_int_equal(r.damage_off, poff);
+			snprintf(want, sizeof(want), "truncated: ZPAGES chunk of %u bytes, 5 left in "
+				 "the stream", chunk_len(fp, poff));
+			assert_string_equal(r.damage, want);
+			assert_int_equal(npages, 0);
+		}
+		kt_recs_close(&s);
+		kt_recr_close(&r);
+	}
+	fclose(fp);
+}
+
+/* The time of a sub-buffer's last event: the header's plus every delta. */
+static void test_last_ts(void **state)
+{
+	unsigned char le[64] = { 0 };
+
+	(void)state;
+	le[0] = 100;		/* time stamp 100, 64-bit little-endian */
+	le[8] = 28;		/* commit: 28 bytes */
+	le[16] = 2 | 5 << 5;	/* data, 3 words, delta 5 */
+	le[28] = 30;		/* time extend: delta 1 << 27 */
+	le[32] = 1;
+	le[36] = 1 | 3 << 5;	/* data, 2 words, delta 3 */
+	assert_int_equal(kt_subbuf_last_ts(le, sizeof(le), 8, false), 100 + 5 + (1u << 27) + 3);
+	le[8] = 12;		/* only the first event */
+	assert_int_equal(kt_subbuf_last_ts(le, sizeof(le), 8, false), 105);
+	assert_int_equal(kt_subbuf_last_ts(le, 8, 8, false), 0);
+}
+
 /* A sub-buffer as a big-endian 32-bit kernel writes it, and the same in
  * a little-endian 64-bit layout. */
 static void test_subbuf_layouts(void **state)
@@ -480,6 +565,8 @@ int main(void)
 		cmocka_unit_test(test_zroundtrip),
 		cmocka_unit_test(test_ztruncated_everywhere),
 		cmocka_unit_test(test_zdamaged),
+		cmocka_unit_test(test_zstream),
+		cmocka_unit_test(test_last_ts),
 		cmocka_unit_test(test_subbuf_layouts),
 		cmocka_unit_test(test_tasks),
 	};
