@@ -16,6 +16,8 @@
 #   KTRAIL_B=/old/ktrail CONFIGS="none record record_b live live_b" bench/record-bench.sh
 #                                          # _b: another build, alternating
 #   KTRAIL_OPTS="--compat off" ...         # options for every ktrail run
+#   CONFIGS="none record record_nocomp record_zstd3 tracecmd" ...
+#                                          # record compressed (default), not, zstd:3
 #
 # The workload is bench/workload.c (6 syscalls, 12 events per iteration).
 # Files go to /dev/shm.  trace-cmd 3.1.6 needs -d and the LD_PRELOAD shim
@@ -58,6 +60,9 @@ run_live() {	# $1: the binary (default $KTRAIL)
 	stat -c %s "$out/live.csv" > "$out/size.txt"
 }
 run_record_b() { run_record "$KTRAIL_B"; }
+# record's sub-buffers as they are (version 1), and at zstd level 3
+run_record_nocomp() { KTRAIL_OPTS="$KTRAIL_OPTS --compress none" run_record; }
+run_record_zstd3() { KTRAIL_OPTS="$KTRAIL_OPTS --compress zstd:3" run_record; }
 run_live_b() { run_live "$KTRAIL_B"; }
 run_tc() {	# $1: extra trace-cmd options
 	# shellcheck disable=SC2086

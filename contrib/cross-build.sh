@@ -76,7 +76,7 @@ phase "sysroot $SYS"
 # version: the same Debian release) and ktrail's libraries with their -dev.
 GCCV=$(gcc -dumpversion 2> /dev/null | cut -d. -f1)
 SYS_PKGS="libc6 libc6-dev linux-libc-dev libgcc-${GCCV:-12}-dev libgcc-s1
-	libtracefs1 libtracefs-dev libtraceevent1 libtraceevent-dev libcap2 libcap-dev
+	libtracefs1 libtracefs-dev libtraceevent1 libtraceevent-dev libcap2 libcap-dev libzstd1 libzstd-dev
 	libcmocka0 libcmocka-dev"
 # shellcheck disable=SC2086,SC2116
 want=$(echo $SYS_PKGS)

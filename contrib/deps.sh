@@ -3,8 +3,8 @@
 # Install what ktrail needs to build and test on Debian/Ubuntu (root).
 set -e
 PKGS="build-essential autoconf automake libtool pkg-config
-      libtracefs-dev libtraceevent-dev libcap-dev libcmocka-dev libtracecmd-dev trace-cmd
-      python3 procps valgrind"
+      libtracefs-dev libtraceevent-dev libcap-dev libzstd-dev libcmocka-dev libtracecmd-dev trace-cmd
+      python3 procps valgrind netcat-openbsd"
 # The i386 build of the test workload (the _time32 events), where the
 # architecture has it.
 case "$(dpkg --print-architecture 2>/dev/null)" in

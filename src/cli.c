@@ -8,6 +8,7 @@
 
 #include "ktrail/cli.h"
 #include "ktrail/filter.h"
+#include "ktrail/recfile.h"
 #include "ktrail/ring.h"
 #include "ktrail/writer.h"
 
@@ -28,6 +29,7 @@ enum {
 	OPT_SUMMARY_BY,
 	OPT_INTERVAL,
 	OPT_DURATION,
+	OPT_COMPRESS,
 };
 
 static const struct option long_opts[] = {
@@ -49,6 +51,7 @@ static const struct option long_opts[] = {
 	{ "user", required_argument, NULL, OPT_USER },
 	{ "info", no_argument, NULL, OPT_INFO },
 	{ "clock", required_argument, NULL, OPT_CLOCK },
+	{ "compress", required_argument, NULL, OPT_COMPRESS },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -59,9 +62,9 @@ void kt_cli_usage(FILE *fp)
 	char names[64];
 
 	fputs("Usage: ktrail [trace] [OPTIONS] [-- COMMAND [ARGS...]]\n"
-	      "       ktrail record -o FILE [OPTIONS] [-- COMMAND [ARGS...]]\n"
+	      "       ktrail record -o FILE|- [OPTIONS] [-- COMMAND [ARGS...]]\n"
 	      "       ktrail report [-o FMT[:FILE]]... [-e ...] [--scope ...] [--duration ...]\n"
-	      "                     [--raw] [--summary-by BY] [--interval SECONDS] FILE\n"
+	      "                     [--raw] [--summary-by BY] [--interval SECONDS] FILE|-\n"
 	      "       ktrail report --info FILE\n"
 	      "       ktrail list\n"
 	      "       ktrail check [-e LIST] [--probes KIND] [--compat MODE]\n"
@@ -113,6 +116,8 @@ void kt_cli_usage(FILE *fp)
 	      "      --reader KIND      auto, mmap (Linux >= 6.10) or read (default: auto,\n"
 	      "                         which is read)\n"
 	      "      --buffer-size KB   kernel buffer per CPU (default: 4096)\n"
+	      "      --compress HOW     record: zstd (default; level 1), zstd:LEVEL (1 to\n"
+	      "                         19) or none (a file older ktrail versions read)\n"
 	      "      --clock CLOCK      the kernel's trace clock: boot (trace's default:\n"
 	      "                         synchronised, wall-clock exact), local (record's\n"
 	      "                         default: the cheapest per event), mono, global...\n"
@@ -131,9 +136,12 @@ void kt_cli_usage(FILE *fp)
 	      "system until SIGINT, SIGTERM or SIGHUP.\n"
 	      "\n"
 	      "  record    trace as above, but write the kernel's raw buffers to -o FILE\n"
-	      "            without decoding (a slow board: decode elsewhere)\n"
+	      "            without decoding (a slow board: decode elsewhere); -o -:\n"
+	      "            to standard output (ssh board ktrail record -o - | ktrail\n"
+	      "            report -), the command's own output to standard error\n"
 	      "  report    decode a recording (or a trace-cmd trace.dat) into -o outputs,\n"
-	      "            on any machine; -e and --scope narrow what was recorded;\n"
+	      "            on any machine; FILE - is standard input, decoded as it\n"
+	      "            arrives; -e and --scope narrow what was recorded;\n"
 	      "            --info describes the file; a damaged recording is decoded\n"
 	      "            up to the damage, then named with its offset (exit 1)\n"
 	      "  list      the events and sets this build knows, and whether this\n"
@@ -232,6 +240,34 @@ static int parse_interval(const char *s, uint64_t *ns, char *err, size_t errlen)
 	return 0;
 big:
 	snprintf(err, errlen, "--interval '%s': at most %llu seconds", s, MAX_INTERVAL_S);
+	return -1;
+}
+
+/* record --compress zstd[:LEVEL]|none */
+static int parse_compress(const char *arg, struct kt_opts *o, char *err, size_t errlen)
+{
+	o->compress_given = true;
+	if (!strcmp(arg, "none")) {
+		o->compress = 0;
+		return 0;
+	}
+	if (!strcmp(arg, "zstd")) {
+		o->compress = KT_REC_ZSTD_LEVEL;
+		return 0;
+	}
+	if (!strncmp(arg, "zstd:", 5)) {
+		char *end;
+		long v;
+
+		errno = 0;
+		v = strtol(arg + 5, &end, 10);
+		if (!errno && end != arg + 5 && !*end && v >= 1 && v <= 19) {
+			o->compress = (int)v;
+			return 0;
+		}
+	}
+	snprintf(err, errlen, "invalid --compress '%s' (use zstd, zstd:LEVEL with LEVEL 1 to 19, "
+		 "or none)", arg);
 	return -1;
 }
 
@@ -373,6 +409,7 @@ static int cli_parse(int argc, char **argv, struct kt_opts *o, char *err, size_t
 	memset(o, 0, sizeof(*o));
 	o->cmd = KT_CMD_TRACE;
 	o->reader = KT_READER_AUTO;
+	o->compress = KT_REC_ZSTD_LEVEL;
 	o->events = default_events;
 	err[0] = '\0';
 	if (argc > 1 && argv[1][0] != '-') {
@@ -452,6 +489,10 @@ static int cli_parse(int argc, char **argv, struct kt_opts *o, char *err, size_t
 					return -1;
 				}
 				o->record_path = optarg;
+				if (!strcmp(optarg, "-")) {
+					o->record_stdout = true;
+					o->record_path = "standard output";
+				}
 				break;
 			}
 			if (parse_output(optarg, o, err, errlen) < 0)
@@ -459,6 +500,10 @@ static int cli_parse(int argc, char **argv, struct kt_opts *o, char *err, size_t
 			break;
 		case OPT_INFO:
 			o->info = true;
+			break;
+		case OPT_COMPRESS:
+			if (parse_compress(optarg, o, err, errlen) < 0)
+				return -1;
 			break;
 		case OPT_CLOCK:
 			if (!*optarg || strspn(optarg, "abcdefghijklmnopqrstuvwxyz0123456789-_") !=
@@ -570,6 +615,11 @@ static int cli_parse(int argc, char **argv, struct kt_opts *o, char *err, size_t
 		if (r < 0)
 			return -1;
 	}
+	if (o->compress_given && o->cmd != KT_CMD_RECORD) {
+		snprintf(err, errlen, "--compress is an option of 'ktrail record' (a report "
+			 "reads compressed and plain recordings alike)");
+		return -1;
+	}
 	if (o->info && o->cmd != KT_CMD_REPORT) {
 		snprintf(err, errlen, "--info is an option of 'ktrail report'");
 		return -1;
@@ -585,6 +635,10 @@ static int cli_parse(int argc, char **argv, struct kt_opts *o, char *err, size_t
 			return -1;
 		}
 		o->report_path = argv[optind];
+		if (!strcmp(o->report_path, "-")) {
+			o->report_stdin = true;
+			o->report_path = "standard input";
+		}
 		optind++;
 	}
 	if (o->cmd == KT_CMD_RECORD && !o->record_path) {

@@ -18,7 +18,7 @@ _ktrail()
 {
 	local cur prev cmd i w
 	local opts="--events --output --pid --quiet --reader --buffer-size --compat --probes
-		--overwrite --output-device --scope --raw --user --clock --summary-by --interval --info
+		--overwrite --output-device --scope --raw --user --clock --compress --summary-by --interval --info
 		--help --version"
 
 	cur=${COMP_WORDS[COMP_CWORD]}
@@ -69,6 +69,7 @@ _ktrail()
 	--probes) COMPREPLY=($(compgen -W "auto kprobe tracepoint" -- "$cur")); return 0 ;;
 	--summary-by) COMPREPLY=($(compgen -W "event process thread" -- "$cur")); return 0 ;;
 	--clock) COMPREPLY=($(compgen -W "boot local global mono mono_raw counter uptime perf tai" -- "$cur")); return 0 ;;
+	--compress) COMPREPLY=($(compgen -W "zstd none zstd:1 zstd:3 zstd:9 zstd:19" -- "$cur")); return 0 ;;
 	--user) COMPREPLY=($(compgen -u -- "$cur")); return 0 ;;
 	-p | --pid) COMPREPLY=($(compgen -W "$(ps -e -o pid= 2> /dev/null)" -- "$cur")); return 0 ;;
 	--buffer-size | --scope | --interval) return 0 ;;

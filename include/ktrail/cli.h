@@ -54,8 +54,12 @@ struct kt_opts {
 	unsigned int nfexprs;
 	bool events_given;	/* -e named events (not only filters) */
 	bool sel_default;	/* neither -e nor an event filter: the default */
-	const char *record_path;	/* record: -o FILE */
-	const char *report_path;	/* report: the recording */
+	const char *record_path;	/* record: -o FILE ("standard output" for -o -) */
+	bool record_stdout;	/* record -o -: the recording goes to standard output */
+	int compress;		/* record --compress: zstd level, 0: none */
+	bool compress_given;
+	const char *report_path;	/* report: the recording ("standard input" for -) */
+	bool report_stdin;	/* report -: read as it arrives on standard input */
 	bool info;		/* report --info: describe the recording */
 	bool raw;		/* --raw: numbers, not names */
 	int summary_by;		/* --summary-by: enum kt_sum_by (writer.h) */

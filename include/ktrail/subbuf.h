@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* The commit word's flag bits (kernel ring_buffer.c): data size is below. */
 #define KT_RB_COMMIT_MASK ((1u << 27) - 1)
@@ -42,5 +43,12 @@ long long kt_subbuf_missed(const void *subbuf, size_t subbuf_size, int long_size
  * @subbuf_size.
  */
 size_t kt_subbuf_used(const void *subbuf, size_t subbuf_size, int long_size, bool big_endian);
+
+/*
+ * The time of the last event of @subbuf (its header's time plus every
+ * delta, as kbuffer counts them); 0 for a sub-buffer too short to hold a
+ * header.  Walks the event headers only.
+ */
+uint64_t kt_subbuf_last_ts(const void *subbuf, size_t subbuf_size, int long_size, bool big_endian);
 
 #endif

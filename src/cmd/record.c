@@ -5,6 +5,7 @@
  * (doc/recording.md): no event is decoded here.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,11 +31,15 @@ struct recorder {
 	unsigned int nfmts;
 	struct kt_recw rec;
 	FILE *rec_fp;		/* written through its descriptor only */
+	int out_fd;		/* -o -: the standard output ktrail was given, or -1 */
 	unsigned long long rec_pages, rec_bytes;
 	/* The ABI helper's execs written so far (EXECS chunks), when. */
 	uint32_t execs_since;
 	unsigned long long execs_skipped;
 	struct timespec execs_at;
+	/* ROUND chunks: the latest sub-buffer time before this round, and
+	 * the last ROUND written. */
+	uint64_t prev_max, round_sent;
 };
 
 #define REC(s) ((struct recorder *)(s))
@@ -86,14 +91,23 @@ static void rec_failed(struct session *s)
  * (its length, and the loss flags for the summary).  Returns the pages
  * written, or -1; *@more: a CPU had more than a round's worth.
  */
+static void rec_execs(struct session *s, bool now);
+
 static int rec_round(struct session *s, bool *more)
 {
 	int long_size = kt_decoder_long_size(s->dec);
+	struct recorder *rc = REC(s);
+	/* What a reader of the stream may merge after this round (see
+	 * doc/recording.md, ROUND): every event older than the sub-buffers
+	 * read before the round, and than the last one read of each CPU
+	 * that still had more. */
+	uint64_t limit = rc->prev_max, round_max = rc->prev_max;
 	int total = 0;
 
 	*more = false;
 	for (int i = 0; i < s->ncpus && !s->write_err; i++) {
 		struct sess_cpu *c = &s->cpus[i];
+		uint64_t last_ts = 0;
 		int n = 0;
 
 		if (!c->ring)
@@ -116,6 +130,17 @@ static int rec_round(struct session *s, bool *more)
 				return -1;
 			if (r == 0)
 				break;
+			/* Streaming: the time of its last event (a few ns an
+			 * event), so that a reader merges everything up to it
+			 * at the next round; a file: the header's time, its
+			 * first event's (no work an event). */
+			if (s->o->record_stdout)
+				last_ts = kt_subbuf_last_ts(pb, s->pool.subbuf_size, long_size,
+							    HOST_BE);
+			else
+				memcpy(&last_ts, pb, sizeof(last_ts));
+			if (last_ts > round_max)
+				round_max = last_ts;
 			/* The kernel recorded is this machine: its byte order. */
 			used = kt_subbuf_used(pb, s->pool.subbuf_size, long_size, HOST_BE);
 			missed = lost ? (long long)lost :
@@ -132,9 +157,25 @@ static int rec_round(struct session *s, bool *more)
 			REC(s)->rec_bytes += KT_REC_CHUNK_HDR + used;
 			n++;
 		}
+		/* This CPU's frame of compressed sub-buffers. */
+		if (!s->write_err && kt_recw_pages_end(&rc->rec) < 0)
+			rec_failed(s);
 		total += n;
-		*more |= n == SESS_PAGES_PER_ROUND;
+		if (n == SESS_PAGES_PER_ROUND) {
+			*more = true;
+			if (last_ts < limit)
+				limit = last_ts;
+		}
 	}
+	/* The execs before what this ROUND lets a stream's reader decode:
+	 * every round when streaming, else every 100 ms. */
+	rec_execs(s, s->o->record_stdout);
+	if (!s->write_err && limit > rc->round_sent) {
+		if (kt_recw_round(&rc->rec, limit) < 0)
+			rec_failed(s);
+		rc->round_sent = limit;
+	}
+	rc->prev_max = round_max;
 	if (!s->write_err && kt_recw_flush(&REC(s)->rec) < 0)
 		rec_failed(s);
 	return total;
@@ -302,10 +343,19 @@ static int rec_open(struct session *s, char *err, size_t errlen)
 
 	if (gethostname(s->hostname, sizeof(s->hostname)) < 0)
 		s->hostname[0] = '\0';
-	REC(s)->rec_fp = sess_open_output(s, s->o->record_path, &seekable, err, errlen);
-	if (!REC(s)->rec_fp)
-		return -1;
-	if (kt_recw_begin(&REC(s)->rec, REC(s)->rec_fp) < 0 || rec_meta(s) < 0 ||
+	if (REC(s)->out_fd >= 0) {
+		REC(s)->rec_fp = fdopen(REC(s)->out_fd, "w");
+		if (!REC(s)->rec_fp) {
+			snprintf(err, errlen, "cannot write standard output: %s", strerror(errno));
+			return -1;
+		}
+		REC(s)->out_fd = -1;	/* the stream's now */
+	} else {
+		REC(s)->rec_fp = sess_open_output(s, s->o->record_path, &seekable, err, errlen);
+		if (!REC(s)->rec_fp)
+			return -1;
+	}
+	if (kt_recw_begin_z(&REC(s)->rec, REC(s)->rec_fp, s->o->compress) < 0 || rec_meta(s) < 0 ||
 	    kt_recw_chunk(&REC(s)->rec, KT_REC_HEADER_PAGE, REC(s)->header_page, REC(s)->header_page_len,
 			  NULL, 0) < 0)
 		goto fail;
@@ -414,7 +464,7 @@ static void rec_close(struct session *s)
 {
 	if (!REC(s)->rec_fp)
 		return;
-	if (s->write_err) {
+	if (s->write_err && !s->o->record_stdout) {
 		if (ftruncate(fileno(REC(s)->rec_fp), REC(s)->rec.good) < 0) {
 			/* the message already names the write error */
 		}
@@ -429,10 +479,7 @@ static void rec_close(struct session *s)
 
 static int record_round(struct session *s, bool *more)
 {
-	if (rec_round(s, more) < 0)
-		return -1;
-	rec_execs(s, false);
-	return 0;
+	return rec_round(s, more) < 0 ? -1 : 0;
 }
 
 /*
@@ -475,6 +522,12 @@ static int record_finish(struct session *s, struct kt_session_result *res, char 
 	sess_report_lost(s, res);
 	sess_report_profile(s, res);
 	rec_close(s);
+	if (s->write_err && s->o->record_stdout) {
+		snprintf(err, errlen, "writing standard output: %s%s", strerror(s->write_err),
+			 s->write_err == EPIPE ? " (its reader closed it): the recording stopped "
+			 "there" : "");
+		return -1;
+	}
 	if (s->write_err) {
 		snprintf(err, errlen, "writing %s: %s (the recording is kept up to its last "
 			 "whole chunk)", s->write_err_name, strerror(s->write_err));
@@ -487,9 +540,14 @@ static void record_summary(struct session *s, unsigned long long lost, const cha
 {
 	struct recorder *r = REC(s);
 
-	fprintf(stderr, "ktrail: %llu sub-buffers (%.1f MiB) %s %s, %llu events lost (%s)\n",
-		r->rec_pages, r->rec_bytes / 1048576.0,
-		s->write_err ? "recorded before the failure in" : "recorded in",
+	char z[64] = "";
+
+	if (r->rec.level > 0)
+		snprintf(z, sizeof(z), ", compressed to %.1f MiB", r->rec.zout / 1048576.0);
+	fprintf(stderr, "ktrail: %llu sub-buffers (%.1f MiB%s) %s %s, %llu events lost (%s)\n",
+		r->rec_pages, r->rec_bytes / 1048576.0, z,
+		s->write_err ? "recorded before the failure in" :
+		s->o->record_stdout ? "recorded to" : "recorded in",
 		s->o->record_path, lost, per_cpu);
 }
 
@@ -529,18 +587,41 @@ static const struct sess_mode record_mode = {
 int kt_cmd_record(const struct kt_opts *o, struct kt_session_result *res, char *err,
 		  size_t errlen)
 {
-	struct recorder *r = calloc(1, sizeof(*r));
-	int ret;
+	struct recorder *r;
+	int ret, saved = -1;
 
+	memset(res, 0, sizeof(*res));
+	if (o->record_stdout) {
+		/* -o -: the recording takes standard output; ktrail's and the
+		 * command's own standard output become standard error. */
+		if (isatty(STDOUT_FILENO)) {
+			snprintf(err, errlen, "record -o -: standard output is a terminal, and a "
+				 "recording is binary: pipe it (ktrail record -o - ... | ktrail "
+				 "report -) or give a file");
+			return KT_EXIT_USAGE;
+		}
+		saved = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+		if (saved < 0 || dup2(STDERR_FILENO, STDOUT_FILENO) < 0) {
+			snprintf(err, errlen, "record -o -: standard output: %s", strerror(errno));
+			if (saved >= 0)
+				close(saved);
+			return KT_EXIT_ERROR;
+		}
+	}
+	r = calloc(1, sizeof(*r));
 	if (!r) {
-		memset(res, 0, sizeof(*res));
+		if (saved >= 0)
+			close(saved);
 		snprintf(err, errlen, "out of memory");
 		return KT_EXIT_ERROR;
 	}
+	r->out_fd = saved;
 	r->s.o = o;
 	r->s.mode = &record_mode;
 	r->s.sel = &o->sel;
 	ret = sess_run(&r->s, res, err, errlen);
+	if (r->out_fd >= 0)
+		close(r->out_fd);	/* never opened as the recording */
 	free(r);
 	return ret;
 }

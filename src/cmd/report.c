@@ -34,6 +34,8 @@
 struct reporter {
 	struct session s;	/* first */
 	struct kt_recr rd;	/* the recording */
+	bool stream;		/* read as it arrives (report -, not a regular file) */
+	struct kt_recs rs;	/* then its reader */
 	unsigned int *rd_next;	/* the next page of each CPU */
 	unsigned long long rd_bad;	/* sub-buffers that failed the check */
 	int rd_bad_cpu;
@@ -157,8 +159,11 @@ static int report_info(FILE *fp, const struct kt_recr *rd, const char *path)
 		bytes += b;
 		fprintf(fp, "%s cpu%d %u (%llu bytes)", c ? "," : "", c, rd->npages[c], b);
 	}
-	fprintf(fp, "%s; %llu in all (%llu bytes)\n", rd->ncpus ? "" : " none", rd->total_pages,
+	fprintf(fp, "%s; %llu in all (%llu bytes)", rd->ncpus ? "" : " none", rd->total_pages,
 		bytes);
+	if (rd->zchunks)
+		fprintf(fp, " in %llu zstd chunks (%llu bytes)", rd->zchunks, rd->zbytes);
+	fputc('\n', fp);
 	if (rd->stats) {
 		fprintf(fp, "at the end:\n");
 		print_lines(fp, rd->stats);
@@ -248,34 +253,71 @@ static void report_summary(struct reporter *rp, const char *path, struct kt_sess
  * none recorded, the user's filter as it is; else a filter of its own,
  * the user's expressions first.  Returns 0, or -1 out of memory.
  */
-/* The recorded execs' ABIs as the process table's ABI source. */
+/*
+ * The recorded execs' ABIs as the process table's ABI source.  A stream
+ * brings its EXECS chunks as it goes (each before the ROUND that lets
+ * their execs be decoded): the text is read again when it has grown.
+ */
+struct rep_execs {
+	const struct kt_recr *rd;
+	struct kt_rec_execs *x;
+	size_t had;		/* the length of rd->execs read */
+	const char *path;
+	bool quiet, said_skip;
+};
+
+static void execs_update(struct rep_execs *e)
+{
+	size_t len = e->rd->execs ? strlen(e->rd->execs) : 0, bad;
+
+	if (len == e->had)
+		return;
+	e->had = len;
+	if (kt_rec_execs_add(e->x, e->rd->execs, &bad) < 0)
+		return;	/* out of memory: these ABIs stay unknown */
+	if (bad)
+		fprintf(stderr, "ktrail: %s: the recorded execs are malformed at line %zu: the "
+			"ABIs of the execs after it are unknown\n", e->path, bad);
+	if (kt_rec_execs_skipped(e->x) && !e->quiet && !e->said_skip) {
+		e->said_skip = true;
+		fprintf(stderr, "ktrail: %s: execs came too fast for the ABI helper while "
+			"recording (%llu of them): their ABIs are unknown\n", e->path,
+			kt_rec_execs_skipped(e->x));
+	}
+}
+
 static enum kt_abi execs_abi(void *arg, int tgid, bool exec)
 {
-	return exec ? kt_rec_execs_take(arg, tgid) : KT_ABI_NONE;
+	struct rep_execs *e = arg;
+
+	if (!exec)
+		return KT_ABI_NONE;
+	execs_update(e);
+	return kt_rec_execs_take(e->x, tgid);
 }
 
 static void execs_release(void *arg)
 {
-	kt_rec_execs_free(arg);
+	struct rep_execs *e = arg;
+
+	kt_rec_execs_free(e->x);
+	free(e);
 }
 
 static int report_execs(struct reporter *rp)
 {
 	struct kt_abi_source src = { execs_abi, execs_release, NULL };
+	struct rep_execs *e = calloc(1, sizeof(*e));
 	size_t bad;
 
-	if (!rp->rd.execs)
-		return 0;
-	src.arg = kt_rec_execs_parse(rp->rd.execs, &bad);
-	if (!src.arg)
+	if (!e || !(e->x = kt_rec_execs_parse("", &bad))) {
+		free(e);
 		return -1;
-	if (bad)
-		fprintf(stderr, "ktrail: %s: the recorded execs are malformed at line %zu: the "
-			"ABIs of the execs after it are unknown\n", rp->s.o->report_path, bad);
-	if (kt_rec_execs_skipped(src.arg) && !rp->s.o->quiet)
-		fprintf(stderr, "ktrail: %s: %llu execs came too fast for the ABI helper while "
-			"recording: their ABIs are unknown\n", rp->s.o->report_path,
-			kt_rec_execs_skipped(src.arg));
+	}
+	e->rd = &rp->rd;
+	e->path = rp->s.o->report_path;
+	e->quiet = rp->s.o->quiet;
+	src.arg = e;
 	kt_proc_set_abi_source(rp->s.proc, &src);
 	return 0;
 }
@@ -512,9 +554,11 @@ static int report_sources(struct reporter *rp, char *err, size_t errlen)
 	s->pool.refill = rd_fill;
 	s->pool.bad = rd_bad_page;
 	s->pool.arg = rp;
+	if (rp->stream)
+		s->pool.refill = NULL;	/* pages are pushed as they arrive */
 	for (int i = 0; i < s->ncpus; i++) {
 		s->srcs[i] = &s->cpus[i].ps.src;
-		if (i < rd->ncpus && rd->npages[i] &&
+		if ((rp->stream || (i < rd->ncpus && rd->npages[i])) &&
 		    !(s->cpus[i].ps.kb = kt_decoder_kbuffer_new(s->dec)))
 			goto nomem;
 	}
@@ -552,13 +596,93 @@ static int report_verdict(const struct reporter *rp, char *err, size_t errlen)
 	return KT_EXIT_OK;
 }
 
+/* The sub-buffers a stream may hold before they are merged anyway. */
+#define REPORT_MAX_STREAM (256ull << 20)
+
+/*
+ * A stream: each sub-buffer goes to its CPU's source as it arrives; at
+ * each ROUND, every event older than its time is merged and written (all
+ * of them are in the stream by then), and the outputs are flushed.  A
+ * stream without ROUND chunks (version 1) is merged when its end comes,
+ * or when it holds REPORT_MAX_STREAM of sub-buffers.  Returns 0, or -1
+ * out of memory.
+ */
+static int report_stream(struct reporter *rp)
+{
+	struct session *s = &rp->s;
+	struct kt_recs_item it;
+	unsigned long long held = 0;
+	int k = 0;
+
+	while (!s->write_err && !sess_stop && (k = kt_recs_next(&rp->rs, &it)) > 0) {
+		struct kt_page *p;
+
+		if (it.type == KT_REC_TASKS) {
+			char *text = strndup((const char *)it.data, it.len);
+
+			if (!text)
+				return -1;
+			if (kt_proc_load(s->proc, text) < 0)
+				fprintf(stderr, "ktrail: %s: a recorded process table is malformed\n",
+					s->o->report_path);
+			free(text);
+			continue;
+		}
+		if (it.type == KT_REC_ROUND) {
+			kt_merge(s->srcs, s->ncpus, it.ts, &s->sink, &s->last_ts);
+			sess_outputs_flush(s);
+			held = 0;
+			for (int i = 0; i < s->ncpus; i++)
+				for (struct kt_page *q = s->cpus[i].ps.head; q; q = q->next)
+					held += s->pool.subbuf_size;
+			continue;
+		}
+		if (it.cpu >= (unsigned int)s->ncpus || it.len > s->pool.subbuf_size) {
+			/* A sub-buffer no CPU of the description has, or too long. */
+			if (!rp->rd_bad++) {
+				rp->rd_bad_cpu = (int)it.cpu;
+				rp->rd_bad_off = it.off;
+			}
+			continue;
+		}
+		p = kt_page_get(&s->pool);
+		if (!p)
+			return -1;
+		memcpy(p->data, it.data, it.len);
+		memset(p->data + it.len, 0, s->pool.subbuf_size - it.len);
+		p->off = it.off;
+		p->skip = it.skip;
+		p->lost = it.lost;
+		kt_page_src_push(&s->cpus[it.cpu].ps, p);
+		held += s->pool.subbuf_size;
+		if (held > REPORT_MAX_STREAM) {
+			kt_merge(s->srcs, s->ncpus, ~0ull, &s->sink, &s->last_ts);
+			sess_outputs_flush(s);
+			held = 0;
+		}
+	}
+	return k < 0 ? -1 : 0;
+}
+
 static int report(struct reporter *rp, struct kt_session_result *res, char *err, size_t errlen)
 {
 	struct session *s = &rp->s;
 	int ret;
 
-	if (s->o->info)
+	if (s->o->info) {
+		if (rp->stream) {
+			struct kt_recs_item it;
+			int k;
+
+			while ((k = kt_recs_next(&rp->rs, &it)) > 0)
+				;
+			if (k < 0) {
+				snprintf(err, errlen, "out of memory");
+				return KT_EXIT_ERROR;
+			}
+		}
 		return report_info(stdout, &rp->rd, s->o->report_path);
+	}
 	ret = report_describe(rp, err, errlen);
 	if (ret)
 		return ret;
@@ -576,9 +700,16 @@ static int report(struct reporter *rp, struct kt_session_result *res, char *err,
 		snprintf(err, errlen, "out of memory");
 		return KT_EXIT_ERROR;
 	}
-	for (int i = 0; i < s->ncpus; i++)
-		if (s->cpus[i].ps.kb)
-			kt_page_src_load(&s->cpus[i].ps);
+	if (rp->stream) {
+		if (report_stream(rp) < 0) {
+			snprintf(err, errlen, "out of memory");
+			return KT_EXIT_ERROR;
+		}
+	} else {
+		for (int i = 0; i < s->ncpus; i++)
+			if (s->cpus[i].ps.kb)
+				kt_page_src_load(&s->cpus[i].ps);
+	}
 	kt_merge(s->srcs, s->ncpus, ~0ull, &s->sink, &s->last_ts);
 	kt_pair_flush(s->pair);
 	report_summary(rp, s->o->report_path, res);
@@ -594,24 +725,42 @@ int kt_cmd_report(const struct kt_opts *o, struct kt_session_result *res, char *
 	struct reporter *rp;
 	struct session *s;
 	struct stat st;
+	bool stream;
 	int ret, fd;
 
 	memset(res, 0, sizeof(*res));
-	/* Not blocking on a FIFO: only a regular file is read (by offset). */
-	fd = open(o->report_path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	if (fd < 0) {
-		snprintf(err, errlen, "cannot open %s: %s", o->report_path, strerror(errno));
-		return KT_EXIT_ERROR;
+	if (o->report_stdin) {
+		/* report -: standard input, a pipe read as it arrives (a
+		 * regular file there is read as any file). */
+		if (isatty(STDIN_FILENO)) {
+			snprintf(err, errlen, "report -: standard input is a terminal: pipe a "
+				 "recording into it (ktrail record -o - ... | ktrail report -)");
+			return KT_EXIT_USAGE;
+		}
+		fd = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3);
+		if (fd < 0) {
+			snprintf(err, errlen, "report -: standard input: %s", strerror(errno));
+			return KT_EXIT_ERROR;
+		}
+	} else {
+		/* Not blocking on a FIFO: only a regular file is read here. */
+		fd = open(o->report_path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+		if (fd < 0) {
+			snprintf(err, errlen, "cannot open %s: %s", o->report_path, strerror(errno));
+			return KT_EXIT_ERROR;
+		}
 	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "%s is not a regular file", o->report_path);
+	if (fstat(fd, &st) < 0 || (!S_ISREG(st.st_mode) && !o->report_stdin)) {
+		snprintf(err, errlen, "%s is not a regular file (a pipe is read as standard "
+			 "input: ktrail report - < PIPE)", o->report_path);
 		close(fd);
 		return KT_EXIT_ERROR;
 	}
+	stream = !S_ISREG(st.st_mode);
 	/* A closed pipe is EPIPE, not death (sess_write_error). */
 	sigemptyset(&ign.sa_mask);
 	sigaction(SIGPIPE, &ign, &old_pipe);
-	if (kt_is_tracedat(fd)) {
+	if (!stream && kt_is_tracedat(fd)) {
 		ret = kt_cmd_report_tracedat(o, fd, res, err, errlen);
 		sigaction(SIGPIPE, &old_pipe, NULL);
 		return ret;
@@ -624,13 +773,16 @@ int kt_cmd_report(const struct kt_opts *o, struct kt_session_result *res, char *
 		return KT_EXIT_ERROR;
 	}
 	s = &rp->s;
+	rp->stream = stream;
+	rp->rs.index = o->info;
 	s->o = o;
 	s->sel = &o->sel;
 	s->filter = o->filter;
 	/* No output file to open: nothing of the file is read as root. */
 	if (sess_report_user(s, err, errlen) < 0 ||
 	    (!sess_report_files(o) && sess_report_drop(s, err, errlen) < 0) ||
-	    kt_recr_open_fd(&rp->rd, fd, err, errlen) < 0) {
+	    (stream ? kt_recs_open(&rp->rs, &rp->rd, fd, err, errlen) :
+		      kt_recr_open_fd(&rp->rd, fd, err, errlen)) < 0) {
 		close(fd);
 		free(rp);
 		sigaction(SIGPIPE, &old_pipe, NULL);
@@ -645,6 +797,7 @@ int kt_cmd_report(const struct kt_opts *o, struct kt_session_result *res, char *
 	kt_pairer_free(s->pair);
 	kt_proc_free(s->proc);
 	kt_decoder_free(s->dec);
+	kt_recs_close(&rp->rs);
 	kt_recr_close(&rp->rd);
 	kt_catalog_machine(NULL);
 	kt_filter_free(rp->own_filter);

@@ -23,7 +23,10 @@ struct rec_exec {
 
 struct kt_rec_execs {
 	struct rec_exec *e;	/* sorted by tgid, then in exec order */
-	size_t n;
+	size_t n, cap;
+	size_t parsed;		/* bytes of the text read */
+	size_t lines;		/* lines read */
+	bool bad;		/* a malformed line: nothing after it */
 	unsigned long long skipped;
 };
 
@@ -44,65 +47,83 @@ void kt_rec_execs_free(struct kt_rec_execs *x)
 	free(x);
 }
 
-struct kt_rec_execs *kt_rec_execs_parse(const char *text, size_t *bad_line)
+/* Lines of @text after the @x->n entries already had (a stream's later
+ * EXECS chunks add to the text).  0, or -1 with errno ENOMEM. */
+int kt_rec_execs_add(struct kt_rec_execs *x, const char *text, size_t *bad_line)
 {
-	struct kt_rec_execs *x = calloc(1, sizeof(*x));
-	size_t cap = 0, line = 0;
+	size_t line = 0, first = x->n;
 
 	*bad_line = 0;
-	if (!x)
-		return NULL;
-	for (const char *p = text; p && *p;) {
+	if (x->bad)
+		return 0;	/* nothing after a malformed line holds */
+	for (const char *p = text + x->parsed; p && *p;) {
 		const char *eol = strchr(p, '\n');
 		size_t l = eol ? (size_t)(eol - p) : strlen(p);
 		char buf[48], *end;
 		long tgid, abi;
 
+		if (!eol)
+			break;	/* a line still to be completed */
 		line++;
-		if (l >= sizeof(buf)) {
-			*bad_line = line;
-			break;
-		}
+		if (l >= sizeof(buf))
+			goto bad;
 		memcpy(buf, p, l);
 		buf[l] = '\0';
-		p = eol ? eol + 1 : NULL;
+		p = eol + 1;
 		if (!strncmp(buf, "skipped ", 8)) {
 			unsigned long long k = strtoull(buf + 8, &end, 10);
 
-			if (end == buf + 8 || *end || buf[8] == '-') {
-				*bad_line = line;
-				break;
-			}
+			if (end == buf + 8 || *end || buf[8] == '-')
+				goto bad;
 			x->skipped += k;
+			x->parsed = (size_t)(p - text);
 			continue;
 		}
 		tgid = strtol(buf, &end, 10);
-		if (end == buf || *end != ' ' || tgid <= 0 || tgid > INT32_MAX) {
-			*bad_line = line;
-			break;
-		}
+		if (end == buf || *end != ' ' || tgid <= 0 || tgid > INT32_MAX)
+			goto bad;
 		abi = strtol(end + 1, &end, 10);
-		if (end == buf || *end || abi < KT_ABI_NONE || abi >= KT_ABI_ARCH_MAX) {
-			*bad_line = line;
-			break;
-		}
-		if (x->n == cap) {
-			size_t ncap = cap ? cap * 2 : 64;
+		if (*end || end == buf || abi < KT_ABI_NONE || abi >= KT_ABI_ARCH_MAX)
+			goto bad;
+		if (x->n == x->cap) {
+			size_t ncap = x->cap ? x->cap * 2 : 64;
 			struct rec_exec *ne = realloc(x->e, ncap * sizeof(*ne));
 
 			if (!ne) {
-				kt_rec_execs_free(x);
 				errno = ENOMEM;
-				return NULL;
+				return -1;
 			}
 			x->e = ne;
-			cap = ncap;
+			x->cap = ncap;
 		}
 		x->e[x->n] = (struct rec_exec){ (int32_t)tgid, (int8_t)abi, false, x->n };
 		x->n++;
+		x->parsed = (size_t)(p - text);
 	}
-	if (x->n)
+	goto sort;
+bad:
+	x->bad = true;
+	*bad_line = x->lines + line;
+sort:
+	x->lines += line;
+	/* The new ones in their place: by tgid, then in exec order (the
+	 * positions only grow, so the taken ones keep theirs). */
+	if (x->n > first)
 		qsort(x->e, x->n, sizeof(*x->e), by_tgid_pos);
+	return 0;
+}
+
+struct kt_rec_execs *kt_rec_execs_parse(const char *text, size_t *bad_line)
+{
+	struct kt_rec_execs *x = calloc(1, sizeof(*x));
+
+	*bad_line = 0;
+	if (!x)
+		return NULL;
+	if (kt_rec_execs_add(x, text, bad_line) < 0) {
+		kt_rec_execs_free(x);
+		return NULL;
+	}
 	return x;
 }
 

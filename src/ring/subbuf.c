@@ -122,3 +122,48 @@ long long kt_subbuf_missed(const void *subbuf, size_t subbuf_size, int long_size
 	count = rd_word(p + 8 + long_size + size, long_size == 8 ? 8 : 4, big_endian);
 	return count ? (long long)count : -1;
 }
+
+uint64_t kt_subbuf_last_ts(const void *subbuf, size_t subbuf_size, int long_size, bool big_endian)
+{
+	const unsigned char *p = subbuf;
+	size_t hdr = 8 + (size_t)long_size, len, off = 0;
+	uint64_t ts;
+
+	if (subbuf_size < hdr)
+		return 0;
+	ts = rd_word(p, 8, big_endian);
+	len = subbuf_commit(p, long_size, big_endian) & KT_RB_COMMIT_MASK;
+	if (len > subbuf_size - hdr)
+		len = subbuf_size - hdr;
+	p += hdr;
+	while (off + 4 <= len) {
+		uint32_t h = (uint32_t)rd_word(p + off, 4, big_endian), a = 0;
+		unsigned int type_len = big_endian ? h >> 27 : h & 0x1f;
+		uint64_t delta = big_endian ? h & 0x7ffffff : h >> 5;
+		size_t ev;
+
+		if (type_len == 29 && !delta)
+			break;		/* the null padding ends the data */
+		if (type_len == 0 || type_len >= 29) {
+			if (off + 8 > len)
+				break;
+			a = (uint32_t)rd_word(p + off + 4, 4, big_endian);
+		}
+		if (type_len == 0 || type_len == 29)
+			ev = 4 + (size_t)a;
+		else if (type_len >= 30)
+			ev = 8;
+		else
+			ev = 4 + 4 * (size_t)type_len;
+		if (type_len == 31)	/* absolute: 59 bits, the rest the page's */
+			ts = ((uint64_t)a << 27 | delta) | (ts & ~((1ull << 59) - 1));
+		else if (type_len == 30)
+			ts += (uint64_t)a << 27 | delta;
+		else
+			ts += delta;
+		if (ev < 4 || ev > len - off)
+			break;
+		off += ev;
+	}
+	return ts;
+}

@@ -171,7 +171,8 @@ static int open_files(struct session *s, const char *const *paths, unsigned int 
 	sess_writer(s, &u, &g, &flags);
 	for (unsigned int i = 0; i < n; i++)
 		to_stdout |= !paths[i];
-	if (s->o->cmd == KT_CMD_REPORT && s->o->report_path && stat(s->o->report_path, &st) == 0) {
+	if (s->o->cmd == KT_CMD_REPORT && s->o->report_path &&
+	    (s->o->report_stdin ? fstat(STDIN_FILENO, &st) : stat(s->o->report_path, &st)) == 0) {
 		snprintf(what[navoid], sizeof(what[navoid]), "the recording being reported, %s",
 			 s->o->report_path);
 		avoid[navoid] = (struct kt_fileid){ st.st_dev, st.st_ino, what[navoid] };

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ktrail/cli.h"
+#include "ktrail/recfile.h"
 #include "ktrail/filter.h"
 
 static int parse(struct kt_opts *o, char *err, const char *const *args)
@@ -215,6 +216,21 @@ static void test_record_report(void **state)
 	assert_int_equal(o.fkind[0], KT_FK_EVENT);
 	assert_int_equal(o.fkind[1], KT_FK_DURATION);
 	assert_int_equal(o.fkind[2], KT_FK_SCOPE);
+	/* -o -: standard output; the default compression, its choices. */
+	assert_int_equal(PARSE(&o, err, "record", "-o", "-", "-e", "ipc"), 0);
+	assert_true(o.record_stdout);
+	assert_string_equal(o.record_path, "standard output");
+	assert_int_equal(o.compress, KT_REC_ZSTD_LEVEL);
+	assert_int_equal(PARSE(&o, err, "record", "-o", "r.ktr", "--compress", "none"), 0);
+	assert_false(o.record_stdout);
+	assert_int_equal(o.compress, 0);
+	assert_int_equal(PARSE(&o, err, "record", "-o", "r.ktr", "--compress", "zstd:19"), 0);
+	assert_int_equal(o.compress, 19);
+	assert_int_equal(PARSE(&o, err, "record", "-o", "r.ktr", "--compress", "zstd:x"), -1);
+	assert_string_equal(err, "invalid --compress 'zstd:x' (use zstd, zstd:LEVEL with LEVEL 1 "
+			    "to 19, or none)");
+	assert_int_equal(PARSE(&o, err, "-e", "ipc", "--compress", "zstd"), -1);
+	assert_non_null(strstr(err, "--compress is an option of 'ktrail record'"));
 	assert_int_equal(PARSE(&o, err, "record", "-e", "ipc"), -1);
 	assert_string_equal(err, "record needs -o FILE, the recording to write");
 	assert_int_equal(PARSE(&o, err, "record", "-o", "a", "-o", "b"), -1);
@@ -231,6 +247,9 @@ static void test_record_report(void **state)
 	assert_int_equal(PARSE(&o, err, "report", "-e", "msgsnd", "--info", "r.ktr"), 0);
 	assert_true(o.info);
 	assert_false(o.sel_default);
+	assert_int_equal(PARSE(&o, err, "report", "-", "-o", "csv:x.csv"), 0);
+	assert_true(o.report_stdin);
+	assert_string_equal(o.report_path, "standard input");
 	assert_int_equal(PARSE(&o, err, "report"), -1);
 	assert_string_equal(err, "report needs a recording (ktrail report FILE)");
 	assert_int_equal(PARSE(&o, err, "report", "a", "b"), -1);

@@ -18,6 +18,8 @@
 #include "ktrail/recfile.h"
 #include "ktrail/ring.h"
 
+#include <zstd.h>
+
 static unsigned char page0[100], page1[60];
 
 /* A small recording in a temporary file; its size in *@size. */
@@ -214,11 +216,281 @@ static void test_damaged(void **state)
 	patch(fp, 0, h, sizeof(h));
 	assert_int_equal(kt_recr_open_fd(&r, dup(fileno(fp)), err, sizeof(err)), -1);
 	assert_string_equal(err, "recording format version 9 (header 16 bytes): this ktrail reads "
-			    "version 1");
+			    "versions 1 to 2");
 	/* Not a recording at all. */
 	patch(fp, 0, "\x17\x08\x44tracing", 10);
 	assert_int_equal(kt_recr_open_fd(&r, dup(fileno(fp)), err, sizeof(err)), -1);
 	fclose(fp);
+}
+
+/* The same recording compressed: two ZPAGES chunks (cpu 0's two pages,
+ * then cpu 3's) and a ROUND; *@page_off: the first ZPAGES chunk. */
+static FILE *make_zrecording(long *size, long *page_off)
+{
+	FILE *fp = tmpfile();
+	struct kt_recw w;
+	static const char meta[] = "long_size=4\nbig_endian=1\n";
+	unsigned char *p;
+
+	assert_non_null(fp);
+	for (size_t i = 0; i < sizeof(page0); i++)
+		page0[i] = (unsigned char)i;
+	memset(page1, 0xab, sizeof(page1));
+	assert_int_equal(kt_recw_begin_z(&w, fp, 1), 0);
+	assert_int_equal(kt_recw_chunk(&w, KT_REC_META, meta, strlen(meta), NULL, 0), 0);
+	assert_int_equal(kt_recw_chunk(&w, KT_REC_HEADER_PAGE, "hp", 2, NULL, 0), 0);
+	*page_off = w.off;
+	assert_int_equal(kt_recw_page(&w, 0, 0, 0, page0, sizeof(page0)), 0);
+	assert_int_equal(kt_recw_page(&w, 0, 7, 0, page1, 8), 0);
+	assert_int_equal(w.off, *page_off);	/* gathered, not written yet */
+	/* Another CPU's page, filled in place: cpu 0's frame goes first. */
+	p = kt_recw_page_buf(&w, sizeof(page1));
+	assert_non_null(p);
+	memcpy(p, page1, sizeof(page1));
+	assert_int_equal(kt_recw_page_commit(&w, 3, 2, 5, sizeof(page1)), 0);
+	assert_true(w.off > *page_off);
+	assert_int_equal(kt_recw_round(&w, 1234), 0);
+	assert_int_equal(kt_recw_chunk(&w, KT_REC_STATS, "cpu0=x\n", 7, NULL, 0), 0);
+	assert_int_equal(kt_recw_chunk(&w, KT_REC_END, NULL, 0, NULL, 0), 0);
+	assert_int_equal(kt_recw_flush(&w), 0);
+	assert_int_equal(w.zraw, 3 * KT_REC_CHUNK_HDR + sizeof(page0) + 8 + sizeof(page1));
+	kt_recw_end(&w);
+	*size = w.off;
+	return fp;
+}
+
+static uint32_t chunk_len(FILE *fp, long off)
+{
+	unsigned char h[KT_REC_CHUNK_HDR];
+
+	assert_int_equal(pread(fileno(fp), h, sizeof(h), off), (ssize_t)sizeof(h));
+	return h[8] | h[9] << 8 | h[10] << 16 | (uint32_t)h[11] << 24;
+}
+
+static void test_zroundtrip(void **state)
+{
+	long size, poff;
+	FILE *fp = make_zrecording(&size, &poff);
+	struct kt_recr r;
+	char err[256];
+	unsigned char buf[128];
+
+	(void)state;
+	assert_int_equal(kt_recr_open_fd(&r, dup(fileno(fp)), err, sizeof(err)), 0);
+	assert_int_equal(r.version, 2);
+	assert_true(r.ended);
+	assert_false(r.damaged);
+	assert_string_equal(r.stats, "cpu0=x\n");
+	assert_int_equal(r.zchunks, 2);
+	assert_int_equal(r.ncpus, 4);
+	assert_int_equal(r.npages[0], 2);
+	assert_int_equal(r.npages[3], 1);
+	assert_int_equal(r.pages[0][0].off, poff + KT_REC_CHUNK_HDR);
+	assert_int_equal(r.pages[0][0].zlen, chunk_len(fp, poff));
+	assert_int_equal(r.pages[0][1].skip, 7);
+	assert_int_equal(r.pages[0][1].len, 8);
+	assert_int_equal(r.pages[3][0].skip, 2);
+	assert_int_equal(r.pages[3][0].lost, 5);
+	memset(buf, 0xff, sizeof(buf));
+	assert_int_equal(kt_recr_page(&r, 0, 0, buf, sizeof(buf)), 0);
+	assert_memory_equal(buf, page0, sizeof(page0));
+	for (size_t i = sizeof(page0); i < sizeof(buf); i++)
+		assert_int_equal(buf[i], 0);
+	assert_int_equal(kt_recr_page(&r, 3, 0, buf, sizeof(buf)), 0);
+	assert_memory_equal(buf, page1, sizeof(page1));
+	assert_int_equal(kt_recr_page(&r, 0, 1, buf, 16), 0);
+	assert_memory_equal(buf, page1, 8);
+	assert_int_equal(buf[8], 0);
+	kt_recr_close(&r);
+	fclose(fp);
+}
+
+/* Compressed and cut anywhere: never a crash; whole ZPAGES chunks stay. */
+static void test_ztruncated_everywhere(void **state)
+{
+	long size, poff;
+	FILE *fp = make_zrecording(&size, &poff);
+	long z1 = poff + KT_REC_CHUNK_HDR + chunk_len(fp, poff);
+	long z2 = z1 + KT_REC_CHUNK_HDR + chunk_len(fp, z1);
+
+	(void)state;
+	for (long n = KT_REC_FILE_HDR; n < size; n++) {
+		struct kt_recr r;
+		char err[256], want[128];
+		int fd = cut(fp, n);
+
+		assert_int_equal(kt_recr_open_fd(&r, fd, err, sizeof(err)), 0);
+		assert_false(r.ended);
+		assert_int_equal(r.total_pages, n < z1 ? 0 : n < z2 ? 2 : 3);
+		if (n == poff + KT_REC_CHUNK_HDR + 5) {
+			assert_true(r.damaged);
+			assert_int_equal(r.damage_off, poff);
+			snprintf(want, sizeof(want), "truncated: ZPAGES chunk of %u bytes, 5 left in "
+				 "the file", chunk_len(fp, poff));
+			assert_string_equal(r.damage, want);
+		}
+		kt_recr_close(&r);
+	}
+	fclose(fp);
+}
+
+/* A damaged compressed payload: named with its offset, the rest before it kept. */
+static void test_zdamaged(void **state)
+{
+	long size, poff;
+	FILE *fp = make_zrecording(&size, &poff);
+	struct kt_recr r;
+	char err[256], want[160];
+	unsigned char b, h[KT_REC_CHUNK_HDR], junk[512], z[128];
+	uint32_t len = chunk_len(fp, poff), crc;
+	size_t zn;
+
+	(void)state;
+	/* A byte of the compressed payload flipped: its checksum fails. */
+	assert_int_equal(pread(fileno(fp), &b, 1, poff + KT_REC_CHUNK_HDR + 6), 1);
+	b ^= 0x55;
+	patch(fp, poff + KT_REC_CHUNK_HDR + 6, &b, 1);
+	assert_int_equal(kt_recr_open_fd(&r, dup(fileno(fp)), err, sizeof(err)), 0);
+	assert_true(r.damaged);
+	assert_false(r.ended);
+	assert_int_equal(r.damage_off, poff);
+	assert_int_equal(pread(fileno(fp), h, sizeof(h), poff), (ssize_t)sizeof(h));
+	snprintf(want, sizeof(want), "corrupt: ZPAGES chunk of %u bytes fails its checksum "
+		 "(0x%02x%02x%02x%02x)", len, h[15], h[14], h[13], h[12]);
+	assert_string_equal(r.damage, want);
+	assert_int_equal(r.total_pages, 0);
+	assert_non_null(r.meta);
+	kt_recr_close(&r);
+	fclose(fp);
+
+	/* A payload with a good checksum that is no zstd frame. */
+	fp = make_zrecording(&size, &poff);
+	memset(junk, 'J', sizeof(junk));
+	patch(fp, poff + KT_REC_CHUNK_HDR, junk, len < sizeof(junk) ? len : sizeof(junk));
+	crc = kt_crc32(0, junk, len < sizeof(junk) ? len : sizeof(junk));
+	assert_true(len <= sizeof(junk));
+	h[12] = crc;
+	h[13] = crc >> 8;
+	h[14] = crc >> 16;
+	h[15] = crc >> 24;
+	patch(fp, poff + 12, h + 12, 4);
+	assert_int_equal(kt_recr_open_fd(&r, dup(fileno(fp)), err, sizeof(err)), 0);
+	assert_true(r.damaged);
+	assert_int_equal(r.damage_off, poff);
+	snprintf(want, sizeof(want), "corrupt: ZPAGES chunk of %u bytes does not decompress "
+		 "(not a zstd frame)", len);
+	assert_string_equal(r.damage, want);
+	kt_recr_close(&r);
+	fclose(fp);
+
+	/* A good frame whose content is not PAGE chunks. */
+	fp = make_zrecording(&size, &poff);
+	zn = ZSTD_compress(z, sizeof(z), junk, 30, 1);
+	assert_false(ZSTD_isError(zn));
+	assert_true(zn <= len);
+	memset(h, 0, sizeof(h));
+	memcpy(h, "KtCk", 4);
+	h[4] = KT_REC_ZPAGES;
+	h[8] = zn;
+	crc = kt_crc32(0, z, zn);
+	for (int i = 0; i < 4; i++)
+		h[12 + i] = crc >> (8 * i);
+	h[16] = 30;
+	patch(fp, poff, h, sizeof(h));
+	patch(fp, poff + KT_REC_CHUNK_HDR, z, zn);
+	assert_int_equal(kt_recr_open_fd(&r, dup(fileno(fp)), err, sizeof(err)), 0);
+	assert_true(r.damaged);
+	assert_int_equal(r.damage_off, poff);
+	snprintf(want, sizeof(want), "corrupt: ZPAGES chunk of %zu bytes: at byte 0 of its 30 "
+		 "decompressed: no chunk header (sync word 0x4a4a4a4a)", zn);
+	assert_string_equal(r.damage, want);
+	kt_recr_close(&r);
+	fclose(fp);
+}
+
+/* The compressed recording read as a stream: its items in order; cut at
+ * every byte: never a crash, the items before the cut. */
+static void test_zstream(void **state)
+{
+	long size, poff;
+	FILE *fp = make_zrecording(&size, &poff);
+
+	(void)state;
+	for (long n = size; n >= KT_REC_FILE_HDR; n--) {
+		struct kt_recr r;
+		struct kt_recs s = { 0 };
+		struct kt_recs_item it;
+		char err[256];
+		int fd = cut(fp, n), k, npages = 0, nrounds = 0;
+
+		assert_int_equal(lseek(fd, 0, SEEK_SET), 0);	/* read from the start */
+		if (kt_recs_open(&s, &r, fd, err, sizeof(err)) < 0)
+			fail_msg("n=%ld: %s", n, err);
+		while ((k = kt_recs_next(&s, &it)) > 0) {
+			if (it.type == KT_REC_PAGE) {
+				static const unsigned int cpus[] = { 0, 0, 3 };
+
+				assert_true(npages < 3);
+				assert_int_equal(it.cpu, cpus[npages]);
+				if (npages == 0)
+					assert_memory_equal(it.data, page0, sizeof(page0));
+				if (npages == 1) {
+					assert_int_equal(it.len, 8);
+					assert_int_equal(it.skip, 7);
+				}
+				if (npages == 2) {
+					assert_int_equal(it.lost, 5);
+					assert_memory_equal(it.data, page1, sizeof(page1));
+				}
+				npages++;
+			} else if (it.type == KT_REC_ROUND) {
+				assert_int_equal(it.ts, 1234);
+				assert_int_equal(npages, 3);
+				nrounds++;
+			}
+		}
+		assert_int_equal(k, 0);
+		if (n == size) {
+			assert_true(r.ended);
+			assert_false(r.damaged);
+			assert_int_equal(npages, 3);
+			assert_int_equal(nrounds, 1);
+			assert_string_equal(r.stats, "cpu0=x\n");
+			assert_string_equal(r.header_page, "hp");
+		} else {
+			assert_false(r.ended);
+		}
+		if (n == poff + KT_REC_CHUNK_HDR + 5) {
+			char want[128];
+
+			assert_int_equal(r.damage_off, poff);
+			snprintf(want, sizeof(want), "truncated: ZPAGES chunk of %u bytes, 5 left in "
+				 "the stream", chunk_len(fp, poff));
+			assert_string_equal(r.damage, want);
+			assert_int_equal(npages, 0);
+		}
+		kt_recs_close(&s);
+		kt_recr_close(&r);
+	}
+	fclose(fp);
+}
+
+/* The time of a sub-buffer's last event: the header's plus every delta. */
+static void test_last_ts(void **state)
+{
+	unsigned char le[64] = { 0 };
+
+	(void)state;
+	le[0] = 100;		/* time stamp 100, 64-bit little-endian */
+	le[8] = 28;		/* commit: 28 bytes */
+	le[16] = 2 | 5 << 5;	/* data, 3 words, delta 5 */
+	le[28] = 30;		/* time extend: delta 1 << 27 */
+	le[32] = 1;
+	le[36] = 1 | 3 << 5;	/* data, 2 words, delta 3 */
+	assert_int_equal(kt_subbuf_last_ts(le, sizeof(le), 8, false), 100 + 5 + (1u << 27) + 3);
+	le[8] = 12;		/* only the first event */
+	assert_int_equal(kt_subbuf_last_ts(le, sizeof(le), 8, false), 105);
+	assert_int_equal(kt_subbuf_last_ts(le, 8, 8, false), 0);
 }
 
 /* A sub-buffer as a big-endian 32-bit kernel writes it, and the same in
@@ -342,6 +614,19 @@ static void test_execs(void **state)
 	x = kt_rec_execs_parse("", &bad);
 	assert_int_equal(bad, 0);
 	assert_int_equal(kt_rec_execs_take(x, 1), KT_ABI_NONE);
+	/* A stream: the text grows; a line without its newline waits. */
+	assert_int_equal(kt_rec_execs_add(x, "4 1\n4 0", &bad), 0);
+	assert_int_equal(kt_rec_execs_count(x), 1);
+	assert_int_equal(kt_rec_execs_add(x, "4 1\n4 0\n2 1\nbad\n", &bad), 0);
+	assert_int_equal(bad, 4);
+	assert_int_equal(kt_rec_execs_count(x), 3);
+	assert_int_equal(kt_rec_execs_take(x, 4), KT_ABI_I386);
+	assert_int_equal(kt_rec_execs_take(x, 4), KT_ABI_X86_64);
+	assert_int_equal(kt_rec_execs_take(x, 2), KT_ABI_I386);
+	/* Nothing after a malformed line. */
+	assert_int_equal(kt_rec_execs_add(x, "4 1\n4 0\n2 1\nbad\n5 1\n", &bad), 0);
+	assert_int_equal(bad, 0);
+	assert_int_equal(kt_rec_execs_count(x), 3);
 	kt_rec_execs_free(x);
 }
 
@@ -351,6 +636,11 @@ int main(void)
 		cmocka_unit_test(test_roundtrip),
 		cmocka_unit_test(test_truncated_everywhere),
 		cmocka_unit_test(test_damaged),
+		cmocka_unit_test(test_zroundtrip),
+		cmocka_unit_test(test_ztruncated_everywhere),
+		cmocka_unit_test(test_zdamaged),
+		cmocka_unit_test(test_zstream),
+		cmocka_unit_test(test_last_ts),
 		cmocka_unit_test(test_subbuf_layouts),
 		cmocka_unit_test(test_tasks),
 		cmocka_unit_test(test_execs),
