@@ -139,6 +139,7 @@ struct kt_recr {
 	unsigned int version;
 	/* Descriptions, NUL-terminated copies. */
 	char *meta, *header_page, *probes, *tasks, *stats, *execs;
+	size_t tasks_len, tasks_cap, execs_len, execs_cap;	/* of tasks, execs */
 	size_t header_page_len;
 	struct kt_rec_format *fmts;
 	unsigned int nfmts;

@@ -268,7 +268,7 @@ struct rep_execs {
 
 static void execs_update(struct rep_execs *e)
 {
-	size_t len = e->rd->execs ? strlen(e->rd->execs) : 0, bad;
+	size_t len = e->rd->execs ? e->rd->execs_len : 0, bad;
 
 	if (len == e->had)
 		return;

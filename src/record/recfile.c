@@ -725,17 +725,32 @@ static int describe(struct kt_recr *r, unsigned int type, unsigned char *buf, si
 	default:
 		return 0;	/* a later version's description: skipped */
 	}
-	if ((type == KT_REC_TASKS || type == KT_REC_EXECS) && *slot) {
+	if (type == KT_REC_TASKS || type == KT_REC_EXECS) {
 		/* A second TASKS chunk adds the tasks found once tracing ran;
-		 * each EXECS chunk the execs since the one before. */
-		size_t have = strlen(*slot);
-		char *n = realloc(*slot, have + len + 1);
+		 * each EXECS chunk the execs since the one before.  Kept with
+		 * their length and room to grow: many chunks cost linear
+		 * time, not quadratic. */
+		size_t *have = type == KT_REC_TASKS ? &r->tasks_len : &r->execs_len;
+		size_t *cap = type == KT_REC_TASKS ? &r->tasks_cap : &r->execs_cap;
+		size_t need = *have + len + 1;
 
-		if (!n)
-			return -1;
-		memcpy(n + have, buf, len);
-		n[have + len] = '\0';
-		*slot = n;
+		if (!*slot)
+			*have = *cap = 0, need = len + 1;
+		if (need > *cap) {
+			size_t ncap = *cap ? *cap : 256;
+			char *n;
+
+			while (ncap < need)
+				ncap *= 2;
+			n = realloc(*slot, ncap);
+			if (!n)
+				return -1;
+			*slot = n;
+			*cap = ncap;
+		}
+		memcpy(*slot + *have, buf, len);
+		*have += len;
+		(*slot)[*have] = '\0';
 		return 0;
 	}
 	free(*slot);

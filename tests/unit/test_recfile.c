@@ -529,6 +529,42 @@ static void test_subbuf_layouts(void **state)
 }
 
 /* The process table as text and back. */
+/* Many TASKS and EXECS chunks add up, each after the ones before, with
+ * the lengths kept (the text is not scanned again for each chunk). */
+static void test_many_chunks(void **state)
+{
+	FILE *fp = tmpfile();
+	struct kt_recw w;
+	struct kt_recr r;
+	char err[256], line[32];
+	size_t tl = 0, el = 0;
+
+	(void)state;
+	assert_non_null(fp);
+	assert_int_equal(kt_recw_begin(&w, fp), 0);
+	assert_int_equal(kt_recw_chunk(&w, KT_REC_META, "long_size=8\n", 12, NULL, 0), 0);
+	for (int i = 1; i <= 20000; i++) {
+		int n = snprintf(line, sizeof(line), "%d %d 0 0 0 0 0 1 6b\n", i, i);
+
+		assert_int_equal(kt_recw_chunk(&w, KT_REC_TASKS, line, (size_t)n, NULL, 0), 0);
+		tl += (size_t)n;
+		n = snprintf(line, sizeof(line), "%d %d\n", i, i % 2);
+		assert_int_equal(kt_recw_chunk(&w, KT_REC_EXECS, line, (size_t)n, NULL, 0), 0);
+		el += (size_t)n;
+	}
+	assert_int_equal(kt_recw_chunk(&w, KT_REC_END, NULL, 0, NULL, 0), 0);
+	assert_int_equal(kt_recw_flush(&w), 0);
+	kt_recw_end(&w);
+	assert_int_equal(kt_recr_open_fd(&r, dup(fileno(fp)), err, sizeof(err)), 0);
+	assert_int_equal(r.tasks_len, tl);
+	assert_int_equal(strlen(r.tasks), tl);
+	assert_int_equal(r.execs_len, el);
+	assert_int_equal(strncmp(r.tasks, "1 1 0 0 0 0 0 1 6b\n2 2 ", 23), 0);
+	assert_string_equal(r.execs + el - 8, "20000 0\n");
+	kt_recr_close(&r);
+	fclose(fp);
+}
+
 static enum kt_abi take_abi(void *arg, int tgid, bool exec)
 {
 	return exec ? kt_rec_execs_take(arg, tgid) : KT_ABI_NONE;
@@ -644,6 +680,7 @@ int main(void)
 		cmocka_unit_test(test_subbuf_layouts),
 		cmocka_unit_test(test_tasks),
 		cmocka_unit_test(test_execs),
+		cmocka_unit_test(test_many_chunks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
