@@ -7,7 +7,7 @@
 # tracefs is never touched.
 #
 # usage: tests/kernels/run.sh [FLAVOR...]     (default: 6.1 6.12)
-#   (make check-kernels' default, the full tier: 5.10 6.1 6.12 armhf)
+#   (make check-kernels' default, the full tier: 5.10 6.1 6.12 armhf 5.10-armhf)
 #   FLAVOR  5.10         Debian 11's linux-image-cloud-amd64 (5.10.x cloud,
 #                        bullseye and bullseye-security, through an apt
 #                        state of its own under the cache)
@@ -17,6 +17,9 @@
 #           6.12-generic linux-image-6.12-amd64
 #           armhf        linux-image-armmp's kernel (6.1.x, 32-bit arm,
 #                        qemu-system-arm -M virt), the armhf build of ktrail
+#           5.10-armhf   Debian 11's linux-image-armmp (5.10.x, bullseye's
+#                        armhf lists in an apt state of their own), the
+#                        same armhf build and cases
 # environment:
 #   KTRAIL      ktrail binary (default: <repo>/ktrail, dynamically linked)
 #   IPCWORK     x86_64 workload (default: <repo>/tests/workload/ipcwork)
@@ -102,15 +105,15 @@ elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'
 
 # flavor_arch FLAVOR: x86_64 or armhf
 flavor_arch() {
-	case "$1" in armhf) echo armhf ;; *) echo x86_64 ;; esac
+	case "$1" in armhf|5.10-armhf) echo armhf ;; *) echo x86_64 ;; esac
 }
 WANT_X86=0
 WANT_ARMHF=0
 for f in "${FLAVORS[@]}"; do
 	case "$f" in
 	5.10|6.1|6.12|6.1-generic|6.12-generic) WANT_X86=1 ;;
-	armhf) WANT_ARMHF=1 ;;
-	*) die "unknown flavor '$f' (5.10, 6.1, 6.12, 6.1-generic, 6.12-generic, armhf)" ;;
+	armhf|5.10-armhf) WANT_ARMHF=1 ;;
+	*) die "unknown flavor '$f' (5.10, 6.1, 6.12, 6.1-generic, 6.12-generic, armhf, 5.10-armhf)" ;;
 	esac
 done
 if [ $WANT_X86 = 1 ]; then
@@ -182,7 +185,7 @@ meta_pkg() {
 	6.12) echo linux-image-6.12-cloud-amd64 ;;
 	6.1-generic) echo linux-image-amd64 ;;
 	6.12-generic) echo linux-image-6.12-amd64 ;;
-	armhf) echo linux-image-armmp ;;
+	armhf|5.10-armhf) echo linux-image-armmp ;;
 	esac
 }
 
@@ -202,24 +205,39 @@ APT_BULLSEYE=(-o APT::Architecture=amd64 -o APT::Architectures::=amd64
 	      -o "Dir::Etc::PreferencesParts=$CACHE/.apt-bullseye/preferences.d"
 	      -o "Dir::State::Lists=$CACHE/.apt-bullseye/lists" -o "Dir::Cache=$CACHE/.apt-bullseye/cache"
 	      -o Dir::State::status=/dev/null -o Acquire::Languages=none)
+# The 5.10-armhf flavor's: bullseye's armhf lists, in a state of their own.
+APT_BULLSEYE_ARMHF=(-o APT::Architecture=armhf -o APT::Architectures::=armhf
+	      -o "Dir::Etc::SourceList=$CACHE/.apt-bullseye-armhf/sources.list"
+	      -o "Dir::Etc::SourceParts=$CACHE/.apt-bullseye-armhf/sources.list.d"
+	      -o "Dir::Etc::Preferences=$CACHE/.apt-bullseye-armhf/preferences"
+	      -o "Dir::Etc::PreferencesParts=$CACHE/.apt-bullseye-armhf/preferences.d"
+	      -o "Dir::State::Lists=$CACHE/.apt-bullseye-armhf/lists"
+	      -o "Dir::Cache=$CACHE/.apt-bullseye-armhf/cache"
+	      -o Dir::State::status=/dev/null -o Acquire::Languages=none)
 apt_state() { # FLAVOR: the name of its own apt state, or nothing (the system's)
 	case "$1" in
 	armhf) echo armhf ;;
 	5.10) echo bullseye ;;
+	5.10-armhf) echo bullseye-armhf ;;
 	esac
 }
 apt_opts() { # FLAVOR: the apt options of its apt state
 	case "$(apt_state "$1")" in
 	armhf) printf '%s\n' "${APT_ARMHF[@]}" ;;
 	bullseye) printf '%s\n' "${APT_BULLSEYE[@]}" ;;
+	bullseye-armhf) printf '%s\n' "${APT_BULLSEYE_ARMHF[@]}" ;;
 	esac
 }
 apt_update_state() { # STATE
 	local st=$1 a=$CACHE/.apt-$1
 	local -a ao=()
 	mkdir -p "$a/lists/partial" "$a/cache/archives/partial"
-	if [ "$st" = bullseye ]; then
-		ao=("${APT_BULLSEYE[@]}")
+	if [ "$st" = bullseye ] || [ "$st" = bullseye-armhf ]; then
+		if [ "$st" = bullseye ]; then
+			ao=("${APT_BULLSEYE[@]}")
+		else
+			ao=("${APT_BULLSEYE_ARMHF[@]}")
+		fi
 		mkdir -p "$a/sources.list.d" "$a/preferences.d"
 		: > "$a/preferences"
 		local kr=/usr/share/keyrings/debian-archive-keyring.gpg
@@ -262,9 +280,12 @@ fetch_kernel() {
 	pkg=$img
 	apt-cache "${ao[@]}" show "$img-unsigned" > /dev/null 2>&1 && pkg=$img-unsigned
 	if [ "$(flavor_arch "$fl")" = armhf ] && [ ! -s "$dir/busybox" ]; then
-		# The guest's busybox: busybox-static for armhf, unpacked only.
+		# The guest's busybox: bookworm's busybox-static for armhf, unpacked
+		# only, for every armhf flavor (the guest's scripts are written for
+		# its applets; bullseye's 1.30 garbled their base64 output).
+		apt-cache "${APT_ARMHF[@]}" show busybox-static > /dev/null 2>&1 || apt_update_state armhf
 		tmp=$(mktemp -d "$dir/dl.XXXXXX")
-		(cd "$tmp" && { apt-get "${ao[@]}" download -q busybox-static 2>&1 | grep -v unsandboxed; } || true)
+		(cd "$tmp" && { apt-get "${APT_ARMHF[@]}" download -q busybox-static 2>&1 | grep -v unsandboxed; } || true)
 		if ls "$tmp"/busybox-static_*.deb > /dev/null 2>&1; then
 			dpkg-deb -x "$tmp"/busybox-static_*.deb "$tmp/x"
 			mv "$tmp/x/bin/busybox" "$dir/busybox"
@@ -419,7 +440,14 @@ build_initrd_armhf() {
 	ROOT=$WORK/root-armhf
 	rm -rf "$ROOT"
 	mkdir -p "$ROOT"/{bin,sbin,dev,proc,sys,tmp,usr/bin,usr/sbin,lib/arm-linux-gnueabihf}
-	cp "$CACHE/armhf/busybox" "$ROOT/bin/busybox"
+	# The busybox of the first armhf flavor asked for (a userland binary:
+	# any of them runs on every armhf kernel).
+	local f bb=
+	for f in "${FLAVORS[@]}"; do
+		[ "$(flavor_arch "$f")" = armhf ] && [ -s "$CACHE/$f/busybox" ] && { bb=$CACHE/$f/busybox; break; }
+	done
+	[ -n "$bb" ] || die "no armhf busybox in $CACHE"
+	cp "$bb" "$ROOT/bin/busybox"
 	chmod 0755 "$ROOT/bin/busybox"
 	cp "$KTRAIL_ARMHF" "$ROOT/bin/ktrail"
 	cp "$IPCWORK_ARMHF" "$ROOT/ipcwork"
