@@ -9,9 +9,10 @@
 # a clone:
 #   contrib/run-tests.sh
 # KT_SKIP_KERNELS=1 leaves the QEMU tests out, KT_SKIP_SANITIZE=1 the
-# sanitizer and valgrind runs, KT_SKIP_CROSS=1 the cross builds.  KT_DEB=1
-# adds the Debian package: dpkg-buildpackage and lintian in a copy of the
-# committed tree (contrib/deb-build.sh, about 30 s).  The tree
+# sanitizer and valgrind runs, KT_SKIP_CROSS=1 the cross builds, KT_DEB=0
+# the Debian package (dpkg-buildpackage and lintian in a copy of the
+# committed tree, contrib/deb-build.sh: about a minute, and the packaging
+# tools installed the first time).  The tree
 # is configured with --enable-test-hooks (a test build, not one to install).
 set -e
 cd "$(dirname "$0")/.."
@@ -66,7 +67,7 @@ if [ "${KT_SKIP_CROSS:-0}" != 1 ]; then
 		stage "cross-$arch.log" sh contrib/cross-build.sh "$arch"
 	done
 fi
-if [ "${KT_DEB:-0}" = 1 ]; then
+if [ "${KT_DEB:-1}" = 1 ]; then
 	stage deb.log sh contrib/deb-build.sh
 fi
 [ "${KT_SKIP_KERNELS:-0}" = 1 ] || stage kernels.log make check-kernels

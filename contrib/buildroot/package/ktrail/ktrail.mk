@@ -25,7 +25,7 @@ KTRAIL_OVERRIDE_SRCDIR_RSYNC_EXCLUSIONS = \
 KTRAIL_LICENSE = GPL-2.0+
 # The sources have no configure script, only configure.ac.
 KTRAIL_AUTORECONF = YES
-KTRAIL_DEPENDENCIES = host-pkgconf libcap libtraceevent libtracefs
+KTRAIL_DEPENDENCIES = host-pkgconf libcap libtraceevent libtracefs zstd
 # No test hooks in a ktrail to install (doc/test-hooks.md).  No
 # libtracecmd: Buildroot's trace-cmd does not install it to staging.
 # No ktrail-events(7): its generator runs at build time, and a board

@@ -20,7 +20,7 @@ PV = "0.1.0+git"
 S = "${WORKDIR}/git"
 
 # libtraceevent and libcap are in openembedded-core, libtracefs in meta-oe.
-DEPENDS = "libcap libtraceevent libtracefs"
+DEPENDS = "libcap libtraceevent libtracefs zstd"
 
 inherit autotools pkgconfig bash-completion
 
