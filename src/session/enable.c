@@ -241,7 +241,7 @@ static int open_instance_file(const struct session *s, const char *name, int fla
  * command is the user's own; kt_elf_file_abi() reads regular files only,
  * never blocking).  KT_ABI_NONE when it cannot be told.
  */
-static enum kt_abi command_abi(const struct session *s)
+enum kt_abi sess_command_abi(const struct session *s)
 {
 	const char *name = s->o->argv[0];
 	const char *path = getenv("PATH");
@@ -290,7 +290,7 @@ static int lazy_raw_syscalls(struct session *s, char *err, size_t errlen)
 		return 0;
 	if (!s->abi || (s->o->compat == KT_COMPAT_ON && !KT_TEST(compat_lazy)))
 		return 0;
-	if (s->o->argv && command_abi(s) == s->plan.compat_abi)
+	if (s->o->argv && sess_command_abi(s) == s->plan.compat_abi)
 		return 0;
 	/* The helper's markers are ftrace/print events. */
 	if (add_format(s, "ftrace", "print", err, errlen) < 0)

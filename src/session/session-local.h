@@ -233,6 +233,9 @@ int sess_enable_events(struct session *s, char *err, size_t errlen);
 int sess_rings_open(struct session *s, char *err, size_t errlen);
 int sess_cpus_alloc(struct session *s, int ncpus);
 void sess_compat_release(struct session *s);
+/* The ABI of the program -- COMMAND runs, before it runs (KT_ABI_NONE:
+ * not known). */
+enum kt_abi sess_command_abi(const struct session *s);
 void sess_rings_close(struct session *s);
 
 /* target.c */

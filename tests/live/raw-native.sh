@@ -12,7 +12,9 @@
 #     both ABIs, each task's rows exact with its own isCompat;
 #  4. KTRAIL_TEST_NO_SYSCALL_TP hides events/syscalls: the plan takes
 #     raw_syscalls by itself, with exit_group's number in its filter for
-#     the exit status.
+#     the exit status;
+#  5. record and report: the same rows, and a recorded i386 command's
+#     rows (its ABI is in the recording).
 . "$TESTLIB"
 require_root
 require_tracefs
@@ -117,8 +119,8 @@ n=$(grep -c ',msgsnd,' "$T/all-raw.csv" || true)
 	fail "-e syscalls: $n msgsnd rows, want the workload's $(grep -c '^@@ msgsnd ' "$T/all-raw.wl")"
 
 # 3. Both ABIs at once through the one pair.
+ev32=$ipc,mq_timedsend_time32,mq_timedreceive_time32
 if [ -n "${IPCWORK32:-}" ] && "$IPCWORK32" --loops 0 > /dev/null 2>&1 < /dev/null; then
-	ev32=$ipc,mq_timedsend_time32,mq_timedreceive_time32
 	setarch "$native" -R timeout -k 10 -s INT "$KT_TIMEOUT" "$KTRAIL" --probes raw_syscalls \
 		--compat on -e $ev32 -o csv:"$T/mix.csv" -- sh -c \
 		'"$1" --fork --loops 3 > "$3/n.wl" & "$2" --fork --loops 3 > "$3/c.wl"; wait' \
@@ -143,6 +145,36 @@ EOF
 		fail "mix: rows of neither workload in $T/mix.csv"
 else
 	log "no runnable i386 workload: the mixed-ABI case is left out"
+fi
+
+# 5 (before 4, which may leave its case out). ktrail record, then report:
+# the recording says which events came through raw_syscalls for native
+# tasks, and the ABI of the command's program (its exec is recorded, its
+# ABI was not: a 32-bit command's calls were all left out before).
+for c in auto off; do
+	run_ktrail record --probes raw_syscalls --compat $c -e $ipc -o "$T/rec-$c.ktr" \
+		-- "$IPCWORK" --fork --loops 2 > "$T/rec-$c.wl" 2> "$T/rec-$c.err" < /dev/null ||
+		{ show "$T/rec-$c.err"; fail "record --compat $c exited $?"; }
+	recipes rec-$c "recipes: 0 syscall tracepoints, 0 kprobes, 16 raw_syscalls, "
+	"$KTRAIL" report "$T/rec-$c.ktr" -o csv:"$T/rep-$c.csv" -o json:"$T/rep-$c.jsonl" \
+		2> "$T/rep-$c.err" || { show "$T/rep-$c.err"; fail "report --compat $c exited $?"; }
+	grep -q 'whose ABI the recording does not tell' "$T/rep-$c.err" &&
+		{ show "$T/rep-$c.err"; fail "report --compat $c: calls left out"; }
+	check_rows --workload "$T/rec-$c.wl" --csv "$T/rep-$c.csv" --json "$T/rep-$c.jsonl" \
+		--events $ipc --comm "$(comm_of "$IPCWORK")" ||
+		fail "report --compat $c: the rows do not match the workload (see above)"
+done
+if [ -n "${IPCWORK32:-}" ] && "$IPCWORK32" --loops 0 > /dev/null 2>&1 < /dev/null; then
+	for p in raw_syscalls auto; do
+		run_ktrail record --probes $p --compat on -e $ev32 -o "$T/rec32-$p.ktr" \
+			-- "$IPCWORK32" --fork --loops 2 > "$T/rec32-$p.wl" 2> "$T/rec32-$p.err" \
+			< /dev/null || { show "$T/rec32-$p.err"; fail "record of the i386 workload exited $?"; }
+		"$KTRAIL" report "$T/rec32-$p.ktr" -o csv:"$T/rep32-$p.csv" 2> "$T/rep32-$p.err" ||
+			{ show "$T/rep32-$p.err"; fail "report of the i386 workload exited $?"; }
+		check_rows --workload "$T/rec32-$p.wl" --csv "$T/rep32-$p.csv" --events $ev32 \
+			--compat 1 --comm "$(comm_of "$IPCWORK32")" ||
+			{ show "$T/rep32-$p.err"; fail "report of the i386 workload (--probes $p): its rows (see above)"; }
+	done
 fi
 
 # 4. A kernel without syscall tracepoints: the plan's own choice.
