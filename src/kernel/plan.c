@@ -139,9 +139,12 @@ int kt_plan_make(const struct kt_features *f, const struct kt_selection *sel,
 					 "no syscalls/%.64s tracepoint on this kernel", enter);
 			else
 				e->recipe = KT_R_SYSCALL_TP;
-			/* Where the pair is missing, raw_syscalls has every
-			 * call (the reason stays: what is not used). */
-			if (e->recipe == KT_R_NONE && f->raw_syscalls) {
+			/* A kernel without syscall tracepoints: raw_syscalls
+			 * has every call (the reason stays: what is not
+			 * used).  Not for the odd call a kernel with them
+			 * lacks one for (uselib, kexec_load...): it would
+			 * turn raw_syscalls on for every call of the trace. */
+			if (e->recipe == KT_R_NONE && !f->syscalls && f->raw_syscalls) {
 				e->recipe = KT_R_RAW_SYSCALLS;
 				p->raw_native = true;
 			}

@@ -181,7 +181,7 @@ int sess_probes_setup(struct session *s, char *err, size_t errlen)
 			} else {
 				snprintf(tp, sizeof(tp), "sys_enter_%s", e->ev->tp);
 				e->recipe = kt_features_has_event(&s->f, "syscalls", tp) ?
-					    KT_R_SYSCALL_TP : s->f.raw_syscalls ?
+					    KT_R_SYSCALL_TP : s->f.raw_syscalls && !s->f.syscalls ?
 					    KT_R_RAW_SYSCALLS : KT_R_NONE;
 				s->plan.raw_native |= e->recipe == KT_R_RAW_SYSCALLS;
 				fprintf(stderr, "ktrail: %s: %s; %s\n", e->ev->name, msg,

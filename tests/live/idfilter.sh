@@ -25,16 +25,8 @@ keep="${TESTLIB%/*}/keep_events.py"
 line=$(grep '^raw_syscalls filter:' "$T/check.txt" || true)
 case $(uname -m) in
 x86_64)
-	# The calls this kernel has no syscall tracepoint for (uselib,
-	# set_thread_area...) come through raw_syscalls (issue 15): its
-	# filter has their native numbers too.
-	if grep -q ': yes: raw_syscalls' "$T/check.txt"; then
-		echo "$line" | grep -Eqx 'raw_syscalls filter: ranges of the x86_64 and i386 numbers, [0-9]+ bytes' ||
-			fail "ktrail check -e syscalls: '$line', want the x86_64 and i386 numbers' ranges"
-	else
-		[ "$line" = "raw_syscalls filter: ranges of the i386 numbers, 300 bytes" ] ||
-			fail "ktrail check -e syscalls: '$line', want the i386 numbers' ranges, 300 bytes"
-	fi
+	[ "$line" = "raw_syscalls filter: ranges of the i386 numbers, 300 bytes" ] ||
+		fail "ktrail check -e syscalls: '$line', want the i386 numbers' ranges, 300 bytes"
 	"$KTRAIL" check -e msgsnd --compat on > "$T/check1.txt" 2>&1 || fail "ktrail check -e msgsnd"
 	line=$(grep '^raw_syscalls filter:' "$T/check1.txt" || true)
 	[ "$line" = "raw_syscalls filter: ranges of the i386 numbers, 9 bytes" ] ||
@@ -48,14 +40,8 @@ x86_64)
 	;;
 esac
 "$KTRAIL" check -e syscalls --compat off > "$T/check0.txt" 2>&1 || fail "ktrail check --compat off"
-if grep -q ': yes: raw_syscalls' "$T/check0.txt"; then
-	grep -Eqx 'raw_syscalls filter: (ranges|complement) of the [a-z0-9_]+ numbers, [0-9]+ bytes' \
-		"$T/check0.txt" ||
-		fail "ktrail check --compat off: $(grep '^raw_syscalls filter:' "$T/check0.txt"), want the native numbers only"
-else
-	! grep -q '^raw_syscalls filter:' "$T/check0.txt" ||
-		fail "ktrail check --compat off: $(grep '^raw_syscalls filter:' "$T/check0.txt")"
-fi
+! grep -q '^raw_syscalls filter:' "$T/check0.txt" ||
+	fail "ktrail check --compat off: $(grep '^raw_syscalls filter:' "$T/check0.txt")"
 
 # 2. Whole sets, famwork's rows exact.
 n=0

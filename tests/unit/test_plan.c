@@ -278,6 +278,18 @@ static void test_raw_native_forced(void **state)
 	(void)state;
 	features(&f);
 	f.raw_syscalls = true;
+	/* A kernel with syscall tracepoints but none for msgrcv: not
+	 * raw_syscalls by itself (it would be on for every call). */
+	assert_int_equal(plan_of(&f, "msgrcv", KT_PROBES_AUTO, &plan, err, sizeof(err)), 0);
+	assert_int_equal(entry(&plan, "msgrcv")->recipe, KT_R_NONE);
+	assert_string_equal(entry(&plan, "msgrcv")->why,
+			    "no syscalls/sys_enter_msgrcv tracepoint on this kernel; --compat off");
+	assert_false(plan.raw_native);
+	kt_plan_free(&plan);
+	assert_int_equal(plan_of(&f, "msgrcv", KT_PROBES_RAW, &plan, err, sizeof(err)), 0);
+	assert_int_equal(entry(&plan, "msgrcv")->recipe, KT_R_RAW_SYSCALLS);
+	kt_plan_free(&plan);
+
 	assert_int_equal(plan_of(&f, "msgsnd,setuid", KT_PROBES_RAW, &plan, err, sizeof(err)), 0);
 	assert_true(plan.raw_native);
 	assert_int_equal(entry(&plan, "msgsnd")->recipe, KT_R_RAW_SYSCALLS);
