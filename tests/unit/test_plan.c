@@ -282,8 +282,9 @@ static void test_raw_native_forced(void **state)
 	 * raw_syscalls by itself (it would be on for every call). */
 	assert_int_equal(plan_of(&f, "msgrcv", KT_PROBES_AUTO, &plan, err, sizeof(err)), 0);
 	assert_int_equal(entry(&plan, "msgrcv")->recipe, KT_R_NONE);
-	assert_string_equal(entry(&plan, "msgrcv")->why,
-			    "no syscalls/sys_enter_msgrcv tracepoint on this kernel; --compat off");
+	/* (then "; --compat off" where the machine has a 32-bit ABI) */
+	assert_int_equal(strncmp(entry(&plan, "msgrcv")->why,
+				 "no syscalls/sys_enter_msgrcv tracepoint on this kernel", 54), 0);
 	assert_false(plan.raw_native);
 	kt_plan_free(&plan);
 	assert_int_equal(plan_of(&f, "msgrcv", KT_PROBES_RAW, &plan, err, sizeof(err)), 0);
