@@ -124,9 +124,11 @@ void kt_cli_usage(FILE *fp)
 	      "      --compat MODE      32-bit tasks on a 64-bit kernel: auto (where the\n"
 	      "                         kernel runs them), on or off (default: auto)\n"
 	      "      --probes KIND      auto (syscall tracepoints where the kernel has\n"
-	      "                         them, kprobes for the rest and for what they\n"
-	      "                         cannot read), kprobe (kprobes for every event)\n"
-	      "                         or tracepoint (no kprobe) (default: auto)\n"
+	      "                         them, else kprobes, else (no syscall tracepoint\n"
+	      "                         at all) raw_syscalls; kprobes for what they\n"
+	      "                         cannot read), kprobe (kprobes for every event),\n"
+	      "                         tracepoint (no kprobe) or raw_syscalls\n"
+	      "                         (raw_syscalls for every syscall) (default: auto)\n"
 	      "  -q, --quiet            no progress or summary on standard error\n"
 	      "  -h, --help             this help\n"
 	      "  -V, --version          print the version, and whether this is a test build\n"
@@ -565,9 +567,11 @@ static int cli_parse(int argc, char **argv, struct kt_opts *o, char *err, size_t
 				o->probes = KT_PROBES_KPROBE;
 			} else if (!strcmp(optarg, "tracepoint")) {
 				o->probes = KT_PROBES_TRACEPOINT;
+			} else if (!strcmp(optarg, "raw_syscalls")) {
+				o->probes = KT_PROBES_RAW;
 			} else {
-				snprintf(err, errlen,
-					 "unknown --probes '%s' (use auto, kprobe or tracepoint)",
+				snprintf(err, errlen, "unknown --probes '%s' (use auto, kprobe, "
+					 "tracepoint or raw_syscalls)",
 					 optarg);
 				return -1;
 			}

@@ -43,6 +43,12 @@ static void recipes(const struct kt_event_def *ev, void (*line)(FILE *fp, const 
 		 "(__x64_sys_%s, __ia32_sys_%s or __ia32_compat_sys_%s for 32-bit tasks, "
 		 "__arm64_sys_%s, sys_%s ...)", ev->tp, ev->tp, ev->tp, ev->tp, ev->tp);
 	line(fp, buf);
+	if (ev->nr[KT_ABI_X86_64] >= 0 || ev->nr[KT_ABI_ARM64] >= 0) {
+		snprintf(buf, sizeof(buf), "raw_syscalls filtered by the 64-bit syscall number "
+			 "(64-bit tasks, on a kernel without syscall tracepoints or kprobes, or "
+			 "with --probes raw_syscalls)");
+		line(fp, buf);
+	}
 	if (ev->nr[KT_ABI_I386] >= 0 || ev->nr[KT_ABI_ARM] >= 0) {
 		snprintf(buf, sizeof(buf), "raw_syscalls filtered by the 32-bit syscall number "
 			 "(32-bit tasks, without kprobes)");

@@ -104,6 +104,8 @@ static int test_hook(struct kt_test_hooks *t, const char *name, const char *v, c
 		return flag(name, v, &t->no_kfilter, err, errlen);
 	if (!strcmp(name, "KTRAIL_TEST_COMPAT_LAZY"))
 		return flag(name, v, &t->compat_lazy, err, errlen);
+	if (!strcmp(name, "KTRAIL_TEST_NO_SYSCALL_TP"))
+		return flag(name, v, &t->no_syscall_tp, err, errlen);
 	if (!strcmp(name, "KTRAIL_TEST_BAD_FETCH")) {
 		if (!*v)
 			return 0;

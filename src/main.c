@@ -27,14 +27,12 @@ static int command_status(const struct kt_session_result *res)
 	return KT_EXIT_OK;
 }
 
-static int run_trace(const struct kt_opts *o)
+/* The KTRAIL_DEBUG_* and KTRAIL_TEST_* variables, checked before
+ * anything is set up (hooks.h).  0, or an exit status. */
+static int load_hooks(void)
 {
-	struct kt_session_result res;
 	char err[1024] = "";
-	int rc;
 
-	/* The KTRAIL_DEBUG_* and KTRAIL_TEST_* variables, checked before
-	 * anything is set up (hooks.h). */
 	if (kt_hooks_load(err, sizeof(err)) < 0) {
 		fprintf(stderr, "ktrail: %s\n", err);
 		return KT_EXIT_USAGE;
@@ -44,6 +42,18 @@ static int run_trace(const struct kt_opts *o)
 			"(ktrail --version)\n",
 			(int)strcspn(kt_hooks.ignored_name, "="), kt_hooks.ignored_name,
 			kt_hooks.ignored > 1 ? " and the other KTRAIL_TEST_* variables" : "");
+	return 0;
+}
+
+static int run_trace(const struct kt_opts *o)
+{
+	struct kt_session_result res;
+	char err[1024] = "";
+	int rc;
+
+	rc = load_hooks();
+	if (rc)
+		return rc;
 	rc = (o->cmd == KT_CMD_RECORD ? kt_cmd_record : kt_cmd_trace)(o, &res, err, sizeof(err));
 	if (rc != KT_EXIT_OK) {
 		fprintf(stderr, "ktrail: %s\n", err[0] ? err : "failed");
@@ -66,7 +76,12 @@ static int run_report(const struct kt_opts *o)
 static int run_check(const struct kt_opts *o)
 {
 	char err[1024];
-	int rc = kt_cmd_check(stdout, o, err, sizeof(err));
+	int rc = load_hooks();
+
+	/* The hooks too: KTRAIL_TEST_NO_SYSCALL_TP changes the plan. */
+	if (rc)
+		return rc;
+	rc = kt_cmd_check(stdout, o, err, sizeof(err));
 
 	if (rc != KT_EXIT_OK)
 		fprintf(stderr, "ktrail: check: %s\n", err);
@@ -78,12 +93,16 @@ static int run_list(const struct kt_opts *o)
 	struct kt_features f;
 
 	(void)o;
+	if (load_hooks())
+		return KT_EXIT_USAGE;
 	kt_cmd_list(stdout, kt_features_probe(&f) == 0 ? &f : NULL);
 	return KT_EXIT_OK;
 }
 
 static int run_describe(const struct kt_opts *o)
 {
+	if (load_hooks())
+		return KT_EXIT_USAGE;
 	return kt_cmd_describe(stdout, o);
 }
 

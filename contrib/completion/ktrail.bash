@@ -66,7 +66,7 @@ _ktrail()
 		;;
 	--reader) COMPREPLY=($(compgen -W "auto mmap read" -- "$cur")); return 0 ;;
 	--compat) COMPREPLY=($(compgen -W "auto on off" -- "$cur")); return 0 ;;
-	--probes) COMPREPLY=($(compgen -W "auto kprobe tracepoint" -- "$cur")); return 0 ;;
+	--probes) COMPREPLY=($(compgen -W "auto kprobe tracepoint raw_syscalls" -- "$cur")); return 0 ;;
 	--summary-by) COMPREPLY=($(compgen -W "event process thread" -- "$cur")); return 0 ;;
 	--clock) COMPREPLY=($(compgen -W "boot local global mono mono_raw counter uptime perf tai" -- "$cur")); return 0 ;;
 	--compress) COMPREPLY=($(compgen -W "zstd none zstd:1 zstd:3 zstd:9 zstd:19" -- "$cur")); return 0 ;;

@@ -8,7 +8,8 @@
  *    compiled in only by `configure --enable-test-hooks` (KT_TEST_HOOKS).
  *    In any other build the names are not in the binary and the code
  *    that would use them is not either: KT_TEST() is a constant 0 there.
- * Both are read once, at the start of a trace or record (kt_hooks_load),
+ * Both are read once, at the start of a trace, record, check, list or
+ * describe (kt_hooks_load),
  * never under AT_SECURE (a ktrail given file capabilities or a setuid
  * bit reads none), and each value is checked there: a bad one is an
  * error, never partly used.
@@ -26,6 +27,7 @@ struct kt_hooks {
 	struct kt_test_hooks {
 		bool no_kfilter;		/* KTRAIL_TEST_NO_KFILTER=1 */
 		bool compat_lazy;		/* KTRAIL_TEST_COMPAT_LAZY=1 */
+		bool no_syscall_tp;		/* KTRAIL_TEST_NO_SYSCALL_TP=1 */
 		const char *bad_fetch;		/* KTRAIL_TEST_BAD_FETCH=EVENT */
 		const char *probe_event;	/* KTRAIL_TEST_PROBE_SYMBOL=EVENT=SYMBOL: */
 		const char *probe_symbol;	/* "EVENT=SYMBOL", and "SYMBOL" */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The kernel filter on a set of syscall numbers (raw_syscalls' "id" for
- * 32-bit tasks), in the shortest of its forms that the kernel accepts.
+ * 32-bit tasks and native ones), in the shortest of its forms that the kernel accepts.
  * Pure: no kernel, no allocation.
  */
 #ifndef KTRAIL_IDFILTER_H
@@ -36,9 +36,15 @@ enum kt_idfilter_form {
 int kt_idfilter_text(int *ids, unsigned int n, char *buf, size_t len,
 		     enum kt_idfilter_form *form);
 
-/* The same for the plan's events that 32-bit tasks get through
- * raw_syscalls (entries with compat set), by their numbers in the plan's
- * compat ABI. */
+/*
+ * The same for the plan's events that come through raw_syscalls: those
+ * 32-bit tasks get there (entries with compat set) by their numbers in
+ * the plan's compat ABI, and those whose native recipe it is
+ * (KT_R_RAW_SYSCALLS) by their native numbers; on a kernel without
+ * syscall tracepoints also the native numbers of the calls the process
+ * table needs (exit, exit_group, kt_ctx_calls).  One pair serves both
+ * ABIs: its filter holds the union.
+ */
 int kt_idfilter_plan(const struct kt_plan *plan, char *buf, size_t len,
 		     enum kt_idfilter_form *form);
 

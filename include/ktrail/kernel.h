@@ -63,6 +63,9 @@ enum kt_recipe {
 	KT_R_SYSCALL_TP,	/* syscalls/sys_enter_X + sys_exit_X */
 	KT_R_KPROBE,		/* kprobe + kretprobe on the entry function */
 	KT_R_TASK_TP,		/* a task or sched tracepoint (KT_EV_TASK) */
+	KT_R_RAW_SYSCALLS,	/* raw_syscalls/sys_enter + sys_exit, filtered by
+				 * the native number (the same pair as 32-bit
+				 * tasks': the task's ABI picks the number table) */
 };
 
 struct kt_plan_entry {
@@ -80,7 +83,11 @@ struct kt_plan_entry {
 struct kt_plan {
 	struct kt_plan_entry *e;
 	unsigned int n;
-	bool compat;		/* raw_syscalls needed */
+	bool compat;		/* raw_syscalls needed for 32-bit tasks */
+	bool raw_native;	/* raw_syscalls needed for native tasks: some
+				 * entry's recipe is KT_R_RAW_SYSCALLS */
+	bool have_raw;		/* the kernel has raw_syscalls */
+	bool have_syscall_tps;	/* ... and events/syscalls */
 	enum kt_abi native, compat_abi;
 };
 
@@ -108,15 +115,22 @@ extern const unsigned int kt_nctx_calls;
 unsigned int kt_plan_feeds(const struct kt_plan *p, const struct kt_features *f,
 			   struct kt_plan_feed *out, unsigned int max);
 
-/* Plan every selected event (sel NULL: every catalog event). */
+/*
+ * Plan every selected event (sel NULL: every catalog event): the syscall
+ * tracepoints for native tasks, raw_syscalls where they are missing (a
+ * kernel without CONFIG_FTRACE_SYSCALLS: kt_plan_probes puts kprobes
+ * there instead where it can), raw_syscalls for 32-bit tasks.
+ */
 int kt_plan_make(const struct kt_features *f, const struct kt_selection *sel,
 		 enum kt_compat_mode mode, struct kt_plan *p);
 void kt_plan_free(struct kt_plan *p);
 /*
  * Add the kprobe recipes to a plan: entry/exit kprobes where the syscall
  * tracepoints are missing (or for every event with KT_PROBES_KPROBE), on
- * the compat entry for 32-bit tasks, and the detail probes.  Returns 0, or
- * -1 with errno = EOPNOTSUPP and @err set when KT_PROBES_KPROBE cannot be
+ * the compat entry for 32-bit tasks, and the detail probes; with
+ * KT_PROBES_RAW, raw_syscalls for every syscall event instead (detail
+ * probes still read user memory).  Returns 0, or -1 with errno =
+ * EOPNOTSUPP and @err set when KT_PROBES_KPROBE or KT_PROBES_RAW cannot be
  * honoured for an event.
  */
 int kt_plan_probes(struct kt_plan *p, const struct kt_probe_env *env,

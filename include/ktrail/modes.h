@@ -25,6 +25,9 @@ enum kt_probes_mode {
 	KT_PROBES_AUTO,		/* tracepoints where they are, kprobes for the rest */
 	KT_PROBES_KPROBE,	/* kprobes for every event */
 	KT_PROBES_TRACEPOINT,	/* no kprobe at all */
+	KT_PROBES_RAW,		/* raw_syscalls for every syscall event, both ABIs
+				 * (kprobes only for user memory and the events only a
+				 * kprobe gives) */
 };
 
 #endif

@@ -87,6 +87,13 @@ int kt_pair_abandon(struct kt_pairer *p, uint64_t ts);
 int kt_pair_flush(struct kt_pairer *p);
 unsigned int kt_pair_pending(const struct kt_pairer *p);
 
+/*
+ * A native call's words from raw_syscalls on a kernel whose longs are 4
+ * bytes: its int and long arguments sign-extended, as the syscall
+ * tracepoint's fields are (kt_args_from_regs then types them alike).
+ */
+void kt_args_extend32(uint64_t *regs, const struct kt_event_def *ev);
+
 /* Fill r->args from raw register values, typed by the catalog. */
 void kt_args_from_regs(struct kt_record *r, const uint64_t *regs, bool compat);
 

@@ -16,7 +16,8 @@ static void recipe_text(const struct kt_plan *plan, const struct kt_plan_entry *
 {
 	const char *native = e->recipe == KT_R_SYSCALL_TP ? "syscall tracepoints" :
 			     e->recipe == KT_R_KPROBE ? "kprobes" :
-			     e->recipe == KT_R_TASK_TP ? e->ev->tp : NULL;
+			     e->recipe == KT_R_TASK_TP ? e->ev->tp :
+			     e->recipe == KT_R_RAW_SYSCALLS ? "raw_syscalls" : NULL;
 	const char *compat = e->compat_kprobe ? "kprobes" : e->compat ? "raw_syscalls" : NULL;
 	bool detail = false;
 
@@ -59,17 +60,27 @@ int kt_cmd_check(FILE *fp, const struct kt_opts *o, char *err, size_t errlen)
 	fprintf(fp, "32-bit tasks:   %s\n", f.compat_why[0] ? f.compat_why : "-");
 	fprintf(fp, "syscall tracepoints: %s; raw_syscalls: %s\n", f.syscalls ? "yes" : "no",
 		f.raw_syscalls ? "yes" : "no");
-	/* The kernel filter on the numbers of 32-bit tasks' calls. */
+	/* The kernel filter on the numbers of the calls raw_syscalls brings:
+	 * 32-bit tasks', native ones' where it is their recipe. */
+	if (plan.compat && plan.raw_native)
+		snprintf(buf, sizeof(buf), "%s and %s", kt_abi_name(plan.native),
+			 kt_abi_name(plan.compat_abi));
+	else
+		snprintf(buf, sizeof(buf), "%s", kt_abi_name(plan.raw_native ? plan.native :
+							     plan.compat_abi));
 	r = kt_idfilter_plan(&plan, idf, sizeof(idf), &form);
 	if (r > 0)
 		fprintf(fp, "raw_syscalls filter: %s of the %s numbers, %d bytes\n",
-			kt_idfilter_form_name(form), kt_abi_name(plan.compat_abi), r);
+			kt_idfilter_form_name(form), buf, r);
 	else if (r < 0)
 		fprintf(fp, "raw_syscalls filter: none: the %s numbers fit in no kernel filter "
 			"(%d bytes at most); user space drops the calls not selected\n",
-			kt_abi_name(plan.compat_abi), KT_KFILTER_MAX - 1);
+			buf, KT_KFILTER_MAX - 1);
 	/* When raw_syscalls goes on (enable.c, lazy_raw_syscalls). */
-	if (plan.compat)
+	if (plan.raw_native)
+		fprintf(fp, "raw_syscalls on: from the start (native tasks' calls%s)\n",
+			plan.compat ? ", and 32-bit tasks': the task's ABI tells them apart" : "");
+	else if (plan.compat)
 		fprintf(fp, "raw_syscalls on: %s\n", o->compat == KT_COMPAT_ON ?
 			"from the start (--compat on)" :
 			"once a 32-bit task appears (one running at the start, or at its exec: "
@@ -88,6 +99,10 @@ int kt_cmd_check(FILE *fp, const struct kt_opts *o, char *err, size_t errlen)
 		if (e->recipe == KT_R_SYSCALL_TP)
 			fprintf(fp, "  tracepoints  syscalls/sys_enter_%s syscalls/sys_exit_%s\n",
 				e->ev->tp, e->ev->tp);
+		if (e->recipe == KT_R_RAW_SYSCALLS)
+			fprintf(fp, "  tracepoints  raw_syscalls/sys_enter raw_syscalls/sys_exit "
+				"(id == %d, %s tasks)\n", e->ev->nr[plan.native],
+				kt_abi_name(plan.native));
 		if (e->compat)
 			fprintf(fp, "  tracepoints  raw_syscalls/sys_enter raw_syscalls/sys_exit "
 				"(id == %d, 32-bit tasks)\n", e->ev->nr[plan.compat_abi]);

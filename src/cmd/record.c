@@ -285,6 +285,18 @@ static int rec_meta(struct session *s)
 	meta_list(m, "compat_events", s->compat_on);
 	snprintf(v, sizeof(v), "%d", (int)s->plan.compat_abi);
 	kt_rec_meta_put(m, "compat_abi", v);
+	/* Native tasks' calls through raw_syscalls (KT_R_RAW_SYSCALLS), and
+	 * whether a task whose ABI the recording does not tell is native:
+	 * no 32-bit task's call is recorded there. */
+	meta_list(m, "raw_events", s->raw_on);
+	snprintf(v, sizeof(v), "%d", (int)s->plan.native);
+	kt_rec_meta_put(m, "native_abi", v);
+	kt_rec_meta_put(m, "raw_assume_native",
+			s->raw_assume_native || !s->plan.compat ? "1" : "0");
+	/* The ABI of the command's program: its exec is in the recording,
+	 * its ABI would not be. */
+	snprintf(v, sizeof(v), "%d", s->o->argv ? (int)sess_command_abi(s) : -1);
+	kt_rec_meta_put(m, "command_abi", v);
 	snprintf(v, sizeof(v), "%s%s%s", s->want_fork ? "fork," : "", s->want_exec ? "exec," : "",
 		 s->want_exit ? "exit," : "");
 	kt_rec_meta_put(m, "lifecycle", v);
@@ -395,7 +407,7 @@ static int rec_open(struct session *s, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	kt_proc_dump(s->proc, m, s->plan.compat, false);
+	kt_proc_dump(s->proc, m, s->plan.compat || s->plan.raw_native, false);
 	fclose(m);
 	if (kt_recw_chunk(&REC(s)->rec, KT_REC_TASKS, text, tlen, NULL, 0) < 0) {
 		free(text);
@@ -496,7 +508,7 @@ static void record_started(struct session *s)
 	if (s->o->argv || s->o->npids)
 		return;
 	if (kt_proc_scan_new(s->proc) > 0 && (m = open_memstream(&text, &tlen))) {
-		kt_proc_dump(s->proc, m, s->plan.compat, true);
+		kt_proc_dump(s->proc, m, s->plan.compat || s->plan.raw_native, true);
 		fclose(m);
 		if (tlen && kt_recw_chunk(&REC(s)->rec, KT_REC_TASKS, text, tlen, NULL, 0) < 0)
 			rec_failed(s);

@@ -43,8 +43,26 @@ struct reporter {
 	bool rd_read_err;
 	struct kt_selection sel;	/* what of it is reported */
 	bool compat[KT_MAX_EVENTS];	/* recorded for 32-bit tasks too */
+	bool raw[KT_MAX_EVENTS];	/* native tasks' calls via raw_syscalls */
+	enum kt_abi command_abi;	/* of the recorded command's program */
+	bool command_execd;	/* its exec was decoded */
 	struct kt_filter *own_filter;	/* the user's and the recording's */
 };
+
+/*
+ * The process table's ABI source in a report: only the recorded
+ * command's exec, whose program's ABI the recording holds; the tasks
+ * that ran at the start have theirs in the recorded table.
+ */
+static enum kt_abi report_abi(void *arg, int tgid, bool exec)
+{
+	struct reporter *rp = arg;
+
+	if (!exec || rp->command_execd || tgid != rp->s.child_k)
+		return KT_ABI_NONE;
+	rp->command_execd = true;
+	return rp->command_abi;
+}
 
 /* A recording's list of event names into @on (unknown names: warned). */
 static void meta_events(const struct kt_recr *rd, const char *key, bool *on, bool quiet)
@@ -465,6 +483,7 @@ static int report_describe(struct reporter *rp, char *err, size_t errlen)
 	/* What was recorded, and what of it is reported. */
 	meta_events(rd, "events", recorded, o->quiet);
 	meta_events(rd, "compat_events", rp->compat, true);
+	meta_events(rd, "raw_events", rp->raw, true);
 	if (sess_report_select(o, recorded, &rp->sel, err, errlen) < 0)
 		return KT_EXIT_USAGE;
 	s->sel = &rp->sel;
@@ -521,8 +540,13 @@ static int report_decode(struct reporter *rp, char *err, size_t errlen)
 	for (unsigned int i = 0; i < kt_nevents; i++) {
 		s->selected[i] = s->sel->on[i];
 		s->compat_on[i] = s->sel->on[i] && rp->compat[i];
+		s->raw_on[i] = s->sel->on[i] && rp->raw[i];
+		s->plan.raw_native |= s->raw_on[i];
 	}
 	s->plan.compat_abi = (enum kt_abi)meta_num(rd, "compat_abi", KT_ABI_NONE);
+	s->plan.native = (enum kt_abi)meta_num(rd, "native_abi", KT_ABI_NONE);
+	s->raw_assume_native = meta_num(rd, "raw_assume_native", 0) == 1;
+	rp->command_abi = (enum kt_abi)meta_num(rd, "command_abi", KT_ABI_NONE);
 	kt_recr_meta(rd, "lifecycle", lifecycle, sizeof(lifecycle));
 	s->want_fork = strstr(lifecycle, "fork,") && s->sel->on[s->ev_fork - kt_events];
 	s->want_exec = strstr(lifecycle, "exec,") && s->sel->on[s->ev_exec - kt_events];
@@ -530,6 +554,11 @@ static int report_decode(struct reporter *rp, char *err, size_t errlen)
 	s->f.sched_exec = meta_num(rd, "sched_exec", 0) == 1;
 	s->child = (pid_t)meta_num(rd, "command_pid", 0);
 	s->child_k = s->child;
+	if (s->child_k > 0 && rp->command_abi >= 0 && rp->command_abi < KT_ABI_MAX) {
+		struct kt_abi_source src = { .abi = report_abi, .arg = rp };
+
+		kt_proc_set_abi_source(s->proc, &src);
+	}
 	return 0;
 nomem:
 	snprintf(err, errlen, "out of memory");

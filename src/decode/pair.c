@@ -104,6 +104,13 @@ void kt_args_from_regs(struct kt_record *r, const uint64_t *regs, bool compat)
 	}
 }
 
+void kt_args_extend32(uint64_t *regs, const struct kt_event_def *ev)
+{
+	for (unsigned int i = 0; i < ev->npos && i < 6; i++)
+		if (ev->args[i].type == KT_T_INT || ev->args[i].type == KT_T_LONG)
+			regs[i] = (uint64_t)(int64_t)(int32_t)regs[i];
+}
+
 /* The longest prefix of a message body a record carries. */
 #define KT_MSG_PREFIX 64
 

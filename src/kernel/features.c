@@ -16,6 +16,7 @@
 
 #include <tracefs.h>
 
+#include "ktrail/hooks.h"
 #include "ktrail/kernel.h"
 #include "ktrail/util.h"
 
@@ -32,6 +33,10 @@ bool kt_features_has_event(const struct kt_features *f, const char *sys, const c
 {
 	char rel[512];
 
+	/* No events/syscalls (or KTRAIL_TEST_NO_SYSCALL_TP hides it): none
+	 * of its tracepoints. */
+	if (!f->syscalls && !strcmp(sys, "syscalls"))
+		return false;
 	snprintf(rel, sizeof(rel), "events/%s/%s/format", sys, ev);
 	return path_exists(f->tracefs, rel);
 }
@@ -122,7 +127,9 @@ int kt_features_probe(struct kt_features *f)
 	snprintf(path, sizeof(path), "%s/instances", f->tracefs);
 	if (access(path, W_OK) < 0)
 		return -1;
-	f->syscalls = path_exists(f->tracefs, "events/syscalls");
+	/* KTRAIL_TEST_NO_SYSCALL_TP (doc/test-hooks.md): a kernel without
+	 * CONFIG_FTRACE_SYSCALLS, whose events/syscalls is missing. */
+	f->syscalls = path_exists(f->tracefs, "events/syscalls") && !KT_TEST(no_syscall_tp);
 	f->raw_syscalls = kt_features_has_event(f, "raw_syscalls", "sys_enter") &&
 			  kt_features_has_event(f, "raw_syscalls", "sys_exit");
 	f->task_events = kt_features_has_event(f, "task", "task_newtask") &&

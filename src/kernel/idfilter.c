@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The kernel filter on a set of syscall numbers (idfilter.h): what
- * raw_syscalls/sys_enter and sys_exit take for 32-bit tasks.
+ * raw_syscalls/sys_enter and sys_exit take for 32-bit tasks and, where
+ * raw_syscalls is their recipe, for native ones: one pair serves both
+ * ABIs, its filter has the numbers of both (the task's ABI picks the
+ * table in user space).
  *
  * The kernel's limits (kernel/trace/):
  *  - the text: event_filter_write() (trace_events.c) returns EINVAL for a
@@ -28,6 +31,9 @@
 #include "ktrail/idfilter.h"
 #include "ktrail/kernel.h"
 #include "ktrail/util.h"
+
+/* Numbers of both ABIs, and the feeds. */
+#define KT_MAX_IDS (2 * KT_MAX_EVENTS + 16)
 
 /* Text being written into a caller's buffer; @over once it did not fit. */
 struct idbuf {
@@ -142,18 +148,36 @@ done:
 	return (int)b.f.used;
 }
 
+static void add_nr(int *ids, unsigned int *n, const struct kt_event_def *ev, int abi)
+{
+	if (ev && abi >= 0 && abi < KT_ABI_MAX && ev->nr[abi] >= 0 && *n < KT_MAX_IDS)
+		ids[(*n)++] = ev->nr[abi];
+}
+
 int kt_idfilter_plan(const struct kt_plan *plan, char *buf, size_t len,
 		     enum kt_idfilter_form *form)
 {
-	int ids[KT_MAX_EVENTS];
+	int ids[KT_MAX_IDS];
 	unsigned int n = 0;
-	int abi = plan->compat_abi;
 
-	for (unsigned int i = 0; abi >= 0 && abi < KT_ABI_MAX && i < plan->n; i++) {
+	for (unsigned int i = 0; i < plan->n; i++) {
 		const struct kt_plan_entry *e = &plan->e[i];
 
-		if (e->compat && e->ev->nr[abi] >= 0 && n < KT_MAX_EVENTS)
-			ids[n++] = e->ev->nr[abi];
+		if (e->compat)
+			add_nr(ids, &n, e->ev, plan->compat_abi);
+		if (e->recipe == KT_R_RAW_SYSCALLS)
+			add_nr(ids, &n, e->ev, plan->native);
+	}
+	/*
+	 * Native tasks' calls through raw_syscalls on a kernel without
+	 * syscall tracepoints: the process table's feeds (kt_plan_feeds)
+	 * have no tracepoint of their own, raw_syscalls brings them too.
+	 */
+	if (plan->raw_native && !plan->have_syscall_tps) {
+		add_nr(ids, &n, kt_event_by_name("exit"), plan->native);
+		add_nr(ids, &n, kt_event_by_name("exit_group"), plan->native);
+		for (unsigned int i = 0; i < kt_nctx_calls; i++)
+			add_nr(ids, &n, kt_event_by_name(kt_ctx_calls[i]), plan->native);
 	}
 	return kt_idfilter_text(ids, n, buf, len, form);
 }

@@ -16,13 +16,20 @@ const char *const kt_ctx_calls[] = { "setuid", "setreuid", "setresuid", "unshare
 				     "setfsuid", "capset" };
 const unsigned int kt_nctx_calls = sizeof(kt_ctx_calls) / sizeof(kt_ctx_calls[0]);
 
-/* Does @p trace @name with its syscall tracepoints? */
+/* Does @p trace @name with @recipe? */
 static bool planned(const struct kt_plan *p, const char *name, enum kt_recipe recipe)
 {
 	for (unsigned int i = 0; i < p->n; i++)
 		if (!strcmp(p->e[i].ev->name, name))
 			return p->e[i].recipe == recipe;
 	return false;
+}
+
+/* Does @p see every native call of @name through a tracepoint of its own
+ * (its syscall pair, or raw_syscalls, whose filter has its number)? */
+static bool seen(const struct kt_plan *p, const char *name)
+{
+	return planned(p, name, KT_R_SYSCALL_TP) || planned(p, name, KT_R_RAW_SYSCALLS);
 }
 
 static void feed(const struct kt_features *f, const char *sys, const char *name,
@@ -62,7 +69,7 @@ unsigned int kt_plan_feeds(const struct kt_plan *p, const struct kt_features *f,
 				feed(f, causes[i][0], causes[i][1], out, max, &n);
 				continue;
 			}
-			if (planned(p, causes[i][1], KT_R_SYSCALL_TP))
+			if (seen(p, causes[i][1]))
 				continue;
 			snprintf(name, sizeof(name), "sys_enter_%s", causes[i][1]);
 			feed(f, "syscalls", name, out, max, &n);
@@ -72,7 +79,7 @@ unsigned int kt_plan_feeds(const struct kt_plan *p, const struct kt_features *f,
 		const struct kt_event_def *ev = kt_event_by_name(kt_ctx_calls[i]);
 		char name[64];
 
-		if (!ev || !ev->tp || planned(p, ev->name, KT_R_SYSCALL_TP))
+		if (!ev || !ev->tp || seen(p, ev->name))
 			continue;
 		snprintf(name, sizeof(name), "sys_exit_%s", ev->tp);
 		feed(f, "syscalls", name, out, max, &n);
@@ -86,6 +93,8 @@ int kt_plan_make(const struct kt_features *f, const struct kt_selection *sel,
 	memset(p, 0, sizeof(*p));
 	p->native = kt_abi_native();
 	p->compat_abi = kt_abi_compat();
+	p->have_raw = f->raw_syscalls;
+	p->have_syscall_tps = f->syscalls;
 	p->e = calloc(kt_nevents, sizeof(*p->e));
 	if (!p->e)
 		return -1;
@@ -130,6 +139,15 @@ int kt_plan_make(const struct kt_features *f, const struct kt_selection *sel,
 					 "no syscalls/%.64s tracepoint on this kernel", enter);
 			else
 				e->recipe = KT_R_SYSCALL_TP;
+			/* A kernel without syscall tracepoints: raw_syscalls
+			 * has every call (the reason stays: what is not
+			 * used).  Not for the odd call a kernel with them
+			 * lacks one for (uselib, kexec_load...): it would
+			 * turn raw_syscalls on for every call of the trace. */
+			if (e->recipe == KT_R_NONE && !f->syscalls && f->raw_syscalls) {
+				e->recipe = KT_R_RAW_SYSCALLS;
+				p->raw_native = true;
+			}
 		} else {
 			snprintf(e->why, sizeof(e->why), "no %s syscall: only 32-bit (%s) tasks make it",
 				 kt_abi_name(p->native), kt_abi_name(p->compat_abi));
@@ -242,7 +260,11 @@ static struct kt_probe_def *find_role(struct kt_plan_entry *e, enum kt_probe_rol
 int kt_plan_probes(struct kt_plan *p, const struct kt_probe_env *env,
 		   enum kt_probes_mode mode, char *err, size_t errlen)
 {
+	/* --probes raw_syscalls: no kprobe for a syscall's entry or exit. */
+	bool entry_kprobes = mode != KT_PROBES_TRACEPOINT && mode != KT_PROBES_RAW;
+
 	p->compat = false;
+	p->raw_native = false;
 	for (unsigned int i = 0; i < p->n; i++) {
 		struct kt_plan_entry *e = &p->e[i];
 		bool native_nr = kt_event_nr(e->ev, env->native) >= 0;
@@ -270,8 +292,20 @@ int kt_plan_probes(struct kt_plan *p, const struct kt_probe_env *env,
 		}
 		if (e->ev->kind != KT_EV_SYSCALL)
 			continue;
-		if (mode != KT_PROBES_TRACEPOINT && native_nr &&
-		    (mode == KT_PROBES_KPROBE || e->recipe == KT_R_NONE)) {
+		if (mode == KT_PROBES_RAW && native_nr) {
+			if (!p->have_raw) {
+				snprintf(err, errlen, "--probes raw_syscalls: the kernel has no "
+					 "raw_syscalls tracepoints (raw_syscalls/sys_enter, sys_exit)");
+				errno = EOPNOTSUPP;
+				return -1;
+			}
+			e->recipe = KT_R_RAW_SYSCALLS;
+		}
+		/* Kprobes do better than raw_syscalls: only the call's own
+		 * function fires, and it can read user memory. */
+		if (entry_kprobes && native_nr &&
+		    (mode == KT_PROBES_KPROBE || e->recipe == KT_R_NONE ||
+		     e->recipe == KT_R_RAW_SYSCALLS)) {
 			if (plan_entry(e, env, false, why, sizeof(why)) == 0) {
 				e->recipe = KT_R_KPROBE;
 				e->why[0] = '\0';
@@ -283,7 +317,7 @@ int kt_plan_probes(struct kt_plan *p, const struct kt_probe_env *env,
 				note(e, "kprobes: %s", why);
 			}
 		}
-		if (mode != KT_PROBES_TRACEPOINT && e->compat_wanted) {
+		if (entry_kprobes && e->compat_wanted) {
 			if (plan_entry(e, env, true, why, sizeof(why)) == 0) {
 				e->compat_kprobe = true;
 				e->compat = false;
@@ -306,6 +340,8 @@ int kt_plan_probes(struct kt_plan *p, const struct kt_probe_env *env,
 		}
 		if (e->compat)
 			p->compat = true;
+		if (e->recipe == KT_R_RAW_SYSCALLS)
+			p->raw_native = true;
 	}
 	return 0;
 }

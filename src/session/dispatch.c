@@ -44,25 +44,55 @@ static void pair_syscall(struct session *s, const struct kt_raw *raw,
 	kt_pair_syscall(s->pair, raw, ev, compat);
 }
 
+/*
+ * A native call from raw_syscalls, as its syscall tracepoint would give
+ * it: a 32-bit kernel's words are 4 bytes, and an int or long argument is
+ * sign-extended as the tracepoint's field is (kt_rd_arg, decode-local.h).
+ */
+static const struct kt_raw *raw_native(struct session *s, const struct kt_raw *raw,
+				       const struct kt_event_def *ev, struct kt_raw *copy)
+{
+	if (raw->kind != KT_RAW_ENTER || kt_decoder_long_size(s->dec) != 4)
+		return raw;
+	*copy = *raw;
+	kt_args_extend32(copy->args, ev);
+	return copy;
+}
+
 static void handle_syscall(struct session *s, const struct kt_raw *raw)
 {
 	const struct kt_event_def *ev = raw->ev;
+	struct kt_raw copy;
 	bool compat = false;
 
 	if (raw->raw) {
-		/* raw_syscalls: only 32-bit tasks' calls, known by their ABI. */
+		/*
+		 * raw_syscalls: one pair for both ABIs, the task's ABI tells
+		 * which table its number is of; kept are the 32-bit tasks'
+		 * calls of compat_on events and the native ones of raw_on
+		 * (KT_R_RAW_SYSCALLS).
+		 */
 		enum kt_abi abi = kt_proc_abi(s->proc, raw->tid);
 
-		if (abi != s->plan.compat_abi) {
+		if (abi == KT_ABI_NONE && s->plan.raw_native && s->raw_assume_native)
+			abi = s->plan.native;
+		if (abi == s->plan.compat_abi) {
+			ev = kt_event_by_nr(s->plan.compat_abi, raw->nr);
+			syscall_feeds(s, raw, ev);
+			if (!ev || !s->compat_on[ev - kt_events])
+				return;
+			compat = true;
+		} else if (abi == s->plan.native && s->plan.raw_native) {
+			ev = kt_event_by_nr(s->plan.native, raw->nr);
+			syscall_feeds(s, raw, ev);
+			if (!ev || !s->raw_on[ev - kt_events])
+				return;
+			raw = raw_native(s, raw, ev, &copy);
+		} else {
 			if (abi == KT_ABI_NONE)
 				s->unattributed++;
 			return;
 		}
-		ev = kt_event_by_nr(s->plan.compat_abi, raw->nr);
-		syscall_feeds(s, raw, ev);
-		if (!ev || !s->compat_on[ev - kt_events])
-			return;
-		compat = true;
 	} else {
 		syscall_feeds(s, raw, ev);
 		if (!ev || !s->selected[ev - kt_events])

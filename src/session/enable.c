@@ -2,7 +2,8 @@
 /*
  * What the kernel is asked to produce: the plan's kprobes, the syscall
  * tracepoints with the kernel filters they can take, the process table's
- * feeds, raw_syscalls for 32-bit tasks; then one ring per CPU.
+ * feeds, raw_syscalls (32-bit tasks, and native ones where it is the
+ * recipe); then one ring per CPU.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -180,9 +181,12 @@ int sess_probes_setup(struct session *s, char *err, size_t errlen)
 			} else {
 				snprintf(tp, sizeof(tp), "sys_enter_%s", e->ev->tp);
 				e->recipe = kt_features_has_event(&s->f, "syscalls", tp) ?
-					    KT_R_SYSCALL_TP : KT_R_NONE;
+					    KT_R_SYSCALL_TP : s->f.raw_syscalls && !s->f.syscalls ?
+					    KT_R_RAW_SYSCALLS : KT_R_NONE;
+				s->plan.raw_native |= e->recipe == KT_R_RAW_SYSCALLS;
 				fprintf(stderr, "ktrail: %s: %s; %s\n", e->ev->name, msg,
-					e->recipe ? "syscall tracepoints instead" : "it is not traced");
+					e->recipe == KT_R_SYSCALL_TP ? "syscall tracepoints instead" :
+					e->recipe ? "raw_syscalls instead" : "it is not traced");
 			}
 		}
 	}
@@ -237,7 +241,7 @@ static int open_instance_file(const struct session *s, const char *name, int fla
  * command is the user's own; kt_elf_file_abi() reads regular files only,
  * never blocking).  KT_ABI_NONE when it cannot be told.
  */
-static enum kt_abi command_abi(const struct session *s)
+enum kt_abi sess_command_abi(const struct session *s)
 {
 	const char *name = s->o->argv[0];
 	const char *path = getenv("PATH");
@@ -281,9 +285,12 @@ static int lazy_raw_syscalls(struct session *s, char *err, size_t errlen)
 	int fds[4] = { -1, -1, -1, -1 };
 	int r = -1;
 
+	/* Native tasks' calls come through it too: on all along. */
+	if (s->plan.raw_native)
+		return 0;
 	if (!s->abi || (s->o->compat == KT_COMPAT_ON && !KT_TEST(compat_lazy)))
 		return 0;
-	if (s->o->argv && command_abi(s) == s->plan.compat_abi)
+	if (s->o->argv && sess_command_abi(s) == s->plan.compat_abi)
 		return 0;
 	/* The helper's markers are ftrace/print events. */
 	if (add_format(s, "ftrace", "print", err, errlen) < 0)
@@ -339,11 +346,13 @@ void sess_compat_release(struct session *s)
 }
 
 /*
- * 32-bit tasks' calls of the plan's events with compat set: raw_syscalls,
- * filtered in the kernel by number (idfilter.h) when the filter fits in
- * what the kernel takes.  Without it every call of the traced tasks
- * reaches user space, which keeps only the selected numbers of 32-bit
- * tasks (handle_syscall(), dispatch.c).
+ * 32-bit tasks' calls of the plan's events with compat set, and native
+ * tasks' calls of those whose recipe is KT_R_RAW_SYSCALLS: one
+ * raw_syscalls pair, filtered in the kernel by number (idfilter.h: the
+ * numbers of both ABIs) when the filter fits in what the kernel takes.
+ * Without it every call of the traced tasks reaches user space, which
+ * keeps only the selected numbers of each task's ABI (handle_syscall(),
+ * dispatch.c).
  */
 static int enable_raw_syscalls(struct session *s, char *err, size_t errlen)
 {
@@ -356,14 +365,17 @@ static int enable_raw_syscalls(struct session *s, char *err, size_t errlen)
 
 	if (max > sizeof(filter))
 		max = sizeof(filter);
-	for (unsigned int i = 0; i < s->plan.n; i++)
+	for (unsigned int i = 0; i < s->plan.n; i++) {
 		if (s->plan.e[i].compat)
 			s->compat_on[s->plan.e[i].ev - kt_events] = true;
+		if (s->plan.e[i].recipe == KT_R_RAW_SYSCALLS)
+			s->raw_on[s->plan.e[i].ev - kt_events] = true;
+	}
 	if (kt_idfilter_plan(&s->plan, filter, max, &form) < 0) {
-		fprintf(stderr, "ktrail: the %s syscall numbers traced through raw_syscalls "
+		fprintf(stderr, "ktrail: the syscall numbers traced through raw_syscalls "
 			"do not fit in a kernel filter (%zu bytes at most): every syscall of "
 			"the traced tasks goes to user space, which drops the ones not "
-			"selected\n", kt_abi_name(s->plan.compat_abi), max ? max - 1 : 0);
+			"selected\n", max ? max - 1 : 0);
 		f = NULL;
 	} else if (form == KT_IDF_EMPTY) {
 		return 0;

@@ -319,6 +319,22 @@ static bool compat_planned(const struct session *s)
 	return false;
 }
 
+/*
+ * Native tasks' calls through raw_syscalls (or a native kprobe the kernel
+ * may reject, which falls back to it where no syscall tracepoint is): a
+ * 32-bit task's calls come through the same pair, with its own numbers,
+ * so every task's ABI must be known, unless the kernel runs none.
+ */
+static bool raw_native_planned(const struct session *s)
+{
+	if (s->plan.raw_native)
+		return true;
+	for (unsigned int i = 0; i < s->plan.n && s->f.raw_syscalls && !s->f.syscalls; i++)
+		if (s->plan.e[i].recipe == KT_R_KPROBE)
+			return true;
+	return false;
+}
+
 /* The process table as it starts: what runs now, so that a task that
  * ends before its records are written keeps its process id and name. */
 static int proc_start(struct session *s)
@@ -330,6 +346,13 @@ static int proc_start(struct session *s)
 	s->proc = kt_proc_new(s->proc_foreign ? NULL : "/proc");
 	if (!s->proc)
 		return -1;
+	s->raw_assume_native = s->f.compat_tasks == 0;
+	if (s->proc_foreign && raw_native_planned(s) && !s->raw_assume_native) {
+		s->raw_assume_native = true;
+		fprintf(stderr, "ktrail: in a pid namespace whose /proc shows other pids than "
+			"the kernel's, no task's ABI can be told: every task's raw_syscalls "
+			"events are read as native calls\n");
+	}
 	if (s->proc_foreign && s->plan.compat) {
 		/* raw_syscalls' calls would all be unattributed: not traced. */
 		for (unsigned int i = 0; i < s->plan.n; i++)
@@ -350,9 +373,11 @@ static int proc_start(struct session *s)
 			fprintf(stderr, "ktrail: cannot read %s/saved_tgids or saved_cmdlines "
 				"(%s): tasks that ran before the trace will have processId 0\n",
 				s->f.tracefs, strerror(errno));
-	} else if (compat_planned(s) && !(s->abi = kt_abi_helper_attach(s->proc))) {
-		fprintf(stderr, "ktrail: cannot start the ABI helper (%s): 32-bit tasks' "
-			"raw_syscalls events will be counted as unattributed\n", strerror(errno));
+	} else if ((compat_planned(s) || (raw_native_planned(s) && !s->raw_assume_native)) &&
+		   !(s->abi = kt_abi_helper_attach(s->proc))) {
+		fprintf(stderr, "ktrail: cannot start the ABI helper (%s): the raw_syscalls "
+			"events of tasks whose ABI cannot be told will be counted as "
+			"unattributed\n", strerror(errno));
 	}
 	if (o->npids) {
 		for (unsigned int i = 0; i < s->nattach; i++)
@@ -390,7 +415,8 @@ static void banner(const struct session *s)
 {
 	const struct kt_opts *o = s->o;
 	enum kt_reader kind = KT_READER_READ;
-	unsigned int tp = 0, kp = 0, ckp = 0, raw = 0;
+	unsigned int tp = 0, kp = 0, ckp = 0, raw = 0, nraw = 0;
+	char nraw_text[48] = "";
 
 	for (int i = 0; i < s->ncpus; i++)
 		if (s->cpus[i].ring)
@@ -402,7 +428,10 @@ static void banner(const struct session *s)
 		kp += e->recipe == KT_R_KPROBE;
 		ckp += e->compat_kprobe;
 		raw += e->compat;
+		nraw += e->recipe == KT_R_RAW_SYSCALLS;
 	}
+	if (nraw)
+		snprintf(nraw_text, sizeof(nraw_text), "%u raw_syscalls, ", nraw);
 	fprintf(stderr, "ktrail: tracing %u events on %d CPUs (reader %s, clock %s, "
 		"instance %s)%s%s%s\n", s->usable, s->ncpus, kt_reader_name(kind), s->f.clock,
 		s->in.name, !s->mode->decodes ? ", recording to " : "",
@@ -411,9 +440,9 @@ static void banner(const struct session *s)
 	if (s->probes.n && !s->f.probe.uderef)
 		fprintf(stderr, "ktrail: this kernel has no ustring or +u fetch: the kprobes "
 			"read user memory as kernel memory, which works on x86 only\n");
-	fprintf(stderr, "ktrail: recipes: %u syscall tracepoints, %u kprobes, "
+	fprintf(stderr, "ktrail: recipes: %u syscall tracepoints, %u kprobes, %s"
 		"32-bit tasks: %u kprobes, %u raw_syscalls%s; %u kprobes in group %s\n",
-		tp, kp, ckp, raw, s->compat_lazy ? " (off until a 32-bit task runs)" : "",
+		tp, kp, nraw_text, ckp, raw, s->compat_lazy ? " (off until a 32-bit task runs)" : "",
 		s->probes.n, s->probes.group[0] ? s->probes.group : "-");
 	if (s->pidns && s->proc_foreign) {
 		char cmd[96] = "";

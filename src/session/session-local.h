@@ -125,7 +125,11 @@ struct session {
 	const struct kt_event_def *ev_forks[4];	/* clone, clone3, fork, vfork */
 	const struct kt_event_def *ev_execve, *ev_execveat;
 	const struct kt_event_def *ev_opens[7];	/* the calls that open a file by path */
-	bool compat_on[KT_MAX_EVENTS];
+	bool compat_on[KT_MAX_EVENTS];	/* 32-bit tasks' calls via raw_syscalls */
+	bool raw_on[KT_MAX_EVENTS];	/* native tasks' calls via raw_syscalls */
+	/* A task of unknown ABI in raw_syscalls is native: the kernel runs
+	 * no 32-bit task, or no ABI can be told (a foreign /proc). */
+	bool raw_assume_native;
 	/* 32-bit tasks through raw_syscalls: the ABI helper (the process
 	 * table's, or NULL) turns it on once one is known (enable.c). */
 	struct kt_abi_helper *abi;
@@ -232,6 +236,9 @@ int sess_enable_events(struct session *s, char *err, size_t errlen);
 int sess_rings_open(struct session *s, char *err, size_t errlen);
 int sess_cpus_alloc(struct session *s, int ncpus);
 void sess_compat_release(struct session *s);
+/* The ABI of the program -- COMMAND runs, before it runs (KT_ABI_NONE:
+ * not known). */
+enum kt_abi sess_command_abi(const struct session *s);
 void sess_rings_close(struct session *s);
 
 /* target.c */

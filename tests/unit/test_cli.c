@@ -125,7 +125,10 @@ static void test_errors(void **state)
 	assert_int_equal(PARSE(&o, err, "describe", "msgsnd", "nosuch"), -1);
 	assert_string_equal(err, "unknown event 'nosuch' (see 'ktrail list')");
 	assert_int_equal(PARSE(&o, err, "--probes", "uprobe"), -1);
-	assert_string_equal(err, "unknown --probes 'uprobe' (use auto, kprobe or tracepoint)");
+	assert_string_equal(err, "unknown --probes 'uprobe' (use auto, kprobe, tracepoint or "
+			    "raw_syscalls)");
+	assert_int_equal(PARSE(&o, err, "--probes", "raw_syscalls", "--", "true"), 0);
+	assert_int_equal(o.probes, KT_PROBES_RAW);
 	assert_int_equal(PARSE(&o, err, "check", "--", "ls"), -1);
 	assert_string_equal(err, "unexpected argument 'ls'");
 	assert_int_equal(PARSE(&o, err, "list", "extra"), -1);

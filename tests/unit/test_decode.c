@@ -92,6 +92,20 @@ static const char fmt_raw_enter_6x[] =
 	"print fmt: \"NR %ld (%lx, %lx, %lx, %lx, %lx, %lx)\", REC->id, REC->args[0], "
 	"REC->args[1], REC->args[2], REC->args[3], REC->args[4], REC->args[5]\n";
 
+static const char fmt_raw_exit_6x[] =
+	"name: sys_exit\nID: 442\nformat:\n" COMMON64
+	"\tfield:long id;\toffset:8;\tsize:8;\tsigned:1;\n"
+	"\tfield:long ret;\toffset:16;\tsize:8;\tsigned:1;\n\n"
+	"print fmt: \"NR %ld = %ld\", REC->id, REC->ret\n";
+
+/* A 32-bit ARM kernel's raw_syscalls: 4-byte words. */
+static const char fmt_raw_enter_arm[] =
+	"name: sys_enter\nID: 21\nformat:\n" COMMON64
+	"\tfield:long id;\toffset:8;\tsize:4;\tsigned:1;\n"
+	"\tfield:unsigned long args[6];\toffset:12;\tsize:24;\tsigned:0;\n\n"
+	"print fmt: \"NR %ld (%lx, %lx, %lx, %lx, %lx, %lx)\", REC->id, REC->args[0], "
+	"REC->args[1], REC->args[2], REC->args[3], REC->args[4], REC->args[5]\n";
+
 static const char fmt_exec_6x[] =
 	"name: sched_process_exec\nID: 321\nformat:\n" COMMON64
 	"\tfield:__data_loc char[] filename;\toffset:8;\tsize:4;\tsigned:0;\n"
@@ -316,6 +330,123 @@ static void test_raw_syscalls_and_exec(void **state)
 	/* A __data_loc pointing outside the record is refused. */
 	put32(ex + 8, (200u << 16) | 20);
 	assert_int_equal(kt_decode(d, ex, 31, 10, 1, &raw), -1);
+	kt_decoder_free(d);
+}
+
+/*
+ * A native task's call through raw_syscalls (the KT_R_RAW_SYSCALLS
+ * recipe, session/dispatch.c): the number picks the event in the native
+ * table, the pairer joins enter and exit of the thread, and the catalog's
+ * types give the same values as the call's syscall tracepoints.
+ */
+static void test_raw_syscalls_native(void **state)
+{
+	struct kt_decoder *d = kt_decoder_new(8, false);
+	unsigned char en[64] = { 0 }, ex[24] = { 0 };
+	struct kt_record out[2];
+	int n = 0;
+	struct sink1 sk = { .out = out, .n = &n };
+	const struct kt_event_def *ev;
+	struct kt_pairer *p;
+	struct kt_raw raw, x;
+
+	(void)state;
+	assert_int_equal(kt_decoder_add_format(d, "raw_syscalls", fmt_raw_enter_6x,
+					       strlen(fmt_raw_enter_6x)), 0);
+	assert_int_equal(kt_decoder_add_format(d, "raw_syscalls", fmt_raw_exit_6x,
+					       strlen(fmt_raw_exit_6x)), 0);
+	/* msgrcv(7, 0x7ffd0010, 64, -5, IPC_NOWAIT) = -42 on x86_64 (70). */
+	put16(en, 443);
+	put32(en + 4, 31);
+	put64(en + 8, 70);
+	put64(en + 16, 7);
+	put64(en + 24, 0x7ffd0010);
+	put64(en + 32, 64);
+	put64(en + 40, (uint64_t)-5);
+	put64(en + 48, 04000);
+	put64(en + 56, 0x5555);		/* a register the call does not use */
+	assert_int_equal(kt_decode(d, en, sizeof(en), 100, 0, &raw), 0);
+	assert_int_equal(raw.kind, KT_RAW_ENTER);
+	assert_true(raw.raw);
+	assert_null(raw.ev);
+	ev = kt_event_by_nr(KT_ABI_X86_64, raw.nr);
+	assert_non_null(ev);
+	assert_string_equal(ev->name, "msgrcv");
+	put16(ex, 442);
+	put32(ex + 4, 31);
+	put64(ex + 8, 70);
+	put64(ex + 16, (uint64_t)-42);
+	assert_int_equal(kt_decode(d, ex, sizeof(ex), 250, 0, &x), 0);
+	assert_int_equal(x.kind, KT_RAW_EXIT);
+	assert_int_equal(x.nr, 70);
+	assert_int_equal(x.ret, -42);
+
+	p = kt_pairer_new(0, collect1, &sk);
+	assert_int_equal(kt_pair_syscall(p, &raw, ev, false), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(kt_pair_syscall(p, &x, ev, false), 0);
+	assert_int_equal(n, 1);
+	assert_ptr_equal(out[0].ev, ev);
+	assert_false(out[0].compat);
+	assert_int_equal(out[0].state, KT_ST_COMPLETE);
+	assert_int_equal(out[0].tid, 31);
+	assert_int_equal(out[0].ts, 100);
+	assert_int_equal(out[0].ts_exit, 250);
+	assert_int_equal(out[0].ret, -42);
+	assert_int_equal(out[0].args[0].i, 7);
+	assert_int_equal(out[0].args[1].u, 0x7ffd0010);
+	assert_int_equal(out[0].args[2].u, 64);
+	assert_int_equal(out[0].args[3].i, -5);
+	assert_int_equal(out[0].args[4].i, 04000);
+
+	/* The same thread's 32-bit call through the same pair (i386
+	 * msgsnd, 400) is not this call's exit: the pairer tells them apart
+	 * by the event and the ABI. */
+	n = 0;
+	assert_int_equal(kt_pair_syscall(p, &raw, ev, false), 0);
+	put64(ex + 8, 400);
+	assert_int_equal(kt_decode(d, ex, sizeof(ex), 300, 0, &x), 0);
+	assert_int_equal(kt_pair_syscall(p, &x, kt_event_by_nr(KT_ABI_I386, x.nr), true), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(out[0].state, KT_ST_NO_EXIT);
+	assert_string_equal(out[0].ev->name, "msgrcv");
+	assert_int_equal(out[1].state, KT_ST_NO_ENTER);
+	assert_string_equal(out[1].ev->name, "msgsnd");
+	assert_true(out[1].compat);
+	kt_pairer_free(p);
+	kt_decoder_free(d);
+
+	/* A 32-bit kernel's native task: 4-byte words, msgtyp -5 is
+	 * 0xfffffffb until kt_args_extend32, as its tracepoint would give. */
+	d = kt_decoder_new(4, false);
+	assert_int_equal(kt_decoder_add_format(d, "raw_syscalls", fmt_raw_enter_arm,
+					       strlen(fmt_raw_enter_arm)), 0);
+	memset(en, 0, sizeof(en));
+	put16(en, 21);
+	put32(en + 4, 40);
+	put32(en + 8, 302);		/* arm msgrcv */
+	put32(en + 12, 7);
+	put32(en + 16, 0xbeef0010);
+	put32(en + 20, 64);
+	put32(en + 24, 0xfffffffb);
+	put32(en + 28, 04000);
+	assert_int_equal(kt_decode(d, en, 36, 5, 0, &raw), 0);
+	ev = kt_event_by_nr(KT_ABI_ARM, raw.nr);
+	assert_non_null(ev);
+	assert_string_equal(ev->name, "msgrcv");
+	assert_int_equal(raw.args[3], 0xfffffffbu);
+	kt_args_extend32(raw.args, ev);
+	assert_int_equal((int64_t)raw.args[3], -5);
+	assert_int_equal(raw.args[1], 0xbeef0010u);	/* a pointer stays */
+	n = 0;
+	p = kt_pairer_new(0, collect1, &sk);
+	kt_pair_enter(p, &raw, ev, false);
+	kt_pair_flush(p);
+	assert_int_equal(n, 1);
+	assert_int_equal(out[0].args[3].i, -5);
+	assert_int_equal(out[0].args[1].u, 0xbeef0010u);
+	assert_int_equal(out[0].args[2].u, 64);
+	kt_pairer_free(p);
 	kt_decoder_free(d);
 }
 
@@ -807,6 +938,7 @@ int main(void)
 		cmocka_unit_test(test_32bit_arm_4x),
 		cmocka_unit_test(test_2632_lock_depth),
 		cmocka_unit_test(test_raw_syscalls_and_exec),
+		cmocka_unit_test(test_raw_syscalls_native),
 		cmocka_unit_test(test_bad_formats),
 		cmocka_unit_test(test_subbuf_valid),
 		cmocka_unit_test(test_signals_and_exit),

@@ -56,12 +56,13 @@ static void test_values(void **state)
 	(void)state;
 	assert_true(kt_hooks_built);
 	assert_int_equal(PARSE(&h, err, "KTRAIL_TEST_NO_KFILTER=1", "KTRAIL_TEST_COMPAT_LAZY=1",
+			       "KTRAIL_TEST_NO_SYSCALL_TP=1",
 			       "KTRAIL_TEST_BAD_FETCH=msgsnd_d",
 			       "KTRAIL_TEST_PROBE_SYMBOL=mq_open_cx=do_mq_open.isra.0",
 			       "KTRAIL_TEST_OPEN_AFTER_DROP=/tmp/x y",
 			       "KTRAIL_TEST_RAW_FILTER=id == 400 || id == 401",
 			       "KTRAIL_TEST_IDFILTER_MAX=4096"), 0);
-	assert_true(h.test.no_kfilter && h.test.compat_lazy);
+	assert_true(h.test.no_kfilter && h.test.compat_lazy && h.test.no_syscall_tp);
 	assert_string_equal(h.test.bad_fetch, "msgsnd_d");
 	assert_string_equal(h.test.probe_event, "mq_open_cx=do_mq_open.isra.0");
 	assert_string_equal(h.test.probe_symbol, "do_mq_open.isra.0");
