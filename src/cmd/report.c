@@ -49,21 +49,6 @@ struct reporter {
 	struct kt_filter *own_filter;	/* the user's and the recording's */
 };
 
-/*
- * The process table's ABI source in a report: only the recorded
- * command's exec, whose program's ABI the recording holds; the tasks
- * that ran at the start have theirs in the recorded table.
- */
-static enum kt_abi report_abi(void *arg, int tgid, bool exec)
-{
-	struct reporter *rp = arg;
-
-	if (!exec || rp->command_execd || tgid != rp->s.child_k)
-		return KT_ABI_NONE;
-	rp->command_execd = true;
-	return rp->command_abi;
-}
-
 /* A recording's list of event names into @on (unknown names: warned). */
 static void meta_events(const struct kt_recr *rd, const char *key, bool *on, bool quiet)
 {
@@ -277,6 +262,7 @@ static void report_summary(struct reporter *rp, const char *path, struct kt_sess
  * their execs be decoded): the text is read again when it has grown.
  */
 struct rep_execs {
+	struct reporter *rp;
 	const struct kt_recr *rd;
 	struct kt_rec_execs *x;
 	size_t had;		/* the length of rd->execs read */
@@ -308,10 +294,21 @@ static enum kt_abi execs_abi(void *arg, int tgid, bool exec)
 {
 	struct rep_execs *e = arg;
 
+	struct reporter *rp = e->rp;
+	enum kt_abi abi;
+
 	if (!exec)
 		return KT_ABI_NONE;
 	execs_update(e);
-	return kt_rec_execs_take(e->x, tgid);
+	abi = kt_rec_execs_take(e->x, tgid);
+	/* The recorded command's first exec: its program's ABI is in the
+	 * description too (command_abi), for a recording without EXECS. */
+	if (tgid == rp->s.child_k && rp->s.child_k > 0 && !rp->command_execd) {
+		rp->command_execd = true;
+		if (abi == KT_ABI_NONE && rp->command_abi >= 0 && rp->command_abi < KT_ABI_MAX)
+			abi = rp->command_abi;
+	}
+	return abi;
 }
 
 static void execs_release(void *arg)
@@ -332,6 +329,7 @@ static int report_execs(struct reporter *rp)
 		free(e);
 		return -1;
 	}
+	e->rp = rp;
 	e->rd = &rp->rd;
 	e->path = rp->s.o->report_path;
 	e->quiet = rp->s.o->quiet;
@@ -554,11 +552,6 @@ static int report_decode(struct reporter *rp, char *err, size_t errlen)
 	s->f.sched_exec = meta_num(rd, "sched_exec", 0) == 1;
 	s->child = (pid_t)meta_num(rd, "command_pid", 0);
 	s->child_k = s->child;
-	if (s->child_k > 0 && rp->command_abi >= 0 && rp->command_abi < KT_ABI_MAX) {
-		struct kt_abi_source src = { .abi = report_abi, .arg = rp };
-
-		kt_proc_set_abi_source(s->proc, &src);
-	}
 	return 0;
 nomem:
 	snprintf(err, errlen, "out of memory");
