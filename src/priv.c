@@ -67,6 +67,24 @@ int kt_priv_check(bool mount, char *err, size_t errlen)
 	return -1;
 }
 
+void kt_priv_default_user(uid_t *uid, gid_t *gid)
+{
+	/* The project's own system user first (packaging creates it): no
+	 * other process shares its uid.  Never one that is root. */
+	static const char *const names[] = { KT_DROP_USER, "nobody" };
+
+	for (unsigned int i = 0; i < 2; i++) {
+		struct passwd *pw = getpwnam(names[i]);
+
+		if (pw && pw->pw_uid != 0 && pw->pw_gid != 0) {
+			*uid = pw->pw_uid;
+			*gid = pw->pw_gid;
+			return;
+		}
+	}
+	*uid = *gid = 65534;	/* no "nobody": its usual ids */
+}
+
 int kt_priv_user(const char *name, uid_t *uid, gid_t *gid, char *err, size_t errlen)
 {
 	struct passwd *pw;

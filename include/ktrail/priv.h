@@ -55,6 +55,10 @@ int kt_priv_check(bool mount, char *err, size_t errlen);
 
 /* The uid and gid of user @name (a name or a number).  0, or -1 + @err. */
 int kt_priv_user(const char *name, uid_t *uid, gid_t *gid, char *err, size_t errlen);
+/* Who ktrail becomes without --user: the system user KT_DROP_USER where
+ * it exists (and is not root), else nobody, else 65534:65534. */
+#define KT_DROP_USER "ktrail"
+void kt_priv_default_user(uid_t *uid, gid_t *gid);
 
 struct kt_guard {
 	pid_t pid;		/* 0: no guard */

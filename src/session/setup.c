@@ -92,13 +92,11 @@ int sess_setup(struct session *s, char *err, size_t errlen)
 				 why);
 			return KT_EXIT_ERROR;
 		}
-		if (kt_priv_user(o->user ? o->user : "nobody", &s->uid, &s->gid, why,
-				 sizeof(why)) < 0) {
-			if (o->user) {
-				snprintf(err, errlen, "--user: %s", why);
-				return KT_EXIT_ERROR;
-			}
-			s->uid = s->gid = 65534;	/* no "nobody": its usual ids */
+		if (!o->user) {
+			kt_priv_default_user(&s->uid, &s->gid);
+		} else if (kt_priv_user(o->user, &s->uid, &s->gid, why, sizeof(why)) < 0) {
+			snprintf(err, errlen, "--user: %s", why);
+			return KT_EXIT_ERROR;
 		}
 	}
 	if (kt_features_probe(&s->f) < 0)
@@ -254,8 +252,8 @@ int sess_drop_privileges(struct session *s, char *err, size_t errlen)
 
 /*
  * ktrail report needs no privilege (priv.h).  First, while it may still
- * be root: who it becomes, nobody or --user (as for a trace: a missing
- * "nobody" is 65534).  Not root, --user may only name this user.
+ * be root: who it becomes, the ktrail user, nobody or --user (as for a
+ * trace: kt_priv_default_user).  Not root, --user may only name this user.
  * Returns 0, or -1 with @err.
  */
 int sess_report_user(struct session *s, char *err, size_t errlen)
@@ -279,14 +277,14 @@ int sess_report_user(struct session *s, char *err, size_t errlen)
 		}
 		return 0;
 	}
-	if (kt_priv_user(name ? name : "nobody", &s->uid, &s->gid, why, sizeof(why)) == 0)
+	if (!name) {
+		kt_priv_default_user(&s->uid, &s->gid);
 		return 0;
-	if (name) {
-		snprintf(err, errlen, "--user: %s", why);
-		return -1;
 	}
-	s->uid = s->gid = 65534;
-	return 0;
+	if (kt_priv_user(name, &s->uid, &s->gid, why, sizeof(why)) == 0)
+		return 0;
+	snprintf(err, errlen, "--user: %s", why);
+	return -1;
 }
 
 /* Whether a report opens output files by name (else it may drop before

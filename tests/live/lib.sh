@@ -293,6 +293,22 @@ dead_pid() {
 }
 
 # The process name the kernel gives a program: its file name, 15 bytes.
+# The user ktrail becomes without --user (kt_priv_default_user): the
+# system user ktrail where it exists and is not root, else nobody, else
+# 65534.  drop_uid, drop_gid print its ids.
+drop_user() {
+	local u
+	for u in ktrail nobody; do
+		if id -u "$u" > /dev/null 2>&1 && [ "$(id -u "$u")" != 0 ] && [ "$(id -g "$u")" != 0 ]; then
+			echo "$u"
+			return
+		fi
+	done
+	echo 65534
+}
+drop_uid() { local u; u=$(drop_user); [ "$u" = 65534 ] && echo 65534 || id -u "$u"; }
+drop_gid() { local u; u=$(drop_user); [ "$u" = 65534 ] && echo 65534 || id -g "$u"; }
+
 comm_of() {
 	local b=${1##*/}
 

@@ -36,7 +36,7 @@ rc=0
 wait $kt || rc=$?
 show "$T/a.err" "ktrail's stderr"
 [ $rc = 0 ] || fail "ktrail exited $rc, want 0"
-nobody=$(id -u nobody 2> /dev/null || echo 65534)
+nobody=$(drop_uid)
 [ "$uid" = "$nobody,$nobody,$nobody,$nobody" ] ||
 	fail "after setup ktrail's uids are $uid, want nobody ($nobody) in all four"
 [ "$capeff" = 0000000000000000 ] && [ "$capprm" = 0000000000000000 ] ||

@@ -52,9 +52,11 @@ want() {
 	[ "$got" = "$3" ] || { show "$T/$1.st"; show "$T/$1.err"; fail "$1: $2 is '$got', want '$3'"; }
 }
 
-# 1. Root, no --user: nobody.
+# 1. Root, no --user: the ktrail user where one exists, else nobody.
+du=$(drop_uid)
+dg=$(drop_gid)
 look root "$KTRAIL" report -q "$T/rec.ktr" -o csv
-for k in "uid $nobody,$nobody,$nobody,$nobody" "gid $nogroup,$nogroup,$nogroup,$nogroup" \
+for k in "uid $du,$du,$du,$du" "gid $dg,$dg,$dg,$dg" \
 	"groups " "capinh $zero" "capprm $zero" "capeff $zero" "capamb $zero" "nonewprivs 1" \
 	"core 0,0" "exit 0"; do
 	want root "${k%% *}" "${k#* }"

@@ -62,7 +62,7 @@ log "ok: trace-cmd's trace.dat reported, every call exact"
 # As root on a root-only trace.dat: read, then decoded as nobody with no
 # capability (report-privileges.sh: ktrail's own recordings), the same rows.
 chmod 600 "$T/trace.dat"
-nobody=$(id -u nobody 2> /dev/null || echo 65534)
+nobody=$(drop_uid)
 rc=0
 timeout -k 5 60 python3 "${TESTLIB%/*}/report_status.py" "$T/st.csv" \
 	"$KTRAIL" report -q -e "$calls" "$T/trace.dat" -o csv > "$T/st.txt" 2> "$T/st.err" || rc=$?
