@@ -177,7 +177,7 @@ void sess_signals_restore(void);
 int sess_signal_fd(void);		/* readable when a signal came */
 
 /* sink.c */
-void sess_record_task(struct kt_record *r, const struct kt_task *t);
+void sess_record_task(struct kt_record *r, struct kt_proc *proc, const struct kt_task *t);
 int sess_emit_record(struct kt_record *r, void *arg);	/* a kt_pairer callback */
 int sess_emit_lost(struct session *s, int cpu, uint64_t ts, long long count);
 int sess_emit_late(struct session *s, int cpu, uint64_t ts, int tgid);

@@ -104,7 +104,7 @@ static void test_errors(void **state)
 	assert_int_equal(PARSE(&o, err, "-e", "ipc,,x"), -1);
 	assert_string_equal(err, "malformed event list 'ipc,,x'");
 	assert_int_equal(PARSE(&o, err, "-o", "xml"), -1);
-	assert_string_equal(err, "unknown output format 'xml' (use csv, json, table, summary or summary-csv)");
+	assert_string_equal(err, "unknown output format 'xml' (use csv, json, json-v1, table, summary or summary-csv)");
 	assert_int_equal(PARSE(&o, err, "-o", "csv:"), -1);
 	assert_int_equal(PARSE(&o, err, "-o", "csv:a", "-o", "json:a"), -1);
 	assert_string_equal(err, "two outputs write to a");
