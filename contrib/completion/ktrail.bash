@@ -59,7 +59,7 @@ _ktrail()
 			COMPREPLY=($(compgen -f -- "${cur#*:}"))
 			COMPREPLY=("${COMPREPLY[@]/#/$fmt:}")
 		else
-			COMPREPLY=($(compgen -W "csv: json: table: summary: summary-csv: csv json table summary summary-csv" -- "$cur"))
+			COMPREPLY=($(compgen -W "csv: json: json-v1: table: summary: summary-csv: csv json json-v1 table summary summary-csv" -- "$cur"))
 			compopt -o nospace 2> /dev/null
 		fi
 		return 0

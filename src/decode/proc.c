@@ -686,6 +686,40 @@ static int scan(struct kt_proc *t, int pid, bool only_new)
 	return n;
 }
 
+/*
+ * A child below /proc's pid namespace (or in a new one): its ids there
+ * from its status now, while it may still run.  When it is gone, what
+ * the parent tells: a thread's process id and parent are the parent's,
+ * a process's parent is the parent (none in a new namespace), and the
+ * ids that cannot be known are 0, never the host's.
+ */
+static void nsids_of_child(struct kt_proc *t, struct kt_task *k, int child_tid,
+			   const struct kt_task *p, uint64_t flags)
+{
+	struct kt_task tmp = *k;
+	bool newns = (flags & CLONE_NEWPID_FLAG) || p->kids_stale;
+
+	if (read_status(t, child_tid, &tmp) > 0 && tmp.ns_known) {
+		k->ns_known = true;
+		k->ns_level = tmp.ns_level;
+		k->ns_tid = tmp.ns_tid;
+		k->ns_tgid = tmp.ns_tgid;
+		k->ns_ppid = tmp.ns_ppid;
+	} else {
+		k->ns_known = true;
+		k->ns_level = (unsigned char)(p->ns_level + (newns ? 1 : 0));
+		k->ns_tid = 0;
+		if (flags & CLONE_THREAD_FLAG) {
+			k->ns_tgid = p->ns_tgid;
+			k->ns_ppid = p->ns_ppid;
+		} else {
+			k->ns_tgid = 0;
+			k->ns_ppid = newns ? 0 : (flags & CLONE_PARENT_FLAG) ? p->ns_ppid : p->ns_tgid;
+		}
+	}
+	k->ns_tried = true;
+}
+
 void kt_proc_newtask(struct kt_proc *t, int parent_tid, int child_tid,
 		     uint64_t clone_flags, const char comm[16])
 {
@@ -723,6 +757,8 @@ void kt_proc_newtask(struct kt_proc *t, int parent_tid, int child_tid,
 		k->ns_tid = child_tid;
 		k->ns_tgid = k->tgid;
 		k->ns_ppid = k->ppid;
+	} else if (pcopy.ns_known && t->procfs[0]) {
+		nsids_of_child(t, k, child_tid, &pcopy, clone_flags);
 	}
 	if ((clone_flags & (CLONE_NEWNS_FLAG | CLONE_NEWPID_FLAG | CLONE_NEWUSER_FLAG |
 			    CLONE_NEWUTS_FLAG)) ||
