@@ -594,6 +594,10 @@ void kt_proc_adopt(struct kt_proc *t, int tid, const char *procfs, int here, int
 	snprintf(view.procfs, sizeof(view.procfs), "%s", procfs);
 	if (read_status(&view, here, k) > 0)
 		k->ppid = ppid;
+	/* that /proc's namespace is not the events' (whose ids are the
+	 * kernel's): no ids in the task's namespace from it */
+	k->ns_known = false;
+	k->ns_tried = true;
 }
 
 static int scan_process(struct kt_proc *t, int pid, bool only_new)
