@@ -18,7 +18,7 @@ _ktrail()
 {
 	local cur prev cmd i w
 	local opts="--events --output --pid --quiet --reader --buffer-size --compat --probes
-		--overwrite --output-device --scope --raw --user --clock --compress --summary-by --interval --info
+		--overwrite --output-device --scope --raw --sort --user --clock --compress --summary-by --interval --info
 		--help --version"
 
 	cur=${COMP_WORDS[COMP_CWORD]}

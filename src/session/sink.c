@@ -29,7 +29,7 @@ static void output_failed(struct session *s, struct sess_output *out)
 	}
 }
 
-static int emit_to_outputs(struct session *s, struct kt_record *r)
+int sess_write_record(struct session *s, const struct kt_record *r)
 {
 	if (s->write_err)
 		return -1;
@@ -41,6 +41,13 @@ static int emit_to_outputs(struct session *s, struct kt_record *r)
 	}
 	s->records++;
 	return 0;
+}
+
+static int emit_to_outputs(struct session *s, struct kt_record *r)
+{
+	if (s->write_err)
+		return -1;
+	return s->sorter ? sess_sort_push(s, r) : sess_write_record(s, r);
 }
 
 /* The process id, name and context of a record's task. */
@@ -318,6 +325,10 @@ int sess_outputs_open(struct session *s, char *err, size_t errlen)
 		out->w.interval_ns = s->o->interval_ns;
 		s->nouts++;
 	}
+	if (s->o->sort && !s->sorter && sess_sort_init(s) < 0) {
+		snprintf(err, errlen, "--sort: %s", strerror(errno));
+		return -1;
+	}
 	/* Every output open: now the first bytes. */
 	for (unsigned int i = 0; i < s->nouts; i++) {
 		struct sess_output *out = &s->outs[i];
@@ -389,6 +400,7 @@ void sess_outputs_flush(struct session *s)
 
 void sess_outputs_close(struct session *s)
 {
+	sess_sort_flush(s);
 	for (unsigned int i = 0; i < s->nouts; i++) {
 		struct sess_output *out = &s->outs[i];
 

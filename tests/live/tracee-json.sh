@@ -20,7 +20,11 @@
 #     parentProcessId 1;
 #  4. a shell session over fs, proc, ipc and net: every line decodes;
 #  5. record, then report -o json: every line decodes and the workload's
-#     start time and path come back from the recording.
+#     start time and path come back from the recording;
+#  6. --sort: a shell that waits for ls (its wait4 enters before ls's
+#     calls and ends after them): without, a line comes after a later
+#     one; with, live and in a report, none does, and the lines are the
+#     same (sorted) as the unsorted run's of the recording.
 . "$TESTLIB"
 require_root
 require_tracefs
@@ -184,4 +188,33 @@ for b in bad[:10]:
 sys.exit(1 if bad else 0)
 EOF
 log "ok: report keeps the start time, path and ids"
+
+# 6. --sort
+inversions() {	# inversions FILE: lines whose timestamp is below the line before
+	python3 -c '
+import json, sys
+ts = [json.loads(l)["timestamp"] for l in open(sys.argv[1])]
+print(sum(1 for a, b in zip(ts, ts[1:]) if b < a))' "$1"
+}
+session='sleep 0.2 & ls -la /usr/bin > /dev/null; wait'
+rc=0
+run_ktrail -e fs,proc -o json:"$T/u.jsonl" -- sh -c "$session" > /dev/null 2> "$T/u.err" < /dev/null || rc=$?
+[ $rc = 0 ] || { show "$T/u.err"; fail "ktrail -- sh -c ... exited $rc"; }
+n=$(inversions "$T/u.jsonl")
+[ "$n" -gt 0 ] || fail "without --sort, no line came after a later one: the --sort test proves nothing"
+run_ktrail --sort -e fs,proc -o json:"$T/s.jsonl" -o csv:"$T/s.csv" -- sh -c "$session" \
+	> /dev/null 2> "$T/s.err" < /dev/null || rc=$?
+[ $rc = 0 ] || { show "$T/s.err"; fail "ktrail --sort -- sh -c ... exited $rc"; }
+decodes "$T/s.jsonl" "--sort"
+[ "$(inversions "$T/s.jsonl")" = 0 ] || fail "--sort: $(inversions "$T/s.jsonl") lines before an earlier one"
+[ "$(wc -l < "$T/s.jsonl")" = "$(($(wc -l < "$T/s.csv") - 1))" ] || fail "--sort: JSON and CSV differ in rows"
+"$KTRAIL" record -e fs,proc -o "$T/s.ktr" -- sh -c "$session" > /dev/null 2> "$T/rs.err" < /dev/null ||
+	{ show "$T/rs.err"; fail "ktrail record exited $?"; }
+"$KTRAIL" report "$T/s.ktr" -o json:"$T/ru.jsonl" 2> "$T/ru.err" || { show "$T/ru.err"; fail "report exited $?"; }
+"$KTRAIL" report --sort "$T/s.ktr" -o json:"$T/rs.jsonl" 2> "$T/rs2.err" || { show "$T/rs2.err"; fail "report --sort exited $?"; }
+[ "$(inversions "$T/rs.jsonl")" = 0 ] || fail "report --sort: $(inversions "$T/rs.jsonl") lines before an earlier one"
+cmp -s <(sort "$T/ru.jsonl") <(sort "$T/rs.jsonl") || fail "report --sort: not the same lines as report"
+grep -q "^ktrail: $(wc -l < "$T/rs.jsonl") records written" "$T/rs2.err" ||
+	{ show "$T/rs2.err"; fail "report --sort: the count is not the lines written"; }
+log "ok: --sort: $n lines out of order without, none with (live and report)"
 assert_no_leftovers

@@ -146,6 +146,7 @@ static void test_filters(void **state)
 	assert_int_equal(o.sel.count, 6);	/* close, openat, openat2, open_by_handle_at,
 						 * open_tree, open_tree_attr */
 	assert_false(o.raw);
+	assert_false(o.sort);
 	assert_null(o.filter);
 	/* Only a filter: only its event. */
 	assert_int_equal(PARSE(&o, err, "-e", "openat.data.pathname=/etc/*", "--raw"), 0);
@@ -237,8 +238,12 @@ static void test_record_report(void **state)
 	assert_string_equal(err, "record writes one file (-o given twice)");
 	assert_int_equal(PARSE(&o, err, "record", "-o", "a", "--raw"), -1);
 	assert_non_null(strstr(err, "--raw is an option of 'ktrail report'"));
+	assert_int_equal(PARSE(&o, err, "record", "-o", "a", "--sort"), -1);
+	assert_string_equal(err, "--sort is an option of 'ktrail report' (a recording holds the "
+			    "kernel's buffers; report writes the records)");
 	/* report: the file anywhere among the options. */
-	assert_int_equal(PARSE(&o, err, "report", "r.ktr", "-o", "csv:x.csv", "--raw"), 0);
+	assert_int_equal(PARSE(&o, err, "report", "r.ktr", "-o", "csv:x.csv", "--raw", "--sort"), 0);
+	assert_true(o.sort);
 	assert_int_equal(o.cmd, KT_CMD_REPORT);
 	assert_string_equal(o.report_path, "r.ktr");
 	assert_string_equal(o.outputs[0].path, "x.csv");
