@@ -20,6 +20,7 @@ enum {
 	OPT_OVERWRITE,
 	OPT_SCOPE,
 	OPT_RAW,
+	OPT_SORT,
 	OPT_USER,
 	OPT_HELP,
 	OPT_VERSION,
@@ -48,6 +49,7 @@ static const struct option long_opts[] = {
 	{ "scope", required_argument, NULL, OPT_SCOPE },
 	{ "duration", required_argument, NULL, OPT_DURATION },
 	{ "raw", no_argument, NULL, OPT_RAW },
+	{ "sort", no_argument, NULL, OPT_SORT },
 	{ "user", required_argument, NULL, OPT_USER },
 	{ "info", no_argument, NULL, OPT_INFO },
 	{ "clock", required_argument, NULL, OPT_CLOCK },
@@ -64,7 +66,8 @@ void kt_cli_usage(FILE *fp)
 	fputs("Usage: ktrail [trace] [OPTIONS] [-- COMMAND [ARGS...]]\n"
 	      "       ktrail record -o FILE|- [OPTIONS] [-- COMMAND [ARGS...]]\n"
 	      "       ktrail report [-o FMT[:FILE]]... [-e ...] [--scope ...] [--duration ...]\n"
-	      "                     [--raw] [--summary-by BY] [--interval SECONDS] FILE|-\n"
+	      "                     [--raw] [--sort] [--summary-by BY] [--interval SECONDS]\n"
+	      "                     FILE|-\n"
 	      "       ktrail report --info FILE\n"
 	      "       ktrail list\n"
 	      "       ktrail check [-e LIST] [--probes KIND] [--compat MODE]\n"
@@ -87,7 +90,10 @@ void kt_cli_usage(FILE *fp)
 	      "                         '>10ms', '<=500us' (> >= < <= = !=; ns, us, ms,\n"
 	      "                         s; a bare number is ns); repeat to combine (AND);\n"
 	      "                         one event's: -e 'msgrcv.duration>1ms'\n"
-	      "      --raw              flags, modes and enums as numbers, not names\n",
+	      "      --raw              flags, modes and enums as numbers, not names\n"
+	      "      --sort             records in time order (of their entry) across\n"
+	      "                         CPUs and threads: a call that blocked is written\n"
+	      "                         before the calls that entered after it\n",
 	      fp);
 	fprintf(fp, "  -o, --output FMT[:FILE] to FILE or standard output; FMT is\n"
 		"                         %s;\n", kt_writer_names(names, sizeof(names)));
@@ -99,7 +105,10 @@ void kt_cli_usage(FILE *fp)
 	      "                         summary: per event, calls, errors and their\n"
 	      "                         errnos, total/min/avg/p50/p90/p99/max duration\n"
 	      "                         and a log2 histogram, at the end; summary-csv:\n"
-	      "                         the same numbers as CSV\n"
+	      "                         the same numbers as CSV; json: lines that\n"
+	      "                         Tracee 0.24 reads (Go type names, ids in the\n"
+	      "                         task's pid namespace); json-v1: the JSON of\n"
+	      "                         earlier releases (C type names)\n"
 	      "      --summary-by BY    summary rows per event (default), process or\n"
 	      "                         thread\n"
 	      "      --interval SECONDS a summary of each interval (1, 0.5...) as it\n"
@@ -344,6 +353,11 @@ static int check_mode_options(const struct kt_opts *o, char *err, size_t errlen)
 				 "holds the kernel's numbers; report prints them as asked)");
 			return -1;
 		}
+		if (o->sort) {
+			snprintf(err, errlen, "--sort is an option of 'ktrail report' (a recording "
+				 "holds the kernel's buffers; report writes the records)");
+			return -1;
+		}
 		if (o->interval_ns) {
 			snprintf(err, errlen, "--interval is an option of the summaries of a trace "
 				 "or of 'ktrail report' (record writes no summary; its report "
@@ -461,6 +475,9 @@ static int cli_parse(int argc, char **argv, struct kt_opts *o, char *err, size_t
 			break;
 		case OPT_RAW:
 			o->raw = true;
+			break;
+		case OPT_SORT:
+			o->sort = true;
 			break;
 		case OPT_SUMMARY_BY:
 			if (!strcmp(optarg, "event"))

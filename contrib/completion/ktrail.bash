@@ -18,7 +18,7 @@ _ktrail()
 {
 	local cur prev cmd i w
 	local opts="--events --output --pid --quiet --reader --buffer-size --compat --probes
-		--overwrite --output-device --scope --raw --user --clock --compress --summary-by --interval --info
+		--overwrite --output-device --scope --raw --sort --user --clock --compress --summary-by --interval --info
 		--help --version"
 
 	cur=${COMP_WORDS[COMP_CWORD]}
@@ -59,7 +59,7 @@ _ktrail()
 			COMPREPLY=($(compgen -f -- "${cur#*:}"))
 			COMPREPLY=("${COMPREPLY[@]/#/$fmt:}")
 		else
-			COMPREPLY=($(compgen -W "csv: json: table: summary: summary-csv: csv json table summary summary-csv" -- "$cur"))
+			COMPREPLY=($(compgen -W "csv: json: json-v1: table: summary: summary-csv: csv json json-v1 table summary summary-csv" -- "$cur"))
 			compopt -o nospace 2> /dev/null
 		fi
 		return 0

@@ -62,6 +62,7 @@ struct kt_opts {
 	bool report_stdin;	/* report -: read as it arrives on standard input */
 	bool info;		/* report --info: describe the recording */
 	bool raw;		/* --raw: numbers, not names */
+	bool sort;		/* --sort: records in time order */
 	int summary_by;		/* --summary-by: enum kt_sum_by (writer.h) */
 	uint64_t interval_ns;	/* --interval: a summary per interval, 0: none */
 	struct kt_selection sel;

@@ -58,6 +58,17 @@ struct kt_record {
 	uint32_t uid;		/* userId: real uid */
 	uint32_t mntns;		/* mountNamespace: inode of /proc/PID/ns/mnt, 0 unknown */
 	uint32_t pidns;		/* pidNamespace: inode of /proc/PID/ns/pid, 0 unknown */
+	uint32_t utsns;		/* the task's UTS namespace inode, 0 unknown */
+	/* Tracee's view (JSON): the ids in the task's own pid namespace
+	 * (has_nsids false: not known, the writer uses the host ids), the
+	 * thread's start (ns since the epoch, 0 unknown), its cgroup v2 id,
+	 * container id ("" none) and program path ("" unknown). */
+	bool has_nsids;
+	int ns_pid, ns_tid, ns_ppid;
+	uint64_t start_ns;
+	uint64_t cgroup_id;
+	const char *container;
+	const char *exe;
 	const struct kt_event_def *ev;
 	bool compat;		/* 32-bit task through the compat syscall ABI */
 	enum kt_state state;

@@ -86,6 +86,9 @@ int kt_pair_abandon(struct kt_pairer *p, uint64_t ts);
 /* Emit every pending enter as unfinished (oldest first) and forget it. */
 int kt_pair_flush(struct kt_pairer *p);
 unsigned int kt_pair_pending(const struct kt_pairer *p);
+/* The entry time (as records have it) of the oldest pending call:
+ * false when none. */
+bool kt_pair_oldest(const struct kt_pairer *p, uint64_t *ts);
 
 /*
  * A native call's words from raw_syscalls on a kernel whose longs are 4

@@ -34,6 +34,20 @@ struct kt_task {
 	int ppid;		/* the parent process's id */
 	uint32_t uid;		/* real uid */
 	uint32_t mntns, pidns;	/* namespace inodes, 0: unknown */
+	uint32_t utsns;		/* UTS namespace inode, 0: unknown */
+	/*
+	 * Tracee's ids (JSON): the thread, process and parent ids in the
+	 * task's own pid namespace, the innermost of NSpid/NStgid in
+	 * /proc/TID/status (ns_ppid 0 when the parent is outside it).
+	 * ns_known false: not read (yet); ns_tried: a look-up was made.
+	 */
+	bool ns_known, ns_tried;
+	unsigned char ns_level;	/* how deep below /proc's pid namespace */
+	int ns_tid, ns_tgid, ns_ppid;
+	uint64_t start_ns;	/* thread start, ns since the epoch, 0: unknown */
+	uint64_t cgroup_id;	/* cgroup v2 directory inode, 0: unknown */
+	char container[65];	/* container id from the cgroup path, "" none */
+	uint32_t exe;		/* the program's path: kt_proc_exe(), 0 none */
 	/* How it ends (sched_process_exit): its own exit(2), or (kept on
 	 * the group leader) the group's exit_group(2) or fatal signal. */
 	bool has_exit, g_has_exit;
@@ -78,6 +92,20 @@ int kt_proc_set_kernel_maps(struct kt_proc *t, const char *tracefs);
  * (a /proc whose pids are not the events', so never looked up by tid),
  * and the parent process @ppid. */
 void kt_proc_adopt(struct kt_proc *t, int tid, const char *procfs, int here, int ppid);
+
+/* The path of the program @k runs: the exec'd filename as the kernel
+ * gave it, else the /proc/TGID/exe link read when first seen; "" when
+ * unknown. */
+const char *kt_proc_exe(const struct kt_proc *t, const struct kt_task *k);
+/* Task @tid started at @ns (ns since the epoch: its task_newtask). */
+void kt_proc_set_start(struct kt_proc *t, int tid, uint64_t ns);
+/*
+ * The container id in a /proc/PID/cgroup text or one cgroup path: the
+ * first path component holding a run of exactly 64 hex digits
+ * ("docker-<id>.scope", "/docker/<id>", "cri-containerd-<id>.scope",
+ * "libpod-<id>.scope") gives those digits.  @out gets "" when none.
+ */
+void kt_container_id(const char *cgroup, char out[65]);
 
 /* --scope follow took @tid in. */
 void kt_proc_set_followed(struct kt_proc *t, int tid);

@@ -47,6 +47,9 @@ struct kt_writer {
 	const struct kt_event_def *const *events;
 	unsigned int nevents;
 	const char *hostname;	/* for JSON's hostName, may be NULL */
+	/* The UTS namespace (inode) @hostname is the name of, 0: not known
+	 * (a report): JSON's hostName is "" for a task of another one. */
+	uint32_t own_utsns;
 	/*
 	 * Every argument as its number (--raw).  Otherwise flags and enums
 	 * print by name (flags.h): the text in CSV and the table, and in
@@ -153,6 +156,7 @@ struct kt_value_style {
 	 * the name alone. */
 	const char *raw_key;
 	bool finite_only;	/* a timespec that is NaN or infinite is @none */
+	bool ptr_decimal;	/* a pointer as a bare decimal number (Tracee's JSON) */
 };
 
 /*
@@ -175,6 +179,7 @@ int kt_writer_put(struct kt_writer *w, const struct kt_buf *b);
 /* The formats kt_writer_find knows (src/output/{csv,json,table}.c). */
 extern const struct kt_writer_ops kt_csv_ops;
 extern const struct kt_writer_ops kt_json_ops;
+extern const struct kt_writer_ops kt_json_v1_ops;
 extern const struct kt_writer_ops kt_table_ops;
 extern const struct kt_writer_ops kt_summary_ops;
 extern const struct kt_writer_ops kt_summary_csv_ops;

@@ -734,6 +734,7 @@ static int report(struct reporter *rp, struct kt_session_result *res, char *err,
 	}
 	kt_merge(s->srcs, s->ncpus, ~0ull, &s->sink, &s->last_ts);
 	kt_pair_flush(s->pair);
+	sess_sort_flush(s);	/* --sort: the rest, before any count */
 	report_summary(rp, s->o->report_path, res);
 	if (sess_outputs_finish(s, res, err, errlen) < 0)
 		return sess_fail_status(s);

@@ -111,6 +111,7 @@ static int trace_finish(struct session *s, struct kt_session_result *res, char *
 	if (stop != ~0ull)
 		sess_outputs_tick(s, stop + s->epoch);
 	kt_pair_flush(s->pair);
+	sess_sort_flush(s);	/* --sort: the rest, before any count */
 	sess_report_lost(s, res);
 	sess_report_profile(s, res);
 	if (kt_pair_unmatched(s->pair) && !s->o->quiet)

@@ -183,6 +183,7 @@ static int report_tracedat(struct session *s, int fd, struct kt_selection *sel,
 		}
 	}
 	kt_pair_flush(s->pair);
+	sess_sort_flush(s);	/* --sort: the rest, before any count */
 	for (int i = 0; i < s->ncpus; i++)
 		total += s->cpus[i].ps.src.lost_stream;
 	res->lost = total;

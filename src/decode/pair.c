@@ -67,6 +67,22 @@ unsigned int kt_pair_pending(const struct kt_pairer *p)
 	return p->map.count;
 }
 
+bool kt_pair_oldest(const struct kt_pairer *p, uint64_t *ts)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < p->map.cap; i++) {
+		const struct pending *pe = kt_imap_val(&p->map, i);
+
+		if (p->map.keys[i] == KT_IMAP_EMPTY)
+			continue;
+		if (!any || pe->ts + p->epoch < *ts)
+			*ts = pe->ts + p->epoch;
+		any = true;
+	}
+	return any;
+}
+
 void kt_args_from_regs(struct kt_record *r, const uint64_t *regs, bool compat)
 {
 	const struct kt_event_def *ev = r->ev;

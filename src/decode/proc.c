@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ktrail/proc.h"
@@ -20,6 +22,8 @@
 #define CLONE_NEWNS_FLAG 0x00020000ull
 #define CLONE_NEWPID_FLAG 0x20000000ull
 #define CLONE_NEWUSER_FLAG 0x10000000ull
+#define CLONE_NEWUTS_FLAG 0x04000000ull
+#define CGROUP2_MAGIC 0x63677270
 #define SWEEP_DEAD 4096
 
 struct kt_proc {
@@ -29,7 +33,84 @@ struct kt_proc {
 				 * before the drop), -1: none */
 	unsigned int ndead;
 	struct kt_abi_source src;	/* src.abi NULL: procfs/TGID/exe here */
+	uint64_t boot_epoch;	/* CLOCK_REALTIME - CLOCK_BOOTTIME, ns */
+	long hz;		/* /proc's clock ticks per second */
+	char cgroot[32];	/* the cgroup2 mount, "" none (not /proc) */
+	/* The programs' paths, each once (kt_task.exe is index + 1). */
+	char **paths;
+	uint32_t npaths, cappaths;
 };
+
+static uint64_t clock_ns(clockid_t c)
+{
+	struct timespec ts;
+
+	if (clock_gettime(c, &ts) < 0)
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* Where cgroup v2 is mounted, for the cgroup ids: only with the real
+ * /proc, whose cgroup paths are this machine's. */
+static void find_cgroot(struct kt_proc *t)
+{
+	static const char *const roots[] = { "/sys/fs/cgroup", "/sys/fs/cgroup/unified" };
+	struct statfs sf;
+
+	if (strcmp(t->procfs, "/proc"))
+		return;
+	for (size_t i = 0; i < sizeof(roots) / sizeof(roots[0]); i++)
+		if (!statfs(roots[i], &sf) && sf.f_type == CGROUP2_MAGIC) {
+			snprintf(t->cgroot, sizeof(t->cgroot), "%s", roots[i]);
+			return;
+		}
+}
+
+/* @path's index + 1 in the table's pool, added if new; 0 if none or out
+ * of memory. */
+static uint32_t path_intern(struct kt_proc *t, const char *path, size_t len)
+{
+	char **np;
+
+	if (!len)
+		return 0;
+	for (uint32_t i = t->npaths; i-- > 0;)
+		if (!strncmp(t->paths[i], path, len) && !t->paths[i][len])
+			return i + 1;
+	if (t->npaths == t->cappaths) {
+		uint32_t cap = t->cappaths ? 2 * t->cappaths : 64;
+
+		np = realloc(t->paths, cap * sizeof(*np));
+		if (!np)
+			return 0;
+		t->paths = np;
+		t->cappaths = cap;
+	}
+	t->paths[t->npaths] = strndup(path, len);
+	if (!t->paths[t->npaths])
+		return 0;
+	return ++t->npaths;
+}
+
+const char *kt_proc_exe(const struct kt_proc *t, const struct kt_task *k)
+{
+	return k->exe && k->exe <= t->npaths ? t->paths[k->exe - 1] : "";
+}
+
+void kt_container_id(const char *cg, char out[65])
+{
+	out[0] = '\0';
+	for (const char *p = cg; *p;) {
+		size_t run = strspn(p, "0123456789abcdef");
+
+		if (run == 64 && (p == cg || !isxdigit((unsigned char)p[-1]))) {
+			memcpy(out, p, 64);
+			out[64] = '\0';
+			return;
+		}
+		p += run ? run : 1;
+	}
+}
 
 struct kt_proc *kt_proc_new(const char *procfs)
 {
@@ -43,6 +124,11 @@ struct kt_proc *kt_proc_new(const char *procfs)
 	}
 	snprintf(t->procfs, sizeof(t->procfs), "%s", procfs ? procfs : "");
 	t->kmap_fd[0] = t->kmap_fd[1] = -1;
+	t->boot_epoch = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_BOOTTIME);
+	t->hz = sysconf(_SC_CLK_TCK);
+	if (t->hz <= 0)
+		t->hz = 100;
+	find_cgroot(t);
 	return t;
 }
 
@@ -55,6 +141,9 @@ void kt_proc_free(struct kt_proc *t)
 	for (int i = 0; i < 2; i++)
 		if (t->kmap_fd[i] >= 0)
 			close(t->kmap_fd[i]);
+	for (uint32_t i = 0; i < t->npaths; i++)
+		free(t->paths[i]);
+	free(t->paths);
 	kt_imap_free(&t->map);
 	free(t);
 }
@@ -100,6 +189,36 @@ static long status_field(const char *s, const char *key)
 	return p ? strtol(p + strlen(key), NULL, 10) : -1;
 }
 
+/* The last number of a status line ("\nNSpid:\t4242\t7") and, in
+ * @levels, how many numbers follow the first; -1 if absent. */
+static long status_last(const char *s, const char *key, int *levels)
+{
+	const char *p = strstr(s, key);
+	long v = -1;
+	int n = -1;
+
+	if (!p)
+		return -1;
+	p += strlen(key);
+	for (;;) {
+		char *end;
+		long x = strtol(p, &end, 10);
+
+		if (end == p || *p == '\n')
+			break;
+		v = x;
+		n++;
+		p = end;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '\n' || !*p)
+			break;
+	}
+	if (levels)
+		*levels = n;
+	return v;
+}
+
 /* The inode of a namespace link ("mnt:[4026531841]"), 0 if unreadable. */
 static uint32_t ns_inode(const struct kt_proc *t, int tid, const char *ns)
 {
@@ -114,6 +233,102 @@ static uint32_t ns_inode(const struct kt_proc *t, int tid, const char *ns)
 	link[n] = '\0';
 	p = strchr(link, '[');
 	return p ? (uint32_t)strtoul(p + 1, NULL, 10) : 0;
+}
+
+/*
+ * The ids in the task's own pid namespace from its status text @s: the
+ * innermost NSpid and NStgid; the parent's id there is its NStgid's
+ * innermost when the parent is as deep (in the same namespace: a pid
+ * namespace's first task has its parent outside, 0), or @ppid itself
+ * when the task is in /proc's namespace.
+ */
+static void read_nsids(const struct kt_proc *t, const char *s, struct kt_task *k, long ppid)
+{
+	int lt = -1, lg = -1, lp = -1;
+	long nstid = status_last(s, "\nNSpid:", &lt);
+	long nstgid = status_last(s, "\nNStgid:", &lg);
+
+	k->ns_tried = true;
+	if (nstid <= 0 || nstgid <= 0 || lt != lg || lt < 0 || lt > 32)
+		return;
+	k->ns_tid = (int)nstid;
+	k->ns_tgid = (int)nstgid;
+	k->ns_level = (unsigned char)lt;
+	k->ns_ppid = 0;
+	if (!lt) {
+		k->ns_ppid = ppid > 0 ? (int)ppid : 0;
+	} else if (ppid > 0) {
+		char path[128], *ps;
+
+		snprintf(path, sizeof(path), "%s/%ld/status", t->procfs, ppid);
+		if ((ps = kt_read_file(path, NULL))) {
+			long v = status_last(ps, "\nNStgid:", &lp);
+
+			if (lp == lt && v > 0)
+				k->ns_ppid = (int)v;
+			free(ps);
+		}
+	}
+	k->ns_known = true;
+}
+
+/* What a task's first sight reads besides its status: its start time
+ * (/proc/TID/stat), cgroup id and container (/proc/TID/cgroup) and, for
+ * a process, its program (/proc/TGID/exe, closed to ktrail for another
+ * user's process after the privilege drop). */
+static void read_extra(struct kt_proc *t, int tid, struct kt_task *k)
+{
+	char path[160], *s, *p;
+
+	snprintf(path, sizeof(path), "%s/%d/stat", t->procfs, tid);
+	if ((s = kt_read_file(path, NULL))) {
+		/* starttime is field 22; fields 3.. follow the last ')' */
+		p = strrchr(s, ')');
+		if (p) {
+			unsigned long long ticks = 0;
+
+			/* the tokens after ')' are fields 3, 4, ... */
+			p++;
+			for (int field = 3; field <= 22; field++) {
+				while (*p == ' ')
+					p++;
+				if (!*p)
+					break;
+				if (field == 22)
+					ticks = strtoull(p, NULL, 10);
+				p += strcspn(p, " ");
+			}
+			if (ticks)
+				k->start_ns = t->boot_epoch +
+					      ticks * (1000000000ull / (unsigned long)t->hz);
+		}
+		free(s);
+	}
+	snprintf(path, sizeof(path), "%s/%d/cgroup", t->procfs, tid);
+	if ((s = kt_read_file(path, NULL))) {
+		kt_container_id(s, k->container);
+		p = strstr(s, "0::");
+		if (p && (p == s || p[-1] == '\n') && t->cgroot[0]) {
+			char cpath[PATH_MAX];
+			struct stat st;
+
+			p += 3;
+			p[strcspn(p, "\n")] = '\0';
+			if ((size_t)snprintf(cpath, sizeof(cpath), "%s%s", t->cgroot, p) < sizeof(cpath) &&
+			    !stat(cpath, &st))
+				k->cgroup_id = st.st_ino;
+		}
+		free(s);
+	}
+	if (k->tgid > 0 && !k->exe) {
+		char link[PATH_MAX];
+		ssize_t n;
+
+		snprintf(path, sizeof(path), "%s/%d/exe", t->procfs, k->tgid);
+		n = readlink(path, link, sizeof(link));
+		if (n > 0 && (size_t)n < sizeof(link))
+			k->exe = path_intern(t, link, (size_t)n);
+	}
 }
 
 /*
@@ -133,6 +348,8 @@ static int read_status(const struct kt_proc *t, int tid, struct kt_task *k)
 	tgid = status_field(s, "\nTgid:");
 	ppid = status_field(s, "\nPPid:");
 	uid = status_field(s, "\nUid:");
+	if (k)
+		read_nsids(t, s, k, ppid);
 	free(s);
 	if (tgid <= 0)
 		return 0;
@@ -140,6 +357,7 @@ static int read_status(const struct kt_proc *t, int tid, struct kt_task *k)
 		k->ppid = (int)ppid;
 		k->uid = (uint32_t)uid;
 		uint32_t mnt = ns_inode(t, tid, "mnt"), pid = ns_inode(t, tid, "pid");
+		uint32_t uts = ns_inode(t, tid, "uts");
 
 		/* After the privilege drop another user's links are closed to
 		 * ktrail: a value read before stays. */
@@ -147,6 +365,8 @@ static int read_status(const struct kt_proc *t, int tid, struct kt_task *k)
 			k->mntns = mnt;
 		if (pid || !k->has_ctx)
 			k->pidns = pid;
+		if (uts || !k->has_ctx)
+			k->utsns = uts;
 		k->has_ctx = true;
 		k->ctx_stale = false;
 	}
@@ -177,6 +397,7 @@ static void from_procfs(struct kt_proc *t, int tid, struct kt_task *k)
 	k->tgid = read_status(t, tid, k);
 	snprintf(path, sizeof(path), "%s/%d/comm", t->procfs, tid);
 	read_comm(k, path);
+	read_extra(t, tid, k);
 }
 
 /* The whole of a tracefs text file, read again from its start. */
@@ -317,6 +538,19 @@ const struct kt_task *kt_proc_get(struct kt_proc *t, int tid)
 			k->ctx_stale = false;
 			if (t->procfs[0])
 				read_status(t, tid, k);
+		} else if (!k->ns_known && !k->ns_tried && t->procfs[0]) {
+			/* a task born in a pid namespace below /proc's: its
+			 * ids there, once */
+			struct kt_task tmp = *k;
+
+			if (read_status(t, tid, &tmp) > 0) {
+				k->ns_known = tmp.ns_known;
+				k->ns_level = tmp.ns_level;
+				k->ns_tid = tmp.ns_tid;
+				k->ns_tgid = tmp.ns_tgid;
+				k->ns_ppid = tmp.ns_ppid;
+			}
+			k->ns_tried = true;
 		}
 		return k;
 	}
@@ -344,8 +578,10 @@ void kt_proc_add(struct kt_proc *t, int tid, int tgid, const char *comm)
 	comm_set(k, comm, 16);
 	/* The command ktrail starts is new (pid=new). */
 	k->born = true;
-	if (t->procfs[0])
+	if (t->procfs[0]) {
 		read_status(t, tid, k);
+		read_extra(t, tid, k);
+	}
 }
 
 void kt_proc_adopt(struct kt_proc *t, int tid, const char *procfs, int here, int ppid)
@@ -358,6 +594,10 @@ void kt_proc_adopt(struct kt_proc *t, int tid, const char *procfs, int here, int
 	snprintf(view.procfs, sizeof(view.procfs), "%s", procfs);
 	if (read_status(&view, here, k) > 0)
 		k->ppid = ppid;
+	/* that /proc's namespace is not the events' (whose ids are the
+	 * kernel's): no ids in the task's namespace from it */
+	k->ns_known = false;
+	k->ns_tried = true;
 }
 
 static int scan_process(struct kt_proc *t, int pid, bool only_new)
@@ -395,8 +635,22 @@ static int scan_process(struct kt_proc *t, int pid, bool only_new)
 		k->uid = ctx.uid;
 		k->mntns = ctx.mntns;
 		k->pidns = ctx.pidns;
+		k->utsns = ctx.utsns;
+		k->ns_known = ctx.ns_known;
+		k->ns_tried = ctx.ns_tried;
+		k->ns_level = ctx.ns_level;
+		k->ns_tgid = ctx.ns_tgid;
+		k->ns_ppid = ctx.ns_ppid;
+		/* a thread's own id there: its own status, unless the
+		 * namespace is /proc's */
+		k->ns_tid = tid;
+		if (ctx.ns_known && ctx.ns_level) {
+			k->ns_known = k->ns_tried = false;
+			k->ns_tid = 0;
+		}
 		snprintf(cpath, sizeof(cpath), "%s/%d/task/%d/comm", t->procfs, pid, tid);
 		read_comm(k, cpath);
+		read_extra(t, tid, k);
 		n++;
 	}
 	closedir(d);
@@ -436,6 +690,40 @@ static int scan(struct kt_proc *t, int pid, bool only_new)
 	return n;
 }
 
+/*
+ * A child below /proc's pid namespace (or in a new one): its ids there
+ * from its status now, while it may still run.  When it is gone, what
+ * the parent tells: a thread's process id and parent are the parent's,
+ * a process's parent is the parent (none in a new namespace), and the
+ * ids that cannot be known are 0, never the host's.
+ */
+static void nsids_of_child(struct kt_proc *t, struct kt_task *k, int child_tid,
+			   const struct kt_task *p, uint64_t flags)
+{
+	struct kt_task tmp = *k;
+	bool newns = (flags & CLONE_NEWPID_FLAG) || p->kids_stale;
+
+	if (read_status(t, child_tid, &tmp) > 0 && tmp.ns_known) {
+		k->ns_known = true;
+		k->ns_level = tmp.ns_level;
+		k->ns_tid = tmp.ns_tid;
+		k->ns_tgid = tmp.ns_tgid;
+		k->ns_ppid = tmp.ns_ppid;
+	} else {
+		k->ns_known = true;
+		k->ns_level = (unsigned char)(p->ns_level + (newns ? 1 : 0));
+		k->ns_tid = 0;
+		if (flags & CLONE_THREAD_FLAG) {
+			k->ns_tgid = p->ns_tgid;
+			k->ns_ppid = p->ns_ppid;
+		} else {
+			k->ns_tgid = 0;
+			k->ns_ppid = newns ? 0 : (flags & CLONE_PARENT_FLAG) ? p->ns_ppid : p->ns_tgid;
+		}
+	}
+	k->ns_tried = true;
+}
+
 void kt_proc_newtask(struct kt_proc *t, int parent_tid, int child_tid,
 		     uint64_t clone_flags, const char comm[16])
 {
@@ -460,7 +748,24 @@ void kt_proc_newtask(struct kt_proc *t, int parent_tid, int child_tid,
 	k->uid = pcopy.uid;
 	k->mntns = pcopy.mntns;
 	k->pidns = pcopy.pidns;
-	if ((clone_flags & (CLONE_NEWNS_FLAG | CLONE_NEWPID_FLAG | CLONE_NEWUSER_FLAG)) ||
+	k->utsns = pcopy.utsns;
+	k->cgroup_id = pcopy.cgroup_id;
+	memcpy(k->container, pcopy.container, sizeof(k->container));
+	k->exe = pcopy.exe;
+	/* In /proc's pid namespace (the parent's ids there are its host
+	 * ids) a child that makes no new one has its host ids there too;
+	 * elsewhere they are read from its status when first needed. */
+	if (pcopy.ns_known && !pcopy.ns_level && !(clone_flags & CLONE_NEWPID_FLAG) &&
+	    !pcopy.kids_stale) {
+		k->ns_known = k->ns_tried = true;
+		k->ns_tid = child_tid;
+		k->ns_tgid = k->tgid;
+		k->ns_ppid = k->ppid;
+	} else if (pcopy.ns_known && t->procfs[0]) {
+		nsids_of_child(t, k, child_tid, &pcopy, clone_flags);
+	}
+	if ((clone_flags & (CLONE_NEWNS_FLAG | CLONE_NEWPID_FLAG | CLONE_NEWUSER_FLAG |
+			    CLONE_NEWUTS_FLAG)) ||
 	    pcopy.kids_stale)
 		k->ctx_stale = true;
 	/* A child runs its parent's program until it execs. */
@@ -483,11 +788,27 @@ void kt_proc_exec(struct kt_proc *t, int tid, int old_tid, const char *filename,
 	if (isnew)
 		from_procfs(t, tid, k);
 	k->tgid = tid;	/* after exec the thread is the group leader */
+	if (k->ns_known)
+		k->ns_tid = k->ns_tgid;
 	/* Threads killed by the exec (de_thread) do not end the process. */
 	k->has_exit = k->g_has_exit = false;
 	k->exit_code = k->g_exit_code = k->g_exit_signal = k->fatal_pending = 0;
 	if (len > PATH_MAX)
 		len = PATH_MAX;
+	len = (unsigned int)strnlen(filename, len);
+	k->exe = 0;
+	if ((!len || filename[0] != '/') && t->procfs[0]) {
+		/* a relative name: the program's own path, if it can be read */
+		char path[128], link[PATH_MAX];
+		ssize_t n;
+
+		snprintf(path, sizeof(path), "%s/%d/exe", t->procfs, tid);
+		n = readlink(path, link, sizeof(link));
+		if (n > 0 && (size_t)n < sizeof(link))
+			k->exe = path_intern(t, link, (size_t)n);
+	}
+	if (!k->exe)
+		k->exe = path_intern(t, filename, len);
 	base = memrchr(filename, '/', len);
 	base = base ? base + 1 : filename;
 	comm_set(k, base, filename + len - base);
@@ -496,6 +817,14 @@ void kt_proc_exec(struct kt_proc *t, int tid, int old_tid, const char *filename,
 	 * @filename, a path the traced user may have changed since. */
 	k->abi = task_abi(t, tid, true);
 	k->abi_checked = true;
+}
+
+void kt_proc_set_start(struct kt_proc *t, int tid, uint64_t ns)
+{
+	struct kt_task *k = kt_imap_get(&t->map, tid);
+
+	if (k)
+		k->start_ns = ns;
 }
 
 void kt_proc_rename(struct kt_proc *t, int tid, const char comm[16])
@@ -665,7 +994,61 @@ void kt_proc_dump(struct kt_proc *t, FILE *fp, bool abi, bool late_only)
 			(k->abi_checked ? 4 : 0));
 		for (const unsigned char *c = (const unsigned char *)k->comm; *c; c++)
 			fprintf(fp, "%02x", *c);
-		fputs(k->comm[0] ? "\n" : "-\n", fp);
+		if (!k->comm[0])
+			fputc('-', fp);
+		/* Tracee's fields (JSON), after what older readers read */
+		fprintf(fp, " E %d %d %d %d %llu %llu %u %s ", k->ns_tid, k->ns_tgid, k->ns_ppid,
+			k->ns_known ? k->ns_level : -1, (unsigned long long)k->start_ns,
+			(unsigned long long)k->cgroup_id, (unsigned int)k->utsns,
+			k->container[0] ? k->container : "-");
+		{
+			const char *exe = kt_proc_exe(t, k);
+
+			for (const unsigned char *c = (const unsigned char *)exe; *c; c++)
+				fprintf(fp, "%02x", *c);
+			fputs(*exe ? "\n" : "-\n", fp);
+		}
+	}
+}
+
+/* The " E ..." part of a dumped task (none in older recordings). */
+static void load_extra(struct kt_proc *t, struct kt_task *k, const char *c, const char *eol)
+{
+	int nstid, nstgid, nsppid, level, used = 0;
+	unsigned long long start, cgid;
+	unsigned int uts;
+	char cont[66];
+
+	if (strncmp(c, " E ", 3) ||
+	    sscanf(c + 3, "%d %d %d %d %llu %llu %u %65s %n", &nstid, &nstgid, &nsppid, &level,
+		   &start, &cgid, &uts, cont, &used) != 8 || !used)
+		return;
+	if (level >= 0 && level <= 32 && nstid > 0 && nstgid > 0) {
+		k->ns_known = true;
+		k->ns_level = (unsigned char)level;
+		k->ns_tid = nstid;
+		k->ns_tgid = nstgid;
+		k->ns_ppid = nsppid > 0 ? nsppid : 0;
+	}
+	k->ns_tried = true;
+	k->start_ns = start;
+	k->cgroup_id = cgid;
+	k->utsns = uts;
+	if (strlen(cont) == 64)
+		kt_container_id(cont, k->container);
+	c += 3 + used;
+	{
+		char path[PATH_MAX];
+		size_t o = 0;
+		unsigned int b;
+
+		while (o < sizeof(path) && (!eol || c < eol) && isxdigit((unsigned char)c[0]) &&
+		       isxdigit((unsigned char)c[1]) && sscanf(c, "%2x", &b) == 1) {
+			path[o++] = (char)b;
+			c += 2;
+		}
+		if (o && o < sizeof(path))
+			k->exe = path_intern(t, path, o);
 	}
 }
 
@@ -708,6 +1091,9 @@ int kt_proc_load(struct kt_proc *t, const char *text)
 				c += 2;
 			}
 			k->comm[o] = '\0';
+			while (isxdigit((unsigned char)*c) || *c == '-')
+				c++;
+			load_extra(t, k, c, eol);
 		}
 		n++;
 		p = eol ? eol + 1 : NULL;

@@ -93,6 +93,8 @@ int kt_value_print_fmt(struct kt_buf *b, const struct kt_writer *w,
 	case KT_T_U16:
 		return kt_buf_number(b, a->type, v);
 	case KT_T_PTR:
+		if (st->ptr_decimal)
+			return kt_buf_u64(b, v->u);
 		return put_quoted_hex(b, st, v->u);
 	case KT_T_STR:
 		return st->str(b, v->str, v->str ? v->len : 0);

@@ -14,6 +14,7 @@
 const struct kt_writer_ops *const kt_writers[] = {
 	&kt_csv_ops,
 	&kt_json_ops,
+	&kt_json_v1_ops,
 	&kt_table_ops,
 	&kt_summary_ops,
 	&kt_summary_csv_ops,

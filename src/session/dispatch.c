@@ -118,7 +118,7 @@ static void follow_fork(struct session *s, const struct kt_raw *raw)
 	if (!p)
 		return;
 	if (!p->followed) {
-		sess_record_task(&r, p);
+		sess_record_task(&r, s->proc, p);
 		if (!kt_filter_scope_match(s->filter, &r, p->born ? KT_FM_NEW : 0))
 			return;
 	}
@@ -167,6 +167,7 @@ static void on_detail(struct session *s, const struct kt_raw *raw)
 static void on_newtask(struct session *s, const struct kt_raw *raw)
 {
 	kt_proc_newtask(s->proc, raw->tid, raw->pid, raw->clone_flags, raw->comm);
+	kt_proc_set_start(s->proc, raw->pid, raw->ts + s->epoch);
 	if (s->filter && kt_filter_follow(s->filter))
 		follow_fork(s, raw);
 	if (s->want_fork)

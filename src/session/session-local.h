@@ -171,6 +171,7 @@ struct session {
 	char hostname[256];
 	char machine[64];	/* a report: the recorded uname -m (flag values) */
 	unsigned long long last_ts;	/* of the last event merged */
+	struct sess_sorter *sorter;	/* --sort (sort.c), NULL: none */
 	unsigned long long bad_pages;	/* live sub-buffers that failed the check */
 };
 
@@ -180,8 +181,15 @@ int sess_signals_setup(void);
 void sess_signals_restore(void);
 int sess_signal_fd(void);		/* readable when a signal came */
 
+/* sort.c: --sort holds records until nothing older can come */
+int sess_sort_init(struct session *s);
+int sess_sort_push(struct session *s, const struct kt_record *r);
+int sess_sort_flush(struct session *s);	/* writes the rest, frees */
+
 /* sink.c */
-void sess_record_task(struct kt_record *r, const struct kt_task *t);
+/* Write @r to every output now (the sorter's way out). */
+int sess_write_record(struct session *s, const struct kt_record *r);
+void sess_record_task(struct kt_record *r, struct kt_proc *proc, const struct kt_task *t);
 int sess_emit_record(struct kt_record *r, void *arg);	/* a kt_pairer callback */
 int sess_emit_lost(struct session *s, int cpu, uint64_t ts, long long count);
 int sess_emit_late(struct session *s, int cpu, uint64_t ts, int tgid);

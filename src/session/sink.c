@@ -29,7 +29,7 @@ static void output_failed(struct session *s, struct sess_output *out)
 	}
 }
 
-static int emit_to_outputs(struct session *s, struct kt_record *r)
+int sess_write_record(struct session *s, const struct kt_record *r)
 {
 	if (s->write_err)
 		return -1;
@@ -43,8 +43,15 @@ static int emit_to_outputs(struct session *s, struct kt_record *r)
 	return 0;
 }
 
+static int emit_to_outputs(struct session *s, struct kt_record *r)
+{
+	if (s->write_err)
+		return -1;
+	return s->sorter ? sess_sort_push(s, r) : sess_write_record(s, r);
+}
+
 /* The process id, name and context of a record's task. */
-void sess_record_task(struct kt_record *r, const struct kt_task *t)
+void sess_record_task(struct kt_record *r, struct kt_proc *proc, const struct kt_task *t)
 {
 	r->pid = t->tgid;
 	r->comm = t->comm;
@@ -53,6 +60,15 @@ void sess_record_task(struct kt_record *r, const struct kt_task *t)
 	r->uid = t->uid;
 	r->mntns = t->mntns;
 	r->pidns = t->pidns;
+	r->utsns = t->utsns;
+	r->has_nsids = t->ns_known;
+	r->ns_pid = t->ns_tgid;
+	r->ns_tid = t->ns_tid;
+	r->ns_ppid = t->ns_ppid;
+	r->start_ns = t->start_ns;
+	r->cgroup_id = t->cgroup_id;
+	r->container = t->container;
+	r->exe = kt_proc_exe(proc, t);
 }
 
 /* Pairer callback: add the process context and write. */
@@ -77,7 +93,7 @@ int sess_emit_record(struct kt_record *r, void *arg)
 	t = kt_proc_get(s->proc, r->tid);
 
 	if (t)
-		sess_record_task(r, t);
+		sess_record_task(r, s->proc, t);
 	else
 		r->comm = "";
 	if (s->filter) {
@@ -241,6 +257,7 @@ int sess_outputs_open(struct session *s, char *err, size_t errlen)
 	struct kt_outfile files[KT_MAX_OUTPUTS];
 	const char *paths[KT_MAX_OUTPUTS];
 	unsigned int n = 0;
+	uint32_t own_uts = 0;
 
 	for (unsigned int i = 0; i < s->o->noutputs; i++)
 		paths[i] = s->o->outputs[i].path;
@@ -260,6 +277,19 @@ int sess_outputs_open(struct session *s, char *err, size_t errlen)
 	/* A report (no mode) names the recorded machine. */
 	if (s->mode && gethostname(s->hostname, sizeof(s->hostname)) < 0)
 		s->hostname[0] = '\0';
+	/* ... of this UTS namespace (JSON's hostName of a task in another
+	 * is ""); a report cannot tell */
+	if (s->mode) {
+		char link[64];
+		ssize_t ln = readlink("/proc/self/ns/uts", link, sizeof(link) - 1);
+		const char *br;
+
+		if (ln > 0) {
+			link[ln] = '\0';
+			if ((br = strchr(link, '[')))
+				own_uts = (uint32_t)strtoul(br + 1, NULL, 10);
+		}
+	}
 	for (unsigned int i = 0; i < s->o->noutputs; i++) {
 		const struct kt_output *ko = &s->o->outputs[i];
 		struct sess_output *out = &s->outs[i];
@@ -288,11 +318,16 @@ int sess_outputs_open(struct session *s, char *err, size_t errlen)
 		out->w.events = s->cols;
 		out->w.nevents = n;
 		out->w.hostname = s->hostname[0] ? s->hostname : NULL;
+		out->w.own_utsns = own_uts;
 		out->w.machine = s->machine[0] ? s->machine : NULL;	/* NULL: this one */
 		out->w.raw = s->o->raw;
 		out->w.summary_by = (enum kt_sum_by)s->o->summary_by;
 		out->w.interval_ns = s->o->interval_ns;
 		s->nouts++;
+	}
+	if (s->o->sort && !s->sorter && sess_sort_init(s) < 0) {
+		snprintf(err, errlen, "--sort: %s", strerror(errno));
+		return -1;
 	}
 	/* Every output open: now the first bytes. */
 	for (unsigned int i = 0; i < s->nouts; i++) {
@@ -365,6 +400,7 @@ void sess_outputs_flush(struct session *s)
 
 void sess_outputs_close(struct session *s)
 {
+	sess_sort_flush(s);
 	for (unsigned int i = 0; i < s->nouts; i++) {
 		struct sess_output *out = &s->outs[i];
 

@@ -546,7 +546,13 @@ def typed(ev, a, value, where, is_json, raw=None):
         else:
             value = str(to_type(sym, t))
     if t in INT_RANGE:
-        if t == "PTR":
+        if t == "PTR" and is_json:
+            # Tracee's trace.Pointer: a decimal JSON integer
+            if not isinstance(value, int) or isinstance(value, bool):
+                fail("%s: %s %s=%r: a pointer must be a JSON integer" % (where, ev.name, name, value))
+                return value
+            v = value
+        elif t == "PTR":
             ok = isinstance(value, str) and PTR_RE.match(value)
             if not ok:
                 fail("%s: %s %s=%r: a pointer must be a%s lowercase '0x...' text"
@@ -755,8 +761,15 @@ def check_sqlite(path, header, text, nrows):
 
 
 JSON_KEYS = {"timestamp": int, "processorId": int, "processId": int, "threadId": int,
+             "hostProcessId": int, "hostThreadId": int,
              "processName": str, "eventId": str, "eventName": str, "argsNum": int,
              "contextFlags": dict, "args": list}
+# -o json's argument types: Tracee's Go names for the catalog's types; a
+# flag or enum printed by name is a "string" (tracee_schema.py decodes
+# them all as Tracee does)
+GO_TYPE = {"INT": "int32", "UINT": "uint32", "LONG": "int64", "ULONG": "uint64",
+           "U16": "uint16", "PTR": "trace.Pointer", "STR": "string", "SOCKADDR": "SockAddr",
+           "TIMESPEC": "float64", "BOOL": "bool"}
 
 
 def read_json(path, byname, lost, ids_arm):
@@ -797,7 +810,8 @@ def read_json(path, byname, lost, ids_arm):
         if o["eventId"] != str(want_id):
             fail("%s: %s eventId %r, the catalog says \"%d\"" % (where, r.event, o["eventId"],
                                                                 want_id))
-        r.ts, r.pid, r.tid = o["timestamp"], o["processId"], o["threadId"]
+        # the host ids: processId and threadId are the task's pid namespace's
+        r.ts, r.pid, r.tid = o["timestamp"], o["hostProcessId"], o["hostThreadId"]
         r.cpu = o["processorId"]
         r.comm = o["processName"]
         ctx = [k for k in JSON_CONTEXT if k in o]
@@ -807,10 +821,11 @@ def read_json(path, byname, lost, ids_arm):
             if not isinstance(o[k], int) or isinstance(o[k], bool) or o[k] < 0:
                 fail("%s: %s is %r, want a non-negative integer" % (where, k, o[k]))
         if ctx == JSON_CONTEXT:
-            if o["parentProcessId"] != o["hostParentProcessId"]:
-                fail("%s: parentProcessId %r, hostParentProcessId %r"
+            if (o["processId"] == o["hostProcessId"] and
+                    o["parentProcessId"] != o["hostParentProcessId"]):
+                fail("%s: parentProcessId %r, hostParentProcessId %r in the host's pid namespace"
                      % (where, o["parentProcessId"], o["hostParentProcessId"]))
-            r.ppid, r.uid = o["parentProcessId"], o["userId"]
+            r.ppid, r.uid = o["hostParentProcessId"], o["userId"]
         if "returnValue" in o:
             if not isinstance(o["returnValue"], int) or isinstance(o["returnValue"], bool):
                 fail("%s: returnValue %r is not an integer" % (where, o["returnValue"]))
@@ -845,9 +860,12 @@ def read_json(path, byname, lost, ids_arm):
             if not isinstance(j, dict) or "value" not in j:
                 fail("%s: %s arg %s has no value (null when unknown)" % (where, ev.name, a[0]))
                 continue
-            if j.get("type") != a[1]:
-                fail("%s: %s arg %s type %r, the catalog's is %r"
-                     % (where, ev.name, a[0], j.get("type"), a[1]))
+            want_t = GO_TYPE.get(a[2])
+            if a[0] in ev.rendered and isinstance(j["value"], str):
+                want_t = "string"
+            if j.get("type") != want_t:
+                fail("%s: %s arg %s type %r, want %r (the catalog's %s)"
+                     % (where, ev.name, a[0], j.get("type"), want_t, a[2]))
             r.args[a[0]] = typed(ev, a, j["value"], where, True, j.get("raw"))
         rows.append(r)
     return rows

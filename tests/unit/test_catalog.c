@@ -124,6 +124,59 @@ static void test_args_match_tracee(void **state)
 	assert_string_equal(kt_type_name(ev->args[0].type), "string");
 }
 
+/* JSON's argument types: the catalog's type column by Tracee 0.24's Go
+ * names, and for the C types Tracee's own definitions map one way, the
+ * same name (a char** ktrail keeps as the pointer: trace.Pointer, not
+ * Tracee's []string, since ktrail does not read the array). */
+static void test_go_type_names(void **state)
+{
+	static const char *const want[KT_T_NTYPES] = {
+		[KT_T_INT] = "int32", [KT_T_UINT] = "uint32", [KT_T_LONG] = "int64",
+		[KT_T_ULONG] = "uint64", [KT_T_U16] = "uint16", [KT_T_PTR] = "trace.Pointer",
+		[KT_T_STR] = "string", [KT_T_SOCKADDR] = "SockAddr", [KT_T_TIMESPEC] = "float64",
+		[KT_T_BOOL] = "bool",
+	};
+	static const struct { const char *ctype, *go; } by_c[] = {
+		{ "int", "int32" }, { "pid_t", "int32" }, { "mqd_t", "int32" }, { "key_t", "int32" },
+		{ "unsigned int", "uint32" }, { "u32", "uint32" }, { "dev_t", "uint32" },
+		{ "long", "int64" }, { "size_t", "uint64" }, { "unsigned long", "uint64" },
+		{ "u64", "uint64" }, { "umode_t", "uint16" }, { "old_uid_t", "uint16" },
+		{ "const char*", "string" }, { "char*", "string" },
+		{ "struct sockaddr*", "SockAddr" }, { "const struct timespec*", "float64" },
+		{ "void*", "trace.Pointer" }, { "int*", "trace.Pointer" },
+		{ "const char*const*", "trace.Pointer" }, { "bool", "bool" },
+	};
+	unsigned int checked = 0;
+
+	(void)state;
+	for (int t = 0; t < KT_T_NTYPES; t++)
+		assert_string_equal(kt_type_name((enum kt_type)t), want[t]);
+	assert_string_equal(kt_type_name(KT_T_NTYPES), "?");
+	for (unsigned int i = 0; i < kt_nevents; i++) {
+		const struct kt_event_def *ev = &kt_events[i];
+
+		for (unsigned int j = 0; j < ev->nargs; j++) {
+			const struct kt_arg_def *a = &ev->args[j];
+
+			for (size_t k = 0; k < sizeof(by_c) / sizeof(by_c[0]); k++) {
+				if (strcmp(a->ctype, by_c[k].ctype))
+					continue;
+				if (strcmp(kt_type_name(a->type), by_c[k].go))
+					fail_msg("%s %s: C type %s is %s, want %s", ev->name, a->name,
+						 a->ctype, kt_type_name(a->type), by_c[k].go);
+				checked++;
+				break;
+			}
+			/* any other pointer but a string's is trace.Pointer */
+			if (strchr(a->ctype, '*') && a->type != KT_T_STR && a->type != KT_T_SOCKADDR &&
+			    a->type != KT_T_TIMESPEC && a->type != KT_T_PTR)
+				fail_msg("%s %s: pointer type %s is %s", ev->name, a->name, a->ctype,
+					 kt_type_name(a->type));
+		}
+	}
+	assert_true(checked > 500);
+}
+
 static void test_sets(void **state)
 {
 	char buf[128];
@@ -311,6 +364,7 @@ int main(void)
 		cmocka_unit_test(test_names_unique_and_wellformed),
 		cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_args_match_tracee),
+		cmocka_unit_test(test_go_type_names),
 		cmocka_unit_test(test_sets),
 		cmocka_unit_test(test_select),
 		cmocka_unit_test(test_own_rows),

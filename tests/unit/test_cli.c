@@ -104,7 +104,7 @@ static void test_errors(void **state)
 	assert_int_equal(PARSE(&o, err, "-e", "ipc,,x"), -1);
 	assert_string_equal(err, "malformed event list 'ipc,,x'");
 	assert_int_equal(PARSE(&o, err, "-o", "xml"), -1);
-	assert_string_equal(err, "unknown output format 'xml' (use csv, json, table, summary or summary-csv)");
+	assert_string_equal(err, "unknown output format 'xml' (use csv, json, json-v1, table, summary or summary-csv)");
 	assert_int_equal(PARSE(&o, err, "-o", "csv:"), -1);
 	assert_int_equal(PARSE(&o, err, "-o", "csv:a", "-o", "json:a"), -1);
 	assert_string_equal(err, "two outputs write to a");
@@ -149,6 +149,7 @@ static void test_filters(void **state)
 	assert_int_equal(o.sel.count, 6);	/* close, openat, openat2, open_by_handle_at,
 						 * open_tree, open_tree_attr */
 	assert_false(o.raw);
+	assert_false(o.sort);
 	assert_null(o.filter);
 	/* Only a filter: only its event. */
 	assert_int_equal(PARSE(&o, err, "-e", "openat.data.pathname=/etc/*", "--raw"), 0);
@@ -240,8 +241,12 @@ static void test_record_report(void **state)
 	assert_string_equal(err, "record writes one file (-o given twice)");
 	assert_int_equal(PARSE(&o, err, "record", "-o", "a", "--raw"), -1);
 	assert_non_null(strstr(err, "--raw is an option of 'ktrail report'"));
+	assert_int_equal(PARSE(&o, err, "record", "-o", "a", "--sort"), -1);
+	assert_string_equal(err, "--sort is an option of 'ktrail report' (a recording holds the "
+			    "kernel's buffers; report writes the records)");
 	/* report: the file anywhere among the options. */
-	assert_int_equal(PARSE(&o, err, "report", "r.ktr", "-o", "csv:x.csv", "--raw"), 0);
+	assert_int_equal(PARSE(&o, err, "report", "r.ktr", "-o", "csv:x.csv", "--raw", "--sort"), 0);
+	assert_true(o.sort);
 	assert_int_equal(o.cmd, KT_CMD_REPORT);
 	assert_string_equal(o.report_path, "r.ktr");
 	assert_string_equal(o.outputs[0].path, "x.csv");

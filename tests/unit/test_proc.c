@@ -337,6 +337,138 @@ static void test_fake_procfs(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* Tracee's fields: ids in the task's pid namespace (NSpid/NStgid), the
+ * start time (stat field 22), the container (cgroup path), the program
+ * (exe, then exec's filename); children inherit them; dump and load
+ * keep them, and a line without them (an older recording) still loads. */
+static void test_tracee_fields(void **state)
+{
+	char dir[] = "/tmp/ktrail-procXXXXXX";
+	char path[600], cmd[600], *text = NULL;
+	const char comm[16] = "kid";
+	struct kt_proc *t, *u;
+	const struct kt_task *k;
+	size_t len = 0;
+	FILE *m;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	/* 70 is 1 in a pid namespace one level down, its parent 60 outside;
+	 * 71 is 2 there, child of 70 */
+	mk(dir, "60");
+	mk(dir, "70");
+	mk(dir, "71");
+	put(dir, "60/status", "Name:\tinit\nTgid:\t60\nPid:\t60\nPPid:\t1\nUid:\t0\t0\t0\t0\n"
+	    "NStgid:\t60\nNSpid:\t60\n");
+	put(dir, "70/status", "Name:\tsh\nTgid:\t70\nPid:\t70\nPPid:\t60\nUid:\t0\t0\t0\t0\n"
+	    "NStgid:\t70\t1\nNSpid:\t70\t1\n");
+	put(dir, "71/status", "Name:\tcat\nTgid:\t71\nPid:\t71\nPPid:\t70\nUid:\t0\t0\t0\t0\n"
+	    "NStgid:\t71\t2\nNSpid:\t71\t2\n");
+	put(dir, "70/comm", "sh\n");
+	put(dir, "70/stat", "70 (a) b) S 60 70 70 0 -1 4194560 1 0 0 0 0 0 0 0 20 0 1 0 "
+	    "250 1 1 18446744073709551615\n");
+	put(dir, "70/cgroup", "1:name=systemd:/x\n0::/system.slice/docker-"
+	    "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff.scope\n");
+	snprintf(path, sizeof(path), "%s/70/exe", dir);
+	assert_int_equal(symlink("/usr/bin/sh", path), 0);
+
+	t = kt_proc_new(dir);
+	k = kt_proc_get(t, 70);
+	assert_true(k->ns_known);
+	assert_int_equal(k->ns_tid, 1);
+	assert_int_equal(k->ns_tgid, 1);
+	assert_int_equal(k->ns_ppid, 0);	/* the parent is outside */
+	assert_int_equal(k->ppid, 60);
+	assert_true(k->start_ns > 0);
+	assert_int_equal(k->cgroup_id, 0);	/* not /proc: no cgroup2 mount to ask */
+	assert_string_equal(k->container,
+			    "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff");
+	assert_string_equal(kt_proc_exe(t, k), "/usr/bin/sh");
+	k = kt_proc_get(t, 60);
+	assert_int_equal(k->ns_tgid, 60);
+	assert_int_equal(k->ns_ppid, 1);	/* /proc's own namespace */
+	/* 71: a child below the namespace's top, read once when looked up */
+	kt_proc_newtask(t, 70, 71, 0x11, comm);
+	kt_proc_set_start(t, 71, 123456789);
+	k = kt_proc_get(t, 71);
+	assert_true(k->ns_known);
+	assert_int_equal(k->ns_tid, 2);
+	assert_int_equal(k->ns_ppid, 1);
+	assert_int_equal(k->start_ns, 123456789);
+	assert_string_equal(k->container, "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff");
+	assert_string_equal(kt_proc_exe(t, k), "/usr/bin/sh");
+	/* a child of 60 (in /proc's namespace): its host ids, no look-up */
+	kt_proc_newtask(t, 60, 99, 0x11, comm);
+	k = kt_proc_get(t, 99);
+	assert_true(k->ns_known);
+	assert_int_equal(k->ns_tid, 99);
+	assert_int_equal(k->ns_ppid, 60);
+	/* exec: the filename, absolute */
+	kt_proc_exec(t, 71, 71, "/bin/cat", 8);
+	assert_string_equal(kt_proc_exe(t, kt_proc_get(t, 71)), "/bin/cat");
+
+	m = open_memstream(&text, &len);
+	assert_non_null(m);
+	kt_proc_dump(t, m, false, false);
+	fclose(m);
+	u = kt_proc_new(NULL);
+	assert_int_equal(kt_proc_load(u, text), 4);	/* 60 70 71 99 */
+	k = kt_proc_get(u, 71);
+	assert_true(k->ns_known);
+	assert_int_equal(k->ns_tid, 2);
+	assert_int_equal(k->ns_tgid, 2);
+	assert_int_equal(k->ns_ppid, 1);
+	assert_int_equal(k->start_ns, 123456789);
+	assert_string_equal(k->container, "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff");
+	assert_string_equal(kt_proc_exe(u, k), "/bin/cat");
+	assert_string_equal(k->comm, "cat");
+	kt_proc_free(u);
+	free(text);
+	kt_proc_free(t);
+
+	/* an older recording's line: the ids unknown, nothing else lost */
+	u = kt_proc_new(NULL);
+	assert_int_equal(kt_proc_load(u, "90 90 1 0 0 0 1 4 6f6c64\n"), 1);
+	k = kt_proc_get(u, 90);
+	assert_false(k->ns_known);
+	assert_string_equal(k->comm, "old");
+	assert_string_equal(kt_proc_exe(u, k), "");
+	kt_proc_free(u);
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+static void test_container_id(void **state)
+{
+	static const char id[] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+	/* the id goes between each prefix and suffix */
+	static const char *const yes[][2] = {
+		{ "0::/system.slice/docker-", ".scope\n" },
+		{ "12:memory:/docker/", "\n" },
+		{ "0::/kubepods/besteffort/pod1/cri-containerd-", ".scope\n" },
+		{ "0::/machine.slice/libpod-", ".scope/container\n" },
+	};
+	static const char *const no[] = {
+		"0::/\n",
+		"0::/user.slice/user-1000.slice/session-2.scope\n",
+		"0::/docker/0123456789abcdef\n",	/* too short */
+		"0::/x/0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdeff\n",
+	};
+	char cg[256], out[65];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		snprintf(cg, sizeof(cg), "%s%s%s", yes[i][0], id, yes[i][1]);
+		kt_container_id(cg, out);
+		assert_string_equal(out, id);
+	}
+	for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++) {
+		kt_container_id(no[i], out);
+		assert_string_equal(out, "");
+	}
+}
+
 /* Process context from /proc, inherited at fork; exit causes. */
 static void test_context_and_exit(void **state)
 {
@@ -446,6 +578,8 @@ int main(void)
 		cmocka_unit_test(test_fork_thread_exec_rename),
 		cmocka_unit_test(test_fake_procfs),
 		cmocka_unit_test(test_context_and_exit),
+		cmocka_unit_test(test_tracee_fields),
+		cmocka_unit_test(test_container_id),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -184,17 +184,19 @@ static void test_find(void **state)
 /* The one table of formats gives the CLI its names. */
 static void test_writer_table(void **state)
 {
-	char names[64], small[8];
+	char names[96], small[8];
 
-	assert_int_equal(kt_nwriters, 5);
+	assert_int_equal(kt_nwriters, 6);
 	for (unsigned int i = 0; i < kt_nwriters; i++)
 		assert_ptr_equal(kt_writer_find(kt_writers[i]->name), kt_writers[i]);
-	assert_string_equal(kt_writer_names(names, sizeof(names)), "csv, json, table, summary or summary-csv");
+	assert_string_equal(kt_writer_names(names, sizeof(names)),
+			    "csv, json, json-v1, table, summary or summary-csv");
 	assert_string_equal(kt_writer_names(small, sizeof(small)), "csv, js");
 	assert_ptr_equal(kt_writer_names(small, 0), small);
 	/* only CSV quotes a newline inside a field */
 	assert_true(kt_writer_find("csv")->quoted_newlines);
 	assert_false(kt_writer_find("json")->quoted_newlines);
+	assert_false(kt_writer_find("json-v1")->quoted_newlines);
 	assert_false(kt_writer_find("table")->quoted_newlines);
 }
 
@@ -505,7 +507,7 @@ static void test_json(void **state)
 	struct kt_record r;
 	struct out o;
 
-	open_out(&o, "json", "msgsnd,mq_open,sendmsg,lost_events");
+	open_out(&o, "json-v1", "msgsnd,mq_open,sendmsg,lost_events");
 	o.w.hostname = "host-1";
 	rec_msgsnd(&r);
 	write_rec(&o, &r);
@@ -621,7 +623,7 @@ static void test_json_types(void **state)
 	char want[2048];
 
 	for (size_t i = 0; i < 4; i++) {
-		open_out(&o, "json", "sendto");
+		open_out(&o, "json-v1", "sendto");
 		r.args[4].sa = sas[i];
 		write_rec(&o, &r);
 		snprintf(want, sizeof(want),
@@ -642,7 +644,7 @@ static void test_json_types(void **state)
 		close_out(&o);
 	}
 
-	open_out(&o, "json", "mq_timedsend");
+	open_out(&o, "json-v1", "mq_timedsend");
 	write_rec(&o, &t);
 	assert_string_equal(end_out(&o),
 		"{\"timestamp\":2,\"processorId\":0,\"processId\":5,"
@@ -658,6 +660,93 @@ static void test_json_types(void **state)
 		"{\"name\":\"abs_timeout\",\"type\":\"const struct timespec*\","
 		"\"value\":0.250000000}],"
 		"\"ktrail\":{\"state\":\"no_exit\",\"duration\":null}}\n");
+	close_out(&o);
+}
+
+/* The default shape is Tracee 0.24's trace.Event: Go type names, values
+ * its decoder takes, the ids in the task's pid namespace with the host's
+ * in host*, and the fields ktrail fills. */
+static void test_json_tracee(void **state)
+{
+	static const char cont[] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+	struct kt_sockaddr in = { .family = AF_INET, .port = 80, .addr = "1.2.3.4" };
+	struct kt_record r;
+	struct kt_record t = {
+		.ts = 1, .pid = 5, .tid = 5, .comm = "c", .utsns = 4026531838u,
+		.ev = ev("sendto"), .state = KT_ST_COMPLETE,
+		.args = {
+			{ .set = true, .i = -1 },
+			{ .set = true, .u = 0x7ffd1234abcdull },
+			{ .set = true, .u = UINT64_MAX },
+			{ .set = true, .i = 0x40 },	/* MSG_DONTWAIT */
+			{ .set = true, .sa = &in },
+		},
+	};
+	struct out o;
+
+	open_out(&o, "json", "msgsnd,sendto");
+	o.w.hostname = "host-1";
+	o.w.own_utsns = 4026531838u;
+	rec_msgsnd(&r);
+	/* a task in a container: its own pid and UTS namespaces */
+	r.has_ctx = true;
+	r.ppid = 99;
+	r.uid = 1000;
+	r.mntns = 4026532100u;
+	r.pidns = 4026532101u;
+	r.utsns = 4026532102u;
+	r.has_nsids = true;
+	r.ns_pid = 1;
+	r.ns_tid = 2;
+	r.ns_ppid = 0;
+	r.start_ns = 1699999999000000000ull;
+	r.cgroup_id = 4242;
+	r.container = cont;
+	r.exe = "/usr/bin/ipcwork";
+	write_rec(&o, &r);
+	write_rec(&o, &t);
+	assert_string_equal(end_out(&o),
+		"{\"timestamp\":1700000000123456789,\"threadStartTime\":1699999999000000000,"
+		"\"processorId\":3,\"processId\":1,\"cgroupId\":4242,\"threadId\":2,"
+		"\"parentProcessId\":0,\"hostProcessId\":4242,\"hostThreadId\":4243,"
+		"\"hostParentProcessId\":99,\"userId\":1000,\"mountNamespace\":4026532100,"
+		"\"pidNamespace\":4026532101,\"processName\":\"ipcwork\","
+		"\"executable\":{\"path\":\"/usr/bin/ipcwork\"},\"hostName\":\"\","
+		"\"containerId\":\"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\","
+		"\"eventId\":\"" ID_MSGSND "\",\"eventName\":\"msgsnd\",\"argsNum\":6,"
+		"\"returnValue\":0,\"syscall\":\"msgsnd\",\"stackAddresses\":[],"
+		"\"contextFlags\":{\"containerStarted\":false,\"isCompat\":false},"
+		"\"args\":[{\"name\":\"msqid\",\"type\":\"int32\",\"value\":3},"
+		"{\"name\":\"msgp\",\"type\":\"trace.Pointer\",\"value\":140724908895181},"
+		"{\"name\":\"msgsz\",\"type\":\"uint64\",\"value\":64},"
+		"{\"name\":\"msgflg\",\"type\":\"string\",\"value\":\"IPC_NOWAIT\",\"raw\":2048},"
+		"{\"name\":\"mtype\",\"type\":\"int64\",\"value\":null},"
+		"{\"name\":\"mtext\",\"type\":\"string\",\"value\":null}],"
+		"\"ktrail\":{\"state\":\"complete\",\"duration\":5000}}\n"
+
+		/* unknown context: the host ids; the tracer's UTS namespace */
+		"{\"timestamp\":1,\"threadStartTime\":0,\"processorId\":0,\"processId\":5,"
+		"\"cgroupId\":0,\"threadId\":5,\"hostProcessId\":5,\"hostThreadId\":5,"
+		"\"processName\":\"c\",\"executable\":{\"path\":\"\"},\"hostName\":\"host-1\","
+		"\"containerId\":\"\",\"eventId\":\"" ID_SENDTO "\",\"eventName\":\"sendto\","
+		"\"argsNum\":6,\"syscall\":\"sendto\",\"stackAddresses\":[],"
+		"\"contextFlags\":{\"containerStarted\":false,\"isCompat\":false},"
+		"\"args\":[{\"name\":\"sockfd\",\"type\":\"int32\",\"value\":-1},"
+		"{\"name\":\"buf\",\"type\":\"trace.Pointer\",\"value\":140724908895181},"
+		"{\"name\":\"len\",\"type\":\"uint64\",\"value\":18446744073709551615},"
+		"{\"name\":\"flags\",\"type\":\"string\",\"value\":\"MSG_DONTWAIT\",\"raw\":64},"
+		"{\"name\":\"dest_addr\",\"type\":\"SockAddr\",\"value\":"
+		"{\"sa_family\":\"AF_INET\",\"sin_addr\":\"1.2.3.4\",\"sin_port\":\"80\"}},"
+		"{\"name\":\"addrlen\",\"type\":\"int32\",\"value\":null}],"
+		"\"ktrail\":{\"state\":\"complete\",\"duration\":null}}\n");
+	close_out(&o);
+
+	/* --raw: a flag is its number, of its own type */
+	open_out(&o, "json", "sendto");
+	o.w.raw = true;
+	write_rec(&o, &t);
+	assert_non_null(strstr(end_out(&o),
+			       "{\"name\":\"flags\",\"type\":\"int32\",\"value\":64},"));
 	close_out(&o);
 }
 
@@ -937,7 +1026,7 @@ static void test_json_flags_context(void **state)
 {
 	struct out o;
 
-	assert_string_equal(write_three(&o, "json", false),
+	assert_string_equal(write_three(&o, "json-v1", false),
 		"{\"timestamp\":10,\"processorId\":1,\"processId\":100,\"threadId\":101,"
 		"\"hostProcessId\":100,\"hostThreadId\":101," CTX_OPENAT
 		"\"eventId\":\"" ID_OPENAT "\",\"eventName\":\"openat\",\"syscall\":\"openat\","
@@ -968,7 +1057,7 @@ static void test_json_flags_context(void **state)
 	close_out(&o);
 
 	/* --raw: "value" is the number, and there is no "raw" */
-	assert_string_equal(write_three(&o, "json", true),
+	assert_string_equal(write_three(&o, "json-v1", true),
 		"{\"timestamp\":10,\"processorId\":1,\"processId\":100,\"threadId\":101,"
 		"\"hostProcessId\":100,\"hostThreadId\":101," CTX_OPENAT
 		"\"eventId\":\"" ID_OPENAT "\",\"eventName\":\"openat\",\"syscall\":\"openat\","
@@ -1255,12 +1344,12 @@ static void test_csv_machine_abi(void **state)
 
 static void test_write_errors(void **state)
 {
-	static const char *const formats[] = { "csv", "json", "table" };
+	static const char *const formats[] = { "csv", "json", "json-v1", "table" };
 	const struct kt_event_def *evs[] = { ev("msgsnd") };
 	struct kt_record r;
 
 	rec_msgsnd(&r);
-	for (size_t i = 0; i < 3; i++) {
+	for (size_t i = 0; i < 4; i++) {
 		struct kt_writer w = {
 			.ops = kt_writer_find(formats[i]),
 			.events = evs,
@@ -1300,7 +1389,7 @@ static void test_write_errors(void **state)
 		setvbuf(fp, NULL, _IONBF, 0);
 		w.fp = fp;
 		errno = 0;
-		if (!strcmp(formats[i], "json")) {
+		if (!strncmp(formats[i], "json", 4)) {
 			assert_int_equal(kt_writer_begin(&w), 0);
 			assert_int_equal(kt_writer_event(&w, &r), -1);
 			assert_int_equal(errno, ENOSPC);
@@ -1345,6 +1434,7 @@ int main(void)
 		cmocka_unit_test(test_csv_round_trip),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_json_types),
+		cmocka_unit_test(test_json_tracee),
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_csv_flags_context),
 		cmocka_unit_test(test_csv_task_columns),
