@@ -351,6 +351,7 @@ struct abi_ans {
 	uint32_t seq;
 	int8_t abi;		/* ASK: the ABI; LAZY, RELEASE: 1 raw_syscalls on */
 	uint32_t late;		/* RELEASE: tasks whose exec turned it on */
+	uint32_t nl_lost;	/* RELEASE: times the connector's queue overflowed */
 	/* EXECS: the execs from number @since on (@n of them, the first
 	 * @skipped overwritten before they were asked for), up to @next. */
 	uint32_t next, skipped;
@@ -382,6 +383,7 @@ struct abi_state {
 	int marker_fd;		/* the instance's trace_marker */
 	int pids_fd;		/* its set_event_pid; -1: every task is traced */
 	unsigned int late;	/* tasks whose exec turned raw_syscalls on */
+	unsigned int nl_lost;	/* ENOBUFS: exec notifications were dropped */
 	/* The processes running when the helper started whose ABI is not
 	 * the native one, as their exe files told then: asked about once
 	 * they are gone (ktrail decodes their calls later), the answer
@@ -579,8 +581,10 @@ static void abi_nl_drain(struct abi_state *st)
 
 	while (st->nl >= 0) {
 		n = recv(st->nl, buf, sizeof(buf), MSG_DONTWAIT);
-		if (n < 0 && errno == ENOBUFS)
-			continue;	/* some were lost: they are asked for now */
+		if (n < 0 && errno == ENOBUFS) {
+			st->nl_lost++;	/* some were lost: they are asked for now */
+			continue;
+		}
 		if (n <= 0)
 			break;
 		abi_nl_msg(st, buf, (size_t)n);
@@ -613,6 +617,17 @@ static int abi_nl_open(void)
 		return -1;
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
 		goto fail;
+	/* Every process's fork, exec and exit comes here: a busy machine
+	 * (a build) overflows the default queue of about 200 of them while
+	 * the helper waits for a CPU, and an exec so lost is one whose ABI
+	 * may not be told.  Room for some 16,000 (CAP_NET_ADMIN: past
+	 * rmem_max), else as much as the system allows. */
+	{
+		int sz = 16 << 20;
+
+		if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz)) < 0)
+			(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+	}
 	memcpy(msg, &nh, sizeof(nh));
 	memcpy(NLMSG_DATA(msg), &cn, sizeof(cn));
 	memcpy((unsigned char *)NLMSG_DATA(msg) + sizeof(cn), &op, sizeof(op));
@@ -813,6 +828,7 @@ static void abi_serve(int sock, pid_t parent)
 			abi_lazy_close(&st);
 			a.abi = st.on;
 			a.late = st.late;
+			a.nl_lost = st.nl_lost;
 		} else if (q.op == ABI_OP_EXECS) {
 			for (unsigned int i = 0; i < nfds; i++)
 				close(fds[i]);
@@ -956,7 +972,8 @@ int kt_abi_helper_lazy(struct kt_abi_helper *h, enum kt_abi abi, int enter_fd, i
 	return a.abi == 1;
 }
 
-int kt_abi_helper_release(struct kt_abi_helper *h, bool *on, unsigned int *late)
+int kt_abi_helper_release(struct kt_abi_helper *h, bool *on, unsigned int *late,
+			  unsigned int *nl_lost)
 {
 	struct abi_req q = { .op = ABI_OP_RELEASE };
 	struct abi_ans a;
@@ -967,6 +984,7 @@ int kt_abi_helper_release(struct kt_abi_helper *h, bool *on, unsigned int *late)
 	}
 	*on = a.abi == 1;
 	*late = a.late;
+	*nl_lost = a.nl_lost;
 	return 0;
 }
 

@@ -142,9 +142,11 @@ int kt_abi_helper_lazy(struct kt_abi_helper *h, enum kt_abi abi, int enter_fd, i
 /*
  * The trace ends: the helper closes the files it was given (the
  * instance can then be removed).  *@on: raw_syscalls went on; *@late: the
- * tasks whose exec turned it on.  0, or -1 with errno (gone).
+ * tasks whose exec turned it on; *@nl_lost: the times the kernel dropped
+ * process notifications to the helper (its queue was full).  0, or -1 with errno (gone).
  */
-int kt_abi_helper_release(struct kt_abi_helper *h, bool *on, unsigned int *late);
+int kt_abi_helper_release(struct kt_abi_helper *h, bool *on, unsigned int *late,
+			  unsigned int *nl_lost);
 
 /*
  * Between begin and end, files are looked up, opened and created with the

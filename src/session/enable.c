@@ -329,19 +329,23 @@ out:
 
 /*
  * The trace ends (or fails): the helper gives back the enable files, so
- * that the instance can go; what it did is kept for the summary.
+ * that the instance can go; what it did is kept for the summary, and
+ * whether the kernel dropped process notifications to it.
  */
 void sess_compat_release(struct session *s)
 {
 	bool on = false;
-	unsigned int late = 0;
+	unsigned int late = 0, lost = 0;
 
-	if (!s->compat_lazy || s->compat_released)
+	if (!s->abi || s->compat_released)
 		return;
 	s->compat_released = true;
-	if (kt_abi_helper_release(s->abi, &on, &late) == 0) {
-		s->compat_went_on = on;
-		s->compat_late = late;
+	if (kt_abi_helper_release(s->abi, &on, &late, &lost) == 0) {
+		s->abi_nl_lost = lost;
+		if (s->compat_lazy) {
+			s->compat_went_on = on;
+			s->compat_late = late;
+		}
 	}
 }
 

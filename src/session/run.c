@@ -38,6 +38,46 @@ static void report_stale(const char *name, int e, void *arg)
 		fprintf(stderr, "ktrail: removed %s%s left by a ktrail that died\n", what, name);
 }
 
+/*
+ * The process table's ABI source: the helper, and for the command's
+ * first exec, when the helper cannot tell (the kernel dropped its
+ * notification on a busy machine and the program has ended), the ABI of
+ * the program ktrail started, read before it ran (not a path read
+ * after the traced user could change it).
+ */
+static enum kt_abi sess_abi_ask(void *arg, int tgid, bool exec)
+{
+	struct session *s = arg;
+	enum kt_abi abi = kt_abi_helper_ask(s->abi, tgid, exec);
+
+	if (exec && tgid == s->child_k && s->child_k > 0 && !s->child_abi_asked) {
+		s->child_abi_asked = true;
+		if (abi == KT_ABI_NONE)
+			abi = s->cmd_abi;
+	}
+	return abi;
+}
+
+static void sess_abi_release(void *arg)
+{
+	struct session *s = arg;
+
+	kt_abi_helper_stop(s->abi);
+	s->abi = NULL;
+}
+
+static struct kt_abi_helper *abi_helper_attach(struct session *s)
+{
+	struct kt_abi_source src = { sess_abi_ask, sess_abi_release, s };
+
+	/* Read now, as root and before the command runs. */
+	s->cmd_abi = s->o->argv ? sess_command_abi(s) : KT_ABI_NONE;
+	s->abi = kt_abi_helper_start();
+	if (s->abi)
+		kt_proc_set_abi_source(s->proc, &src);
+	return s->abi;
+}
+
 static int session_loop(struct session *s)
 {
 	struct pollfd *pfd = calloc(s->ncpus + 1, sizeof(*pfd));
@@ -125,7 +165,9 @@ void sess_report_lost(struct session *s, struct kt_session_result *res)
 	if (s->unattributed && !s->o->quiet)
 		fprintf(stderr,
 			"ktrail: %llu raw_syscalls events of tasks whose ABI could not be told "
-			"were left out\n", s->unattributed);
+			"were left out%s\n", s->unattributed,
+			s->abi_nl_lost ? " (the kernel dropped process notifications to the ABI "
+			"helper: a machine too busy for it)" : "");
 	sess_report_late(s, s->mode->decodes);
 	if (s->bad_pages)
 		fprintf(stderr, "ktrail: %llu sub-buffers failed the check (a commit length or an "
@@ -374,7 +416,7 @@ static int proc_start(struct session *s)
 				"(%s): tasks that ran before the trace will have processId 0\n",
 				s->f.tracefs, strerror(errno));
 	} else if ((compat_planned(s) || (raw_native_planned(s) && !s->raw_assume_native)) &&
-		   !(s->abi = kt_abi_helper_attach(s->proc))) {
+		   !(s->abi = abi_helper_attach(s))) {
 		fprintf(stderr, "ktrail: cannot start the ABI helper (%s): the raw_syscalls "
 			"events of tasks whose ABI cannot be told will be counted as "
 			"unattributed\n", strerror(errno));

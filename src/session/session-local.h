@@ -137,6 +137,7 @@ struct session {
 	bool compat_released;	/* the helper gave its files back */
 	bool compat_went_on;	/* ... and raw_syscalls had gone on */
 	unsigned int compat_late;	/* tasks whose exec turned it on */
+	unsigned int abi_nl_lost;	/* the helper's notifications dropped */
 	unsigned long long late_marks;	/* their markers decoded */
 	unsigned long long traced[KT_MAX_EVENTS][2];	/* complete records: native, 32-bit */
 	/* The trace's own records, before the filters, for the kprobes'
@@ -152,6 +153,8 @@ struct session {
 	/* command */
 	pid_t child;		/* its pid here (waitpid) */
 	pid_t child_k;		/* as the kernel's events hold it */
+	bool child_abi_asked;	/* the ABI of its first exec was asked */
+	enum kt_abi cmd_abi;	/* of the command's program, read at the start */
 	int go_fd;
 	bool child_done;
 	int child_status;
