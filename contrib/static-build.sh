@@ -99,7 +99,8 @@ echo "$v" | grep -q '^linked: static' || die "ktrail --version does not say it i
 echo "   ${EMU:+$EMU }ktrail --version: $(echo "$v" | tr '\n' ';')"
 # list, and the canned recordings decoded (tests/data/recordings): the
 # armhf one checked call by call against its workload's output, and both
-# the same CSV as the dynamic ktrail of this tree gives, when there is one.
+# the same CSV as the dynamic ktrail of this tree (./ktrail) gives, when
+# there is one (and on x86_64 the same list).
 K="$EMU $OUT/ktrail"
 $K list > list.txt 2>&1 && grep -q mq_timedsend list.txt || die "ktrail list: $(head -3 list.txt)"
 echo "   ktrail list: $(wc -l < list.txt) lines"
@@ -119,7 +120,11 @@ if [ -x "$SRC/ktrail" ]; then
 			cmp static.csv dynamic.csv || die "report $r.ktr: not the dynamic ktrail's CSV"
 		echo "   report $r.ktr: $(wc -l < static.csv) lines, the dynamic ktrail's"
 	done
-	$K list > static.txt 2>&1 && "$SRC/ktrail" list > dynamic.txt 2>&1 &&
-		cmp static.txt dynamic.txt || die "ktrail list: not the dynamic ktrail's"
+	# list shows the arch's own event ids: the host's are x86_64's.
+	if [ "$ARCH" = x86_64 ]; then
+		$K list > static.txt 2>&1 && "$SRC/ktrail" list > dynamic.txt 2>&1 &&
+			cmp static.txt dynamic.txt || die "ktrail list: not the dynamic ktrail's"
+		echo "   ktrail list: the dynamic ktrail's"
+	fi
 fi
 echo "static $ARCH: ktrail $(stat -c %s "$OUT/ktrail.stripped") bytes stripped ($what)"
