@@ -90,6 +90,11 @@ grep -q "'dlopen' in statically linked" build.log && echo "   (the link's dlopen
 grep -q "loads no shared object" ktrail || die "ktrail has not src/nodl.c's dlopen"
 "$READELF" -lW ktrail | grep -q INTERP && die "ktrail has a program interpreter: not static"
 "$READELF" -dW ktrail | grep -q NEEDED && die "ktrail needs shared libraries"
+# The users' unit test in this configuration: the files, not NSS (under
+# qemu-user for arm, through KT_EMULATOR).
+make -j"${KT_JOBS:-2}" check TESTS=tests/unit/test_users > check.log 2>&1 &&
+	grep -q '^# PASS: *1$' check.log || { tail -30 check.log; cat tests/unit/test_users.log; die "tests/unit/test_users failed"; }
+echo "   tests/unit/test_users (static configuration): PASS"
 cp ktrail "$OUT/ktrail"
 cp ktrail "$OUT/ktrail.stripped"
 "$STRIP" "$OUT/ktrail.stripped"
