@@ -39,7 +39,6 @@ arm64) TRIPLET=aarch64-linux-gnu QCPU=aarch64 ;;
 esac
 OUT=$SRC/build-cross/$ARCH
 SYS=$SRC/build-cross/sysroot-$ARCH
-APTD=$SRC/build-cross/apt-$ARCH
 t0=$(date +%s)
 pass=0
 fail=0
@@ -72,46 +71,8 @@ fi
 CLANG_VERSION=$(clang --version | head -1)
 
 phase "sysroot $SYS"
-# The target's C library, kernel headers, libgcc (of the host gcc's major
-# version: the same Debian release) and ktrail's libraries with their -dev.
-GCCV=$(gcc -dumpversion 2> /dev/null | cut -d. -f1)
-SYS_PKGS="libc6 libc6-dev linux-libc-dev libgcc-${GCCV:-12}-dev libgcc-s1
-	libtracefs1 libtracefs-dev libtraceevent1 libtraceevent-dev libcap2 libcap-dev libzstd1 libzstd-dev
-	libcmocka0 libcmocka-dev"
-# shellcheck disable=SC2086,SC2116
-want=$(echo $SYS_PKGS)
-if [ "${KT_CROSS_REFRESH:-0}" = 1 ] || [ ! -f "$SYS/.packages" ] ||
-	[ "$(head -1 "$SYS/.packages")" != "$want" ]; then
-	set -- -o "APT::Architecture=$ARCH" -o "APT::Architectures::=$ARCH" \
-		-o "Dir::State::Lists=$APTD/lists" -o "Dir::Cache=$APTD/cache" \
-		-o Dir::State::status=/dev/null
-	rm -rf "$APTD/debs" "$SYS.new"
-	mkdir -p "$APTD/lists/partial" "$APTD/cache/archives/partial" "$APTD/debs" "$SYS.new"
-	apt-get "$@" update -qq 2>&1 | grep -v -e '^W:' -e '^ ' | sed 's/^/   apt: /'
-	# shellcheck disable=SC2086
-	(cd "$APTD/debs" && apt-get "$@" download -q $SYS_PKGS 2>&1 | grep -v -e unsandboxed -e '^Get:')
-	for p in $SYS_PKGS; do
-		ls "$APTD/debs/${p}"_*.deb > /dev/null 2>&1 || { ko "download of $p ($ARCH)"; finish; }
-	done
-	for d in "$APTD"/debs/*.deb; do
-		dpkg-deb -x "$d" "$SYS.new" || { ko "unpacking $d"; finish; }
-	done
-	# Absolute symlinks (libcap.so -> /lib/...) point into the sysroot.
-	find "$SYS.new" -type l | while read -r l; do
-		t=$(readlink "$l")
-		case "$t" in
-		/*) ln -sfn "$(realpath -m --relative-to="$(dirname "$l")" "$SYS.new$t")" "$l" ;;
-		esac
-	done
-	{
-		echo "$want"
-		for d in "$APTD"/debs/*.deb; do dpkg-deb -f "$d" Package Version | tr '\n' ' '; echo; done
-	} > "$SYS.new/.packages"
-	rm -rf "$SYS"
-	mv "$SYS.new" "$SYS"
-	rm -rf "$APTD/debs"
-fi
-LIBC_VERSION=$(sed -n 's/^Package: libc6 Version: \([^ ]*\).*/\1/p' "$SYS/.packages")
+LIBC_VERSION=$(sh "$SRC/contrib/sysroot.sh" "$ARCH" | tail -1) && [ -n "$LIBC_VERSION" ] ||
+	{ ko "sysroot of $ARCH (contrib/sysroot.sh)"; finish; }
 echo "   Debian $ARCH packages: libc6 $LIBC_VERSION, $(($(wc -l < "$SYS/.packages") - 1)) packages"
 
 phase "sources in $OUT"

@@ -128,6 +128,13 @@ static int run_version(const struct kt_opts *o)
 {
 	(void)o;
 	printf("ktrail %s\n", KT_VERSION);
+	/* What a static build does without (configure --enable-static-binary). */
+#ifdef KT_STATIC
+	printf("linked: static (users from /etc/passwd and /etc/group, no NSS; no "
+	       "libtraceevent plugins)\n");
+#else
+	printf("linked: dynamic\n");
+#endif
 	/* A test build reads the KTRAIL_TEST_* variables (hooks.h). */
 #ifdef KT_TEST_HOOKS
 	printf("test hooks: yes (KTRAIL_TEST_* variables are read: a test build, not for an "

@@ -6,7 +6,6 @@
 #include <linux/connector.h>
 #include <linux/netlink.h>
 #include <poll.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -25,6 +24,7 @@
 
 #include "ktrail/priv.h"
 #include "ktrail/proc.h"
+#include "ktrail/users.h"
 
 static bool has_cap(cap_t caps, cap_value_t c)
 {
@@ -85,31 +85,71 @@ void kt_priv_default_user(uid_t *uid, gid_t *gid)
 	*uid = *gid = 65534;	/* no "nobody": its usual ids */
 }
 
+/* A uid or gid given by number: decimal, no sign, not (id_t)-1. */
+static bool user_id(const char *s, size_t len, unsigned int *id)
+{
+	unsigned long v = 0;
+
+	if (!len || len > 10)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		v = v * 10 + (unsigned long)(s[i] - '0');
+	}
+	if (v >= 0xffffffffUL)
+		return false;
+	*id = (unsigned int)v;
+	return true;
+}
+
 int kt_priv_user(const char *name, uid_t *uid, gid_t *gid, char *err, size_t errlen)
 {
-	struct passwd *pw;
-	char *end;
-	long v;
+	const char *colon = strchr(name, ':');
+	struct kt_user u;
+	unsigned int v, g;
+	int r, e;
 
-	errno = 0;
-	pw = getpwnam(name);
-	if (!pw) {
-		v = strtol(name, &end, 10);
-		if (*name && !*end && v >= 0)
-			pw = getpwuid((uid_t)v);
-		if (!pw && *name && !*end && v > 0) {
-			/* A number with no passwd entry: its own group. */
-			*uid = (uid_t)v;
-			*gid = (gid_t)v;
+	/* UID:GID, two numbers: no lookup at all. */
+	if (colon) {
+		if (!user_id(name, (size_t)(colon - name), &v) ||
+		    !user_id(colon + 1, strlen(colon + 1), &g)) {
+			snprintf(err, errlen, "'%s' is not UID:GID (two decimal numbers)", name);
+			return -1;
+		}
+		*uid = v;
+		*gid = g;
+		return 0;
+	}
+	r = kt_user_byname(name, &u);
+	e = errno;
+	if (r != 0 && user_id(name, strlen(name), &v)) {
+		if (kt_user_byuid(v, &u) == 0) {
+			r = 0;
+		} else if (v > 0) {
+			/* A number with no passwd entry (or none to read): its own group. */
+			*uid = v;
+			*gid = v;
 			return 0;
 		}
 	}
-	if (!pw) {
+	if (r < 0 && kt_users_files_only()) {
+		snprintf(err, errlen, "cannot read /etc/passwd for user %s: %s (give a numeric "
+			 "UID or UID:GID)", name, strerror(e));
+		return -1;
+	}
+	if (r != 0 && kt_users_files_only()) {
+		snprintf(err, errlen, "no such user in /etc/passwd: %s (this ktrail is linked "
+			 "statically and reads /etc/passwd itself, without NSS: give a user of "
+			 "LDAP or NIS as a numeric UID or UID:GID)", name);
+		return -1;
+	}
+	if (r != 0) {
 		snprintf(err, errlen, "no such user: %s", name);
 		return -1;
 	}
-	*uid = pw->pw_uid;
-	*gid = pw->pw_gid;
+	*uid = u.uid;
+	*gid = u.gid;
 	return 0;
 }
 
@@ -271,13 +311,15 @@ int kt_priv_shed(char *err, size_t errlen)
 /* @groups: keep the user's supplementary groups, else none. */
 static int drop(uid_t uid, gid_t gid, bool groups, char *err, size_t errlen)
 {
-	struct passwd *pw = groups ? getpwuid(uid) : NULL;
+	struct kt_user u;
 	int r;
 
 	if (!groups)
 		r = setgroups(0, NULL);
+	else if (kt_user_byuid(uid, &u) == 0)
+		r = kt_user_initgroups(u.name, gid);
 	else
-		r = pw ? initgroups(pw->pw_name, gid) : setgroups(1, &gid);
+		r = setgroups(1, &gid);
 	if (r < 0 || setresgid(gid, gid, gid) < 0) {
 		snprintf(err, errlen, "cannot take group %d: %s", (int)gid, strerror(errno));
 		return -1;

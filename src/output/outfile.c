@@ -13,7 +13,6 @@
 #include <stdbool.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +29,7 @@
 
 #include "ktrail/outfile.h"
 #include "ktrail/priv.h"
+#include "ktrail/users.h"
 
 /* What kind of file @m is, for messages. */
 static const char *kind(mode_t m)
@@ -41,10 +41,10 @@ static const char *kind(mode_t m)
 
 static const char *user_name(uid_t uid, char *buf, size_t len)
 {
-	struct passwd *pw = getpwuid(uid);
+	struct kt_user u;
 
-	if (pw)
-		snprintf(buf, len, "%s (uid %u)", pw->pw_name, (unsigned int)uid);
+	if (kt_user_byuid(uid, &u) == 0)
+		snprintf(buf, len, "%.32s (uid %u)", u.name, (unsigned int)uid);
 	else
 		snprintf(buf, len, "uid %u", (unsigned int)uid);
 	return buf;

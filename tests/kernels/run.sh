@@ -90,7 +90,15 @@ MEM=${MEM:-512}
 KAPPEND=${KAPPEND:-}
 QEMU_EXTRA=${QEMU_EXTRA:-}
 EVENTS=ipc_msgq,net_snd_rcv
-KTRAIL_ARMHF=${KTRAIL_ARMHF:-$REPO/build-cross/armhf/ktrail}
+# KT_ARMHF_STATIC=1: the armhf guest gets the static ktrail of
+# contrib/static-build.sh armhf, and no library at all.
+ARMHF_STATIC=${KT_ARMHF_STATIC:-0}
+case "$ARMHF_STATIC" in 0 | 1) ;; *) echo "run.sh: KT_ARMHF_STATIC=$ARMHF_STATIC: want 0 or 1" >&2; exit 2 ;; esac
+if [ "$ARMHF_STATIC" = 1 ]; then
+	KTRAIL_ARMHF=${KTRAIL_ARMHF:-$REPO/build-static/armhf/ktrail}
+else
+	KTRAIL_ARMHF=${KTRAIL_ARMHF:-$REPO/build-cross/armhf/ktrail}
+fi
 IPCWORK_ARMHF=${IPCWORK_ARMHF:-$REPO/build-cross/armhf/tests/workload/ipcwork}
 FAMWORK_ARMHF=${FAMWORK_ARMHF:-$REPO/build-cross/armhf/tests/workload/famwork}
 KT_GUEST_CASES=${KT_GUEST_CASES:-}
@@ -129,6 +137,9 @@ if [ $WANT_ARMHF = 1 ]; then
 		readelf -lW "$b" 2> /dev/null | grep -q INTERP && die "$b is dynamically linked: the armhf workloads must be static"
 	done
 	readelf -hW "$KTRAIL_ARMHF" 2> /dev/null | grep -q 'Machine: *ARM$' || die "$KTRAIL_ARMHF is not a 32-bit arm ELF"
+	if [ "$ARMHF_STATIC" = 1 ] && readelf -lW "$KTRAIL_ARMHF" 2> /dev/null | grep -q INTERP; then
+		die "KT_ARMHF_STATIC=1: $KTRAIL_ARMHF is dynamically linked (sh contrib/static-build.sh armhf)"
+	fi
 fi
 # The guest cases bad_fetch and inlined set KTRAIL_TEST_* hooks: the
 # x86_64 ktrail must be a test build (configure --enable-test-hooks);
@@ -439,7 +450,8 @@ libs_objdump_armhf() {
 build_initrd_armhf() {
 	ROOT=$WORK/root-armhf
 	rm -rf "$ROOT"
-	mkdir -p "$ROOT"/{bin,sbin,dev,proc,sys,tmp,usr/bin,usr/sbin,lib/arm-linux-gnueabihf}
+	mkdir -p "$ROOT"/{bin,sbin,dev,proc,sys,tmp,usr/bin,usr/sbin}
+	[ "$ARMHF_STATIC" = 1 ] || mkdir -p "$ROOT/lib/arm-linux-gnueabihf"
 	# The busybox of the first armhf flavor asked for (a userland binary:
 	# any of them runs on every armhf kernel).
 	local f bb=
@@ -463,6 +475,11 @@ build_initrd_armhf() {
 		cp -L "$from" "$ROOT$to"
 	done <<< "$libs"
 	LIBS_NOTE_ARMHF=$(cd "$ROOT" && { find . -path './lib*' -type f | sort | tr '\n' ' '; })
+	if [ "$ARMHF_STATIC" = 1 ]; then
+		[ -z "$LIBS_NOTE_ARMHF" ] && [ ! -e "$ROOT/lib" ] ||
+			die "KT_ARMHF_STATIC=1: the armhf initramfs has libraries: $LIBS_NOTE_ARMHF"
+		LIBS_NOTE_ARMHF="none (static ktrail)"
+	fi
 	mknod -m 600 "$ROOT/dev/console" c 5 1 2> /dev/null || true
 	(cd "$ROOT" && find . | cpio -o -H newc --owner=0:0 --quiet | gzip -1) > "$WORK/initrd-armhf.gz"
 }
