@@ -74,11 +74,11 @@ void kt_priv_default_user(uid_t *uid, gid_t *gid)
 	static const char *const names[] = { KT_DROP_USER, "nobody" };
 
 	for (unsigned int i = 0; i < 2; i++) {
-		struct passwd *pw = getpwnam(names[i]);
+		struct kt_user u;
 
-		if (pw && pw->pw_uid != 0 && pw->pw_gid != 0) {
-			*uid = pw->pw_uid;
-			*gid = pw->pw_gid;
+		if (kt_user_byname(names[i], &u) == 0 && u.uid != 0 && u.gid != 0) {
+			*uid = u.uid;
+			*gid = u.gid;
 			return;
 		}
 	}
