@@ -30,6 +30,9 @@ make -j"$(nproc)"
 # A live test that needs a hook fails here instead of skipping.
 export KT_REQUIRE_TEST_HOOKS=1
 status=0
+# The static ktrail, which tests/live/static.sh compares with this build.
+sh contrib/static-build.sh x86_64 > static-x86_64.log 2>&1 ||
+	{ cat static-x86_64.log; echo "run-tests: contrib/static-build.sh x86_64 failed" >&2; status=1; }
 make -j1 check || status=$?
 if [ "$status" -ne 0 ]; then
 	for f in tests/unit/*.log tests/live/*.log; do
