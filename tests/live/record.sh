@@ -226,7 +226,8 @@ rc=0
 	fail "report of /etc/passwd: exit $rc ($(cat "$T/p.err")), want 1 and a clear message"
 [ ! -e "$T/p.csv" ] || fail "report of /etc/passwd created its output"
 
-# -- the recording's disk fills up (compressed: a smaller disk)
+# -- the recording's disk fills up (compressed: a smaller disk, with room
+# for the descriptions, some 28 KB, and a first frame of sub-buffers)
 full_disk() {	# full_disk SIZE [RECORD ARGS...]
 	local size=$1 mnt=$T/small rc=0 n
 	shift
@@ -250,5 +251,5 @@ full_disk() {	# full_disk SIZE [RECORD ARGS...]
 		"recording has no end"
 }
 full_disk 1m --compress none
-full_disk 64k
+full_disk 160k
 assert_no_leftovers
