@@ -758,6 +758,25 @@ static int describe(struct kt_recr *r, unsigned int type, unsigned char *buf, si
 	return *slot ? 0 : -1;
 }
 
+/* The file header's version and size (its magic checked already):
+ * 0, or -1 with @err and errno ENOTSUP for a version this ktrail does not
+ * read.  The file reader and the stream reader share it. */
+static int file_header(struct kt_recr *r, const unsigned char *h, unsigned int *hsize,
+		       char *err, size_t errlen)
+{
+	r->version = get16(h + 8);
+	*hsize = get16(h + 10);
+	if (r->version < KT_REC_VERSION_PLAIN || r->version > KT_REC_VERSION ||
+	    *hsize < KT_REC_FILE_HDR) {
+		snprintf(err, errlen, "recording format version %u (header %u bytes): this ktrail "
+			 "reads versions %d to %d", r->version, *hsize, KT_REC_VERSION_PLAIN,
+			 KT_REC_VERSION);
+		errno = ENOTSUP;
+		return -1;
+	}
+	return 0;
+}
+
 int kt_recr_open_fd(struct kt_recr *r, int fd, char *err, size_t errlen)
 {
 	unsigned char h[KT_REC_CHUNK_HDR], *zbuf = NULL;
@@ -779,16 +798,8 @@ int kt_recr_open_fd(struct kt_recr *r, int fd, char *err, size_t errlen)
 		errno = EINVAL;
 		return -1;
 	}
-	r->version = get16(h + 8);
-	hsize = get16(h + 10);
-	if (r->version < KT_REC_VERSION_PLAIN || r->version > KT_REC_VERSION ||
-	    hsize < KT_REC_FILE_HDR) {
-		snprintf(err, errlen, "recording format version %u (header %u bytes): this ktrail "
-			 "reads versions %d to %d", r->version, hsize, KT_REC_VERSION_PLAIN,
-			 KT_REC_VERSION);
-		errno = ENOTSUP;
+	if (file_header(r, h, &hsize, err, errlen) < 0)
 		return -1;
-	}
 	for (off = hsize; off < r->size;) {
 		unsigned int type, cpu;
 		uint32_t len, aux;
@@ -1267,16 +1278,8 @@ int kt_recs_open(struct kt_recs *s, struct kt_recr *r, int fd, char *err, size_t
 		errno = EINVAL;
 		return -1;
 	}
-	r->version = get16(h + 8);
-	hsize = get16(h + 10);
-	if (r->version < KT_REC_VERSION_PLAIN || r->version > KT_REC_VERSION ||
-	    hsize < KT_REC_FILE_HDR) {
-		snprintf(err, errlen, "recording format version %u (header %u bytes): this ktrail "
-			 "reads versions %d to %d", r->version, hsize, KT_REC_VERSION_PLAIN,
-			 KT_REC_VERSION);
-		errno = ENOTSUP;
+	if (file_header(r, h, &hsize, err, errlen) < 0)
 		return -1;
-	}
 	s->off = n;
 	if (hsize > KT_REC_FILE_HDR) {
 		if (stream_grow(s, hsize) < 0)
