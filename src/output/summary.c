@@ -554,7 +554,8 @@ static void write_block(struct kt_writer *w, struct sum_priv *p, struct sumset *
 {
 	bool empty = !set->n && !set->lost_rows;
 
-	qsort(set->g, set->n, sizeof(*set->g), by_total);
+	if (set->n)	/* qsort's base may not be NULL, even for no element */
+		qsort(set->g, set->n, sizeof(*set->g), by_total);
 	if (p->csv) {
 		write_csv(w, p, set, sp, b);
 		return;
